@@ -1,0 +1,226 @@
+//! `site.toml`: the site's identity (title, author, base URL) and the few choices a
+//! portfolio makes (theme, highlighting, feed size, a fixed "today").
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::content::SourceFile;
+use crate::content::frontmatter::Fields;
+use crate::diagnostic::Diagnostic;
+use crate::highlight::THEMES;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Author {
+    pub name: String,
+    pub email: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Which log entries the site-wide feed carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedConfig {
+    pub limit: usize,
+    pub payoffs_only: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub author: Author,
+    pub theme: String,
+    pub highlight_theme: String,
+    pub highlight_theme_dark: String,
+    #[serde(skip)]
+    pub today: Option<Date>,
+    #[serde(skip)]
+    pub output_dir: PathBuf,
+    pub feed: FeedConfig,
+}
+
+const KEYS: [&str; 11] = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "author",
+    "theme",
+    "highlight_theme",
+    "highlight_theme_dark",
+    "today",
+    "output_dir",
+    "feed",
+];
+
+impl Config {
+    /// Reads `site.toml` from the site root, reporting every problem in it at once.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join("site.toml");
+        let display = PathBuf::from("site.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            vec![
+                Diagnostic::error(format!("could not read site.toml: {e}"))
+                    .in_file(&display)
+                    .hint("every portfolio has a site.toml at its root; `skillfolio init` writes one, or pass `--root DIR`"),
+            ]
+        })?;
+        let file = SourceFile { path: display, text };
+        Config::parse(&file)
+    }
+
+    pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let range = Some(0..file.text.len());
+        let Some(mut f) = Fields::parse(file, range, &mut errors) else {
+            return Err(errors);
+        };
+        let title = f.required_string("title");
+        let description = f.string("description").unwrap_or_default();
+        let base_url = match f.raw("base_url") {
+            None => {
+                f.missing("base_url", "\"https://example.org/\"");
+                None
+            }
+            Some((span, _)) => f.string("base_url").and_then(|url| match normalize_base_url(&url) {
+                Ok(u) => Some(u),
+                Err(reason) => {
+                    f.push_error(span, &format!("`base_url` {reason}"), "write the address the site will be published at, e.g. `base_url = \"https://someone.github.io/portfolio/\"`");
+                    None
+                }
+            }),
+        };
+        let language = f.string("language").unwrap_or_else(|| "en".to_string());
+        let author = match f.table("author") {
+            Some(mut a) => {
+                let name = a.string("name");
+                let email = a.string("email");
+                let url = a.string("url");
+                a.finish("`author`", &["name", "email", "url"]);
+                Author {
+                    name: name.unwrap_or_default(),
+                    email,
+                    url,
+                }
+            }
+            None => Author {
+                name: String::new(),
+                email: None,
+                url: None,
+            },
+        };
+        let theme = f.string("theme").unwrap_or_else(|| "default".to_string());
+        let highlight_theme = f.choice_exact("highlight_theme", &THEMES).unwrap_or(THEMES[0]).to_string();
+        let highlight_theme_dark = f.choice_exact("highlight_theme_dark", &THEMES).unwrap_or(THEMES[1]).to_string();
+        let today = if f.has("today") { f.date("today").map(|d| d.date) } else { None };
+        let output_dir = PathBuf::from(f.string("output_dir").unwrap_or_else(|| "public".to_string()));
+        let feed = match f.table("feed") {
+            Some(mut t) => {
+                let limit = t.uint("limit").map_or(20, |n| n as usize);
+                let payoffs_only = t.choice("entries", &["all", "payoffs"]) == Some("payoffs");
+                t.finish("`feed`", &["limit", "entries"]);
+                FeedConfig { limit, payoffs_only }
+            }
+            None => FeedConfig {
+                limit: 20,
+                payoffs_only: false,
+            },
+        };
+        f.finish("site.toml", &KEYS);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let base_url = base_url.expect("reported above when missing");
+        Ok(Config {
+            title: title.expect("reported above when missing"),
+            description,
+            base_path: base_path(&base_url),
+            base_url,
+            language,
+            author,
+            theme,
+            highlight_theme,
+            highlight_theme_dark,
+            today,
+            output_dir,
+            feed,
+        })
+    }
+
+    /// Replaces the base URL, as `--base-url` and `serve` do.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
+        let url = normalize_base_url(url).map_err(|reason| {
+            Diagnostic::error(format!("--base-url {reason}"))
+                .hint("pass a full address such as `--base-url https://someone.github.io/portfolio/`")
+        })?;
+        self.base_path = base_path(&url);
+        self.base_url = url;
+        Ok(())
+    }
+}
+
+fn normalize_base_url(url: &str) -> Result<String, &'static str> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err("has no host name");
+    }
+    if url.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err("must not contain spaces, quotes, a query or a fragment");
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(&SourceFile {
+            path: PathBuf::from("site.toml"),
+            text: text.to_string(),
+        })
+    }
+
+    #[test]
+    fn base_url_with_a_path_keeps_it() {
+        let c = parse("title = \"t\"\nbase_url = \"https://someone.github.io/portfolio\"\n").unwrap();
+        assert_eq!(c.base_url, "https://someone.github.io/portfolio/");
+        assert_eq!(c.base_path, "/portfolio/");
+        assert_eq!(c.feed.limit, 20);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_all_reported() {
+        let errors = parse("titel = \"t\"\nbase_url = \"example.org\"\nhighlight_theme = \"nope\"\n").unwrap_err();
+        let messages: Vec<_> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(messages.contains(&"missing required key `title`"), "{messages:?}");
+        assert!(messages.contains(&"`base_url` must start with https:// or http://"), "{messages:?}");
+        assert!(messages.contains(&"unknown highlight_theme `nope`"), "{messages:?}");
+        let unknown = errors.iter().find(|e| e.message.contains("titel")).unwrap();
+        assert_eq!(unknown.hint.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(unknown.location.as_ref().unwrap().line, 1);
+    }
+}

@@ -1,0 +1,467 @@
+//! Front matter: splitting the `+++` block from the body and reading its keys with
+//! their positions, so every mistake (a typo in a key, a date that does not exist,
+//! a status nobody knows) is reported at its exact line and column, all at once.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use toml::de::{DeTable, DeValue};
+
+use crate::content::SourceFile;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+
+/// Where the front matter and the body sit within a file's text.
+#[derive(Debug, Clone)]
+pub struct Split {
+    /// The TOML between the fences, as a byte range of the file text.
+    pub toml: Option<Range<usize>>,
+    /// Everything after the closing fence.
+    pub body: Range<usize>,
+}
+
+/// Finds the `+++` fences. A file without an opening fence has no front matter; an
+/// opening fence that is never closed is an error, since guessing would swallow the
+/// whole body into TOML.
+pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
+    let text = &file.text;
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = LineIter { text, pos: start };
+    let Some((first, first_end)) = lines.next() else {
+        return Ok(Split {
+            toml: None,
+            body: start..text.len(),
+        });
+    };
+    if text[first.clone()].trim_end() != "+++" {
+        return Ok(Split {
+            toml: None,
+            body: start..text.len(),
+        });
+    }
+    let toml_start = first_end;
+    for (line, line_end) in lines {
+        if text[line.clone()].trim_end() == "+++" {
+            return Ok(Split {
+                toml: Some(toml_start..line.start),
+                body: line_end..text.len(),
+            });
+        }
+    }
+    Err(Diagnostic::error("front matter is never closed")
+        .at(&file.path, text, first.start, 3)
+        .hint("add a line containing only `+++` after the last front matter key"))
+}
+
+/// Yields each line's range without its line ending, and where the next line starts;
+/// `\r\n`, `\n` and a lone `\r` all end a line.
+struct LineIter<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Iterator for LineIter<'_> {
+    type Item = (Range<usize>, usize);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text[self.pos..];
+        let start = self.pos;
+        let (len, skip) = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => (i, 2),
+            Some(i) => (i, 1),
+            None => (rest.len(), 0),
+        };
+        self.pos = start + len + skip;
+        Some((start..start + len, self.pos))
+    }
+}
+
+/// A date as written: the calendar day it names, and the exact instant when a full
+/// RFC 3339 datetime was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateValue {
+    pub date: Date,
+    pub instant: Option<jiff::Timestamp>,
+}
+
+/// Reads typed values out of a front matter table, recording every problem instead of
+/// stopping at the first, and remembers which keys were asked for so that anything
+/// left over can be reported as unknown with the nearest known key.
+pub struct Fields<'a> {
+    file: &'a SourceFile,
+    offset: usize,
+    opening: usize,
+    table: DeTable<'a>,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Fields<'a> {
+    /// Parses `range` of the file as TOML. An absent front matter reads as an empty
+    /// table, so required keys are still reported as missing.
+    pub fn parse(
+        file: &'a SourceFile,
+        range: Option<Range<usize>>,
+        errors: &'a mut Vec<Diagnostic>,
+    ) -> Option<Fields<'a>> {
+        let opening = file.text.find("+++").unwrap_or(0);
+        let Some(range) = range else {
+            return Some(Fields {
+                file,
+                offset: 0,
+                opening,
+                table: DeTable::default(),
+                errors,
+            });
+        };
+        let src = &file.text[range.clone()];
+        match DeTable::parse(src) {
+            Ok(table) => Some(Fields {
+                file,
+                offset: range.start,
+                opening,
+                table: table.into_inner(),
+                errors,
+            }),
+            Err(err) => {
+                let span = err.span().unwrap_or(0..1);
+                let message = err.message().trim().trim_end_matches('.').to_string();
+                errors.push(
+                    Diagnostic::error(format!("invalid TOML in front matter: {message}"))
+                        .at(&file.path, &file.text, range.start + span.start, span.len())
+                        .hint("front matter is TOML: `key = \"text\"`, `date = 2026-10-03`, `tags = [\"a\", \"b\"]`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn error_at(&mut self, span: &Range<usize>, message: String, hint: Option<String>) {
+        let mut d = Diagnostic::error(message).at(
+            &self.file.path,
+            &self.file.text,
+            self.offset + span.start,
+            span.len(),
+        );
+        if let Some(h) = hint {
+            d = d.hint(h);
+        }
+        self.errors.push(d);
+    }
+
+    fn get(&self, key: &str) -> Option<(Range<usize>, &DeValue<'a>)> {
+        self.table
+            .get(key)
+            .map(|v| (v.span(), v.get_ref()))
+    }
+
+    fn wrong_type(&mut self, key: &str, span: Range<usize>, found: &str, expected: &str, example: &str) {
+        self.error_at(
+            &span,
+            format!("`{key}` must be {expected}, found {found}"),
+            Some(format!("write it like `{key} = {example}`")),
+        );
+    }
+
+    pub fn missing(&mut self, key: &str, example: &str) {
+        let d = Diagnostic::error(format!("missing required key `{key}`"))
+            .at(&self.file.path, &self.file.text, self.opening, 3)
+            .hint(format!("add `{key} = {example}` to the front matter"));
+        self.errors.push(d);
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.table.contains_key(key)
+    }
+
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        let (span, value) = self.get(key)?;
+        match value {
+            DeValue::String(s) => Some(s.to_string()),
+            other => {
+                let found = other.type_str();
+                self.wrong_type(key, span, found, "text in quotes", "\"...\"");
+                None
+            }
+        }
+    }
+
+    pub fn required_string(&mut self, key: &str) -> Option<String> {
+        if !self.has(key) {
+            self.missing(key, "\"...\"");
+            return None;
+        }
+        let s = self.string(key)?;
+        if s.trim().is_empty() {
+            let (span, _) = self.get(key)?;
+            self.error_at(&span, format!("`{key}` is empty"), Some(format!("give the `{key}` some text")));
+            return None;
+        }
+        Some(s)
+    }
+
+    pub fn bool(&mut self, key: &str) -> Option<bool> {
+        let (span, value) = self.get(key)?;
+        match value {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                let found = other.type_str();
+                self.wrong_type(key, span, found, "true or false", "true");
+                None
+            }
+        }
+    }
+
+    pub fn uint(&mut self, key: &str) -> Option<u32> {
+        let (span, value) = self.get(key)?;
+        uint_value(value).or_else(|| {
+            let found = value.type_str();
+            self.wrong_type(key, span, found, "a whole number of zero or more", "25");
+            None
+        })
+    }
+
+    /// A list of strings; a single string is accepted as a list of one.
+    pub fn strings(&mut self, key: &str) -> Vec<(String, Range<usize>)> {
+        let Some((span, value)) = self.get(key) else {
+            return Vec::new();
+        };
+        let offset = self.offset;
+        match value {
+            DeValue::String(s) => vec![(s.to_string(), offset + span.start..offset + span.end)],
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                let mut bad = None;
+                for item in items.iter() {
+                    match item.get_ref() {
+                        DeValue::String(s) => {
+                            let sp = item.span();
+                            out.push((s.to_string(), offset + sp.start..offset + sp.end));
+                        }
+                        other => bad = Some((item.span(), other.type_str())),
+                    }
+                }
+                if let Some((sp, found)) = bad {
+                    self.wrong_type(key, sp, found, "a list of texts", "[\"a\", \"b\"]");
+                }
+                out
+            }
+            other => {
+                let found = other.type_str();
+                self.wrong_type(key, span, found, "a list of texts", "[\"a\", \"b\"]");
+                Vec::new()
+            }
+        }
+    }
+
+    /// One of a fixed set of words; a near miss gets a suggestion.
+    pub fn choice(&mut self, key: &str, options: &[&'static str]) -> Option<&'static str> {
+        let (span, value) = self.get(key)?;
+        let Some(s) = value.as_str() else {
+            let found = value.type_str();
+            self.wrong_type(key, span, found, "text in quotes", &format!("\"{}\"", options[0]));
+            return None;
+        };
+        let normalized = s.trim().to_lowercase();
+        if let Some(found) = options.iter().find(|o| **o == normalized) {
+            return Some(found);
+        }
+        let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+        let hint = match did_you_mean(&normalized, options.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? `{key}` is one of {list}"),
+            None => format!("`{key}` is one of {list}"),
+        };
+        self.error_at(&span, format!("unknown {key} `{s}`"), Some(hint));
+        None
+    }
+
+    /// One of a fixed set of names compared exactly (theme names have capitals).
+    pub fn choice_exact(&mut self, key: &str, options: &[&'static str]) -> Option<&'static str> {
+        let (span, value) = self.get(key)?;
+        let s = value.as_str().unwrap_or_default().to_string();
+        if let Some(found) = options.iter().find(|o| **o == s) {
+            return Some(found);
+        }
+        let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+        let hint = match did_you_mean(&s, options.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? `{key}` is one of {list}"),
+            None => format!("`{key}` is one of {list}"),
+        };
+        self.error_at(&span, format!("unknown {key} `{s}`"), Some(hint));
+        None
+    }
+
+    /// A date, or an RFC 3339 datetime whose own calendar day is the date.
+    pub fn date(&mut self, key: &str) -> Option<DateValue> {
+        let (span, value) = self.get(key)?;
+        let text = match value {
+            DeValue::Datetime(dt) => dt.to_string(),
+            DeValue::String(s) => s.to_string(),
+            other => {
+                let found = other.type_str();
+                self.wrong_type(key, span, found, "a date", "2026-10-03");
+                return None;
+            }
+        };
+        match parse_date(&text) {
+            Ok(d) => Some(d),
+            Err(reason) => {
+                self.error_at(
+                    &span,
+                    format!("`{key}` is not a valid date: {reason}"),
+                    Some(format!(
+                        "write a real calendar date as YYYY-MM-DD (`{key} = 2026-10-03`) or an RFC 3339 datetime (`{key} = 2026-10-03T07:30:00+01:00`)"
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    /// A nested table, read with its own field reader sharing this file's errors.
+    pub fn table(&mut self, key: &str) -> Option<Fields<'_>> {
+        let (span, value) = self.get(key)?;
+        match value {
+            DeValue::Table(t) => {
+                let table = t.clone();
+                Some(Fields {
+                    file: self.file,
+                    offset: self.offset,
+                    opening: self.offset + span.start,
+                    table,
+                    errors: self.errors,
+                })
+            }
+            other => {
+                let found = other.type_str();
+                self.wrong_type(key, span, found, "a table", "{ ... }");
+                None
+            }
+        }
+    }
+
+    /// The raw value of a key and its absolute span, for keys whose shape varies.
+    pub fn raw(&self, key: &str) -> Option<(Range<usize>, &DeValue<'a>)> {
+        self.get(key)
+            .map(|(span, v)| (self.offset + span.start..self.offset + span.end, v))
+    }
+
+    /// Turns a span relative to the front matter into one relative to the file.
+    pub fn absolute(&self, span: Range<usize>) -> Range<usize> {
+        self.offset + span.start..self.offset + span.end
+    }
+
+    /// Records a problem found by the caller at an absolute span of the file.
+    pub fn push_error(&mut self, span: Range<usize>, message: &str, hint: &str) {
+        let d = Diagnostic::error(message)
+            .at(&self.file.path, &self.file.text, span.start, span.len())
+            .hint(hint);
+        self.errors.push(d);
+    }
+
+    /// Reports every key that was not among `known`, suggesting the nearest one.
+    pub fn finish(mut self, what: &str, known: &[&str]) {
+        let unknown: Vec<(String, Range<usize>)> = self
+            .table
+            .iter()
+            .filter(|(k, _)| !known.contains(&k.get_ref().as_ref()))
+            .map(|(k, _)| (k.get_ref().to_string(), k.span()))
+            .collect();
+        for (key, span) in unknown {
+            let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let hint = match did_you_mean(&key, known.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("{what} accepts {list}"),
+            };
+            self.error_at(&span, format!("unknown key `{key}` in {what}"), Some(hint));
+        }
+    }
+}
+
+fn uint_value(value: &DeValue<'_>) -> Option<u32> {
+    let i = value.as_integer()?;
+    u32::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+}
+
+/// Reads an unsigned integer out of a raw value (used for nested shapes).
+pub fn as_uint(value: &DeValue<'_>) -> Option<u32> {
+    uint_value(value)
+}
+
+pub fn parse_date(text: &str) -> Result<DateValue, String> {
+    let text = text.trim();
+    if text.len() <= 10 {
+        return text
+            .parse::<Date>()
+            .map(|date| DateValue { date, instant: None })
+            .map_err(|e| short_reason(&e.to_string()));
+    }
+    if let Ok(zoned) = text.parse::<jiff::Timestamp>() {
+        // The entry's day is the calendar date as written, not the UTC date.
+        let date = text[..10]
+            .parse::<Date>()
+            .map_err(|e| short_reason(&e.to_string()))?;
+        return Ok(DateValue {
+            date,
+            instant: Some(zoned),
+        });
+    }
+    match text.parse::<jiff::civil::DateTime>() {
+        Ok(dt) => Ok(DateValue {
+            date: dt.date(),
+            instant: dt.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp()),
+        }),
+        Err(e) => Err(short_reason(&e.to_string())),
+    }
+}
+
+/// jiff's messages nest the cause after colons; the last part is what a person needs.
+fn short_reason(message: &str) -> String {
+    message.rsplit(": ").next().unwrap_or(message).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from("x.md"),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn splits_front_matter_with_crlf_and_bom() {
+        let f = file("\u{feff}+++\r\ntitle = \"a\"\r\n+++\r\nbody\r\n");
+        let s = split(&f).unwrap();
+        assert_eq!(&f.text[s.toml.unwrap()], "title = \"a\"\r\n");
+        assert_eq!(&f.text[s.body], "body\r\n");
+    }
+
+    #[test]
+    fn a_file_without_fences_is_all_body() {
+        let f = file("just text\n");
+        let s = split(&f).unwrap();
+        assert!(s.toml.is_none());
+        assert_eq!(&f.text[s.body], "just text\n");
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_an_error_on_line_one() {
+        let f = file("+++\ntitle = \"a\"\nbody\n");
+        let d = split(&f).unwrap_err();
+        assert_eq!(d.message, "front matter is never closed");
+        assert_eq!(d.location.unwrap().line, 1);
+    }
+
+    #[test]
+    fn dates_and_datetimes() {
+        assert_eq!(parse_date("2026-10-03").unwrap().date.to_string(), "2026-10-03");
+        let dt = parse_date("2026-10-03T23:30:00-05:00").unwrap();
+        assert_eq!(dt.date.to_string(), "2026-10-03");
+        assert_eq!(dt.instant.unwrap().to_string(), "2026-10-04T04:30:00Z");
+        assert!(parse_date("2026-02-30").is_err());
+    }
+}

@@ -1,0 +1,196 @@
+//! Reading the content folder into plain data: every skill, log entry, page and
+//! asset with its front matter checked. Loading never renders; it only reads and
+//! validates, so the model can be built from it without touching the disk again.
+
+pub mod anatomy;
+pub mod frontmatter;
+mod page;
+mod skill;
+mod walk;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+pub use anatomy::Part;
+pub use frontmatter::DateValue;
+pub use walk::{is_ignored, load};
+
+/// A file's text and the path it is reported under (relative to the site root).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn slice(&self, range: &Range<usize>) -> &str {
+        &self.text[range.clone()]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Learning,
+    Practising,
+    Mastered,
+    Paused,
+}
+
+impl Status {
+    pub const KEYS: [&'static str; 4] = ["learning", "practising", "mastered", "paused"];
+    pub fn from_key(key: &str) -> Option<Status> {
+        Some(match key {
+            "learning" => Status::Learning,
+            "practising" => Status::Practising,
+            "mastered" => Status::Mastered,
+            "paused" => Status::Paused,
+            _ => return None,
+        })
+    }
+    pub fn key(self) -> &'static str {
+        Status::KEYS[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Practice,
+    Payoff,
+    Experiment,
+    Setback,
+    Milestone,
+}
+
+impl Kind {
+    pub const KEYS: [&'static str; 5] = ["practice", "payoff", "experiment", "setback", "milestone"];
+    pub fn from_key(key: &str) -> Option<Kind> {
+        Some(match key {
+            "practice" => Kind::Practice,
+            "payoff" => Kind::Payoff,
+            "experiment" => Kind::Experiment,
+            "setback" => Kind::Setback,
+            "milestone" => Kind::Milestone,
+            _ => return None,
+        })
+    }
+    pub fn key(self) -> &'static str {
+        Kind::KEYS[self as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub minutes: Option<u32>,
+    pub sessions: Option<u32>,
+}
+
+/// A value from front matter together with where it was written, for later checks
+/// (a `related` slug, an evidence path) that can only be made once everything is read.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvidenceSource {
+    pub src: Located<String>,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SkillSource {
+    pub slug: String,
+    /// The skill's folder, relative to `content/`, as named on disk.
+    pub dir: PathBuf,
+    pub file: SourceFile,
+    pub body: Range<usize>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub field: Option<String>,
+    pub tags: Vec<String>,
+    pub started: Date,
+    pub status: Status,
+    pub target: Target,
+    pub related: Vec<Located<String>>,
+    pub draft: bool,
+    pub entries: Vec<EntrySource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntrySource {
+    pub slug: String,
+    pub file: SourceFile,
+    pub body: Range<usize>,
+    pub title: String,
+    pub date: DateValue,
+    pub minutes: u32,
+    pub kind: Kind,
+    pub part: Option<Part>,
+    pub evidence: Vec<EvidenceSource>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageSource {
+    /// Relative to `content/`, e.g. `about.md` or `notes/gear.md`.
+    pub rel: PathBuf,
+    pub file: SourceFile,
+    pub body: Range<usize>,
+    pub title: String,
+    pub description: Option<String>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HomeSource {
+    pub file: Option<SourceFile>,
+    pub body: Range<usize>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A file copied as-is: co-located content assets and everything under `static/`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Where it goes, relative to the output root, `/`-separated.
+    pub output: String,
+}
+
+/// Everything read from the site folder.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub home: HomeSource,
+    pub skills: Vec<SkillSource>,
+    pub pages: Vec<PageSource>,
+    /// Co-located assets, keyed by their path relative to `content/`.
+    pub assets: Vec<(PathBuf, Asset)>,
+    pub static_files: Vec<Asset>,
+}
+
+/// Joins a relative path onto a folder without touching the disk, resolving `.` and
+/// `..`; `None` when the result would climb above the folder's root.
+pub fn join_normalized(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let mut parts: Vec<String> = dir
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    for piece in rel.split(['/', '\\']) {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p.to_string()),
+        }
+    }
+    Some(parts.iter().collect())
+}

@@ -1,0 +1,190 @@
+//! Front matter of skills and log entries: which keys exist, which are required, and
+//! what their values may be.
+
+use std::path::{Path, PathBuf};
+
+use toml::de::DeValue;
+
+use super::frontmatter::{self, Fields};
+use super::{EntrySource, EvidenceSource, Kind, Located, Part, SkillSource, SourceFile, Status, Target};
+use crate::diagnostic::Diagnostic;
+use crate::slug::slugify;
+
+const SKILL_KEYS: [&str; 9] = [
+    "title", "summary", "field", "tags", "started", "status", "target", "related", "draft",
+];
+const ENTRY_KEYS: [&str; 8] = [
+    "title", "date", "minutes", "kind", "part", "evidence", "tags", "draft",
+];
+
+pub fn parse_skill(file: SourceFile, dir: PathBuf, errors: &mut Vec<Diagnostic>) -> Option<SkillSource> {
+    let split = match frontmatter::split(&file) {
+        Ok(s) => s,
+        Err(d) => {
+            errors.push(d);
+            return None;
+        }
+    };
+    let before = errors.len();
+    let mut f = Fields::parse(&file, split.toml, errors)?;
+    let title = f.required_string("title");
+    let summary = f.string("summary");
+    let field = f.string("field").filter(|s| !s.trim().is_empty());
+    let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
+    let started = if f.has("started") {
+        f.date("started")
+    } else {
+        f.missing("started", "2026-10-01");
+        None
+    };
+    let status = f
+        .choice("status", &Status::KEYS)
+        .and_then(Status::from_key)
+        .unwrap_or(Status::Learning);
+    let target = f.table("target").map(|mut t| {
+        let target = Target {
+            minutes: t.uint("minutes"),
+            sessions: t.uint("sessions"),
+        };
+        t.finish("`target`", &["minutes", "sessions"]);
+        target
+    });
+    let related = f
+        .strings("related")
+        .into_iter()
+        .map(|(value, span)| Located { value, span })
+        .collect();
+    let draft = f.bool("draft").unwrap_or(false);
+    f.finish("skill front matter", &SKILL_KEYS);
+
+    let dir_name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let slug = slugify(&dir_name);
+    if slug.is_empty() {
+        errors.push(
+            Diagnostic::error(format!("the folder name `{dir_name}` gives an empty slug"))
+                .in_file(&file.path)
+                .hint("name the skill's folder with letters or digits, e.g. `perfect-omelette`"),
+        );
+    }
+    if errors.len() > before {
+        return None;
+    }
+    Some(SkillSource {
+        slug,
+        dir,
+        body: split.body,
+        title: title?,
+        summary,
+        field,
+        tags,
+        started: started?.date,
+        status,
+        target: target.unwrap_or_default(),
+        related,
+        draft,
+        entries: Vec::new(),
+        file,
+    })
+}
+
+pub fn parse_entry(file: SourceFile, rel: &Path, errors: &mut Vec<Diagnostic>) -> Option<EntrySource> {
+    let split = match frontmatter::split(&file) {
+        Ok(s) => s,
+        Err(d) => {
+            errors.push(d);
+            return None;
+        }
+    };
+    let before = errors.len();
+    let mut f = Fields::parse(&file, split.toml, errors)?;
+    let title = f.required_string("title");
+    let date = if f.has("date") {
+        f.date("date")
+    } else {
+        f.missing("date", "2026-10-03");
+        None
+    };
+    let minutes = f.uint("minutes").unwrap_or(0);
+    let kind = f.choice("kind", &Kind::KEYS).and_then(Kind::from_key);
+    let kind_given = f.has("kind");
+    let part = f.choice("part", &Part::KEYS).and_then(Part::from_key);
+    let evidence = evidence(&mut f);
+    let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
+    let draft = f.bool("draft").unwrap_or(false);
+    f.finish("log entry front matter", &ENTRY_KEYS);
+
+    let stem = rel.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let slug = slugify(&stem);
+    if slug.is_empty() {
+        errors.push(
+            Diagnostic::error(format!("the file name `{stem}.md` gives an empty slug"))
+                .in_file(&file.path)
+                .hint("name log entries like `2026-10-03-first-fold.md`"),
+        );
+    }
+    if errors.len() > before || (kind_given && kind.is_none()) {
+        return None;
+    }
+    Some(EntrySource {
+        slug,
+        body: split.body,
+        title: title?,
+        date: date?,
+        minutes,
+        kind: kind.unwrap_or(Kind::Practice),
+        part,
+        evidence,
+        tags,
+        draft,
+        file,
+    })
+}
+
+/// `evidence` items are a path or URL, or a table with `src`, `alt` and `caption`.
+fn evidence(f: &mut Fields<'_>) -> Vec<EvidenceSource> {
+    let Some((span, value)) = f.raw("evidence") else {
+        return Vec::new();
+    };
+    let items: Vec<(std::ops::Range<usize>, DeValue<'_>)> = match value {
+        DeValue::Array(items) => items
+            .iter()
+            .map(|i| (f.absolute(i.span()), i.get_ref().clone()))
+            .collect(),
+        DeValue::String(_) => vec![(span.clone(), value.clone())],
+        _ => {
+            let _ = f.strings("evidence");
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (span, item) in items {
+        match item {
+            DeValue::String(s) => out.push(EvidenceSource {
+                src: Located { value: s.to_string(), span },
+                alt: None,
+                caption: None,
+            }),
+            DeValue::Table(t) => {
+                let get = |k: &str| t.get(k).and_then(|v| v.get_ref().as_str()).map(str::to_string);
+                match get("src") {
+                    Some(src) => out.push(EvidenceSource {
+                        src: Located { value: src, span },
+                        alt: get("alt"),
+                        caption: get("caption"),
+                    }),
+                    None => f.push_error(
+                        span,
+                        "an evidence table needs `src`",
+                        "write `{ src = \"photo.jpg\", alt = \"what it shows\", caption = \"...\" }`",
+                    ),
+                }
+            }
+            _ => f.push_error(
+                span,
+                "an evidence item must be a path, a URL or a table",
+                "write `evidence = [\"photo.jpg\", \"https://...\"]`",
+            ),
+        }
+    }
+    out
+}

@@ -1,0 +1,301 @@
+//! Walking the site folder: deciding what each file is (skill, log entry, page, home
+//! intro, asset, static file), reading them in parallel, and checking what only the
+//! whole set can tell, such as two skills that would share a URL.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::{Asset, Content, EntrySource, SkillSource, SourceFile, page, skill};
+use crate::diagnostic::{Diagnostic, io_error};
+use crate::slug::slugify;
+
+enum Role {
+    Home,
+    Page,
+    Skill { dir: PathBuf },
+    Entry { dir: PathBuf },
+}
+
+enum Parsed {
+    Home(super::HomeSource),
+    Page(super::PageSource),
+    Skill(Box<SkillSource>),
+    Entry(PathBuf, Box<EntrySource>),
+    Failed,
+}
+
+/// Files that editors and operating systems leave beside real content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "Thumbs.db"
+}
+
+/// Reads the whole site folder, drafts included (the model decides what is published). Problems come back as diagnostics beside whatever
+/// could be read, so one run reports every broken file at once.
+pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut content = Content::default();
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("this folder has no `content/` folder")
+                .in_file(root)
+                .hint("run the command from your portfolio's folder, pass `--root DIR`, or start one with `skillfolio init`"),
+        );
+        return (content, diagnostics);
+    }
+
+    let mut jobs: Vec<(PathBuf, PathBuf, Role)> = Vec::new();
+    for (path, rel) in walk_files(&content_dir, root, &mut diagnostics) {
+        let rel_str: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let is_md = rel.extension().is_some_and(|e| e == "md");
+        let role = match rel_str.as_slice() {
+            [name] if name == "_index.md" => Some(Role::Home),
+            [skills, name] if skills == "skills" => {
+                if is_md {
+                    diagnostics.push(
+                        Diagnostic::error("a skill must be a folder with an `index.md`, not a single file")
+                            .in_file(&root.join("content").join(&rel))
+                            .hint(format!(
+                                "move it to content/skills/{}/index.md",
+                                name.trim_end_matches(".md")
+                            )),
+                    );
+                }
+                None
+            }
+            [skills, dir, index] if skills == "skills" && index == "index.md" => Some(Role::Skill {
+                dir: PathBuf::from("skills").join(dir),
+            }),
+            [skills, dir, log, _] if skills == "skills" && log == "log" && is_md => Some(Role::Entry {
+                dir: PathBuf::from("skills").join(dir),
+            }),
+            _ if is_md => Some(Role::Page),
+            _ => None,
+        };
+        match role {
+            Some(role) => jobs.push((path, rel, role)),
+            None => {
+                let output = asset_output(&rel_str);
+                content.assets.push((rel, Asset { source: path, output }));
+            }
+        }
+    }
+
+    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = jobs
+        .into_par_iter()
+        .map(|(path, rel, role)| {
+            let mut errors = Vec::new();
+            let display = Path::new("content").join(&rel);
+            let parsed = match read_text(&path, &display) {
+                Err(d) => {
+                    errors.push(d);
+                    Parsed::Failed
+                }
+                Ok(file) => match role {
+                    Role::Home => page::parse_home(file, &mut errors).map(Parsed::Home),
+                    Role::Page => page::parse_page(file, rel, &mut errors).map(Parsed::Page),
+                    Role::Skill { dir } => {
+                        skill::parse_skill(file, dir, &mut errors).map(|s| Parsed::Skill(Box::new(s)))
+                    }
+                    Role::Entry { dir } => skill::parse_entry(file, &rel, &mut errors)
+                        .map(|e| Parsed::Entry(dir, Box::new(e))),
+                }
+                .unwrap_or(Parsed::Failed),
+            };
+            (parsed, errors)
+        })
+        .collect();
+
+    let mut entries_by_dir: HashMap<PathBuf, Vec<EntrySource>> = HashMap::new();
+    for (parsed, errors) in parsed {
+        diagnostics.extend(errors);
+        match parsed {
+            Parsed::Home(h) => content.home = h,
+            Parsed::Page(p) => content.pages.push(p),
+            Parsed::Skill(s) => content.skills.push(*s),
+            Parsed::Entry(dir, e) => entries_by_dir.entry(dir).or_default().push(*e),
+            Parsed::Failed => {}
+        }
+    }
+
+    for skill in &mut content.skills {
+        skill.entries = entries_by_dir.remove(&skill.dir).unwrap_or_default();
+        skill.entries.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    }
+    for (dir, entries) in entries_by_dir {
+        let index = Path::new("content").join(&dir).join("index.md");
+        if !root.join(&index).exists() {
+            let first = &entries[0].file.path;
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "log entries found for a skill without a write-up: {} has no index.md",
+                    Path::new("content").join(&dir).display()
+                ))
+                .in_file(first)
+                .hint("create index.md in the skill's folder with at least `title` and `started`"),
+            );
+        }
+    }
+
+    check_duplicates(&mut content, &mut diagnostics);
+
+    content.skills.sort_by(|a, b| a.slug.cmp(&b.slug));
+    content.pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    content.assets.sort();
+
+    let static_dir = root.join("static");
+    if static_dir.is_dir() {
+        for (path, rel) in walk_files(&static_dir, root, &mut diagnostics) {
+            let output = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            content.static_files.push(Asset { source: path, output });
+        }
+        content.static_files.sort();
+    }
+    (content, diagnostics)
+}
+
+/// A skill's assets go under the skill's slug, so a folder named "Perfect Omelette"
+/// still serves its photo from `/skills/perfect-omelette/`.
+fn asset_output(rel: &[String]) -> String {
+    match rel {
+        [skills, dir, rest @ ..] if skills == "skills" && !rest.is_empty() => {
+            let mut parts = vec!["skills".to_string(), slugify(dir)];
+            parts.extend(rest.iter().cloned());
+            parts.join("/")
+        }
+        _ => rel.join("/"),
+    }
+}
+
+/// Every regular file below `dir`, in a stable order, with its path relative to `dir`.
+/// Symbolic links are not followed: a link could lead outside the site.
+fn walk_files(dir: &Path, root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_path_buf();
+                files.push((e.path().to_path_buf(), rel));
+            }
+            Ok(e) if e.path_is_symlink() => {
+                let shown = e.path().strip_prefix(root).unwrap_or(e.path());
+                diagnostics.push(
+                    Diagnostic::warning("symbolic link skipped: links are not followed, so nothing outside the site is read")
+                        .in_file(shown)
+                        .hint("copy the file into the site folder instead"),
+                );
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                diagnostics.push(Diagnostic::error(format!("could not read {}: {err}", path.display())).in_file(&path));
+            }
+        }
+    }
+    files
+}
+
+/// Reads a file as UTF-8; anything else is named with the byte where it goes wrong.
+pub fn read_text(path: &Path, display: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes = fs::read(path).map_err(|e| io_error("read", display, &e))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile {
+            path: display.to_path_buf(),
+            text,
+        }),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            Err(Diagnostic::error(format!("file is not valid UTF-8 (byte {offset})"))
+                .in_file(display)
+                .hint("save the file as UTF-8 in your editor"))
+        }
+    }
+}
+
+fn check_duplicates(content: &mut Content, diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut keep = Vec::new();
+    for skill in content.skills.drain(..) {
+        if let Some(first) = seen.get(&skill.slug) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "two skills have the slug `{}`: {} and {}",
+                    skill.slug,
+                    first.display(),
+                    skill.file.path.display()
+                ))
+                .in_file(&skill.file.path)
+                .hint("slugs come from folder names, lowercased with punctuation turned into hyphens; rename one folder"),
+            );
+            continue;
+        }
+        seen.insert(skill.slug.clone(), skill.file.path.clone());
+        keep.push(skill);
+    }
+    content.skills = keep;
+    for skill in &mut content.skills {
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
+        let mut reserved = vec!["atom.xml".to_string()];
+        reserved.extend(
+            content_asset_dirs(&skill.dir, &content.assets),
+        );
+        skill.entries.retain(|e| {
+            if let Some(first) = seen.get(&e.slug) {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "two log entries of `{}` have the slug `{}`: {} and {}",
+                        skill.slug,
+                        e.slug,
+                        first.display(),
+                        e.file.path.display()
+                    ))
+                    .in_file(&e.file.path)
+                    .hint("slugs come from file names, lowercased with punctuation turned into hyphens; rename one file"),
+                );
+                return false;
+            }
+            if reserved.contains(&e.slug) {
+                diagnostics.push(
+                    Diagnostic::error(format!("the log entry slug `{}` clashes with a file or folder of the skill", e.slug))
+                        .in_file(&e.file.path)
+                        .hint("rename the entry's file"),
+                );
+                return false;
+            }
+            seen.insert(e.slug.clone(), e.file.path.clone());
+            true
+        });
+    }
+}
+
+/// Top-level names of a skill's assets (files and folders), which entry URLs must not reuse.
+fn content_asset_dirs(skill_dir: &Path, assets: &[(PathBuf, Asset)]) -> Vec<String> {
+    assets
+        .iter()
+        .filter_map(|(rel, _)| rel.strip_prefix(skill_dir).ok())
+        .filter_map(|p| p.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .filter(|name| name != "log")
+        .collect()
+}

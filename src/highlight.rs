@@ -1,0 +1,104 @@
+//! Code highlighting with syntect. Code is marked up with CSS classes, not inline
+//! colours, so one stylesheet (written per build from the chosen light and dark
+//! themes) colours every block and follows the reader's colour scheme.
+
+use std::fmt::Write;
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// The themes syntect ships; the first two are the default light and dark ones.
+pub const THEMES: [&str; 7] = [
+    "InspiredGitHub",
+    "base16-ocean.dark",
+    "base16-ocean.light",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "Solarized (light)",
+    "Solarized (dark)",
+];
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Loaded once per run (it takes milliseconds) and shared by every page.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+        }
+    }
+}
+
+impl Highlighter {
+    /// A `<pre>` block for `code`; a language syntect does not know is shown plain.
+    pub fn block(&self, code: &str, lang: &str) -> String {
+        let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
+        let mut html = String::with_capacity(code.len() * 3 + 64);
+        let syntax = (!lang.is_empty())
+            .then(|| self.syntaxes.find_syntax_by_token(lang))
+            .flatten();
+        if lang.is_empty() {
+            html.push_str("<pre class=\"code\"><code>");
+        } else {
+            let lang = escape(lang);
+            let _ = write!(
+                html,
+                "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">"
+            );
+        }
+        match syntax {
+            Some(syntax) => {
+                let mut generator =
+                    ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+                let mut ok = true;
+                for line in LinesWithEndings::from(code) {
+                    if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+                        ok = false;
+                        break;
+                    }
+                }
+                if ok {
+                    html.push_str(&generator.finalize());
+                } else {
+                    html.push_str(&escape(code));
+                }
+            }
+            None => html.push_str(&escape(code)),
+        }
+        html.push_str("</code></pre>\n");
+        html
+    }
+}
+
+/// The stylesheet for highlighted code: the light theme, then the dark one inside a
+/// `prefers-color-scheme: dark` query.
+pub fn stylesheet(light: &str, dark: &str) -> String {
+    let themes = ThemeSet::load_defaults();
+    let css = |name: &str| {
+        themes
+            .themes
+            .get(name)
+            .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .unwrap_or_default()
+    };
+    let dark_css: String = css(dark)
+        .lines()
+        .map(|l| format!("  {l}\n"))
+        .collect();
+    format!(
+        "/* Code highlighting: {light} (light) and {dark} (dark), chosen in site.toml. */\n{}\n@media (prefers-color-scheme: dark) {{\n{dark_css}}}\n",
+        css(light)
+    )
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
+}

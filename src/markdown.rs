@@ -1,0 +1,421 @@
+//! Markdown to HTML: pulldown-cmark with the extensions writers expect, syntect for
+//! code, stable heading ids, a summary, and links between content files rewritten to
+//! the URLs those files are published at.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::{SourceFile, join_normalized};
+use crate::diagnostic::Diagnostic;
+use crate::highlight::{Highlighter, escape};
+use crate::slug::slugify;
+
+/// Where each content file and asset is published, for rewriting links between them.
+pub struct Links {
+    /// Path relative to `content/` -> path relative to the output root.
+    pub targets: HashMap<PathBuf, String>,
+    /// The path of `base_url`, so links stay right when the site lives in a folder.
+    pub base_path: String,
+}
+
+impl Links {
+    /// The site-relative URL for a content path, if the path is published.
+    pub fn url_of(&self, content_path: &Path) -> Option<String> {
+        let target = self
+            .targets
+            .get(content_path)
+            .or_else(|| self.targets.get(&content_path.join("index.md")))
+            .or_else(|| self.targets.get(&content_path.join("_index.md")))?;
+        Some(format!("{}{}", self.base_path, encode_path(target)))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A block of the document that starts at a second-level heading (or the start).
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub heading: Option<Heading>,
+    /// The heading element itself, empty for the first section.
+    pub heading_html: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub sections: Vec<Section>,
+    pub summary: String,
+    pub summary_text: String,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    pub fn html(&self) -> String {
+        let mut html = String::new();
+        for s in &self.sections {
+            html.push_str(&s.heading_html);
+            html.push_str(&s.body);
+        }
+        html
+    }
+}
+
+const SECTION_MARK: &str = "\u{0}";
+const SUMMARY_MARK: &str = "\u{1}";
+const MORE: &str = "<!-- more -->";
+
+/// Renders the `body` range of `file`, whose folder relative to `content/` is `dir`.
+pub fn render(
+    file: &SourceFile,
+    body: &Range<usize>,
+    dir: &Path,
+    links: &Links,
+    highlighter: &Highlighter,
+) -> Rendered {
+    let source = &file.text[body.clone()];
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let has_more = source.contains(MORE);
+    let mut warnings = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut headings = Vec::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut depth = 0usize;
+    let mut summary_done = false;
+    let mut summary_text = String::new();
+
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if !summary_done {
+            if let Event::Text(t) | Event::Code(t) = &event {
+                summary_text.push_str(t);
+            } else if matches!(event, Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)) {
+                summary_text.push(' ');
+            }
+        }
+        if let Some((_, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap_or_default();
+                    events.push(Event::Html(highlighter.block(&text, &lang).into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite(dest_url, dir, links, file, body.start + range.start, &mut warnings);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite(dest_url, dir, links, file, body.start + range.start, &mut warnings);
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            other => other,
+        };
+        if let Some((_, _, buffered)) = &mut heading {
+            if let Event::End(TagEnd::Heading(level)) = event {
+                let (_, given_id, inner) = heading.take().unwrap_or((level, None, Vec::new()));
+                let text = plain_text(&inner);
+                let id = given_id.unwrap_or_else(|| unique_id(&text, &mut ids));
+                let n = level as u8;
+                if n == 2 {
+                    events.push(Event::Html(SECTION_MARK.into()));
+                }
+                events.push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
+                events.extend(inner);
+                events.push(Event::Html(format!("</h{n}>\n").into()));
+                if n == 2 {
+                    events.push(Event::Html(SECTION_MARK.into()));
+                }
+                headings.push(Heading { level: n, id, text });
+            } else {
+                buffered.push(event);
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id.map(|i| i.to_string()), Vec::new()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Html(h) if !summary_done && h.trim() == MORE => {
+                summary_done = true;
+                events.push(Event::Html(SUMMARY_MARK.into()));
+            }
+            Event::End(TagEnd::Paragraph) if !summary_done && !has_more && depth == 0 => {
+                summary_done = true;
+                events.push(Event::End(TagEnd::Paragraph));
+                events.push(Event::Html(SUMMARY_MARK.into()));
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let summary = match html.find(SUMMARY_MARK) {
+        Some(i) => html[..i].replace(SECTION_MARK, ""),
+        None => html.replace(SECTION_MARK, ""),
+    };
+    let html = html.replace(SUMMARY_MARK, "");
+    let mut pieces = html.split(SECTION_MARK);
+    let mut sections = vec![Section {
+        heading: None,
+        heading_html: String::new(),
+        body: pieces.next().unwrap_or_default().to_string(),
+    }];
+    let mut h2s = headings.iter().filter(|h| h.level == 2);
+    while let (Some(heading_html), Some(body)) = (pieces.next(), pieces.next()) {
+        sections.push(Section {
+            heading: h2s.next().cloned(),
+            heading_html: heading_html.to_string(),
+            body: body.to_string(),
+        });
+    }
+    let summary_text = collapse_whitespace(&summary_text);
+    Rendered {
+        sections,
+        summary,
+        summary_text,
+        warnings,
+    }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            text.push_str(t);
+        }
+    }
+    text
+}
+
+fn unique_id(text: &str, ids: &mut HashMap<String, usize>) -> String {
+    let mut base = slugify(text);
+    if base.is_empty() {
+        base = "section".to_string();
+    }
+    let count = ids.entry(base.clone()).or_insert(0);
+    *count += 1;
+    if *count == 1 { base } else { format!("{base}-{}", *count - 1) }
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True for `https:`, `mailto:` and the like: a scheme before any `/`.
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        None => false,
+    }
+}
+
+fn rewrite<'a>(
+    dest: CowStr<'a>,
+    dir: &Path,
+    links: &Links,
+    file: &SourceFile,
+    offset: usize,
+    warnings: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
+    match resolve(&dest, dir, links) {
+        Resolved::Keep => dest,
+        Resolved::Url(url) => url.into(),
+        Resolved::Missing(path) => {
+            warnings.push(
+                Diagnostic::warning(format!("link to `{dest}` leads nowhere: {} does not exist", path))
+                    .at(&file.path, &file.text, offset, 1)
+                    .hint("links between content files are relative to the file they are in, e.g. `../other-skill/index.md` or `log/2026-10-03-first-fold.md`"),
+            );
+            dest
+        }
+    }
+}
+
+pub enum Resolved {
+    /// An external, absolute or in-page link, left as written.
+    Keep,
+    Url(String),
+    /// A relative link to something that is not published; the resolved path.
+    Missing(String),
+}
+
+/// Resolves a relative link written in a file of the content folder `dir`.
+pub fn resolve(dest: &str, dir: &Path, links: &Links) -> Resolved {
+    if dest.is_empty()
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.starts_with('?')
+        || has_scheme(dest)
+    {
+        return Resolved::Keep;
+    }
+    let (path, fragment) = match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let decoded = percent_decode(path);
+    let Some(joined) = join_normalized(dir, &decoded) else {
+        return Resolved::Missing(format!("{decoded} (outside the content folder)"));
+    };
+    match links.url_of(&joined) {
+        Some(mut url) => {
+            url.push_str(fragment);
+            Resolved::Url(url)
+        }
+        None => Resolved::Missing(format!("content/{}", joined.to_string_lossy().replace('\\', "/"))),
+    }
+}
+
+/// Percent-encodes what may not stand in a URL path, keeping `/`.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links() -> Links {
+        let mut targets = HashMap::new();
+        targets.insert(PathBuf::from("skills/omelette/index.md"), "skills/omelette/".to_string());
+        targets.insert(PathBuf::from("skills/knife/index.md"), "skills/knife/".to_string());
+        targets.insert(
+            PathBuf::from("skills/omelette/log/2026-10-03-fold.md"),
+            "skills/omelette/2026-10-03-fold/".to_string(),
+        );
+        targets.insert(PathBuf::from("skills/omelette/pan photo.jpg"), "skills/omelette/pan photo.jpg".to_string());
+        Links {
+            targets,
+            base_path: "/portfolio/".to_string(),
+        }
+    }
+
+    fn render_str(text: &str, dir: &str) -> Rendered {
+        let file = SourceFile {
+            path: PathBuf::from("content/x.md"),
+            text: text.to_string(),
+        };
+        render(&file, &(0..text.len()), Path::new(dir), &links(), &Highlighter::default())
+    }
+
+    #[test]
+    fn rewrites_links_between_content_files_under_the_base_path() {
+        let r = render_str(
+            "[k](../knife/index.md#grip) [f](log/2026-10-03-fold.md) ![p](pan%20photo.jpg) [e](https://x.org/a.md) [s](#top)",
+            "skills/omelette",
+        );
+        let html = r.html();
+        assert!(html.contains("href=\"/portfolio/skills/knife/#grip\""), "{html}");
+        assert!(html.contains("href=\"/portfolio/skills/omelette/2026-10-03-fold/\""), "{html}");
+        assert!(html.contains("src=\"/portfolio/skills/omelette/pan%20photo.jpg\""), "{html}");
+        assert!(html.contains("href=\"https://x.org/a.md\""), "{html}");
+        assert!(html.contains("href=\"#top\""), "{html}");
+        assert!(r.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_broken_relative_link_is_a_located_warning() {
+        let r = render_str("text\n\n[gone](../nope/index.md)\n", "skills/omelette");
+        assert_eq!(r.warnings.len(), 1);
+        let loc = r.warnings[0].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (3, 1));
+        assert!(r.warnings[0].message.contains("content/skills/nope/index.md"), "{}", r.warnings[0].message);
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_sections_split_at_h2() {
+        let r = render_str("intro\n\n## Notes\n\na\n\n## Notes\n\n### Deep\n\nb\n", "");
+        assert_eq!(r.sections.len(), 3);
+        assert!(r.sections[0].body.contains("intro"));
+        assert_eq!(r.sections[1].heading.as_ref().unwrap().id, "notes");
+        assert_eq!(r.sections[2].heading.as_ref().unwrap().id, "notes-1");
+        assert!(r.sections[2].body.contains("<h3 id=\"deep\">Deep</h3>"));
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph_or_up_to_the_more_marker() {
+        let r = render_str("First *para*.\n\nSecond.\n", "");
+        assert_eq!(r.summary, "<p>First <em>para</em>.</p>\n");
+        assert_eq!(r.summary_text, "First para.");
+        let r = render_str("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n", "");
+        assert!(r.summary.contains("Two.") && !r.summary.contains("Three."));
+        assert!(r.html().contains("Three.") && !r.html().contains('\u{1}'));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes_and_extensions_work() {
+        let r = render_str("```rust\nfn main() {}\n```\n\n| a |\n|---|\n| b |\n\n- [x] done\n\n~~old~~ \"quoted\"\n", "");
+        let html = r.html();
+        assert!(html.contains("<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"), "{html}");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(html.contains("<table>") && html.contains("checkbox") && html.contains("<del>"));
+        assert!(html.contains("“quoted”"), "{html}");
+    }
+}

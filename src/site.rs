@@ -1,0 +1,561 @@
+//! The model of the whole site, built once from what was loaded: every page's URL,
+//! rendered markdown, the six parts of each write-up, taxonomies, related skills and
+//! the numbers. Rendering reads only this; nothing here reads files.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Asset, Content, DateValue, EntrySource, Kind, Part, SkillSource, Status, Target, join_normalized};
+use crate::diagnostic::Diagnostic;
+use crate::highlight::Highlighter;
+use crate::markdown::{self, Links, Rendered};
+use crate::progress::{Session, Totals};
+use crate::slug::slugify;
+
+/// What changes the model besides the content itself.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelOptions {
+    pub drafts: bool,
+    pub today: Date,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// Site-relative URL for local files, the URL as written for external ones.
+    pub url: String,
+    pub kind: &'static str,
+    pub external: bool,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    /// For links, the host name shown on the card.
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub slug: String,
+    pub source: PathBuf,
+    pub title: String,
+    pub date: DateValue,
+    pub minutes: u32,
+    pub kind: Kind,
+    pub part: Option<Part>,
+    pub evidence: Vec<Evidence>,
+    pub tags: Vec<Taxon>,
+    pub draft: bool,
+    pub html: String,
+    pub summary: String,
+    pub summary_text: String,
+    /// Relative to the output root, e.g. `skills/omelette/2026-10-03-fold/`.
+    pub path: String,
+}
+
+/// A field or tag: its name as written and its slug.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Taxon {
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Skill {
+    pub slug: String,
+    pub source: PathBuf,
+    pub title: String,
+    pub summary: Option<String>,
+    pub field: Option<Taxon>,
+    pub tags: Vec<Taxon>,
+    pub started: Date,
+    pub status: Status,
+    pub target: Target,
+    pub draft: bool,
+    /// Related skills both ways, by index into `Site::skills`, sorted by title.
+    pub related: Vec<usize>,
+    pub path: String,
+    /// The write-up before its first second-level heading.
+    pub intro: String,
+    /// Each part's HTML, in the order of `Part::ALL`; `None` when not written.
+    pub parts: [Option<String>; 6],
+    /// Second-level sections that are not one of the six parts, headings included.
+    pub other: String,
+    /// Oldest first.
+    pub entries: Vec<Entry>,
+    pub totals: Totals,
+}
+
+impl Skill {
+    pub fn anatomy_complete(&self) -> bool {
+        self.parts.iter().all(Option::is_some)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub title: String,
+    pub description: Option<String>,
+    pub html: String,
+    pub path: String,
+    pub source: PathBuf,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Home {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub html: String,
+}
+
+/// An entry by position: `(skill index, entry index)`.
+pub type EntryRef = (usize, usize);
+
+#[derive(Debug, Clone)]
+pub struct TaxonPage {
+    pub taxon: Taxon,
+    pub skills: Vec<usize>,
+    /// Newest first.
+    pub entries: Vec<EntryRef>,
+}
+
+pub struct Site {
+    pub config: Config,
+    pub today: Date,
+    pub home: Home,
+    pub skills: Vec<Skill>,
+    pub pages: Vec<Page>,
+    pub fields: Vec<TaxonPage>,
+    pub tags: Vec<TaxonPage>,
+    /// Every published entry, newest first.
+    pub timeline: Vec<EntryRef>,
+    pub totals: Totals,
+    pub assets: Vec<Asset>,
+}
+
+/// Output paths the generator itself uses at the top level; pages may not take them.
+const RESERVED: [&str; 9] = [
+    "skills", "payoffs", "fields", "tags", "atom.xml", "sitemap.xml", "robots.txt", "404.html", "feed.json",
+];
+
+impl Site {
+    pub fn entry(&self, (s, e): EntryRef) -> &Entry {
+        &self.skills[s].entries[e]
+    }
+
+    /// Builds the model. Problems that need the whole site to see (a `related` slug
+    /// that does not exist, missing evidence) are errors; broken links are warnings.
+    pub fn new(
+        config: Config,
+        mut content: Content,
+        options: ModelOptions,
+        highlighter: &Highlighter,
+    ) -> (Option<Site>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let all_slugs: HashSet<String> = content.skills.iter().map(|s| s.slug.clone()).collect();
+        if !options.drafts {
+            content.skills.retain(|s| !s.draft);
+            for skill in &mut content.skills {
+                skill.entries.retain(|e| !e.draft);
+            }
+            content.pages.retain(|p| !p.draft);
+        }
+        let published: HashMap<&str, usize> = content
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.slug.as_str(), i))
+            .collect();
+
+        let links = link_targets(&config, &content, &mut diagnostics);
+
+        let rendered: Vec<(Skill, Vec<Diagnostic>)> = content
+            .skills
+            .par_iter()
+            .map(|source| build_skill(source, &links, highlighter, options.today))
+            .collect();
+        let mut skills = Vec::with_capacity(rendered.len());
+        for (skill, d) in rendered {
+            diagnostics.extend(d);
+            skills.push(skill);
+        }
+
+        // Related skills, both directions.
+        let mut related: Vec<Vec<usize>> = vec![Vec::new(); skills.len()];
+        for (i, source) in content.skills.iter().enumerate() {
+            for r in &source.related {
+                match published.get(r.value.as_str()) {
+                    Some(&j) if j != i => {
+                        related[i].push(j);
+                        related[j].push(i);
+                    }
+                    Some(_) => diagnostics.push(
+                        Diagnostic::error(format!("skill `{}` lists itself as related", r.value))
+                            .at(&source.file.path, &source.file.text, r.span.start, r.span.len())
+                            .hint("`related` names other skills"),
+                    ),
+                    None if all_slugs.contains(&r.value) => {}
+                    None => {
+                        let hint = match crate::diagnostic::did_you_mean(&r.value, all_slugs.iter().map(String::as_str)) {
+                            Some(near) => format!("did you mean `{near}`? `related` takes skill slugs (folder names under content/skills/)"),
+                            None => "`related` takes skill slugs: the folder names under content/skills/".to_string(),
+                        };
+                        diagnostics.push(
+                            Diagnostic::error(format!("related skill `{}` does not exist", r.value))
+                                .at(&source.file.path, &source.file.text, r.span.start, r.span.len())
+                                .hint(hint),
+                        );
+                    }
+                }
+            }
+        }
+        for (skill, mut rel) in skills.iter_mut().zip(related) {
+            rel.sort_unstable();
+            rel.dedup();
+            skill.related = rel;
+        }
+        let titles: Vec<String> = skills.iter().map(|s| s.title.to_lowercase()).collect();
+        for skill in &mut skills {
+            skill.related.sort_by(|a, b| titles[*a].cmp(&titles[*b]));
+        }
+
+        let pages: Vec<Page> = content
+            .pages
+            .par_iter()
+            .map(|p| {
+                let dir = p.rel.parent().unwrap_or(Path::new(""));
+                let r = markdown::render(&p.file, &p.body, dir, &links, highlighter);
+                let page = Page {
+                    title: p.title.clone(),
+                    description: p.description.clone(),
+                    html: r.html(),
+                    path: page_path(&p.rel),
+                    source: p.file.path.clone(),
+                };
+                (page, r.warnings)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(p, w)| {
+                diagnostics.extend(w);
+                p
+            })
+            .collect();
+
+        let home = match &content.home.file {
+            Some(file) => {
+                let r = markdown::render(file, &content.home.body, Path::new(""), &links, highlighter);
+                diagnostics.extend(r.warnings.iter().cloned());
+                Home {
+                    title: content.home.title.clone(),
+                    description: content.home.description.clone(),
+                    html: r.html(),
+                }
+            }
+            None => Home::default(),
+        };
+
+        let mut timeline: Vec<EntryRef> = skills
+            .iter()
+            .enumerate()
+            .flat_map(|(s, skill)| (0..skill.entries.len()).map(move |e| (s, e)))
+            .collect();
+        let order = |r: &EntryRef| {
+            let e = &skills[r.0].entries[r.1];
+            (std::cmp::Reverse((e.date.date, e.date.instant)), skills[r.0].slug.clone(), std::cmp::Reverse(e.slug.clone()))
+        };
+        timeline.sort_by_cached_key(order);
+
+        for (s, skill) in skills.iter().enumerate() {
+            for e in &skill.entries {
+                if e.date.date > options.today {
+                    diagnostics.push(
+                        Diagnostic::warning(format!(
+                            "{} is dated {}, after today ({}); it is left out of every number",
+                            e.source.display(),
+                            e.date.date,
+                            options.today
+                        ))
+                        .in_file(&e.source)
+                        .hint("check the date, or set `today` in site.toml"),
+                    );
+                }
+            }
+            let _ = s;
+        }
+
+        let totals = Totals::of(
+            timeline.iter().map(|r| {
+                let e = &skills[r.0].entries[r.1];
+                Session { date: e.date.date, minutes: e.minutes, kind: e.kind }
+            }),
+            options.today,
+        );
+        let fields = taxonomy(&skills, &timeline, |s| s.field.iter().cloned().collect(), |_| Vec::new());
+        let tags = taxonomy(&skills, &timeline, |s| s.tags.clone(), |e| e.tags.clone());
+
+        let mut assets: Vec<Asset> = content.assets.into_iter().map(|(_, a)| a).collect();
+        assets.extend(content.static_files);
+
+        check_page_paths(&pages, &mut diagnostics);
+        let failed = diagnostics.iter().any(Diagnostic::is_error);
+        let site = Site {
+            config,
+            today: options.today,
+            home,
+            skills,
+            pages,
+            fields,
+            tags,
+            timeline,
+            totals,
+            assets,
+        };
+        (if failed { None } else { Some(site) }, diagnostics)
+    }
+}
+
+fn taxonomy(
+    skills: &[Skill],
+    timeline: &[EntryRef],
+    of_skill: impl Fn(&Skill) -> Vec<Taxon>,
+    of_entry: impl Fn(&Entry) -> Vec<Taxon>,
+) -> Vec<TaxonPage> {
+    let mut map: BTreeMap<String, TaxonPage> = BTreeMap::new();
+    let mut page = |t: &Taxon| {
+        map.entry(t.slug.clone())
+            .or_insert_with(|| TaxonPage { taxon: t.clone(), skills: Vec::new(), entries: Vec::new() })
+    };
+    for (i, skill) in skills.iter().enumerate() {
+        for t in of_skill(skill) {
+            page(&t).skills.push(i);
+        }
+    }
+    for r in timeline {
+        for t in of_entry(&skills[r.0].entries[r.1]) {
+            page(&t).entries.push(*r);
+        }
+    }
+    let mut pages: Vec<TaxonPage> = map.into_values().collect();
+    for p in &mut pages {
+        p.skills.dedup();
+        p.skills.sort_by(|a, b| skills[*a].title.to_lowercase().cmp(&skills[*b].title.to_lowercase()));
+    }
+    pages
+}
+
+fn taxa(names: &[String]) -> Vec<Taxon> {
+    let mut out: Vec<Taxon> = names
+        .iter()
+        .map(|n| Taxon { name: n.trim().to_string(), slug: slugify(n) })
+        .filter(|t| !t.slug.is_empty())
+        .collect();
+    out.sort_by(|a, b| a.slug.cmp(&b.slug));
+    out.dedup_by(|a, b| a.slug == b.slug);
+    out
+}
+
+/// `about.md` -> `about/`, `notes/index.md` -> `notes/`, each segment a slug.
+fn page_path(rel: &Path) -> String {
+    let mut segments: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| slugify(&c.as_os_str().to_string_lossy()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if stem != "index" && stem != "_index" {
+        segments.push(slugify(&stem));
+    }
+    segments.iter().map(|s| format!("{s}/")).collect()
+}
+
+fn check_page_paths(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for p in pages {
+        let top = p.path.split('/').next().unwrap_or("");
+        if p.path.is_empty() || RESERVED.contains(&top) {
+            diagnostics.push(
+                Diagnostic::error(format!("the page would be published at /{}, which skillfolio uses itself", p.path))
+                    .in_file(&p.source)
+                    .hint(format!("rename it; these names are taken: {}", RESERVED.join(", "))),
+            );
+        } else if let Some(first) = seen.insert(&p.path, &p.source) {
+            diagnostics.push(
+                Diagnostic::error(format!("two pages would be published at /{}: {} and {}", p.path, first.display(), p.source.display()))
+                    .in_file(&p.source)
+                    .hint("rename one of them"),
+            );
+        }
+    }
+}
+
+/// Where every content file and asset is published, for link rewriting.
+fn link_targets(config: &Config, content: &Content, diagnostics: &mut Vec<Diagnostic>) -> Links {
+    let _ = diagnostics;
+    let mut targets = HashMap::new();
+    targets.insert(PathBuf::from("_index.md"), String::new());
+    for skill in &content.skills {
+        targets.insert(skill.dir.join("index.md"), format!("skills/{}/", skill.slug));
+        for e in &skill.entries {
+            let name = e.file.path.file_name().map(PathBuf::from).unwrap_or_default();
+            targets.insert(skill.dir.join("log").join(name), format!("skills/{}/{}/", skill.slug, e.slug));
+        }
+    }
+    for p in &content.pages {
+        targets.insert(p.rel.clone(), page_path(&p.rel));
+    }
+    for (rel, asset) in &content.assets {
+        targets.insert(rel.clone(), asset.output.clone());
+    }
+    Links { targets, base_path: config.base_path.clone() }
+}
+
+fn build_skill(source: &SkillSource, links: &Links, highlighter: &Highlighter, today: Date) -> (Skill, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let path = format!("skills/{}/", source.slug);
+    let r = markdown::render(&source.file, &source.body, &source.dir, links, highlighter);
+    diagnostics.extend(r.warnings.iter().cloned());
+    let (intro, parts, other) = anatomy(&r);
+
+    let log_dir = source.dir.join("log");
+    let mut entries: Vec<Entry> = source
+        .entries
+        .iter()
+        .map(|e| build_entry(e, source, &log_dir, &path, links, highlighter, &mut diagnostics))
+        .collect();
+    entries.sort_by(|a, b| (a.date.date, a.date.instant, &a.slug).cmp(&(b.date.date, b.date.instant, &b.slug)));
+    let totals = Totals::of(
+        entries.iter().map(|e| Session { date: e.date.date, minutes: e.minutes, kind: e.kind }),
+        today,
+    );
+    let skill = Skill {
+        slug: source.slug.clone(),
+        source: source.file.path.clone(),
+        title: source.title.clone(),
+        summary: source.summary.clone(),
+        field: source.field.as_ref().map(|f| Taxon { name: f.trim().to_string(), slug: slugify(f) }),
+        tags: taxa(&source.tags),
+        started: source.started,
+        status: source.status,
+        target: source.target,
+        draft: source.draft,
+        related: Vec::new(),
+        path,
+        intro,
+        parts,
+        other,
+        entries,
+        totals,
+    };
+    (skill, diagnostics)
+}
+
+/// Splits a rendered write-up into its intro, its six parts and everything else.
+/// A part written twice keeps both sections, in order.
+fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], String) {
+    let mut parts: [Option<String>; 6] = Default::default();
+    let mut other = String::new();
+    let mut intro = String::new();
+    for section in &r.sections {
+        match &section.heading {
+            None => intro.push_str(&section.body),
+            Some(h) => match Part::from_heading(&h.text) {
+                Some(part) => parts[part as usize].get_or_insert_with(String::new).push_str(&section.body),
+                None => {
+                    other.push_str(&section.heading_html);
+                    other.push_str(&section.body);
+                }
+            },
+        }
+    }
+    (intro, parts, other)
+}
+
+const IMAGE_EXTENSIONS: [&str; 8] = ["jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp"];
+const VIDEO_EXTENSIONS: [&str; 3] = ["mp4", "webm", "ogv"];
+
+fn evidence_kind(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    if IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+        "image"
+    } else if VIDEO_EXTENSIONS.contains(&ext.as_str()) {
+        "video"
+    } else {
+        "file"
+    }
+}
+
+fn build_entry(
+    e: &EntrySource,
+    skill: &SkillSource,
+    log_dir: &Path,
+    skill_path: &str,
+    links: &Links,
+    highlighter: &Highlighter,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Entry {
+    let r = markdown::render(&e.file, &e.body, log_dir, links, highlighter);
+    diagnostics.extend(r.warnings.iter().cloned());
+    let mut evidence = Vec::new();
+    for item in &e.evidence {
+        let src = item.src.value.trim();
+        if src.starts_with("http://") || src.starts_with("https://") {
+            let host = src.split("://").nth(1).and_then(|r| r.split(['/', '?', '#']).next()).map(str::to_string);
+            let kind = if evidence_kind(src.split(['?', '#']).next().unwrap_or(src)) == "image" { "image" } else { "link" };
+            evidence.push(Evidence {
+                url: src.to_string(),
+                kind,
+                external: true,
+                alt: item.alt.clone(),
+                caption: item.caption.clone(),
+                host,
+            });
+            continue;
+        }
+        let resolved = join_normalized(log_dir, src).and_then(|p| links.targets.get(&p).map(|t| (p, t)));
+        match resolved {
+            Some((_, target)) if !target.ends_with('/') => evidence.push(Evidence {
+                url: format!("{}{}", links.base_path, markdown::encode_path(target)),
+                kind: evidence_kind(target),
+                external: false,
+                alt: item.alt.clone(),
+                caption: item.caption.clone(),
+                host: None,
+            }),
+            _ => {
+                let shown = join_normalized(log_dir, src)
+                    .map(|p| format!("content/{}", p.to_string_lossy().replace('\\', "/")))
+                    .unwrap_or_else(|| src.to_string());
+                diagnostics.push(
+                    Diagnostic::error(format!("evidence `{src}` not found: {shown} does not exist"))
+                        .at(&e.file.path, &e.file.text, item.src.span.start, item.src.span.len())
+                        .hint(format!(
+                            "evidence paths are relative to the entry's file: a file in the skill's folder is `../{}`; or give a full https:// URL",
+                            Path::new(src).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                        )),
+                );
+            }
+        }
+    }
+    let _ = skill;
+    Entry {
+        slug: e.slug.clone(),
+        source: e.file.path.clone(),
+        title: e.title.clone(),
+        date: e.date,
+        minutes: e.minutes,
+        kind: e.kind,
+        part: e.part,
+        evidence,
+        tags: taxa(&e.tags),
+        draft: e.draft,
+        html: r.html(),
+        summary: r.summary,
+        summary_text: r.summary_text,
+        path: format!("{skill_path}{}/", e.slug),
+    }
+}

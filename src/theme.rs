@@ -1,0 +1,140 @@
+//! Finding a theme: its templates and static files, from `themes/<name>/` on disk or,
+//! for the default theme, from the copy embedded in the binary so a portfolio needs
+//! no theme folder at all. Templates in the site's own `templates/` override the
+//! theme's of the same name.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::content::Asset;
+use crate::diagnostic::{Diagnostic, io_error};
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A template's text and the file it came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// A static file of the theme: on disk, or embedded.
+#[derive(Debug, Clone)]
+pub enum ThemeFile {
+    Disk(Asset),
+    Embedded { output: String, bytes: &'static [u8] },
+}
+
+impl ThemeFile {
+    pub fn output(&self) -> &str {
+        match self {
+            ThemeFile::Disk(a) => &a.output,
+            ThemeFile::Embedded { output, .. } => output,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub templates: Vec<TemplateSource>,
+    pub static_files: Vec<ThemeFile>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let dir = root.join("themes").join(name);
+        let mut theme = if dir.is_dir() {
+            from_disk(root, &dir)?
+        } else if name == "default" {
+            embedded()
+        } else {
+            return Err(vec![
+                Diagnostic::error(format!("theme `{name}` not found: there is no folder themes/{name}/"))
+                    .in_file(Path::new("site.toml"))
+                    .hint("use `theme = \"default\"` (built in), or put the theme's folder under themes/"),
+            ]);
+        };
+        let overrides = root.join("templates");
+        if overrides.is_dir() {
+            for t in read_templates(root, &overrides)? {
+                theme.templates.retain(|existing| existing.name != t.name);
+                theme.templates.push(t);
+            }
+        }
+        theme.templates.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(theme)
+    }
+}
+
+fn embedded() -> Theme {
+    let mut theme = Theme::default();
+    let mut stack = vec![&DEFAULT_THEME];
+    while let Some(dir) = stack.pop() {
+        stack.extend(dir.dirs());
+        for file in dir.files() {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(name) = path.strip_prefix("templates/") {
+                theme.templates.push(TemplateSource {
+                    name: name.to_string(),
+                    path: PathBuf::from("themes/default (built in)").join(&path),
+                    text: String::from_utf8_lossy(file.contents()).into_owned(),
+                });
+            } else if let Some(output) = path.strip_prefix("static/") {
+                theme.static_files.push(ThemeFile::Embedded {
+                    output: output.to_string(),
+                    bytes: file.contents(),
+                });
+            }
+        }
+    }
+    theme
+}
+
+fn from_disk(root: &Path, dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
+    let mut theme = Theme::default();
+    let templates = dir.join("templates");
+    if templates.is_dir() {
+        theme.templates = read_templates(root, &templates)?;
+    }
+    let statics = dir.join("static");
+    for entry in WalkDir::new(&statics).sort_by_file_name().into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&statics).unwrap_or(entry.path());
+            let output = rel.to_string_lossy().replace('\\', "/");
+            theme.static_files.push(ThemeFile::Disk(Asset {
+                source: entry.path().to_path_buf(),
+                output,
+            }));
+        }
+    }
+    Ok(theme)
+}
+
+fn read_templates(root: &Path, dir: &Path) -> Result<Vec<TemplateSource>, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || crate::content::is_ignored(&name) {
+            continue;
+        }
+        let display = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        match std::fs::read_to_string(entry.path()) {
+            Ok(text) => out.push(TemplateSource {
+                name: entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                path: display,
+                text,
+            }),
+            Err(e) => errors.push(io_error("read", &display, &e)),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
