@@ -71,7 +71,10 @@ impl Config {
                     .hint("every portfolio has a site.toml at its root; `skillfolio init` writes one, or pass `--root DIR`"),
             ]
         })?;
-        let file = SourceFile { path: display, text };
+        let file = SourceFile {
+            path: display,
+            text,
+        };
         Config::parse(&file)
     }
 
@@ -116,16 +119,32 @@ impl Config {
             },
         };
         let theme = f.string("theme").unwrap_or_else(|| "default".to_string());
-        let highlight_theme = f.choice_exact("highlight_theme", &THEMES).unwrap_or(THEMES[0]).to_string();
-        let highlight_theme_dark = f.choice_exact("highlight_theme_dark", &THEMES).unwrap_or(THEMES[1]).to_string();
-        let today = if f.has("today") { f.date("today").map(|d| d.date) } else { None };
-        let output_dir = PathBuf::from(f.string("output_dir").unwrap_or_else(|| "public".to_string()));
+        let highlight_theme = f
+            .choice_exact("highlight_theme", &THEMES)
+            .unwrap_or(THEMES[0])
+            .to_string();
+        let highlight_theme_dark = f
+            .choice_exact("highlight_theme_dark", &THEMES)
+            .unwrap_or(THEMES[1])
+            .to_string();
+        let today = if f.has("today") {
+            f.date("today").map(|d| d.date)
+        } else {
+            None
+        };
+        let output_dir = PathBuf::from(
+            f.string("output_dir")
+                .unwrap_or_else(|| "public".to_string()),
+        );
         let feed = match f.table("feed") {
             Some(mut t) => {
                 let limit = t.uint("limit").map_or(20, |n| n as usize);
                 let payoffs_only = t.choice("entries", &["all", "payoffs"]) == Some("payoffs");
                 t.finish("`feed`", &["limit", "entries"]);
-                FeedConfig { limit, payoffs_only }
+                FeedConfig {
+                    limit,
+                    payoffs_only,
+                }
             }
             None => FeedConfig {
                 limit: 20,
@@ -156,8 +175,9 @@ impl Config {
     /// Replaces the base URL, as `--base-url` and `serve` do.
     pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
         let url = normalize_base_url(url).map_err(|reason| {
-            Diagnostic::error(format!("--base-url {reason}"))
-                .hint("pass a full address such as `--base-url https://someone.github.io/portfolio/`")
+            Diagnostic::error(format!("--base-url {reason}")).hint(
+                "pass a full address such as `--base-url https://someone.github.io/portfolio/`",
+            )
         })?;
         self.base_path = base_path(&url);
         self.base_url = url;
@@ -206,7 +226,8 @@ mod tests {
 
     #[test]
     fn base_url_with_a_path_keeps_it() {
-        let c = parse("title = \"t\"\nbase_url = \"https://someone.github.io/portfolio\"\n").unwrap();
+        let c =
+            parse("title = \"t\"\nbase_url = \"https://someone.github.io/portfolio\"\n").unwrap();
         assert_eq!(c.base_url, "https://someone.github.io/portfolio/");
         assert_eq!(c.base_path, "/portfolio/");
         assert_eq!(c.feed.limit, 20);
@@ -214,11 +235,22 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_are_all_reported() {
-        let errors = parse("titel = \"t\"\nbase_url = \"example.org\"\nhighlight_theme = \"nope\"\n").unwrap_err();
+        let errors =
+            parse("titel = \"t\"\nbase_url = \"example.org\"\nhighlight_theme = \"nope\"\n")
+                .unwrap_err();
         let messages: Vec<_> = errors.iter().map(|e| e.message.as_str()).collect();
-        assert!(messages.contains(&"missing required key `title`"), "{messages:?}");
-        assert!(messages.contains(&"`base_url` must start with https:// or http://"), "{messages:?}");
-        assert!(messages.contains(&"unknown highlight_theme `nope`"), "{messages:?}");
+        assert!(
+            messages.contains(&"missing required key `title`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"`base_url` must start with https:// or http://"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(&"unknown highlight_theme `nope`"),
+            "{messages:?}"
+        );
         let unknown = errors.iter().find(|e| e.message.contains("titel")).unwrap();
         assert_eq!(unknown.hint.as_deref(), Some("did you mean `title`?"));
         assert_eq!(unknown.location.as_ref().unwrap().line, 1);

@@ -90,9 +90,7 @@ pub fn locate(file: &Path, text: &str, offset: usize, len: usize) -> Location {
         offset -= 1;
     }
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[offset..]
-        .find('\n')
-        .map_or(text.len(), |i| offset + i);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let line = text[..line_start].matches('\n').count() + 1;
     let source_line = text[line_start..line_end].trim_end_matches('\r');
     let column = text[line_start..offset].chars().count() + 1;
@@ -215,7 +213,10 @@ impl std::error::Error for Diagnostics {}
 
 /// The closest candidate to a misspelt word, if any is close enough to be a
 /// plausible typo rather than a different word altogether.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_lowercase();
     candidates
         .into_iter()

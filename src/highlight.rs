@@ -58,7 +58,10 @@ impl Highlighter {
                     ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
                 let mut ok = true;
                 for line in LinesWithEndings::from(code) {
-                    if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+                    if generator
+                        .parse_html_for_line_which_includes_newline(line)
+                        .is_err()
+                    {
                         ok = false;
                         break;
                     }
@@ -87,10 +90,7 @@ pub fn stylesheet(light: &str, dark: &str) -> String {
             .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
             .unwrap_or_default()
     };
-    let dark_css: String = css(dark)
-        .lines()
-        .map(|l| format!("  {l}\n"))
-        .collect();
+    let dark_css: String = css(dark).lines().map(|l| format!("  {l}\n")).collect();
     format!(
         "/* Code highlighting: {light} (light) and {dark} (dark), chosen in site.toml. */\n{}\n@media (prefers-color-scheme: dark) {{\n{dark_css}}}\n",
         css(light)

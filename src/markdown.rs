@@ -108,7 +108,10 @@ pub fn render(
         if !summary_done {
             if let Event::Text(t) | Event::Code(t) = &event {
                 summary_text.push_str(t);
-            } else if matches!(event, Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)) {
+            } else if matches!(
+                event,
+                Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)
+            ) {
                 summary_text.push(' ');
             }
         }
@@ -124,13 +127,47 @@ pub fn render(
             continue;
         }
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = rewrite(dest_url, dir, links, file, body.start + range.start, &mut warnings);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite(
+                    dest_url,
+                    dir,
+                    links,
+                    file,
+                    body.start + range.start,
+                    &mut warnings,
+                );
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = rewrite(dest_url, dir, links, file, body.start + range.start, &mut warnings);
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite(
+                    dest_url,
+                    dir,
+                    links,
+                    file,
+                    body.start + range.start,
+                    &mut warnings,
+                );
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             other => other,
         };
@@ -226,7 +263,11 @@ fn unique_id(text: &str, ids: &mut HashMap<String, usize>) -> String {
     }
     let count = ids.entry(base.clone()).or_insert(0);
     *count += 1;
-    if *count == 1 { base } else { format!("{base}-{}", *count - 1) }
+    if *count == 1 {
+        base
+    } else {
+        format!("{base}-{}", *count - 1)
+    }
 }
 
 fn collapse_whitespace(text: &str) -> String {
@@ -240,7 +281,9 @@ fn has_scheme(url: &str) -> bool {
             let scheme = &url[..i];
             !scheme.is_empty()
                 && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         }
         None => false,
     }
@@ -299,7 +342,10 @@ pub fn resolve(dest: &str, dir: &Path, links: &Links) -> Resolved {
             url.push_str(fragment);
             Resolved::Url(url)
         }
-        None => Resolved::Missing(format!("content/{}", joined.to_string_lossy().replace('\\', "/"))),
+        None => Resolved::Missing(format!(
+            "content/{}",
+            joined.to_string_lossy().replace('\\', "/")
+        )),
     }
 }
 
@@ -344,13 +390,22 @@ mod tests {
 
     fn links() -> Links {
         let mut targets = HashMap::new();
-        targets.insert(PathBuf::from("skills/omelette/index.md"), "skills/omelette/".to_string());
-        targets.insert(PathBuf::from("skills/knife/index.md"), "skills/knife/".to_string());
+        targets.insert(
+            PathBuf::from("skills/omelette/index.md"),
+            "skills/omelette/".to_string(),
+        );
+        targets.insert(
+            PathBuf::from("skills/knife/index.md"),
+            "skills/knife/".to_string(),
+        );
         targets.insert(
             PathBuf::from("skills/omelette/log/2026-10-03-fold.md"),
             "skills/omelette/2026-10-03-fold/".to_string(),
         );
-        targets.insert(PathBuf::from("skills/omelette/pan photo.jpg"), "skills/omelette/pan photo.jpg".to_string());
+        targets.insert(
+            PathBuf::from("skills/omelette/pan photo.jpg"),
+            "skills/omelette/pan photo.jpg".to_string(),
+        );
         Links {
             targets,
             base_path: "/portfolio/".to_string(),
@@ -362,7 +417,13 @@ mod tests {
             path: PathBuf::from("content/x.md"),
             text: text.to_string(),
         };
-        render(&file, &(0..text.len()), Path::new(dir), &links(), &Highlighter::default())
+        render(
+            &file,
+            &(0..text.len()),
+            Path::new(dir),
+            &links(),
+            &Highlighter::default(),
+        )
     }
 
     #[test]
@@ -372,9 +433,18 @@ mod tests {
             "skills/omelette",
         );
         let html = r.html();
-        assert!(html.contains("href=\"/portfolio/skills/knife/#grip\""), "{html}");
-        assert!(html.contains("href=\"/portfolio/skills/omelette/2026-10-03-fold/\""), "{html}");
-        assert!(html.contains("src=\"/portfolio/skills/omelette/pan%20photo.jpg\""), "{html}");
+        assert!(
+            html.contains("href=\"/portfolio/skills/knife/#grip\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"/portfolio/skills/omelette/2026-10-03-fold/\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("src=\"/portfolio/skills/omelette/pan%20photo.jpg\""),
+            "{html}"
+        );
         assert!(html.contains("href=\"https://x.org/a.md\""), "{html}");
         assert!(html.contains("href=\"#top\""), "{html}");
         assert!(r.warnings.is_empty());
@@ -386,7 +456,13 @@ mod tests {
         assert_eq!(r.warnings.len(), 1);
         let loc = r.warnings[0].location.as_ref().unwrap();
         assert_eq!((loc.line, loc.column), (3, 1));
-        assert!(r.warnings[0].message.contains("content/skills/nope/index.md"), "{}", r.warnings[0].message);
+        assert!(
+            r.warnings[0]
+                .message
+                .contains("content/skills/nope/index.md"),
+            "{}",
+            r.warnings[0].message
+        );
     }
 
     #[test]
@@ -411,9 +487,15 @@ mod tests {
 
     #[test]
     fn code_is_highlighted_with_classes_and_extensions_work() {
-        let r = render_str("```rust\nfn main() {}\n```\n\n| a |\n|---|\n| b |\n\n- [x] done\n\n~~old~~ \"quoted\"\n", "");
+        let r = render_str(
+            "```rust\nfn main() {}\n```\n\n| a |\n|---|\n| b |\n\n- [x] done\n\n~~old~~ \"quoted\"\n",
+            "",
+        );
         let html = r.html();
-        assert!(html.contains("<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"), "{html}");
+        assert!(
+            html.contains("<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"),
+            "{html}"
+        );
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("<table>") && html.contains("checkbox") && html.contains("<del>"));
         assert!(html.contains("“quoted”"), "{html}");

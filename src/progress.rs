@@ -67,7 +67,11 @@ mod tests {
     #[test]
     fn totals_count_kinds_and_leave_out_the_future() {
         let today = date(2026, 11, 21);
-        let s = |d, minutes, kind| Session { date: d, minutes, kind };
+        let s = |d, minutes, kind| Session {
+            date: d,
+            minutes,
+            kind,
+        };
         let t = Totals::of(
             [
                 s(date(2026, 10, 1), 30, Kind::Practice),
@@ -77,7 +81,10 @@ mod tests {
             ],
             today,
         );
-        assert_eq!((t.sessions, t.minutes, t.payoffs, t.setbacks), (3, 90, 1, 1));
+        assert_eq!(
+            (t.sessions, t.minutes, t.payoffs, t.setbacks),
+            (3, 90, 1, 1)
+        );
         assert_eq!(t.first, Some(date(2026, 10, 1)));
         assert_eq!(t.last, Some(today));
         assert_eq!(t.hours, "1.5");

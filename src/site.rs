@@ -10,7 +10,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Asset, Content, DateValue, EntrySource, Kind, Part, SkillSource, Status, Target, join_normalized};
+use crate::content::{
+    Asset, Content, DateValue, EntrySource, Kind, Part, SkillSource, Status, Target,
+    join_normalized,
+};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::markdown::{self, Links, Rendered};
@@ -137,7 +140,15 @@ pub struct Site {
 
 /// Output paths the generator itself uses at the top level; pages may not take them.
 const RESERVED: [&str; 9] = [
-    "skills", "payoffs", "fields", "tags", "atom.xml", "sitemap.xml", "robots.txt", "404.html", "feed.json",
+    "skills",
+    "payoffs",
+    "fields",
+    "tags",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "feed.json",
 ];
 
 impl Site {
@@ -154,7 +165,7 @@ impl Site {
         highlighter: &Highlighter,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let all_slugs: HashSet<String> = content.skills.iter().map(|s| s.slug.clone()).collect();
+        let all_slugs: HashSet<String> = content.skill_slugs.iter().cloned().collect();
         if !options.drafts {
             content.skills.retain(|s| !s.draft);
             for skill in &mut content.skills {
@@ -193,7 +204,12 @@ impl Site {
                     }
                     Some(_) => diagnostics.push(
                         Diagnostic::error(format!("skill `{}` lists itself as related", r.value))
-                            .at(&source.file.path, &source.file.text, r.span.start, r.span.len())
+                            .at(
+                                &source.file.path,
+                                &source.file.text,
+                                r.span.start,
+                                r.span.len(),
+                            )
                             .hint("`related` names other skills"),
                     ),
                     None if all_slugs.contains(&r.value) => {}
@@ -203,9 +219,17 @@ impl Site {
                             None => "`related` takes skill slugs: the folder names under content/skills/".to_string(),
                         };
                         diagnostics.push(
-                            Diagnostic::error(format!("related skill `{}` does not exist", r.value))
-                                .at(&source.file.path, &source.file.text, r.span.start, r.span.len())
-                                .hint(hint),
+                            Diagnostic::error(format!(
+                                "related skill `{}` does not exist",
+                                r.value
+                            ))
+                            .at(
+                                &source.file.path,
+                                &source.file.text,
+                                r.span.start,
+                                r.span.len(),
+                            )
+                            .hint(hint),
                         );
                     }
                 }
@@ -246,7 +270,8 @@ impl Site {
 
         let home = match &content.home.file {
             Some(file) => {
-                let r = markdown::render(file, &content.home.body, Path::new(""), &links, highlighter);
+                let r =
+                    markdown::render(file, &content.home.body, Path::new(""), &links, highlighter);
                 diagnostics.extend(r.warnings.iter().cloned());
                 Home {
                     title: content.home.title.clone(),
@@ -264,7 +289,11 @@ impl Site {
             .collect();
         let order = |r: &EntryRef| {
             let e = &skills[r.0].entries[r.1];
-            (std::cmp::Reverse((e.date.date, e.date.instant)), skills[r.0].slug.clone(), std::cmp::Reverse(e.slug.clone()))
+            (
+                std::cmp::Reverse((e.date.date, e.date.instant)),
+                skills[r.0].slug.clone(),
+                std::cmp::Reverse(e.slug.clone()),
+            )
         };
         timeline.sort_by_cached_key(order);
 
@@ -289,11 +318,20 @@ impl Site {
         let totals = Totals::of(
             timeline.iter().map(|r| {
                 let e = &skills[r.0].entries[r.1];
-                Session { date: e.date.date, minutes: e.minutes, kind: e.kind }
+                Session {
+                    date: e.date.date,
+                    minutes: e.minutes,
+                    kind: e.kind,
+                }
             }),
             options.today,
         );
-        let fields = taxonomy(&skills, &timeline, |s| s.field.iter().cloned().collect(), |_| Vec::new());
+        let fields = taxonomy(
+            &skills,
+            &timeline,
+            |s| s.field.iter().cloned().collect(),
+            |_| Vec::new(),
+        );
         let tags = taxonomy(&skills, &timeline, |s| s.tags.clone(), |e| e.tags.clone());
 
         let mut assets: Vec<Asset> = content.assets.into_iter().map(|(_, a)| a).collect();
@@ -324,24 +362,32 @@ fn taxonomy(
     of_entry: impl Fn(&Entry) -> Vec<Taxon>,
 ) -> Vec<TaxonPage> {
     let mut map: BTreeMap<String, TaxonPage> = BTreeMap::new();
-    let mut page = |t: &Taxon| {
-        map.entry(t.slug.clone())
-            .or_insert_with(|| TaxonPage { taxon: t.clone(), skills: Vec::new(), entries: Vec::new() })
-    };
+    fn page<'m>(map: &'m mut BTreeMap<String, TaxonPage>, t: &Taxon) -> &'m mut TaxonPage {
+        map.entry(t.slug.clone()).or_insert_with(|| TaxonPage {
+            taxon: t.clone(),
+            skills: Vec::new(),
+            entries: Vec::new(),
+        })
+    }
     for (i, skill) in skills.iter().enumerate() {
         for t in of_skill(skill) {
-            page(&t).skills.push(i);
+            page(&mut map, &t).skills.push(i);
         }
     }
     for r in timeline {
         for t in of_entry(&skills[r.0].entries[r.1]) {
-            page(&t).entries.push(*r);
+            page(&mut map, &t).entries.push(*r);
         }
     }
     let mut pages: Vec<TaxonPage> = map.into_values().collect();
     for p in &mut pages {
         p.skills.dedup();
-        p.skills.sort_by(|a, b| skills[*a].title.to_lowercase().cmp(&skills[*b].title.to_lowercase()));
+        p.skills.sort_by(|a, b| {
+            skills[*a]
+                .title
+                .to_lowercase()
+                .cmp(&skills[*b].title.to_lowercase())
+        });
     }
     pages
 }
@@ -349,7 +395,10 @@ fn taxonomy(
 fn taxa(names: &[String]) -> Vec<Taxon> {
     let mut out: Vec<Taxon> = names
         .iter()
-        .map(|n| Taxon { name: n.trim().to_string(), slug: slugify(n) })
+        .map(|n| Taxon {
+            name: n.trim().to_string(),
+            slug: slugify(n),
+        })
         .filter(|t| !t.slug.is_empty())
         .collect();
     out.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -366,7 +415,10 @@ fn page_path(rel: &Path) -> String {
         .map(|c| slugify(&c.as_os_str().to_string_lossy()))
         .filter(|s| !s.is_empty())
         .collect();
-    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if stem != "index" && stem != "_index" {
         segments.push(slugify(&stem));
     }
@@ -379,15 +431,26 @@ fn check_page_paths(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
         let top = p.path.split('/').next().unwrap_or("");
         if p.path.is_empty() || RESERVED.contains(&top) {
             diagnostics.push(
-                Diagnostic::error(format!("the page would be published at /{}, which skillfolio uses itself", p.path))
-                    .in_file(&p.source)
-                    .hint(format!("rename it; these names are taken: {}", RESERVED.join(", "))),
+                Diagnostic::error(format!(
+                    "the page would be published at /{}, which skillfolio uses itself",
+                    p.path
+                ))
+                .in_file(&p.source)
+                .hint(format!(
+                    "rename it; these names are taken: {}",
+                    RESERVED.join(", ")
+                )),
             );
         } else if let Some(first) = seen.insert(&p.path, &p.source) {
             diagnostics.push(
-                Diagnostic::error(format!("two pages would be published at /{}: {} and {}", p.path, first.display(), p.source.display()))
-                    .in_file(&p.source)
-                    .hint("rename one of them"),
+                Diagnostic::error(format!(
+                    "two pages would be published at /{}: {} and {}",
+                    p.path,
+                    first.display(),
+                    p.source.display()
+                ))
+                .in_file(&p.source)
+                .hint("rename one of them"),
             );
         }
     }
@@ -399,10 +462,21 @@ fn link_targets(config: &Config, content: &Content, diagnostics: &mut Vec<Diagno
     let mut targets = HashMap::new();
     targets.insert(PathBuf::from("_index.md"), String::new());
     for skill in &content.skills {
-        targets.insert(skill.dir.join("index.md"), format!("skills/{}/", skill.slug));
+        targets.insert(
+            skill.dir.join("index.md"),
+            format!("skills/{}/", skill.slug),
+        );
         for e in &skill.entries {
-            let name = e.file.path.file_name().map(PathBuf::from).unwrap_or_default();
-            targets.insert(skill.dir.join("log").join(name), format!("skills/{}/{}/", skill.slug, e.slug));
+            let name = e
+                .file
+                .path
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            targets.insert(
+                skill.dir.join("log").join(name),
+                format!("skills/{}/{}/", skill.slug, e.slug),
+            );
         }
     }
     for p in &content.pages {
@@ -411,10 +485,18 @@ fn link_targets(config: &Config, content: &Content, diagnostics: &mut Vec<Diagno
     for (rel, asset) in &content.assets {
         targets.insert(rel.clone(), asset.output.clone());
     }
-    Links { targets, base_path: config.base_path.clone() }
+    Links {
+        targets,
+        base_path: config.base_path.clone(),
+    }
 }
 
-fn build_skill(source: &SkillSource, links: &Links, highlighter: &Highlighter, today: Date) -> (Skill, Vec<Diagnostic>) {
+fn build_skill(
+    source: &SkillSource,
+    links: &Links,
+    highlighter: &Highlighter,
+    today: Date,
+) -> (Skill, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let path = format!("skills/{}/", source.slug);
     let r = markdown::render(&source.file, &source.body, &source.dir, links, highlighter);
@@ -425,11 +507,27 @@ fn build_skill(source: &SkillSource, links: &Links, highlighter: &Highlighter, t
     let mut entries: Vec<Entry> = source
         .entries
         .iter()
-        .map(|e| build_entry(e, source, &log_dir, &path, links, highlighter, &mut diagnostics))
+        .map(|e| {
+            build_entry(
+                e,
+                source,
+                &log_dir,
+                &path,
+                links,
+                highlighter,
+                &mut diagnostics,
+            )
+        })
         .collect();
-    entries.sort_by(|a, b| (a.date.date, a.date.instant, &a.slug).cmp(&(b.date.date, b.date.instant, &b.slug)));
+    entries.sort_by(|a, b| {
+        (a.date.date, a.date.instant, &a.slug).cmp(&(b.date.date, b.date.instant, &b.slug))
+    });
     let totals = Totals::of(
-        entries.iter().map(|e| Session { date: e.date.date, minutes: e.minutes, kind: e.kind }),
+        entries.iter().map(|e| Session {
+            date: e.date.date,
+            minutes: e.minutes,
+            kind: e.kind,
+        }),
         today,
     );
     let skill = Skill {
@@ -437,7 +535,10 @@ fn build_skill(source: &SkillSource, links: &Links, highlighter: &Highlighter, t
         source: source.file.path.clone(),
         title: source.title.clone(),
         summary: source.summary.clone(),
-        field: source.field.as_ref().map(|f| Taxon { name: f.trim().to_string(), slug: slugify(f) }),
+        field: source.field.as_ref().map(|f| Taxon {
+            name: f.trim().to_string(),
+            slug: slugify(f),
+        }),
         tags: taxa(&source.tags),
         started: source.started,
         status: source.status,
@@ -464,7 +565,9 @@ fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], String) {
         match &section.heading {
             None => intro.push_str(&section.body),
             Some(h) => match Part::from_heading(&h.text) {
-                Some(part) => parts[part as usize].get_or_insert_with(String::new).push_str(&section.body),
+                Some(part) => parts[part as usize]
+                    .get_or_insert_with(String::new)
+                    .push_str(&section.body),
                 None => {
                     other.push_str(&section.heading_html);
                     other.push_str(&section.body);
@@ -504,8 +607,16 @@ fn build_entry(
     for item in &e.evidence {
         let src = item.src.value.trim();
         if src.starts_with("http://") || src.starts_with("https://") {
-            let host = src.split("://").nth(1).and_then(|r| r.split(['/', '?', '#']).next()).map(str::to_string);
-            let kind = if evidence_kind(src.split(['?', '#']).next().unwrap_or(src)) == "image" { "image" } else { "link" };
+            let host = src
+                .split("://")
+                .nth(1)
+                .and_then(|r| r.split(['/', '?', '#']).next())
+                .map(str::to_string);
+            let kind = if evidence_kind(src.split(['?', '#']).next().unwrap_or(src)) == "image" {
+                "image"
+            } else {
+                "link"
+            };
             evidence.push(Evidence {
                 url: src.to_string(),
                 kind,
@@ -516,7 +627,8 @@ fn build_entry(
             });
             continue;
         }
-        let resolved = join_normalized(log_dir, src).and_then(|p| links.targets.get(&p).map(|t| (p, t)));
+        let resolved =
+            join_normalized(log_dir, src).and_then(|p| links.targets.get(&p).map(|t| (p, t)));
         match resolved {
             Some((_, target)) if !target.ends_with('/') => evidence.push(Evidence {
                 url: format!("{}{}", links.base_path, markdown::encode_path(target)),

@@ -25,7 +25,10 @@ pub struct TemplateSource {
 #[derive(Debug, Clone)]
 pub enum ThemeFile {
     Disk(Asset),
-    Embedded { output: String, bytes: &'static [u8] },
+    Embedded {
+        output: String,
+        bytes: &'static [u8],
+    },
 }
 
 impl ThemeFile {
@@ -52,9 +55,13 @@ impl Theme {
             embedded()
         } else {
             return Err(vec![
-                Diagnostic::error(format!("theme `{name}` not found: there is no folder themes/{name}/"))
-                    .in_file(Path::new("site.toml"))
-                    .hint("use `theme = \"default\"` (built in), or put the theme's folder under themes/"),
+                Diagnostic::error(format!(
+                    "theme `{name}` not found: there is no folder themes/{name}/"
+                ))
+                .in_file(Path::new("site.toml"))
+                .hint(
+                    "use `theme = \"default\"` (built in), or put the theme's folder under themes/",
+                ),
             ]);
         };
         let overrides = root.join("templates");
@@ -100,7 +107,11 @@ fn from_disk(root: &Path, dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
         theme.templates = read_templates(root, &templates)?;
     }
     let statics = dir.join("static");
-    for entry in WalkDir::new(&statics).sort_by_file_name().into_iter().flatten() {
+    for entry in WalkDir::new(&statics)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&statics).unwrap_or(entry.path());
             let output = rel.to_string_lossy().replace('\\', "/");
@@ -121,7 +132,11 @@ fn read_templates(root: &Path, dir: &Path) -> Result<Vec<TemplateSource>, Vec<Di
         if !entry.file_type().is_file() || crate::content::is_ignored(&name) {
             continue;
         }
-        let display = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        let display = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
         match std::fs::read_to_string(entry.path()) {
             Ok(text) => out.push(TemplateSource {
                 name: entry
@@ -136,5 +151,9 @@ fn read_templates(root: &Path, dir: &Path) -> Result<Vec<TemplateSource>, Vec<Di
             Err(e) => errors.push(io_error("read", &display, &e)),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }

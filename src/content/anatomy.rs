@@ -39,7 +39,10 @@ impl Part {
     }
 
     pub fn from_key(key: &str) -> Option<Part> {
-        Part::KEYS.iter().position(|k| *k == key).map(|i| Part::ALL[i])
+        Part::KEYS
+            .iter()
+            .position(|k| *k == key)
+            .map(|i| Part::ALL[i])
     }
 
     pub fn heading(self) -> &'static str {
@@ -57,8 +60,12 @@ impl Part {
     pub fn prompt(self) -> &'static str {
         match self {
             Part::EntryTrick => "The insider's way in that makes the skill approachable.",
-            Part::RubPatBarrier => "The two sub-skills that fight each other, and how they were isolated.",
-            Part::BackgroundSupport => "Tools, time, place and community that make practice possible.",
+            Part::RubPatBarrier => {
+                "The two sub-skills that fight each other, and how they were isolated."
+            }
+            Part::BackgroundSupport => {
+                "Tools, time, place and community that make practice possible."
+            }
             Part::Payoff => "The demonstrable result that makes it worth repeating.",
             Part::Repeatability => "How it is repeated without boredom.",
             Part::ExperimentalPossibilities => "The variations tried, and those still to try.",
@@ -72,9 +79,11 @@ impl Part {
             Part::BackgroundSupport => &["backgroundsupport", "support", "setup"],
             Part::Payoff => &["payoff", "payoffs"],
             Part::Repeatability => &["repeatability", "practice"],
-            Part::ExperimentalPossibilities => {
-                &["experimentalpossibilities", "experimentalpath", "experiments"]
-            }
+            Part::ExperimentalPossibilities => &[
+                "experimentalpossibilities",
+                "experimentalpath",
+                "experiments",
+            ],
         }
     }
 
@@ -100,8 +109,14 @@ mod tests {
     fn headings_and_aliases_match_regardless_of_case_and_punctuation() {
         assert_eq!(Part::from_heading("Entry trick"), Some(Part::EntryTrick));
         assert_eq!(Part::from_heading("ENTRY POINT:"), Some(Part::EntryTrick));
-        assert_eq!(Part::from_heading("Rub/pat barrier"), Some(Part::RubPatBarrier));
-        assert_eq!(Part::from_heading("Rub of reality"), Some(Part::RubPatBarrier));
+        assert_eq!(
+            Part::from_heading("Rub/pat barrier"),
+            Some(Part::RubPatBarrier)
+        );
+        assert_eq!(
+            Part::from_heading("Rub of reality"),
+            Some(Part::RubPatBarrier)
+        );
         assert_eq!(Part::from_heading("Set-up"), Some(Part::BackgroundSupport));
         assert_eq!(Part::from_heading("Payoffs!"), Some(Part::Payoff));
         assert_eq!(Part::from_heading("practice"), Some(Part::Repeatability));

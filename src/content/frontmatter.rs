@@ -150,12 +150,17 @@ impl<'a> Fields<'a> {
     }
 
     fn get(&self, key: &str) -> Option<(Range<usize>, &DeValue<'a>)> {
-        self.table
-            .get(key)
-            .map(|v| (v.span(), v.get_ref()))
+        self.table.get(key).map(|v| (v.span(), v.get_ref()))
     }
 
-    fn wrong_type(&mut self, key: &str, span: Range<usize>, found: &str, expected: &str, example: &str) {
+    fn wrong_type(
+        &mut self,
+        key: &str,
+        span: Range<usize>,
+        found: &str,
+        expected: &str,
+        example: &str,
+    ) {
         self.error_at(
             &span,
             format!("`{key}` must be {expected}, found {found}"),
@@ -194,7 +199,11 @@ impl<'a> Fields<'a> {
         let s = self.string(key)?;
         if s.trim().is_empty() {
             let (span, _) = self.get(key)?;
-            self.error_at(&span, format!("`{key}` is empty"), Some(format!("give the `{key}` some text")));
+            self.error_at(
+                &span,
+                format!("`{key}` is empty"),
+                Some(format!("give the `{key}` some text")),
+            );
             return None;
         }
         Some(s)
@@ -214,11 +223,12 @@ impl<'a> Fields<'a> {
 
     pub fn uint(&mut self, key: &str) -> Option<u32> {
         let (span, value) = self.get(key)?;
-        uint_value(value).or_else(|| {
-            let found = value.type_str();
-            self.wrong_type(key, span, found, "a whole number of zero or more", "25");
-            None
-        })
+        if let Some(n) = uint_value(value) {
+            return Some(n);
+        }
+        let found = value.type_str();
+        self.wrong_type(key, span, found, "a whole number of zero or more", "25");
+        None
     }
 
     /// A list of strings; a single string is accepted as a list of one.
@@ -259,14 +269,24 @@ impl<'a> Fields<'a> {
         let (span, value) = self.get(key)?;
         let Some(s) = value.as_str() else {
             let found = value.type_str();
-            self.wrong_type(key, span, found, "text in quotes", &format!("\"{}\"", options[0]));
+            self.wrong_type(
+                key,
+                span,
+                found,
+                "text in quotes",
+                &format!("\"{}\"", options[0]),
+            );
             return None;
         };
         let normalized = s.trim().to_lowercase();
         if let Some(found) = options.iter().find(|o| **o == normalized) {
             return Some(found);
         }
-        let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+        let list = options
+            .iter()
+            .map(|o| format!("`{o}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let hint = match did_you_mean(&normalized, options.iter().copied()) {
             Some(near) => format!("did you mean `{near}`? `{key}` is one of {list}"),
             None => format!("`{key}` is one of {list}"),
@@ -282,7 +302,11 @@ impl<'a> Fields<'a> {
         if let Some(found) = options.iter().find(|o| **o == s) {
             return Some(found);
         }
-        let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+        let list = options
+            .iter()
+            .map(|o| format!("`{o}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let hint = match did_you_mean(&s, options.iter().copied()) {
             Some(near) => format!("did you mean `{near}`? `{key}` is one of {list}"),
             None => format!("`{key}` is one of {list}"),
@@ -368,7 +392,11 @@ impl<'a> Fields<'a> {
             .map(|(k, _)| (k.get_ref().to_string(), k.span()))
             .collect();
         for (key, span) in unknown {
-            let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let list = known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let hint = match did_you_mean(&key, known.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("{what} accepts {list}"),
@@ -393,7 +421,10 @@ pub fn parse_date(text: &str) -> Result<DateValue, String> {
     if text.len() <= 10 {
         return text
             .parse::<Date>()
-            .map(|date| DateValue { date, instant: None })
+            .map(|date| DateValue {
+                date,
+                instant: None,
+            })
             .map_err(|e| short_reason(&e.to_string()));
     }
     if let Ok(zoned) = text.parse::<jiff::Timestamp>() {
@@ -409,7 +440,10 @@ pub fn parse_date(text: &str) -> Result<DateValue, String> {
     match text.parse::<jiff::civil::DateTime>() {
         Ok(dt) => Ok(DateValue {
             date: dt.date(),
-            instant: dt.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp()),
+            instant: dt
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .ok()
+                .map(|z| z.timestamp()),
         }),
         Err(e) => Err(short_reason(&e.to_string())),
     }
@@ -458,7 +492,10 @@ mod tests {
 
     #[test]
     fn dates_and_datetimes() {
-        assert_eq!(parse_date("2026-10-03").unwrap().date.to_string(), "2026-10-03");
+        assert_eq!(
+            parse_date("2026-10-03").unwrap().date.to_string(),
+            "2026-10-03"
+        );
         let dt = parse_date("2026-10-03T23:30:00-05:00").unwrap();
         assert_eq!(dt.date.to_string(), "2026-10-03");
         assert_eq!(dt.instant.unwrap().to_string(), "2026-10-04T04:30:00Z");

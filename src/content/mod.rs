@@ -67,7 +67,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const KEYS: [&'static str; 5] = ["practice", "payoff", "experiment", "setback", "milestone"];
+    pub const KEYS: [&'static str; 5] =
+        ["practice", "payoff", "experiment", "setback", "milestone"];
     pub fn from_key(key: &str) -> Option<Kind> {
         Some(match key {
             "practice" => Kind::Practice,
@@ -174,6 +175,10 @@ pub struct Content {
     /// Co-located assets, keyed by their path relative to `content/`.
     pub assets: Vec<(PathBuf, Asset)>,
     pub static_files: Vec<Asset>,
+    /// The slug of every skill folder with an `index.md`, including those whose
+    /// front matter failed, so a `related` link to a broken skill is not reported
+    /// as a second, misleading error.
+    pub skill_slugs: Vec<String>,
 }
 
 /// Joins a relative path onto a folder without touching the disk, resolving `.` and

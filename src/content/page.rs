@@ -6,7 +6,11 @@ use super::frontmatter::{self, Fields};
 use super::{HomeSource, PageSource, SourceFile};
 use crate::diagnostic::Diagnostic;
 
-pub fn parse_page(file: SourceFile, rel: PathBuf, errors: &mut Vec<Diagnostic>) -> Option<PageSource> {
+pub fn parse_page(
+    file: SourceFile,
+    rel: PathBuf,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<PageSource> {
     let split = frontmatter::split(&file).map_err(|d| errors.push(d)).ok()?;
     let before = errors.len();
     let mut f = Fields::parse(&file, split.toml, errors)?;

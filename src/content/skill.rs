@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use toml::de::DeValue;
 
 use super::frontmatter::{self, Fields};
-use super::{EntrySource, EvidenceSource, Kind, Located, Part, SkillSource, SourceFile, Status, Target};
+use super::{
+    EntrySource, EvidenceSource, Kind, Located, Part, SkillSource, SourceFile, Status, Target,
+};
 use crate::diagnostic::Diagnostic;
 use crate::slug::slugify;
 
@@ -17,7 +19,11 @@ const ENTRY_KEYS: [&str; 8] = [
     "title", "date", "minutes", "kind", "part", "evidence", "tags", "draft",
 ];
 
-pub fn parse_skill(file: SourceFile, dir: PathBuf, errors: &mut Vec<Diagnostic>) -> Option<SkillSource> {
+pub fn parse_skill(
+    file: SourceFile,
+    dir: PathBuf,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<SkillSource> {
     let split = match frontmatter::split(&file) {
         Ok(s) => s,
         Err(d) => {
@@ -57,7 +63,10 @@ pub fn parse_skill(file: SourceFile, dir: PathBuf, errors: &mut Vec<Diagnostic>)
     let draft = f.bool("draft").unwrap_or(false);
     f.finish("skill front matter", &SKILL_KEYS);
 
-    let dir_name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir_name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let slug = slugify(&dir_name);
     if slug.is_empty() {
         errors.push(
@@ -87,7 +96,11 @@ pub fn parse_skill(file: SourceFile, dir: PathBuf, errors: &mut Vec<Diagnostic>)
     })
 }
 
-pub fn parse_entry(file: SourceFile, rel: &Path, errors: &mut Vec<Diagnostic>) -> Option<EntrySource> {
+pub fn parse_entry(
+    file: SourceFile,
+    rel: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<EntrySource> {
     let split = match frontmatter::split(&file) {
         Ok(s) => s,
         Err(d) => {
@@ -113,7 +126,10 @@ pub fn parse_entry(file: SourceFile, rel: &Path, errors: &mut Vec<Diagnostic>) -
     let draft = f.bool("draft").unwrap_or(false);
     f.finish("log entry front matter", &ENTRY_KEYS);
 
-    let stem = rel.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = rel
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let slug = slugify(&stem);
     if slug.is_empty() {
         errors.push(
@@ -160,12 +176,19 @@ fn evidence(f: &mut Fields<'_>) -> Vec<EvidenceSource> {
     for (span, item) in items {
         match item {
             DeValue::String(s) => out.push(EvidenceSource {
-                src: Located { value: s.to_string(), span },
+                src: Located {
+                    value: s.to_string(),
+                    span,
+                },
                 alt: None,
                 caption: None,
             }),
             DeValue::Table(t) => {
-                let get = |k: &str| t.get(k).and_then(|v| v.get_ref().as_str()).map(str::to_string);
+                let get = |k: &str| {
+                    t.get(k)
+                        .and_then(|v| v.get_ref().as_str())
+                        .map(str::to_string)
+                };
                 match get("src") {
                     Some(src) => out.push(EvidenceSource {
                         src: Located { value: src, span },

@@ -66,30 +66,49 @@ pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
             [skills, name] if skills == "skills" => {
                 if is_md {
                     diagnostics.push(
-                        Diagnostic::error("a skill must be a folder with an `index.md`, not a single file")
-                            .in_file(&root.join("content").join(&rel))
-                            .hint(format!(
-                                "move it to content/skills/{}/index.md",
-                                name.trim_end_matches(".md")
-                            )),
+                        Diagnostic::error(
+                            "a skill must be a folder with an `index.md`, not a single file",
+                        )
+                        .in_file(&root.join("content").join(&rel))
+                        .hint(format!(
+                            "move it to content/skills/{}/index.md",
+                            name.trim_end_matches(".md")
+                        )),
                     );
                 }
                 None
             }
-            [skills, dir, index] if skills == "skills" && index == "index.md" => Some(Role::Skill {
-                dir: PathBuf::from("skills").join(dir),
-            }),
-            [skills, dir, log, _] if skills == "skills" && log == "log" && is_md => Some(Role::Entry {
-                dir: PathBuf::from("skills").join(dir),
-            }),
+            [skills, dir, index] if skills == "skills" && index == "index.md" => {
+                Some(Role::Skill {
+                    dir: PathBuf::from("skills").join(dir),
+                })
+            }
+            [skills, dir, log, _] if skills == "skills" && log == "log" && is_md => {
+                Some(Role::Entry {
+                    dir: PathBuf::from("skills").join(dir),
+                })
+            }
             _ if is_md => Some(Role::Page),
             _ => None,
         };
+        if let Some(Role::Skill { dir }) = &role {
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            content.skill_slugs.push(slugify(&name));
+        }
         match role {
             Some(role) => jobs.push((path, rel, role)),
             None => {
                 let output = asset_output(&rel_str);
-                content.assets.push((rel, Asset { source: path, output }));
+                content.assets.push((
+                    rel,
+                    Asset {
+                        source: path,
+                        output,
+                    },
+                ));
             }
         }
     }
@@ -107,9 +126,8 @@ pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
                 Ok(file) => match role {
                     Role::Home => page::parse_home(file, &mut errors).map(Parsed::Home),
                     Role::Page => page::parse_page(file, rel, &mut errors).map(Parsed::Page),
-                    Role::Skill { dir } => {
-                        skill::parse_skill(file, dir, &mut errors).map(|s| Parsed::Skill(Box::new(s)))
-                    }
+                    Role::Skill { dir } => skill::parse_skill(file, dir, &mut errors)
+                        .map(|s| Parsed::Skill(Box::new(s))),
                     Role::Entry { dir } => skill::parse_entry(file, &rel, &mut errors)
                         .map(|e| Parsed::Entry(dir, Box::new(e))),
                 }
@@ -164,7 +182,10 @@ pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join("/");
-            content.static_files.push(Asset { source: path, output });
+            content.static_files.push(Asset {
+                source: path,
+                output,
+            });
         }
         content.static_files.sort();
     }
@@ -186,7 +207,11 @@ fn asset_output(rel: &[String]) -> String {
 
 /// Every regular file below `dir`, in a stable order, with its path relative to `dir`.
 /// Symbolic links are not followed: a link could lead outside the site.
-fn walk_files(dir: &Path, root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
+fn walk_files(
+    dir: &Path,
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, PathBuf)> {
     let mut files = Vec::new();
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
@@ -209,7 +234,10 @@ fn walk_files(dir: &Path, root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec
             Ok(_) => {}
             Err(err) => {
                 let path = err.path().unwrap_or(dir).to_path_buf();
-                diagnostics.push(Diagnostic::error(format!("could not read {}: {err}", path.display())).in_file(&path));
+                diagnostics.push(
+                    Diagnostic::error(format!("could not read {}: {err}", path.display()))
+                        .in_file(&path),
+                );
             }
         }
     }
@@ -226,9 +254,11 @@ pub fn read_text(path: &Path, display: &Path) -> Result<SourceFile, Diagnostic> 
         }),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
-            Err(Diagnostic::error(format!("file is not valid UTF-8 (byte {offset})"))
-                .in_file(display)
-                .hint("save the file as UTF-8 in your editor"))
+            Err(
+                Diagnostic::error(format!("file is not valid UTF-8 (byte {offset})"))
+                    .in_file(display)
+                    .hint("save the file as UTF-8 in your editor"),
+            )
         }
     }
 }
@@ -257,9 +287,7 @@ fn check_duplicates(content: &mut Content, diagnostics: &mut Vec<Diagnostic>) {
     for skill in &mut content.skills {
         let mut seen: HashMap<String, PathBuf> = HashMap::new();
         let mut reserved = vec!["atom.xml".to_string()];
-        reserved.extend(
-            content_asset_dirs(&skill.dir, &content.assets),
-        );
+        reserved.extend(content_asset_dirs(&skill.dir, &content.assets));
         skill.entries.retain(|e| {
             if let Some(first) = seen.get(&e.slug) {
                 diagnostics.push(

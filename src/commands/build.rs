@@ -1,0 +1,57 @@
+//! `skillfolio build`: the whole site, written into its output folder.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use skillfolio::{BuildOptions, LoadOptions};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where to write the site (default: `output_dir` of site.toml, `public`).
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Publish at this address instead of `base_url` of site.toml.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include skills, entries and pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Replace the output folder even if skillfolio did not create it.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+    let started = Instant::now();
+    let options = BuildOptions {
+        load: LoadOptions {
+            root: root.to_path_buf(),
+            base_url: args.base_url,
+            drafts: args.drafts,
+        },
+        output: args.output,
+        force: args.force,
+    };
+    match skillfolio::build(&options) {
+        Ok(report) => {
+            super::report(&report.warnings);
+            eprintln!(
+                "Built {} pages ({} files) into {} in {} ms",
+                report.pages,
+                report.files,
+                report.output.display(),
+                started.elapsed().as_millis()
+            );
+            Ok(())
+        }
+        Err(diagnostics) => {
+            super::report(diagnostics.iter());
+            let errors = diagnostics.error_count();
+            let plural = if errors == 1 { "" } else { "s" };
+            eprintln!(
+                "Build failed with {errors} error{plural}; the previous output is untouched."
+            );
+            Err(())
+        }
+    }
+}

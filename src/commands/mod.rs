@@ -1,0 +1,46 @@
+//! The command line: one file per command, each a thin layer over the library.
+
+mod build;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use skillfolio::diagnostic::Diagnostic;
+
+#[derive(Parser)]
+#[command(
+    name = "skillfolio",
+    version,
+    about = "Build a public skill portfolio: micromasteries, practice logs and payoffs, as a static site."
+)]
+pub struct Cli {
+    /// The portfolio's folder (the one holding site.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ unless site.toml says otherwise).
+    Build(build::Args),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Build(args) => build::run(&cli.root, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(()) => ExitCode::FAILURE,
+    }
+}
+
+/// Prints diagnostics to standard error, each followed by a blank line.
+pub fn report<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+}

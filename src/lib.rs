@@ -1,0 +1,142 @@
+//! skillfolio turns a folder of skill write-ups and practice logs into a static
+//! portfolio site. The library is the whole pipeline, run in one direction:
+//! files are loaded ([`content`]), turned into an immutable model ([`site`]),
+//! rendered to pages ([`render`]) and written out ([`output`]). The binary only
+//! parses arguments and prints what comes back.
+
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod progress;
+pub mod render;
+pub mod site;
+pub mod sitemap;
+pub mod slug;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::highlight::Highlighter;
+use crate::output::OutputFile;
+use crate::site::{ModelOptions, Site};
+use crate::theme::Theme;
+
+/// What a run reads and how: shared by `build`, `serve` and `check`.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub root: PathBuf,
+    /// Replaces `base_url` from `site.toml`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// A loaded site and the warnings found on the way (errors stop the load).
+pub struct Loaded {
+    pub site: Site,
+    pub theme: Theme,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads the site folder into the model. Every problem found is reported, not just
+/// the first: configuration, every content file, and what only the whole site shows.
+pub fn load(options: &LoadOptions) -> Result<Loaded, Diagnostics> {
+    let root = &options.root;
+    let mut config = Config::load(root).map_err(collect)?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url).map_err(Diagnostics::from)?;
+    }
+    let theme = Theme::load(root, &config.theme).map_err(collect)?;
+    let (content, mut diagnostics) = content::load(root);
+    let load_failed = diagnostics.iter().any(Diagnostic::is_error);
+    let today = config.today.unwrap_or_else(build_date);
+    let model_options = ModelOptions {
+        drafts: options.drafts,
+        today,
+    };
+    let highlighter = Highlighter::default();
+    let (site, model_diagnostics) = Site::new(config, content, model_options, &highlighter);
+    // Once a file failed to load, links to it look broken too; only the model's
+    // errors are worth adding then.
+    diagnostics.extend(
+        model_diagnostics
+            .into_iter()
+            .filter(|d| !load_failed || d.is_error()),
+    );
+    let mut all = collect(diagnostics);
+    all.sort();
+    match site {
+        Some(site) if !all.has_errors() => Ok(Loaded {
+            site,
+            theme,
+            warnings: all.into_iter().collect(),
+        }),
+        _ => Err(all),
+    }
+}
+
+/// Renders every page of a loaded site, in memory.
+pub fn render(loaded: &Loaded) -> Result<Vec<OutputFile>, Diagnostics> {
+    render::render_site(&loaded.site, &loaded.theme)
+}
+
+/// What `build` was asked to do beyond loading.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub load: LoadOptions,
+    /// Where to write, relative to the current folder; `output_dir` of `site.toml`
+    /// (relative to the site root) when not given.
+    pub output: Option<PathBuf>,
+    pub force: bool,
+}
+
+/// What a successful build reports.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, renders and writes the site. Nothing is written unless every step
+/// succeeded, and then the new output replaces the old in one swap.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let loaded = load(&options.load)?;
+    let output = match &options.output {
+        Some(dir) => dir.clone(),
+        None => options.load.root.join(&loaded.site.config.output_dir),
+    };
+    output::check_target(&output, &options.load.root, options.force).map_err(Diagnostics::from)?;
+    let files = render(&loaded)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    output::write(&output, &files, options.force).map_err(Diagnostics::from)?;
+    Ok(BuildReport {
+        output,
+        pages,
+        files: files.len(),
+        warnings: loaded.warnings,
+    })
+}
+
+/// Today's date where the build runs; `today` in site.toml replaces it.
+fn build_date() -> Date {
+    jiff::Zoned::now().date()
+}
+
+fn collect(diagnostics: Vec<Diagnostic>) -> Diagnostics {
+    let mut all = Diagnostics::default();
+    all.extend(diagnostics);
+    all
+}
+
+/// The site root a relative path is shown against in messages.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}

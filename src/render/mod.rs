@@ -1,0 +1,400 @@
+//! Rendering the model into files: tera templates from the theme (with the site's
+//! overrides), one context per page, pages rendered in parallel, plus the files
+//! that are not templates (sitemap, robots.txt, the code stylesheet, assets).
+//! Rendering never reads content files; it only reads the `Site`.
+
+mod templates;
+mod views;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::content::Kind;
+use crate::diagnostic::Diagnostics;
+use crate::highlight;
+use crate::output::{Contents, OutputFile};
+use crate::site::{EntryRef, Site, TaxonPage};
+use crate::sitemap;
+use crate::theme::{Theme, ThemeFile};
+
+pub use templates::Templates;
+use views::{TaxonView, Urls, entry_view, skill_view, value};
+
+/// Where the code-highlighting stylesheet is written.
+pub const SYNTAX_CSS: &str = "syntax.css";
+
+/// How many entries the home page lists as recent, and payoffs it shows.
+const HOME_RECENT: usize = 8;
+const HOME_PAYOFFS: usize = 6;
+
+/// One page to render: where it goes, with which template and context.
+struct Job {
+    /// The page's folder relative to the output root (`skills/omelette/`), or a
+    /// file name for pages that are not folders (`404.html`).
+    path: String,
+    template: &'static str,
+    context: Context,
+    lastmod: Option<jiff::civil::Date>,
+    in_sitemap: bool,
+}
+
+/// Every file of the built site, sorted by path.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
+    let templates = Templates::new(theme).map_err(collect)?;
+    let jobs = jobs(site);
+
+    let rendered: Vec<Result<OutputFile, crate::diagnostic::Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let html = templates.render(job.template, &job.context)?;
+            let path = if job.path.ends_with(".html") {
+                job.path.clone()
+            } else {
+                format!("{}index.html", job.path)
+            };
+            Ok(OutputFile::text(path, html))
+        })
+        .collect();
+    let mut errors = Diagnostics::default();
+    let mut files: BTreeMap<String, Contents> = BTreeMap::new();
+    // Lowest priority first: a site's own static file replaces the theme's, and
+    // generated pages replace anything of the same name.
+    for file in &theme.static_files {
+        let contents = match file {
+            ThemeFile::Disk(asset) => Contents::Copy(asset.source.clone()),
+            ThemeFile::Embedded { bytes, .. } => Contents::Embedded(bytes),
+        };
+        files.insert(file.output().to_string(), contents);
+    }
+    files.insert(
+        SYNTAX_CSS.to_string(),
+        Contents::Bytes(
+            highlight::stylesheet(
+                &site.config.highlight_theme,
+                &site.config.highlight_theme_dark,
+            )
+            .into_bytes(),
+        ),
+    );
+    for asset in &site.assets {
+        files.insert(asset.output.clone(), Contents::Copy(asset.source.clone()));
+    }
+    for r in rendered {
+        match r {
+            Ok(f) => {
+                files.insert(f.path, f.contents);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.has_errors() {
+        errors.sort();
+        return Err(errors);
+    }
+    let urls = Urls::new(&site.config);
+    let pages: Vec<sitemap::Url> = jobs
+        .iter()
+        .filter(|j| j.in_sitemap)
+        .map(|j| sitemap::Url {
+            loc: urls.permalink(&j.path),
+            lastmod: j.lastmod,
+        })
+        .collect();
+    files.insert(
+        "sitemap.xml".to_string(),
+        Contents::Bytes(sitemap::sitemap(&pages).into_bytes()),
+    );
+    files.insert(
+        "robots.txt".to_string(),
+        Contents::Bytes(sitemap::robots(&urls.permalink("sitemap.xml")).into_bytes()),
+    );
+    Ok(files
+        .into_iter()
+        .map(|(path, contents)| OutputFile { path, contents })
+        .collect())
+}
+
+fn collect(list: Vec<crate::diagnostic::Diagnostic>) -> Diagnostics {
+    let mut all = Diagnostics::default();
+    all.extend(list);
+    all
+}
+
+/// Builds the context of every page. Each skill and entry becomes a template value
+/// once; pages share those values instead of serialising them again.
+fn jobs(site: &Site) -> Vec<Job> {
+    let urls = Urls::new(&site.config);
+    let has_about = site.pages.iter().any(|p| p.path == "about/");
+    let site_value = value(&views::site_view(site, &urls, has_about));
+    let skill_values: Vec<Value> = site
+        .skills
+        .iter()
+        .map(|s| value(&skill_view(s, &urls)))
+        .collect();
+    let entry_values: Vec<Vec<Value>> = site
+        .skills
+        .iter()
+        .map(|s| {
+            s.entries
+                .iter()
+                .map(|e| value(&entry_view(e, s, &urls)))
+                .collect()
+        })
+        .collect();
+    let entry = |r: &EntryRef| entry_values[r.0][r.1].clone();
+    let entries = |refs: &[EntryRef]| Value::from(refs.iter().map(entry).collect::<Vec<_>>());
+    let skills_of = |ids: &[usize]| {
+        Value::from(
+            ids.iter()
+                .map(|&i| skill_values[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let newest = |refs: &[EntryRef]| refs.first().map(|r| site.entry(*r).date.date);
+
+    let base = |title: &str, description: &str, rel: &str| {
+        let mut c = Context::new();
+        c.insert_value("site", site_value.clone());
+        c.insert("page_title", title);
+        c.insert("page_description", description);
+        c.insert("current_path", &urls.path(rel));
+        c.insert("current_url", &urls.permalink(rel));
+        c
+    };
+    let mut jobs = Vec::new();
+
+    // Home: skills by most recent practice, latest payoffs and entries.
+    let payoffs: Vec<EntryRef> = site
+        .timeline
+        .iter()
+        .copied()
+        .filter(|r| site.entry(*r).kind == Kind::Payoff)
+        .collect();
+    let mut by_activity: Vec<usize> = (0..site.skills.len()).collect();
+    by_activity.sort_by(|a, b| {
+        let last = |i: usize| site.skills[i].totals.last;
+        last(*b)
+            .cmp(&last(*a))
+            .then_with(|| site.skills[*a].title.cmp(&site.skills[*b].title))
+    });
+    let home_title = site.home.title.as_deref().unwrap_or(&site.config.title);
+    let home_description = site
+        .home
+        .description
+        .as_deref()
+        .unwrap_or(&site.config.description);
+    let mut c = base(home_title, home_description, "");
+    c.insert("intro", &site.home.html);
+    c.insert_value("skills", skills_of(&by_activity));
+    c.insert_value(
+        "payoffs",
+        entries(&payoffs[..payoffs.len().min(HOME_PAYOFFS)]),
+    );
+    c.insert_value(
+        "recent",
+        entries(&site.timeline[..site.timeline.len().min(HOME_RECENT)]),
+    );
+    jobs.push(Job {
+        path: String::new(),
+        template: "index.html",
+        context: c,
+        lastmod: newest(&site.timeline),
+        in_sitemap: true,
+    });
+
+    // The skills index, also grouped by field.
+    let mut by_title: Vec<usize> = (0..site.skills.len()).collect();
+    by_title.sort_by_key(|&i| site.skills[i].title.to_lowercase());
+    let mut groups: BTreeMap<String, (Option<TaxonView>, Vec<usize>)> = BTreeMap::new();
+    for &i in &by_title {
+        let skill = &site.skills[i];
+        let key = skill
+            .field
+            .as_ref()
+            .map_or_else(|| "\u{10ffff}".to_string(), |f| f.name.to_lowercase());
+        groups
+            .entry(key)
+            .or_insert_with(|| {
+                (
+                    skill
+                        .field
+                        .as_ref()
+                        .map(|f| TaxonView::of(f, "fields", &urls)),
+                    Vec::new(),
+                )
+            })
+            .1
+            .push(i);
+    }
+    let groups: Vec<Value> = groups
+        .into_values()
+        .map(|(field, ids)| {
+            let mut m = tera::Map::new();
+            m.insert("field".into(), value(&field));
+            m.insert("skills".into(), skills_of(&ids));
+            Value::from(m)
+        })
+        .collect();
+    let mut c = base(
+        "Skills",
+        "Every skill in this portfolio, with its status and progress.",
+        "skills/",
+    );
+    c.insert_value("skills", skills_of(&by_title));
+    c.insert_value("groups", Value::from(groups));
+    jobs.push(Job {
+        path: "skills/".into(),
+        template: "skills.html",
+        context: c,
+        lastmod: newest(&site.timeline),
+        in_sitemap: true,
+    });
+
+    // Each skill and each of its entries.
+    for (s, skill) in site.skills.iter().enumerate() {
+        let newest_first: Vec<EntryRef> = (0..skill.entries.len()).rev().map(|e| (s, e)).collect();
+        let description = skill.summary.as_deref().unwrap_or(&skill.title);
+        let mut c = base(&skill.title, description, &skill.path);
+        c.insert_value("skill", skill_values[s].clone());
+        c.insert_value("entries", entries(&newest_first));
+        c.insert_value("related", skills_of(&skill.related));
+        jobs.push(Job {
+            path: skill.path.clone(),
+            template: "skill.html",
+            context: c,
+            lastmod: skill.totals.last.or(Some(skill.started)),
+            in_sitemap: true,
+        });
+        for (e, item) in skill.entries.iter().enumerate() {
+            let description = truncate(&item.summary_text, 160);
+            let mut c = base(&item.title, &description, &item.path);
+            c.insert_value("entry", entry_values[s][e].clone());
+            c.insert_value("skill", skill_values[s].clone());
+            let previous = e.checked_sub(1).map(|p| entry(&(s, p)));
+            let next = (e + 1 < skill.entries.len()).then(|| entry(&(s, e + 1)));
+            c.insert_value("previous", previous.unwrap_or_else(Value::none));
+            c.insert_value("next", next.unwrap_or_else(Value::none));
+            jobs.push(Job {
+                path: item.path.clone(),
+                template: "entry.html",
+                context: c,
+                lastmod: Some(item.date.date),
+                in_sitemap: true,
+            });
+        }
+    }
+
+    // Payoffs across every skill.
+    let mut c = base(
+        "Payoffs",
+        "Every payoff: the demonstrable results of practice, newest first.",
+        "payoffs/",
+    );
+    c.insert_value("payoffs", entries(&payoffs));
+    jobs.push(Job {
+        path: "payoffs/".into(),
+        template: "payoffs.html",
+        context: c,
+        lastmod: newest(&payoffs),
+        in_sitemap: true,
+    });
+
+    // Fields and tags: an index page each, and a page per field or tag.
+    for (section, singular, plural, taxa) in [
+        ("fields", "field", "Fields", &site.fields),
+        ("tags", "tag", "Tags", &site.tags),
+    ] {
+        let list: Vec<Value> = taxa
+            .iter()
+            .map(|t| taxon_value(t, section, &urls))
+            .collect();
+        let description = format!("Skills and practice by {singular}.");
+        let mut c = base(plural, &description, &format!("{section}/"));
+        c.insert("kind", singular);
+        c.insert_value("taxa", Value::from(list));
+        jobs.push(Job {
+            path: format!("{section}/"),
+            template: "taxonomy_list.html",
+            context: c,
+            lastmod: None,
+            in_sitemap: true,
+        });
+        for t in taxa {
+            let rel = format!("{section}/{}/", t.taxon.slug);
+            let title = t.taxon.name.clone();
+            let description = format!("Skills and practice under the {singular} “{title}”.");
+            let mut c = base(&title, &description, &rel);
+            c.insert("kind", singular);
+            c.insert_value("taxon", taxon_value(t, section, &urls));
+            c.insert_value("skills", skills_of(&t.skills));
+            c.insert_value("entries", entries(&t.entries));
+            jobs.push(Job {
+                path: rel,
+                template: "taxonomy.html",
+                context: c,
+                lastmod: newest(&t.entries),
+                in_sitemap: true,
+            });
+        }
+    }
+
+    for page in &site.pages {
+        let description = page.description.as_deref().unwrap_or(&page.title);
+        let mut c = base(&page.title, description, &page.path);
+        let mut m = tera::Map::new();
+        m.insert("title".into(), Value::from(page.title.as_str()));
+        m.insert(
+            "description".into(),
+            page.description
+                .as_deref()
+                .map_or_else(Value::none, Value::from),
+        );
+        m.insert("html".into(), Value::from(page.html.as_str()));
+        m.insert("url".into(), Value::from(urls.path(&page.path)));
+        c.insert_value("page", Value::from(m));
+        jobs.push(Job {
+            path: page.path.clone(),
+            template: "page.html",
+            context: c,
+            lastmod: None,
+            in_sitemap: true,
+        });
+    }
+
+    let c = base(
+        "Page not found",
+        "There is no page at this address.",
+        "404.html",
+    );
+    jobs.push(Job {
+        path: "404.html".into(),
+        template: "404.html",
+        context: c,
+        lastmod: None,
+        in_sitemap: false,
+    });
+    jobs
+}
+
+fn taxon_value(t: &TaxonPage, section: &str, urls: &Urls) -> Value {
+    let view = TaxonView::of(&t.taxon, section, urls);
+    let mut m = tera::Map::new();
+    m.insert("name".into(), Value::from(view.name));
+    m.insert("slug".into(), Value::from(view.slug));
+    m.insert("url".into(), Value::from(view.url));
+    m.insert("skill_count".into(), Value::from(t.skills.len()));
+    m.insert("entry_count".into(), Value::from(t.entries.len()));
+    Value::from(m)
+}
+
+/// Shortens text at a word boundary for descriptions and previews.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}

@@ -1,0 +1,112 @@
+//! The theme's templates compiled once into tera, and tera's errors turned into
+//! skillfolio diagnostics that name the template file, line and column, whether
+//! the template is on disk, in `templates/`, or built into the binary.
+
+use std::path::Path;
+
+use tera::{Context, ErrorKind, Tera};
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::theme::{TemplateSource, Theme};
+
+/// The templates a theme must provide, one per kind of page.
+pub const REQUIRED: [&str; 9] = [
+    "index.html",
+    "skills.html",
+    "skill.html",
+    "entry.html",
+    "payoffs.html",
+    "taxonomy_list.html",
+    "taxonomy.html",
+    "page.html",
+    "404.html",
+];
+
+pub struct Templates {
+    tera: Tera,
+    sources: Vec<TemplateSource>,
+}
+
+impl Templates {
+    pub fn new(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        let sources = theme.templates.clone();
+        let missing: Vec<Diagnostic> = REQUIRED
+            .iter()
+            .filter(|name| !sources.iter().any(|t| t.name == **name))
+            .map(|name| {
+                Diagnostic::error(format!("the theme has no template `{name}`")).hint(format!(
+                    "add templates/{name}, or copy it from the default theme"
+                ))
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let result =
+            tera.add_raw_templates(sources.iter().map(|t| (t.name.as_str(), t.text.as_str())));
+        let templates = Templates { tera, sources };
+        match result {
+            Ok(()) => Ok(templates),
+            Err(e) => Err(vec![templates.diagnostic(None, &e)]),
+        }
+    }
+
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.diagnostic(Some(name), &e))
+    }
+
+    fn source(&self, name: &str) -> Option<&TemplateSource> {
+        self.sources.iter().find(|t| t.name == name)
+    }
+
+    fn diagnostic(&self, rendering: Option<&str>, error: &tera::Error) -> Diagnostic {
+        let action = match rendering {
+            Some(page) => format!("while rendering with `{page}`"),
+            None => "while reading the theme's templates".to_string(),
+        };
+        let hint = "fix the template; `templates/` in the site folder overrides the theme's template of the same name";
+        match error.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let mut d =
+                    Diagnostic::error(format!("template error {action}: {}", report.message()))
+                        .hint(hint);
+                let name = report.filename();
+                if let Some(source) = self.source(name) {
+                    let span = report.span();
+                    let line_text = source
+                        .text
+                        .lines()
+                        .nth(span.start_line.saturating_sub(1))
+                        .unwrap_or("")
+                        .to_string();
+                    let width = if span.end_line == span.start_line {
+                        span.end_col.saturating_sub(span.start_col).max(1)
+                    } else {
+                        1
+                    };
+                    d = d.with_location(Location {
+                        file: source.path.clone(),
+                        line: span.start_line.max(1),
+                        column: span.start_col + 1,
+                        source_line: line_text,
+                        width,
+                    });
+                } else if !name.is_empty() {
+                    d = d.in_file(Path::new(name));
+                }
+                d
+            }
+            _ => {
+                let d = Diagnostic::error(format!("template error {action}: {error}")).hint(hint);
+                match rendering.and_then(|n| self.source(n)) {
+                    Some(source) => d.in_file(&source.path),
+                    None => d,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! What templates see: the model turned into plain, serialisable views with every
+//! URL, label and date already formatted, so templates stay simple and a theme
+//! author never has to rebuild a URL or pick a date format. Each skill and entry is
+//! converted to a template value once and shared by every page that lists it.
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tera::Value;
+
+use crate::config::Config;
+use crate::content::{Kind, Part};
+use crate::markdown::encode_path;
+use crate::progress::Totals;
+use crate::site::{Entry, Evidence, Site, Skill, Taxon};
+
+/// Turns site-relative output paths into URLs.
+pub struct Urls<'a> {
+    config: &'a Config,
+}
+
+impl<'a> Urls<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        Urls { config }
+    }
+
+    /// Root-relative, including the base path: `/portfolio/skills/omelette/`.
+    pub fn path(&self, rel: &str) -> String {
+        format!("{}{}", self.config.base_path, encode_path(rel))
+    }
+
+    /// Absolute: `https://someone.github.io/portfolio/skills/omelette/`.
+    pub fn permalink(&self, rel: &str) -> String {
+        format!("{}{}", self.config.base_url, encode_path(rel))
+    }
+}
+
+#[derive(Serialize)]
+pub struct DateView {
+    /// `2026-10-03`, for `<time datetime>` and machines.
+    pub iso: String,
+    /// `3 October 2026`.
+    pub display: String,
+    /// `3 Oct`.
+    pub short: String,
+}
+
+impl DateView {
+    pub fn of(date: Date) -> DateView {
+        DateView {
+            iso: date.to_string(),
+            display: date.strftime("%-d %B %Y").to_string(),
+            short: date.strftime("%-d %b").to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TaxonView {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+}
+
+impl TaxonView {
+    pub fn of(taxon: &Taxon, section: &str, urls: &Urls) -> TaxonView {
+        TaxonView {
+            name: taxon.name.clone(),
+            slug: taxon.slug.clone(),
+            url: urls.path(&format!("{section}/{}/", taxon.slug)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PartView {
+    pub key: &'static str,
+    pub heading: &'static str,
+    /// What belongs in the part, for showing where it is not yet written.
+    pub prompt: &'static str,
+    pub written: bool,
+    /// Whether any log entry names this part.
+    pub practised: bool,
+    pub html: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TotalsView<'a> {
+    #[serde(flatten)]
+    pub totals: &'a Totals,
+    pub first: Option<DateView>,
+    pub last: Option<DateView>,
+}
+
+impl<'a> TotalsView<'a> {
+    pub fn of(totals: &'a Totals) -> Self {
+        TotalsView {
+            totals,
+            first: totals.first.map(DateView::of),
+            last: totals.last.map(DateView::of),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TargetView {
+    pub minutes: Option<u32>,
+    pub sessions: Option<u32>,
+    /// Share of each target reached, capped at 100.
+    pub minutes_percent: Option<u64>,
+    pub sessions_percent: Option<u64>,
+    /// The mean of the targets set, capped at 100; `None` without a target.
+    pub percent: Option<u64>,
+}
+
+#[derive(Serialize)]
+pub struct SkillView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub url: String,
+    pub permalink: String,
+    pub field: Option<TaxonView>,
+    pub tags: Vec<TaxonView>,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub started: DateView,
+    pub draft: bool,
+    pub totals: TotalsView<'a>,
+    pub target: TargetView,
+    pub parts: Vec<PartView>,
+    pub parts_written: usize,
+    pub anatomy_complete: bool,
+    pub missing_parts: Vec<&'static str>,
+    /// The write-up before its first part, and the free sections after.
+    pub intro: &'a str,
+    pub other: &'a str,
+}
+
+pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls) -> SkillView<'a> {
+    let practised = |part: Part| skill.entries.iter().any(|e| e.part == Some(part));
+    let parts: Vec<PartView> = Part::ALL
+        .iter()
+        .map(|&p| PartView {
+            key: p.key(),
+            heading: p.heading(),
+            prompt: p.prompt(),
+            written: skill.parts[p as usize].is_some(),
+            practised: practised(p),
+            html: skill.parts[p as usize].clone(),
+        })
+        .collect();
+    let percent = |done: u64, goal: Option<u32>| {
+        goal.filter(|g| *g > 0)
+            .map(|g| (done * 100 / u64::from(g)).min(100))
+    };
+    let minutes_percent = percent(skill.totals.minutes, skill.target.minutes);
+    let sessions_percent = percent(skill.totals.sessions as u64, skill.target.sessions);
+    let set: Vec<u64> = [minutes_percent, sessions_percent]
+        .into_iter()
+        .flatten()
+        .collect();
+    let overall = (!set.is_empty()).then(|| set.iter().sum::<u64>() / set.len() as u64);
+    SkillView {
+        slug: &skill.slug,
+        title: &skill.title,
+        summary: skill.summary.as_deref(),
+        url: urls.path(&skill.path),
+        permalink: urls.permalink(&skill.path),
+        field: skill
+            .field
+            .as_ref()
+            .map(|f| TaxonView::of(f, "fields", urls)),
+        tags: skill
+            .tags
+            .iter()
+            .map(|t| TaxonView::of(t, "tags", urls))
+            .collect(),
+        status: skill.status.key(),
+        status_label: status_label(skill.status.key()),
+        started: DateView::of(skill.started),
+        draft: skill.draft,
+        totals: TotalsView::of(&skill.totals),
+        target: TargetView {
+            minutes: skill.target.minutes,
+            sessions: skill.target.sessions,
+            minutes_percent,
+            sessions_percent,
+            percent: overall,
+        },
+        parts_written: parts.iter().filter(|p| p.written).count(),
+        anatomy_complete: skill.anatomy_complete(),
+        missing_parts: parts
+            .iter()
+            .filter(|p| !p.written)
+            .map(|p| p.heading)
+            .collect(),
+        parts,
+        intro: &skill.intro,
+        other: &skill.other,
+    }
+}
+
+fn status_label(key: &str) -> &'static str {
+    match key {
+        "learning" => "Learning",
+        "practising" => "Practising",
+        "mastered" => "Mastered",
+        _ => "Paused",
+    }
+}
+
+pub fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Practice => "Practice",
+        Kind::Payoff => "Payoff",
+        Kind::Experiment => "Experiment",
+        Kind::Setback => "Setback",
+        Kind::Milestone => "Milestone",
+    }
+}
+
+#[derive(Serialize)]
+pub struct PartRef {
+    pub key: &'static str,
+    pub heading: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct SkillRef<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct EntryView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: DateView,
+    /// The full RFC 3339 time when one was written, else the date.
+    pub datetime: String,
+    pub minutes: u32,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub part: Option<PartRef>,
+    pub evidence: &'a [Evidence],
+    pub tags: Vec<TaxonView>,
+    pub draft: bool,
+    pub summary: &'a str,
+    pub summary_text: &'a str,
+    pub html: &'a str,
+    pub skill: SkillRef<'a>,
+}
+
+pub fn entry_view<'a>(entry: &'a Entry, skill: &'a Skill, urls: &Urls) -> EntryView<'a> {
+    EntryView {
+        slug: &entry.slug,
+        title: &entry.title,
+        url: urls.path(&entry.path),
+        permalink: urls.permalink(&entry.path),
+        date: DateView::of(entry.date.date),
+        datetime: entry
+            .date
+            .instant
+            .map_or_else(|| entry.date.date.to_string(), |t| t.to_string()),
+        minutes: entry.minutes,
+        kind: entry.kind.key(),
+        kind_label: kind_label(entry.kind),
+        part: entry.part.map(|p| PartRef {
+            key: p.key(),
+            heading: p.heading(),
+        }),
+        evidence: &entry.evidence,
+        tags: entry
+            .tags
+            .iter()
+            .map(|t| TaxonView::of(t, "tags", urls))
+            .collect(),
+        draft: entry.draft,
+        summary: &entry.summary,
+        summary_text: &entry.summary_text,
+        html: &entry.html,
+        skill: SkillRef {
+            slug: &skill.slug,
+            title: &skill.title,
+            url: urls.path(&skill.path),
+        },
+    }
+}
+
+#[derive(Serialize)]
+pub struct NavItem {
+    pub title: &'static str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub author: &'a crate::config::Author,
+    pub today: DateView,
+    pub totals: TotalsView<'a>,
+    pub skill_count: usize,
+    pub nav: Vec<NavItem>,
+    /// The stylesheet for highlighted code.
+    pub syntax_css: String,
+}
+
+pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'a> {
+    let config = &site.config;
+    let mut nav = vec![
+        NavItem {
+            title: "Home",
+            url: urls.path(""),
+        },
+        NavItem {
+            title: "Skills",
+            url: urls.path("skills/"),
+        },
+        NavItem {
+            title: "Payoffs",
+            url: urls.path("payoffs/"),
+        },
+        NavItem {
+            title: "Fields",
+            url: urls.path("fields/"),
+        },
+    ];
+    if has_about {
+        nav.push(NavItem {
+            title: "About",
+            url: urls.path("about/"),
+        });
+    }
+    SiteView {
+        title: &config.title,
+        description: &config.description,
+        base_url: &config.base_url,
+        base_path: &config.base_path,
+        language: &config.language,
+        author: &config.author,
+        today: DateView::of(site.today),
+        totals: TotalsView::of(&site.totals),
+        skill_count: site.skills.len(),
+        nav,
+        syntax_css: urls.path(super::SYNTAX_CSS),
+    }
+}
+
+/// Converts a view into a template value once, to be shared by many pages.
+pub fn value<T: Serialize>(view: &T) -> Value {
+    Value::from_serializable(view)
+}
