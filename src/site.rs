@@ -37,6 +37,9 @@ pub struct Evidence {
     pub caption: Option<String>,
     /// For links, the host name shown on the card.
     pub host: Option<String>,
+    /// Always present: the alt text, else the caption, else the file or host name,
+    /// so no image or link is left without an accessible name.
+    pub label: String,
 }
 
 #[derive(Debug, Clone)]
@@ -592,6 +595,15 @@ fn evidence_kind(path: &str) -> &'static str {
     }
 }
 
+fn evidence_label(item: &EvidenceSource, fallback: &str) -> String {
+    item.alt
+        .as_deref()
+        .or(item.caption.as_deref())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(fallback)
+        .to_string()
+}
+
 fn build_entry(
     e: &EntrySource,
     skill: &SkillSource,
@@ -621,6 +633,7 @@ fn build_entry(
                 url: src.to_string(),
                 kind,
                 external: true,
+                label: evidence_label(item, host.as_deref().unwrap_or(src)),
                 alt: item.alt.clone(),
                 caption: item.caption.clone(),
                 host,
@@ -634,6 +647,7 @@ fn build_entry(
                 url: format!("{}{}", links.base_path, markdown::encode_path(target)),
                 kind: evidence_kind(target),
                 external: false,
+                label: evidence_label(item, target.rsplit('/').next().unwrap_or(target)),
                 alt: item.alt.clone(),
                 caption: item.caption.clone(),
                 host: None,
