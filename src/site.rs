@@ -595,7 +595,7 @@ fn evidence_kind(path: &str) -> &'static str {
     }
 }
 
-fn evidence_label(item: &EvidenceSource, fallback: &str) -> String {
+fn evidence_label(item: &crate::content::EvidenceSource, fallback: &str) -> String {
     item.alt
         .as_deref()
         .or(item.caption.as_deref())
