@@ -126,10 +126,22 @@ impl<'a> Fields<'a> {
             Err(err) => {
                 let span = err.span().unwrap_or(0..1);
                 let message = err.message().trim().trim_end_matches('.').to_string();
+                // TOML checks dates itself, so a 30 February is caught here.
+                let (message, hint) = if message.starts_with("invalid date") {
+                    (
+                        message.clone(),
+                        "write a real calendar date as YYYY-MM-DD, e.g. `date = 2026-10-03`",
+                    )
+                } else {
+                    (
+                        format!("invalid TOML in front matter: {message}"),
+                        "front matter is TOML: `key = \"text\"`, `date = 2026-10-03`, `tags = [\"a\", \"b\"]`",
+                    )
+                };
                 errors.push(
-                    Diagnostic::error(format!("invalid TOML in front matter: {message}"))
+                    Diagnostic::error(message)
                         .at(&file.path, &file.text, range.start + span.start, span.len())
-                        .hint("front matter is TOML: `key = \"text\"`, `date = 2026-10-03`, `tags = [\"a\", \"b\"]`"),
+                        .hint(hint),
                 );
                 None
             }
@@ -171,7 +183,7 @@ impl<'a> Fields<'a> {
     pub fn missing(&mut self, key: &str, example: &str) {
         let d = Diagnostic::error(format!("missing required key `{key}`"))
             .at(&self.file.path, &self.file.text, self.opening, 3)
-            .hint(format!("add `{key} = {example}` to the front matter"));
+            .hint(format!("add `{key} = {example}`"));
         self.errors.push(d);
     }
 

@@ -275,7 +275,7 @@ fn check_duplicates(content: &mut Content, diagnostics: &mut Vec<Diagnostic>) {
                     first.display(),
                     skill.file.path.display()
                 ))
-                .in_file(&skill.file.path)
+                .at(&skill.file.path, &skill.file.text, 0, 3)
                 .hint("slugs come from folder names, lowercased with punctuation turned into hyphens; rename one folder"),
             );
             continue;
@@ -298,7 +298,7 @@ fn check_duplicates(content: &mut Content, diagnostics: &mut Vec<Diagnostic>) {
                         first.display(),
                         e.file.path.display()
                     ))
-                    .in_file(&e.file.path)
+                    .at(&e.file.path, &e.file.text, 0, 3)
                     .hint("slugs come from file names, lowercased with punctuation turned into hyphens; rename one file"),
                 );
                 return false;
@@ -306,7 +306,7 @@ fn check_duplicates(content: &mut Content, diagnostics: &mut Vec<Diagnostic>) {
             if reserved.contains(&e.slug) {
                 diagnostics.push(
                     Diagnostic::error(format!("the log entry slug `{}` clashes with a file or folder of the skill", e.slug))
-                        .in_file(&e.file.path)
+                        .at(&e.file.path, &e.file.text, 0, 3)
                         .hint("rename the entry's file"),
                 );
                 return false;

@@ -1,0 +1,417 @@
+//! Builds fixture sites with the real `skillfolio` binary and checks what a user
+//! relies on: which pages exist, their URLs under a base path, the six parts,
+//! drafts, assets, links, highlighting, themes, safe output and error messages.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+use walkdir::WalkDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_skillfolio");
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A private copy of a fixture, so a test can build and edit it freely.
+fn fixture(name: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    copy_dir(&fixtures().join(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn run(root: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Builds `root` into `root/public` and returns the output folder.
+fn build(root: &Path, extra: &[&str]) -> PathBuf {
+    let mut args = vec!["build"];
+    args.extend_from_slice(extra);
+    let out = run(root, &args);
+    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    root.join("public")
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file below `dir` with its bytes, keyed by its `/`-separated path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn builds_every_page_of_the_portfolio() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    let files: Vec<String> = tree(&public).into_keys().collect();
+    insta::assert_snapshot!(files.join("\n"));
+}
+
+#[test]
+fn every_url_carries_the_base_path() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    let home = read(public.join("index.html"));
+    assert!(home.contains(r#"<link rel="canonical" href="https://example.org/portfolio/">"#));
+    assert!(home.contains(r#"<link rel="stylesheet" href="/portfolio/style.css">"#));
+    assert!(home.contains(r#"href="/portfolio/skills/knife-work/""#));
+    let entry = read(public.join("skills/perfect-omelette/2026-10-03-fold/index.html"));
+    assert!(entry.contains(
+        r#"<link rel="canonical" href="https://example.org/portfolio/skills/perfect-omelette/2026-10-03-fold/">"#
+    ));
+    // No root-relative link may skip the base path.
+    for (path, bytes) in tree(&public) {
+        if path.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            for attr in ["href=\"/", "src=\"/"] {
+                for (i, _) in html.match_indices(attr) {
+                    let rest = &html[i + attr.len()..];
+                    assert!(
+                        rest.starts_with("portfolio/"),
+                        "{path}: {}",
+                        &html[i..(i + 60).min(html.len())]
+                    );
+                }
+            }
+        }
+    }
+    let sitemap = read(public.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://example.org/portfolio/skills/perfect-omelette/</loc>"));
+    assert!(!sitemap.contains("404"));
+    assert!(
+        read(public.join("robots.txt"))
+            .contains("Sitemap: https://example.org/portfolio/sitemap.xml")
+    );
+}
+
+#[test]
+fn base_url_flag_replaces_the_configured_one() {
+    let site = fixture("site");
+    let public = build(site.path(), &["--base-url", "https://me.github.io/skills"]);
+    let home = read(public.join("index.html"));
+    assert!(
+        home.contains(r#"href="https://me.github.io/skills/""#),
+        "{home}"
+    );
+    assert!(home.contains(r#"href="/skills/skills/perfect-omelette/""#));
+}
+
+#[test]
+fn the_six_parts_are_found_by_heading_and_alias() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    let page = read(public.join("skills/perfect-omelette/index.html"));
+    // Written under the aliases "Entry point", "Rub of reality", "Setup",
+    // "Payoffs", "Practice" and "Experiments!".
+    for (key, text) in [
+        ("entry-trick", "Practise the roll with dried beans."),
+        ("rub-pat-barrier", "Shaking the pan versus stirring"),
+        ("background-support", "A 20 cm pan"),
+        ("payoff", "Five in a row under ninety seconds."),
+        ("repeatability", "One every Sunday."),
+        ("experimental-possibilities", "Gruyère, herbs, four eggs."),
+    ] {
+        let start = page
+            .find(&format!(r#"<section class="part written" id="part-{key}""#))
+            .unwrap_or_else(|| panic!("part {key} not marked written"));
+        let end = start + page[start..].find("</section>").unwrap();
+        assert!(page[start..end].contains(text), "part {key} lacks its text");
+    }
+    assert!(page.contains("6 of 6 written"));
+    // A heading that is not a part stays in the write-up.
+    assert!(page.contains(r#"<h2 id="sources">Sources</h2>"#));
+
+    let knife = read(public.join("skills/knife-work/index.html"));
+    assert!(knife.contains("1 of 6 written"));
+    assert_eq!(knife.matches(r#"class="part missing""#).count(), 5);
+    assert!(knife.contains("Not yet written."));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    assert!(!public.join("skills/secret-skill").exists());
+    assert!(
+        !public
+            .join("skills/perfect-omelette/2026-10-05-unfinished")
+            .exists()
+    );
+    assert!(!read(public.join("index.html")).contains("A secret skill"));
+    assert!(!read(public.join("sitemap.xml")).contains("secret-skill"));
+
+    let public = build(site.path(), &["--drafts"]);
+    assert!(public.join("skills/secret-skill/index.html").is_file());
+    assert!(
+        public
+            .join("skills/perfect-omelette/2026-10-05-unfinished/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn assets_and_static_files_are_copied() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    assert_eq!(
+        fs::read(public.join("skills/perfect-omelette/pan.svg")).unwrap(),
+        fs::read(site.path().join("content/skills/perfect-omelette/pan.svg")).unwrap()
+    );
+    assert_eq!(
+        fs::read(public.join("favicon.svg")).unwrap(),
+        fs::read(site.path().join("static/favicon.svg")).unwrap()
+    );
+    let skill = read(public.join("skills/perfect-omelette/index.html"));
+    assert!(
+        skill.contains(r#"<img src="/portfolio/skills/perfect-omelette/pan.svg" alt="the pan""#)
+    );
+    let entry = read(public.join("skills/perfect-omelette/2026-10-03-fold/index.html"));
+    assert!(
+        entry.contains(r#"<img src="/portfolio/skills/perfect-omelette/pan.svg" alt="pan.svg""#)
+    );
+    assert!(entry.contains(r#"<a class="link-card" href="https://www.youtube.com/watch?v=abc">"#));
+    assert!(entry.contains("The fold on video"));
+}
+
+#[test]
+fn links_between_content_files_are_rewritten() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    let skill = read(public.join("skills/perfect-omelette/index.html"));
+    assert!(
+        skill.contains(r##"href="/portfolio/skills/perfect-omelette/2026-10-03-fold/#result""##)
+    );
+    // A folder name with a space and capitals becomes a slug.
+    assert!(skill.contains(r#"<a href="/portfolio/skills/knife-work/">knife work</a>"#));
+    let entry = read(public.join("skills/perfect-omelette/2026-10-01-first/index.html"));
+    assert!(
+        entry.contains(
+            r#"<a href="/portfolio/skills/perfect-omelette/2026-10-03-fold/">the fold</a>"#
+        )
+    );
+    let home = read(public.join("index.html"));
+    assert!(home.contains(r#"<a href="/portfolio/skills/perfect-omelette/">the omelette</a>"#));
+}
+
+#[test]
+fn code_is_highlighted_with_classes() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    let skill = read(public.join("skills/perfect-omelette/index.html"));
+    assert!(skill.contains(r#"<pre class="code" data-lang="rust"><code class="language-rust">"#));
+    assert!(skill.contains(r#"<span class="hl-"#));
+    assert!(
+        !skill.contains("style=\"color"),
+        "colours belong in the stylesheet"
+    );
+    let css = read(public.join("syntax.css"));
+    assert!(css.contains(".hl-") && css.contains("prefers-color-scheme: dark"));
+}
+
+#[test]
+fn templates_folder_overrides_the_theme_and_the_default_theme_is_built_in() {
+    let site = fixture("site");
+    assert!(!site.path().join("themes").exists());
+    let public = build(site.path(), &[]);
+    let about = read(public.join("about/index.html"));
+    assert!(about.contains("page.html from the site's own templates/"));
+    // Everything else comes from the default theme embedded in the binary.
+    assert!(read(public.join("index.html")).contains(r##"<a class="skip-link" href="#main">"##));
+    let embedded = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css");
+    assert_eq!(read(public.join("style.css")), read(embedded));
+}
+
+#[test]
+fn entries_link_to_their_neighbours_and_carry_a_summary() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    let first = read(public.join("skills/perfect-omelette/2026-10-01-first/index.html"));
+    assert!(
+        first.contains(
+            r#"<a rel="next" href="/portfolio/skills/perfect-omelette/2026-10-03-fold/">"#
+        )
+    );
+    assert!(!first.contains(r#"rel="prev""#));
+    let skill = read(public.join("skills/perfect-omelette/index.html"));
+    // The timeline shows the summary up to `<!-- more -->`, not the rest.
+    assert!(skill.contains("Beans in a cold pan."));
+    assert!(!skill.contains("The rest of the note"));
+    assert!(first.contains("The rest of the note"));
+    // Totals leave drafts out: two published sessions, 55 minutes, one payoff.
+    assert!(
+        skill.contains("<dt>Sessions</dt><dd>2<small> / 4</small></dd>"),
+        "{skill}"
+    );
+    assert!(skill.contains("<dt>Minutes</dt><dd>55<small> / 100</small></dd>"));
+    assert!(skill.contains("<dt>Payoffs</dt><dd>1</dd>"));
+}
+
+#[test]
+fn the_same_input_builds_byte_identical_output() {
+    let site = fixture("site");
+    let first = tree(&build(site.path(), &[]));
+    let second = tree(&build(site.path(), &[]));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(second[path] == *bytes, "{path} differs between builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    let before = tree(&public);
+    fs::write(
+        site.path()
+            .join("content/skills/perfect-omelette/log/2026-10-01-first.md"),
+        "+++\ntitle = \"First try\"\ndate = 2026-10-01\nkind = \"payof\"\n+++\n",
+    )
+    .unwrap();
+    let out = run(site.path(), &["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("content/skills/perfect-omelette/log/2026-10-01-first.md:4:8"));
+    assert!(stderr(&out).contains("the previous output is untouched"));
+    assert_eq!(tree(&public), before);
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn refuses_an_output_folder_it_did_not_create() {
+    let site = fixture("site");
+    let content_before = tree(&site.path().join("content"));
+
+    let out = run(site.path(), &["build", "--output", "content"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out)
+            .contains("refusing to build into content: it is inside the site's `content/` folder"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(site.path(), &["build", "--output", "."]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("refusing to build into .: it holds the site itself"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(site.path(), &["build", "--output", ".", "--force"]);
+    assert!(!out.status.success(), "the site itself is never replaced");
+    assert_eq!(tree(&site.path().join("content")), content_before);
+
+    let foreign = site.path().join("notes");
+    fs::create_dir(&foreign).unwrap();
+    fs::write(foreign.join("keep.txt"), "mine").unwrap();
+    let out = run(site.path(), &["build", "--output", "notes"]);
+    assert!(!out.status.success());
+    insta::assert_snapshot!("foreign_output", stderr(&out));
+    assert_eq!(read(foreign.join("keep.txt")), "mine");
+
+    let out = run(site.path(), &["build", "--output", "notes", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!foreign.join("keep.txt").exists());
+    assert!(foreign.join("index.html").is_file());
+    // Now the folder is skillfolio's own, and rebuilding needs no --force.
+    let out = run(site.path(), &["build", "--output", "notes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Each broken fixture fails with a message naming file:line:column and a hint.
+#[test]
+fn bad_input_is_reported_with_its_location() {
+    let cases = [
+        ("malformed-toml", "content/skills/omelette/index.md:2:18"),
+        ("missing-key", "content/skills/omelette/index.md:1:1"),
+        ("unknown-key", "content/skills/omelette/index.md:4:1"),
+        (
+            "bad-date",
+            "content/skills/omelette/log/2026-02-30-fold.md:3:8",
+        ),
+        ("unknown-status", "content/skills/omelette/index.md:4:10"),
+        (
+            "unknown-kind",
+            "content/skills/omelette/log/2026-10-02-fold.md:4:8",
+        ),
+        (
+            "unknown-part",
+            "content/skills/omelette/log/2026-10-02-fold.md:4:8",
+        ),
+        (
+            "duplicate-skill",
+            "content/skills/perfect_omelette/index.md:1:1",
+        ),
+        (
+            "duplicate-entry",
+            "content/skills/omelette/log/2026-10-02-first_fold.md:1:1",
+        ),
+        ("unknown-related", "content/skills/omelette/index.md:4:12"),
+        ("unclosed", "content/skills/omelette/index.md:1:1"),
+        (
+            "many-errors",
+            "content/skills/juggling/log/2026-10-02-drops.md:5:8",
+        ),
+        ("bad-config", "site.toml:2:12"),
+        ("template-error", "templates/skill.html:5:4"),
+    ];
+    for (name, location) in cases {
+        let site = fixture(&format!("invalid/{name}"));
+        let out = run(site.path(), &["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(&format!("--> {location}\n")), "{name}: {err}");
+        assert!(err.contains("= hint: "), "{name}: {err}");
+        assert!(!site.path().join("public").exists(), "{name} wrote output");
+        insta::assert_snapshot!(name, err);
+    }
+}
