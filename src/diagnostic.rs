@@ -28,7 +28,8 @@ pub struct Location {
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
-    pub location: Option<Location>,
+    /// Boxed so a `Result<_, Diagnostic>` stays small on the happy path.
+    pub location: Option<Box<Location>>,
     pub hint: Option<String>,
 }
 
@@ -51,24 +52,24 @@ impl Diagnostic {
 
     /// Points at `len` bytes starting at byte `offset` of `text`, the contents of `file`.
     pub fn at(mut self, file: &Path, text: &str, offset: usize, len: usize) -> Self {
-        self.location = Some(locate(file, text, offset, len));
+        self.location = Some(Box::new(locate(file, text, offset, len)));
         self
     }
 
     /// Names a file without pointing into it (a missing file, a folder).
     pub fn in_file(mut self, file: &Path) -> Self {
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             file: file.to_path_buf(),
             line: 0,
             column: 0,
             source_line: String::new(),
             width: 0,
-        });
+        }));
         self
     }
 
     pub fn with_location(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

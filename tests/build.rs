@@ -398,6 +398,10 @@ fn bad_input_is_reported_with_its_location() {
         ("unknown-related", "content/skills/omelette/index.md:4:12"),
         ("unclosed", "content/skills/omelette/index.md:1:1"),
         (
+            "missing-evidence",
+            "content/skills/omelette/log/2026-10-02-fold.md:5:21",
+        ),
+        (
             "many-errors",
             "content/skills/juggling/log/2026-10-02-drops.md:5:8",
         ),

@@ -189,9 +189,14 @@ fn evidence(f: &mut Fields<'_>) -> Vec<EvidenceSource> {
                         .and_then(|v| v.get_ref().as_str())
                         .map(str::to_string)
                 };
+                // Point at the `src` value itself, not the whole table.
+                let src_span = t.get("src").map_or(span.clone(), |v| f.absolute(v.span()));
                 match get("src") {
                     Some(src) => out.push(EvidenceSource {
-                        src: Located { value: src, span },
+                        src: Located {
+                            value: src,
+                            span: src_span,
+                        },
                         alt: get("alt"),
                         caption: get("caption"),
                     }),
