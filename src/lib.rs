@@ -4,6 +4,7 @@
 //! rendered to pages ([`render`]) and written out ([`output`]). The binary only
 //! parses arguments and prints what comes back.
 
+pub mod charts;
 pub mod config;
 pub mod content;
 pub mod diagnostic;

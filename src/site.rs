@@ -17,7 +17,7 @@ use crate::content::{
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::markdown::{self, Links, Rendered};
-use crate::progress::{Session, Totals};
+use crate::progress::{Progress, Session};
 use crate::slug::slugify;
 
 /// What changes the model besides the content itself.
@@ -61,6 +61,17 @@ pub struct Entry {
     pub path: String,
 }
 
+impl Entry {
+    pub fn session(&self) -> Session {
+        Session {
+            date: self.date.date,
+            minutes: self.minutes,
+            kind: self.kind,
+            part: self.part,
+        }
+    }
+}
+
 /// A field or tag: its name as written and its slug.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Taxon {
@@ -91,7 +102,7 @@ pub struct Skill {
     pub other: String,
     /// Oldest first.
     pub entries: Vec<Entry>,
-    pub totals: Totals,
+    pub progress: Progress,
 }
 
 impl Skill {
@@ -137,7 +148,7 @@ pub struct Site {
     pub tags: Vec<TaxonPage>,
     /// Every published entry, newest first.
     pub timeline: Vec<EntryRef>,
-    pub totals: Totals,
+    pub progress: Progress,
     pub assets: Vec<Asset>,
 }
 
@@ -318,15 +329,12 @@ impl Site {
             let _ = s;
         }
 
-        let totals = Totals::of(
-            timeline.iter().map(|r| {
-                let e = &skills[r.0].entries[r.1];
-                Session {
-                    date: e.date.date,
-                    minutes: e.minutes,
-                    kind: e.kind,
-                }
-            }),
+        let progress = Progress::of(
+            timeline
+                .iter()
+                .map(|r| &skills[r.0].entries[r.1])
+                .filter(|e| !e.draft)
+                .map(Entry::session),
             options.today,
         );
         let fields = taxonomy(
@@ -351,7 +359,7 @@ impl Site {
             fields,
             tags,
             timeline,
-            totals,
+            progress,
             assets,
         };
         (if failed { None } else { Some(site) }, diagnostics)
@@ -525,12 +533,9 @@ fn build_skill(
     entries.sort_by(|a, b| {
         (a.date.date, a.date.instant, &a.slug).cmp(&(b.date.date, b.date.instant, &b.slug))
     });
-    let totals = Totals::of(
-        entries.iter().map(|e| Session {
-            date: e.date.date,
-            minutes: e.minutes,
-            kind: e.kind,
-        }),
+    // Drafts shown with --drafts never count: the numbers are what is published.
+    let progress = Progress::of(
+        entries.iter().filter(|e| !e.draft).map(Entry::session),
         today,
     );
     let skill = Skill {
@@ -553,7 +558,7 @@ fn build_skill(
         parts,
         other,
         entries,
-        totals,
+        progress,
     };
     (skill, diagnostics)
 }
@@ -660,7 +665,7 @@ fn build_entry(
                     Diagnostic::error(format!("evidence `{src}` not found: {shown} does not exist"))
                         .at(&e.file.path, &e.file.text, item.src.span.start, item.src.span.len())
                         .hint(format!(
-                            "evidence paths are relative to the entry's file: a file in the skill's folder is `../{}`; or give a full https:// URL",
+                            "add the file at {shown}, or correct the path: it is relative to the entry's file, so `../{}` is beside the skill's index.md; a full https:// URL works too",
                             Path::new(src).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
                         )),
                 );

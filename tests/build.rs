@@ -157,12 +157,12 @@ fn the_six_parts_are_found_by_heading_and_alias() {
         let end = start + page[start..].find("</section>").unwrap();
         assert!(page[start..end].contains(text), "part {key} lacks its text");
     }
-    assert!(page.contains("6 of 6 written"));
+    assert!(page.contains("6 of 6 parts written"));
     // A heading that is not a part stays in the write-up.
     assert!(page.contains(r#"<h2 id="sources">Sources</h2>"#));
 
     let knife = read(public.join("skills/knife-work/index.html"));
-    assert!(knife.contains("1 of 6 written"));
+    assert!(knife.contains("1 of 6 parts written"));
     assert_eq!(knife.matches(r#"class="part missing""#).count(), 5);
     assert!(knife.contains("Not yet written."));
 }
@@ -417,5 +417,75 @@ fn bad_input_is_reported_with_its_location() {
         assert!(err.contains("= hint: "), "{name}: {err}");
         assert!(!site.path().join("public").exists(), "{name} wrote output");
         insta::assert_snapshot!(name, err);
+    }
+}
+
+/// Every inline chart, parsed as XML: it must be well-formed and titled.
+fn charts(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        let end = start + rest[start..].find("</svg>").unwrap() + "</svg>".len();
+        let svg = &rest[start..end];
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+        let title = doc
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap_or_else(|| panic!("chart without a title: {svg}"));
+        out.push(title.to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn progress_numbers_and_charts_are_on_the_pages() {
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    // today = 2026-10-10; the omelette has sessions on 1 and 3 October (30 and 25
+    // minutes, the second a payoff) and a draft on the 5th, which never counts.
+    let skill = read(public.join("skills/perfect-omelette/index.html"));
+    for number in [
+        "<dt>Current streak</dt><dd>0<small> days</small></dd>",
+        "<dt>Longest streak</dt><dd>1<small> day</small></dd>",
+        "<dt>Weeks in a row</dt><dd>1<small> (best 1)</small></dd>",
+        "(7 days ago)",
+        "2 days of practice, 0.9 hours in all",
+    ] {
+        assert!(skill.contains(number), "missing {number:?}");
+    }
+    assert!(skill.contains("52% of target:"), "the mean of 55% and 50%");
+    assert!(skill.contains("<tr><th scope=\"row\"><time datetime=\"2026-10\">October 2026</time></th><td>2</td><td>55</td><td>55</td></tr>"));
+    let titles = charts(&skill);
+    assert_eq!(
+        titles,
+        [
+            "52% of target",
+            "6 of 6 parts written: Entry trick written and practised; Rub-pat barrier written; Background support written; Payoff written and practised; Repeatability written; Experimental possibilities written",
+            "Minutes practised over time: The perfect omelette",
+            "Practice calendar: The perfect omelette",
+        ]
+    );
+    assert!(skill.contains(r#"<title>3 Oct 2026: 25 minutes, 1 session</title>"#));
+    assert!(skill.contains(r#"<circle class="chart-payoff""#));
+
+    // Site-wide: 1, 2 and 3 October with practice (the knife on the 2nd).
+    let home = read(public.join("index.html"));
+    assert!(home.contains("<dt>Sessions</dt><dd>3</dd>"));
+    assert!(home.contains("<dt>Hours</dt><dd>1.2</dd>"));
+    assert!(home.contains("<dt>Current streak</dt><dd>0<small> days</small></dd>"));
+    assert!(home.contains("Longest streak 3 days."));
+    assert!(home.contains("0 mastered, 1 practising, 1 learning."));
+    assert!(charts(&home).contains(&"Practice calendar: all skills".to_string()));
+    // No page needs a script to show a number or a chart.
+    for (path, bytes) in tree(&public) {
+        if path.ends_with(".html") {
+            assert!(
+                !String::from_utf8(bytes).unwrap().contains("<script"),
+                "{path}"
+            );
+        }
     }
 }

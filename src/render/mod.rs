@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::content::Kind;
+use crate::content::{Kind, Status};
 use crate::diagnostic::Diagnostics;
 use crate::highlight;
 use crate::output::{Contents, OutputFile};
@@ -131,7 +131,7 @@ fn jobs(site: &Site) -> Vec<Job> {
     let skill_values: Vec<Value> = site
         .skills
         .iter()
-        .map(|s| value(&skill_view(s, &urls)))
+        .map(|s| value(&skill_view(s, &urls, site.today)))
         .collect();
     let entry_values: Vec<Vec<Value>> = site
         .skills
@@ -174,7 +174,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         .collect();
     let mut by_activity: Vec<usize> = (0..site.skills.len()).collect();
     by_activity.sort_by(|a, b| {
-        let last = |i: usize| site.skills[i].totals.last;
+        let last = |i: usize| site.skills[i].progress.totals.last;
         last(*b)
             .cmp(&last(*a))
             .then_with(|| site.skills[*a].title.cmp(&site.skills[*b].title))
@@ -244,6 +244,28 @@ fn jobs(site: &Site) -> Vec<Job> {
     );
     c.insert_value("skills", skills_of(&by_title));
     c.insert_value("groups", Value::from(groups));
+    c.insert_value("recent", skills_of(&by_activity));
+    let statuses: Vec<Value> = [
+        (Status::Mastered, "Mastered"),
+        (Status::Practising, "Practising"),
+        (Status::Learning, "Learning"),
+        (Status::Paused, "Paused"),
+    ]
+    .into_iter()
+    .map(|(status, label)| {
+        let ids: Vec<usize> = by_title
+            .iter()
+            .copied()
+            .filter(|&i| site.skills[i].status == status)
+            .collect();
+        let mut m = tera::Map::new();
+        m.insert("label".into(), Value::from(label));
+        m.insert("key".into(), Value::from(status.key()));
+        m.insert("skills".into(), skills_of(&ids));
+        Value::from(m)
+    })
+    .collect();
+    c.insert_value("statuses", Value::from(statuses));
     jobs.push(Job {
         path: "skills/".into(),
         template: "skills.html",
@@ -264,7 +286,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             path: skill.path.clone(),
             template: "skill.html",
             context: c,
-            lastmod: skill.totals.last.or(Some(skill.started)),
+            lastmod: skill.progress.totals.last.or(Some(skill.started)),
             in_sitemap: true,
         });
         for (e, item) in skill.entries.iter().enumerate() {

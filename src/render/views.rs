@@ -7,10 +7,11 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tera::Value;
 
+use crate::charts;
 use crate::config::Config;
-use crate::content::{Kind, Part};
+use crate::content::{Kind, Part, Status};
 use crate::markdown::encode_path;
-use crate::progress::Totals;
+use crate::progress::{Period, Progress, Totals};
 use crate::site::{Entry, Evidence, Site, Skill, Taxon};
 
 /// Turns site-relative output paths into URLs.
@@ -101,6 +102,45 @@ impl<'a> TotalsView<'a> {
     }
 }
 
+/// A month of practice, for the text alternative of the charts.
+#[derive(Serialize)]
+pub struct MonthView {
+    /// `October 2026`.
+    pub label: String,
+    /// `2026-10`.
+    pub iso: String,
+    pub minutes: u64,
+    pub sessions: usize,
+    /// Minutes up to the end of this month, counting from the first shown.
+    pub cumulative: u64,
+}
+
+fn months(periods: &[Period], base: u64) -> Vec<MonthView> {
+    let mut cumulative = base;
+    periods
+        .iter()
+        .map(|m| {
+            cumulative += m.minutes;
+            MonthView {
+                label: m.start.strftime("%B %Y").to_string(),
+                iso: m.start.strftime("%Y-%m").to_string(),
+                minutes: m.minutes,
+                sessions: m.sessions,
+                cumulative,
+            }
+        })
+        .collect()
+}
+
+/// SVG markup, ready to be placed in a page with the `safe` filter.
+#[derive(Serialize)]
+pub struct ChartsView {
+    pub heatmap: String,
+    pub cumulative: Option<String>,
+    pub ring: Option<String>,
+    pub anatomy: Option<String>,
+}
+
 #[derive(Serialize)]
 pub struct TargetView {
     pub minutes: Option<u32>,
@@ -127,7 +167,11 @@ pub struct SkillView<'a> {
     pub draft: bool,
     pub totals: TotalsView<'a>,
     pub target: TargetView,
+    /// Practice per month, from the first practised month to this one.
+    pub months: Vec<MonthView>,
+    pub charts: ChartsView,
     pub parts: Vec<PartView>,
+    pub parts_practised: usize,
     pub parts_written: usize,
     pub anatomy_complete: bool,
     pub missing_parts: Vec<&'static str>,
@@ -136,8 +180,9 @@ pub struct SkillView<'a> {
     pub other: &'a str,
 }
 
-pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls) -> SkillView<'a> {
-    let practised = |part: Part| skill.entries.iter().any(|e| e.part == Some(part));
+pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -> SkillView<'a> {
+    let progress = &skill.progress;
+    let practised = |part: Part| progress.parts_practised[part as usize];
     let parts: Vec<PartView> = Part::ALL
         .iter()
         .map(|&p| PartView {
@@ -153,13 +198,42 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls) -> SkillView<'a> {
         goal.filter(|g| *g > 0)
             .map(|g| (done * 100 / u64::from(g)).min(100))
     };
-    let minutes_percent = percent(skill.totals.minutes, skill.target.minutes);
-    let sessions_percent = percent(skill.totals.sessions as u64, skill.target.sessions);
+    let totals = &progress.totals;
+    let minutes_percent = percent(totals.minutes, skill.target.minutes);
+    let sessions_percent = percent(totals.sessions as u64, skill.target.sessions);
     let set: Vec<u64> = [minutes_percent, sessions_percent]
         .into_iter()
         .flatten()
         .collect();
     let overall = (!set.is_empty()).then(|| set.iter().sum::<u64>() / set.len() as u64);
+    let written = Part::ALL.map(|p| skill.parts[p as usize].is_some());
+    let id = |chart: &str| format!("{chart}-{}", skill.slug);
+    let sessions: Vec<_> = skill
+        .entries
+        .iter()
+        .filter(|e| !e.draft)
+        .map(|e| e.session())
+        .collect();
+    let charts = ChartsView {
+        heatmap: charts::heatmap(&id("heatmap"), &skill.title, progress, today),
+        cumulative: (!sessions.is_empty()).then(|| {
+            charts::cumulative(
+                &id("cumulative"),
+                &skill.title,
+                &sessions,
+                skill.started,
+                today,
+                skill.target.minutes,
+            )
+        }),
+        ring: overall
+            .map(|pc| charts::ring(&id("ring"), pc, &target_description(totals, &skill.target))),
+        anatomy: Some(charts::anatomy(
+            &id("anatomy"),
+            written,
+            progress.parts_practised,
+        )),
+    };
     SkillView {
         slug: &skill.slug,
         title: &skill.title,
@@ -179,7 +253,10 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls) -> SkillView<'a> {
         status_label: status_label(skill.status.key()),
         started: DateView::of(skill.started),
         draft: skill.draft,
-        totals: TotalsView::of(&skill.totals),
+        totals: TotalsView::of(totals),
+        months: months(&progress.months, 0),
+        charts,
+        parts_practised: progress.parts_practised.iter().filter(|p| **p).count(),
         target: TargetView {
             minutes: skill.target.minutes,
             sessions: skill.target.sessions,
@@ -198,6 +275,17 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls) -> SkillView<'a> {
         intro: &skill.intro,
         other: &skill.other,
     }
+}
+
+fn target_description(totals: &Totals, target: &crate::content::Target) -> String {
+    let mut parts = Vec::new();
+    if let Some(m) = target.minutes {
+        parts.push(format!("{} of {m} minutes", totals.minutes));
+    }
+    if let Some(s) = target.sessions {
+        parts.push(format!("{} of {s} sessions", totals.sessions));
+    }
+    parts.join(", ")
 }
 
 fn status_label(key: &str) -> &'static str {
@@ -307,12 +395,37 @@ pub struct SiteView<'a> {
     pub today: DateView,
     pub totals: TotalsView<'a>,
     pub skill_count: usize,
+    /// How many skills have each status.
+    pub by_status: StatusCounts,
+    /// Practice per month across all skills, for the last twelve months.
+    pub months: Vec<MonthView>,
+    pub charts: ChartsView,
     pub nav: Vec<NavItem>,
     /// The stylesheet for highlighted code.
     pub syntax_css: String,
 }
 
+#[derive(Serialize, Default)]
+pub struct StatusCounts {
+    pub learning: usize,
+    pub practising: usize,
+    pub mastered: usize,
+    pub paused: usize,
+}
+
 pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'a> {
+    let mut by_status = StatusCounts::default();
+    for skill in &site.skills {
+        match skill.status {
+            Status::Learning => by_status.learning += 1,
+            Status::Practising => by_status.practising += 1,
+            Status::Mastered => by_status.mastered += 1,
+            Status::Paused => by_status.paused += 1,
+        }
+    }
+    let progress: &Progress = &site.progress;
+    let shown = progress.months.len().saturating_sub(12);
+    let before: u64 = progress.months[..shown].iter().map(|m| m.minutes).sum();
     let config = &site.config;
     let mut nav = vec![
         NavItem {
@@ -346,8 +459,16 @@ pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'
         language: &config.language,
         author: &config.author,
         today: DateView::of(site.today),
-        totals: TotalsView::of(&site.totals),
+        totals: TotalsView::of(&progress.totals),
         skill_count: site.skills.len(),
+        by_status,
+        months: months(&progress.months[shown..], before),
+        charts: ChartsView {
+            heatmap: charts::heatmap("heatmap-site", "all skills", progress, site.today),
+            cumulative: None,
+            ring: None,
+            anatomy: None,
+        },
         nav,
         syntax_css: urls.path(super::SYNTAX_CSS),
     }

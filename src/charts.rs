@@ -1,0 +1,347 @@
+//! Charts as static SVG, made at build time so every page reads without
+//! JavaScript: a calendar heatmap, a cumulative-minutes chart, a progress ring and
+//! the six-part anatomy indicator. Each chart names itself with `<title>` and
+//! `<desc>`, and takes its colours from CSS classes, so a theme styles it for light
+//! and dark schemes. The same numbers are printed as text by the templates.
+
+use std::fmt::Write;
+
+use jiff::civil::Date;
+
+use crate::content::{Kind, Part};
+use crate::highlight::escape;
+use crate::progress::{Progress, Session, day_number, from_day_number, week_start};
+
+const CELL: i64 = 11;
+const GAP: i64 = 2;
+const STEP: i64 = CELL + GAP;
+const WEEKS: i64 = 53;
+
+/// The level of a day in the heatmap, by minutes practised.
+pub fn level(minutes: u64) -> u8 {
+    match minutes {
+        0 => 0,
+        1..=15 => 1,
+        16..=30 => 2,
+        31..=60 => 3,
+        _ => 4,
+    }
+}
+
+/// What each heatmap level means, for the legend and the text alternative.
+pub const LEVELS: [&str; 5] = [
+    "no practice",
+    "1 to 15 minutes",
+    "16 to 30 minutes",
+    "31 to 60 minutes",
+    "more than an hour",
+];
+
+/// A 53-week calendar ending with the week of `today`: one column per week
+/// (Monday at the top), one square per day, shaded by minutes practised.
+pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> String {
+    let today_n = day_number(today);
+    let first_monday = week_start(today_n) - (WEEKS - 1) * 7;
+    let left = 30;
+    let top = 18;
+    let width = left + WEEKS * STEP;
+    let height = top + 7 * STEP + 26;
+    let days_practised = progress
+        .days
+        .range(from_day_number(first_monday)..=today)
+        .count();
+    let minutes: u64 = progress
+        .days
+        .range(from_day_number(first_monday)..=today)
+        .map(|(_, a)| a.minutes)
+        .sum();
+    let mut svg = String::with_capacity(16 * 1024);
+    let _ = write!(
+        svg,
+        r#"<svg class="chart heatmap" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(&format!("Practice calendar: {subject}")),
+        escape(&format!(
+            "One square per day for the 53 weeks up to {}, darker for more minutes. {days_practised} days with practice, {minutes} minutes in all.",
+            today.strftime("%-d %B %Y")
+        )),
+    );
+    for (row, name) in [(0, "Mon"), (2, "Wed"), (4, "Fri")] {
+        let _ = write!(
+            svg,
+            r#"<text class="chart-label" x="0" y="{}">{name}</text>"#,
+            top + row * STEP + CELL - 1
+        );
+    }
+    let mut last_label_col = -4;
+    for col in 0..WEEKS {
+        let monday = first_monday + col * 7;
+        for row in 0..7 {
+            let n = monday + row;
+            if n > today_n {
+                break;
+            }
+            let date = from_day_number(n);
+            if date.day() == 1 && col - last_label_col >= 3 && col < WEEKS - 1 {
+                let _ = write!(
+                    svg,
+                    r#"<text class="chart-label" x="{}" y="11">{}</text>"#,
+                    left + col * STEP,
+                    date.strftime("%b")
+                );
+                last_label_col = col;
+            }
+            let amount = progress.days.get(&date);
+            let minutes = amount.map_or(0, |a| a.minutes);
+            let _ = write!(
+                svg,
+                r#"<rect class="hm-{}" x="{}" y="{}" width="{CELL}" height="{CELL}" rx="2">"#,
+                level(minutes),
+                left + col * STEP,
+                top + row * STEP,
+            );
+            if let Some(a) = amount {
+                let plural = if a.sessions == 1 { "" } else { "s" };
+                let _ = write!(
+                    svg,
+                    "<title>{}: {} minutes, {} session{plural}</title>",
+                    date.strftime("%-d %b %Y"),
+                    a.minutes,
+                    a.sessions
+                );
+            }
+            svg.push_str("</rect>");
+        }
+    }
+    // The legend, bottom right: Less, five squares, More.
+    let legend_y = top + 7 * STEP + 10;
+    let legend_x = width - 5 * STEP - 34;
+    let _ = write!(
+        svg,
+        r#"<text class="chart-label" x="{}" y="{}" text-anchor="end">Less</text>"#,
+        legend_x - 4,
+        legend_y + CELL - 1
+    );
+    for (i, meaning) in LEVELS.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<rect class="hm-{i}" x="{}" y="{legend_y}" width="{CELL}" height="{CELL}" rx="2"><title>{meaning}</title></rect>"#,
+            legend_x + i as i64 * STEP
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="chart-label" x="{}" y="{}">More</text></svg>"#,
+        legend_x + 5 * STEP + 2,
+        legend_y + CELL - 1
+    );
+    svg
+}
+
+/// Minutes practised over time, as a rising step line from `start` to `today`,
+/// with payoffs marked and the target, if any, as a dashed line.
+pub fn cumulative(
+    id: &str,
+    subject: &str,
+    sessions: &[Session],
+    start: Date,
+    today: Date,
+    target_minutes: Option<u32>,
+) -> String {
+    let (width, height) = (640.0, 240.0);
+    let (left, right, top, bottom) = (52.0, 16.0, 14.0, 30.0);
+    let mut sessions: Vec<&Session> = sessions.iter().filter(|s| s.date <= today).collect();
+    sessions.sort_by_key(|s| s.date);
+    let total: u64 = sessions.iter().map(|s| u64::from(s.minutes)).sum();
+    let goal = u64::from(target_minutes.unwrap_or(0));
+    let y_max = nice_ceiling(total.max(goal).max(10));
+    let start_n = day_number(start.min(sessions.first().map_or(start, |s| s.date)));
+    let span = (day_number(today) - start_n).max(1) as f64;
+    let x = |d: Date| left + (day_number(d) - start_n) as f64 / span * (width - left - right);
+    let y = |m: u64| height - bottom - m as f64 / y_max as f64 * (height - top - bottom);
+
+    let mut svg = String::with_capacity(4096);
+    let _ = write!(
+        svg,
+        r#"<svg class="chart cumulative" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(&format!("Minutes practised over time: {subject}")),
+        escape(&format!(
+            "A line rising from 0 on {} to {total} minutes on {}{}.",
+            from_day_number(start_n).strftime("%-d %B %Y"),
+            today.strftime("%-d %B %Y"),
+            if goal > 0 {
+                format!(", against a target of {goal} minutes")
+            } else {
+                String::new()
+            }
+        )),
+    );
+    for i in 0..=4 {
+        let m = y_max * i / 4;
+        let _ = write!(
+            svg,
+            r#"<line class="chart-grid" x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="chart-label" x="{}" y="{:.1}" text-anchor="end">{m}</text>"#,
+            width - right,
+            left - 6.0,
+            y(m) + 4.0,
+            y = y(m),
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="chart-label" x="{left}" y="{}">{}</text><text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>"#,
+        height - 8.0,
+        from_day_number(start_n).strftime("%-d %b %Y"),
+        width - right,
+        height - 8.0,
+        today.strftime("%-d %b %Y"),
+    );
+    if goal > 0 {
+        let _ = write!(
+            svg,
+            r#"<line class="chart-target" x1="{left}" x2="{}" y1="{gy:.1}" y2="{gy:.1}"/><text class="chart-label" x="{}" y="{:.1}" text-anchor="end">target {goal} min</text>"#,
+            width - right,
+            width - right - 4.0,
+            y(goal) - 5.0,
+            gy = y(goal),
+        );
+    }
+    // The step line: flat between sessions, rising on each session's day.
+    let mut path = format!("M{left:.1} {:.1}", y(0));
+    let mut cum = 0;
+    let mut marks = String::new();
+    for s in &sessions {
+        let sx = x(s.date);
+        let _ = write!(path, " H{sx:.1}");
+        cum += u64::from(s.minutes);
+        let _ = write!(path, " V{:.1}", y(cum));
+        if s.kind == Kind::Payoff {
+            let _ = write!(
+                marks,
+                r#"<circle class="chart-payoff" cx="{sx:.1}" cy="{:.1}" r="4"><title>Payoff on {}: {cum} minutes so far</title></circle>"#,
+                y(cum),
+                s.date.strftime("%-d %b %Y")
+            );
+        }
+    }
+    let _ = write!(path, " H{:.1}", width - right);
+    let area = format!("{path} V{:.1} H{left:.1} Z", y(0));
+    let _ = write!(
+        svg,
+        r#"<path class="chart-area" d="{area}"/><path class="chart-line" d="{path}"/>{marks}</svg>"#
+    );
+    svg
+}
+
+/// The smallest round number (1, 2 or 5 times a power of ten, times 4 for the
+/// gridlines) at or above `n`.
+fn nice_ceiling(n: u64) -> u64 {
+    let mut unit = 1;
+    loop {
+        for m in [1, 2, 5] {
+            if m * unit * 4 >= n {
+                return m * unit * 4;
+            }
+        }
+        unit *= 10;
+    }
+}
+
+/// A ring filled to `percent` of the way round, the number in the middle.
+pub fn ring(id: &str, percent: u64, description: &str) -> String {
+    let r = 42.0_f64;
+    let circumference = 2.0 * std::f64::consts::PI * r;
+    let filled = circumference * percent.min(100) as f64 / 100.0;
+    format!(
+        r#"<svg class="chart ring" viewBox="0 0 100 100" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{percent}% of target</title><desc id="{id}-desc">{}</desc><circle class="ring-track" cx="50" cy="50" r="{r}"/><circle class="ring-fill" cx="50" cy="50" r="{r}" stroke-dasharray="{filled:.2} {circumference:.2}" transform="rotate(-90 50 50)"/><text class="ring-text" x="50" y="57" text-anchor="middle">{percent}%</text></svg>"#,
+        escape(description)
+    )
+}
+
+/// Six circles, one per part: filled when the write-up documents the part, with a
+/// ring around it when a log entry worked on it.
+pub fn anatomy(id: &str, written: [bool; 6], practised: [bool; 6]) -> String {
+    let count = written.iter().filter(|w| **w).count();
+    let mut svg = format!(
+        r#"<svg class="chart anatomy-chart" viewBox="0 0 168 30" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{count} of 6 parts written: {}</title>"#,
+        escape(
+            &Part::ALL
+                .iter()
+                .map(|p| {
+                    let i = *p as usize;
+                    let state = match (written[i], practised[i]) {
+                        (true, true) => "written and practised",
+                        (true, false) => "written",
+                        (false, true) => "practised, not yet written",
+                        (false, false) => "not yet written",
+                    };
+                    format!("{} {state}", p.heading())
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    );
+    for p in Part::ALL {
+        let i = p as usize;
+        let cx = 15 + i * 27;
+        let class = if written[i] {
+            "part-written"
+        } else {
+            "part-missing"
+        };
+        if practised[i] {
+            let _ = write!(
+                svg,
+                r#"<circle class="part-practised" cx="{cx}" cy="15" r="13"/>"#
+            );
+        }
+        let _ = write!(
+            svg,
+            r#"<circle class="{class}" cx="{cx}" cy="15" r="9"><title>{}</title></circle><text class="part-digit" x="{cx}" y="19" text-anchor="middle">{}</text>"#,
+            p.heading(),
+            i + 1
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn levels_follow_minutes() {
+        assert_eq!(
+            [0, 1, 15, 16, 30, 31, 60, 61].map(level),
+            [0, 1, 1, 2, 2, 3, 3, 4]
+        );
+    }
+
+    #[test]
+    fn the_heatmap_covers_53_weeks_up_to_today() {
+        let today = date(2026, 11, 23);
+        let p = Progress::of(
+            [Session {
+                date: date(2026, 11, 20),
+                minutes: 45,
+                kind: Kind::Practice,
+                part: None,
+            }],
+            today,
+        );
+        let svg = heatmap("h", "all skills", &p, today);
+        // 52 full weeks plus Monday 23 November, plus five legend squares.
+        assert_eq!(svg.matches("<rect").count(), 52 * 7 + 1 + 5);
+        assert!(svg.contains("<title>20 Nov 2026: 45 minutes, 1 session</title>"));
+        assert!(svg.contains(r#"class="hm-3""#));
+    }
+
+    #[test]
+    fn round_axis_maxima() {
+        assert_eq!(nice_ceiling(10), 20);
+        assert_eq!(nice_ceiling(650), 800);
+        assert_eq!(nice_ceiling(600), 800);
+        assert_eq!(nice_ceiling(81), 200);
+    }
+}
