@@ -305,6 +305,83 @@ pub fn anatomy(id: &str, written: [bool; 6], practised: [bool; 6]) -> String {
     svg
 }
 
+/// A skill as a node of the synergy graph.
+pub struct Node<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub group: &'a str,
+    pub status: &'a str,
+}
+
+/// Skills as nodes in one column per field, related skills joined by curves.
+/// `edges` index into `nodes`; each pair appears once.
+pub fn synergy(id: &str, nodes: &[Node], edges: &[(usize, usize)]) -> String {
+    let mut groups: Vec<&str> = nodes.iter().map(|n| n.group).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let (col_w, row_h, top) = (190, 54, 34);
+    let mut place = vec![(0, 0); nodes.len()];
+    let mut rows = vec![0; groups.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        let col = groups.iter().position(|g| *g == n.group).unwrap_or(0);
+        place[i] = (col * col_w + col_w / 2, top + rows[col] * row_h + 18);
+        rows[col] += 1;
+    }
+    let width = (groups.len() * col_w).max(col_w);
+    let height = top + rows.iter().max().copied().unwrap_or(1) * row_h + 8;
+    let description = if edges.is_empty() {
+        "No skills are marked as related yet.".to_string()
+    } else {
+        edges
+            .iter()
+            .map(|(a, b)| format!("{} and {}", nodes[*a].title, nodes[*b].title))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut svg = format!(
+        r#"<svg class="chart synergy" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">Skills by field, with related skills joined</title><desc id="{id}-desc">{}</desc>"#,
+        escape(&format!("Related: {description}."))
+    );
+    for (col, g) in groups.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<text class="chart-label synergy-field" x="{}" y="14" text-anchor="middle">{}</text>"#,
+            col * col_w + col_w / 2,
+            escape(g)
+        );
+    }
+    for (a, b) in edges {
+        let ((x1, y1), (x2, y2)) = (place[*a], place[*b]);
+        let bend = if x1 == x2 { 60 } else { 0 };
+        let _ = write!(
+            svg,
+            r#"<path class="synergy-edge" d="M{x1} {y1} C{} {y1} {} {y2} {x2} {y2}"/>"#,
+            (x1 + x2) / 2 + bend,
+            (x1 + x2) / 2 + bend,
+        );
+    }
+    for (n, (x, y)) in nodes.iter().zip(&place) {
+        let label: String = if n.title.chars().count() > 24 {
+            format!(
+                "{}…",
+                n.title.chars().take(23).collect::<String>().trim_end()
+            )
+        } else {
+            n.title.to_string()
+        };
+        let _ = write!(
+            svg,
+            r#"<a href="{}"><circle class="synergy-node status-{}" cx="{x}" cy="{y}" r="7"/><text class="synergy-label" x="{x}" y="{}" text-anchor="middle">{}</text></a>"#,
+            escape(n.url),
+            escape(n.status),
+            y + 21,
+            escape(&label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

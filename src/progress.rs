@@ -29,7 +29,10 @@ pub struct Totals {
     pub experiments: usize,
     pub setbacks: usize,
     pub milestones: usize,
+    /// Templates get these as formatted dates from the view instead.
+    #[serde(skip)]
     pub first: Option<Date>,
+    #[serde(skip)]
     pub last: Option<Date>,
     /// Distinct calendar days with at least one session.
     pub days_practised: usize,

@@ -489,3 +489,27 @@ fn progress_numbers_and_charts_are_on_the_pages() {
         }
     }
 }
+
+#[test]
+fn entries_after_today_are_published_but_not_counted() {
+    let site = fixture("site");
+    fs::write(
+        site.path()
+            .join("content/skills/perfect-omelette/log/2026-10-12-ahead.md"),
+        "+++\ntitle = \"Written ahead\"\ndate = 2026-10-12\nminutes = 40\n+++\n\nPlanned.\n",
+    )
+    .unwrap();
+    let out = run(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains(
+        "warning: content/skills/perfect-omelette/log/2026-10-12-ahead.md is dated 2026-10-12, after today (2026-10-10); it is left out of every number"
+    ));
+    let public = site.path().join("public");
+    assert!(
+        public
+            .join("skills/perfect-omelette/2026-10-12-ahead/index.html")
+            .is_file()
+    );
+    let skill = read(public.join("skills/perfect-omelette/index.html"));
+    assert!(skill.contains("<dt>Minutes</dt><dd>55<small> / 100</small></dd>"));
+}

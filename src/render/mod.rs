@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
+use crate::charts;
 use crate::content::{Kind, Status};
 use crate::diagnostic::Diagnostics;
 use crate::highlight;
@@ -266,6 +267,7 @@ fn jobs(site: &Site) -> Vec<Job> {
     })
     .collect();
     c.insert_value("statuses", Value::from(statuses));
+    c.insert("synergy", &synergy_chart(site, &by_title, &urls));
     jobs.push(Job {
         path: "skills/".into(),
         template: "skills.html",
@@ -398,6 +400,37 @@ fn jobs(site: &Site) -> Vec<Job> {
         in_sitemap: false,
     });
     jobs
+}
+
+/// The skills index's graph: skills grouped by field, related skills joined.
+fn synergy_chart(site: &Site, order: &[usize], urls: &Urls) -> String {
+    let url_of: Vec<String> = order
+        .iter()
+        .map(|&i| urls.path(&site.skills[i].path))
+        .collect();
+    let nodes: Vec<charts::Node> = order
+        .iter()
+        .zip(&url_of)
+        .map(|(&i, url)| {
+            let s = &site.skills[i];
+            charts::Node {
+                title: &s.title,
+                url,
+                group: s.field.as_ref().map_or("Other", |f| f.name.as_str()),
+                status: s.status.key(),
+            }
+        })
+        .collect();
+    let position = |skill: usize| order.iter().position(|&i| i == skill);
+    let mut edges = Vec::new();
+    for (a, &i) in order.iter().enumerate() {
+        for &j in &site.skills[i].related {
+            if let Some(b) = position(j).filter(|&b| b > a) {
+                edges.push((a, b));
+            }
+        }
+    }
+    charts::synergy("synergy", &nodes, &edges)
 }
 
 fn taxon_value(t: &TaxonPage, section: &str, urls: &Urls) -> Value {
