@@ -8,6 +8,7 @@ pub mod charts;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod feed;
 pub mod highlight;
 pub mod markdown;
 pub mod output;
@@ -17,6 +18,7 @@ pub mod site;
 pub mod sitemap;
 pub mod slug;
 pub mod theme;
+pub mod urls;
 
 use std::path::{Path, PathBuf};
 

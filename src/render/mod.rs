@@ -14,6 +14,7 @@ use tera::{Context, Value};
 use crate::charts;
 use crate::content::{Kind, Status};
 use crate::diagnostic::Diagnostics;
+use crate::feed;
 use crate::highlight;
 use crate::output::{Contents, OutputFile};
 use crate::site::{EntryRef, Site, TaxonPage};
@@ -21,6 +22,7 @@ use crate::sitemap;
 use crate::theme::{Theme, ThemeFile};
 
 pub use templates::Templates;
+pub use views::kind_label;
 use views::{TaxonView, Urls, entry_view, skill_view, value};
 
 /// Where the code-highlighting stylesheet is written.
@@ -107,6 +109,9 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagno
         "sitemap.xml".to_string(),
         Contents::Bytes(sitemap::sitemap(&pages).into_bytes()),
     );
+    for (path, xml) in feeds(site) {
+        files.insert(path, Contents::Bytes(xml.into_bytes()));
+    }
     files.insert(
         "robots.txt".to_string(),
         Contents::Bytes(sitemap::robots(&urls.permalink("sitemap.xml")).into_bytes()),
@@ -115,6 +120,43 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagno
         .into_iter()
         .map(|(path, contents)| OutputFile { path, contents })
         .collect())
+}
+
+/// The site's Atom and JSON feeds and one Atom feed per skill.
+fn feeds(site: &Site) -> Vec<(String, String)> {
+    let site_entries = feed::site_entries(site);
+    let mut out = vec![
+        (
+            "atom.xml".to_string(),
+            feed::atom(
+                site,
+                &feed::FeedSpec {
+                    title: site.config.title.clone(),
+                    path: "atom.xml",
+                    page: "",
+                    entries: site_entries.clone(),
+                },
+            ),
+        ),
+        (
+            "feed.json".to_string(),
+            feed::json_feed(site, &site_entries),
+        ),
+    ];
+    out.par_extend(site.skills.par_iter().enumerate().map(|(i, skill)| {
+        let path = format!("{}atom.xml", skill.path);
+        let xml = feed::atom(
+            site,
+            &feed::FeedSpec {
+                title: format!("{} · {}", skill.title, site.config.title),
+                path: &path,
+                page: &skill.path,
+                entries: feed::skill_entries(site, i),
+            },
+        );
+        (path, xml)
+    }));
+    out
 }
 
 fn collect(list: Vec<crate::diagnostic::Diagnostic>) -> Diagnostics {

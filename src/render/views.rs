@@ -8,32 +8,10 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::charts;
-use crate::config::Config;
 use crate::content::{Kind, Part, Status};
-use crate::markdown::encode_path;
 use crate::progress::{Period, Progress, Totals};
 use crate::site::{Entry, Evidence, Site, Skill, Taxon};
-
-/// Turns site-relative output paths into URLs.
-pub struct Urls<'a> {
-    config: &'a Config,
-}
-
-impl<'a> Urls<'a> {
-    pub fn new(config: &'a Config) -> Self {
-        Urls { config }
-    }
-
-    /// Root-relative, including the base path: `/portfolio/skills/omelette/`.
-    pub fn path(&self, rel: &str) -> String {
-        format!("{}{}", self.config.base_path, encode_path(rel))
-    }
-
-    /// Absolute: `https://someone.github.io/portfolio/skills/omelette/`.
-    pub fn permalink(&self, rel: &str) -> String {
-        format!("{}{}", self.config.base_url, encode_path(rel))
-    }
-}
+pub use crate::urls::Urls;
 
 #[derive(Serialize)]
 pub struct DateView {

@@ -1,0 +1,111 @@
+//! URLs of published paths. Every page, feed and sitemap builds its links here,
+//! so a `base_url` with a path (`https://someone.github.io/portfolio/`) is honoured
+//! in one place and nowhere forgotten.
+
+use crate::config::Config;
+use crate::markdown::encode_path;
+
+/// Turns site-relative output paths into URLs.
+pub struct Urls<'a> {
+    config: &'a Config,
+}
+
+impl<'a> Urls<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        Urls { config }
+    }
+
+    /// Root-relative, including the base path: `/portfolio/skills/omelette/`.
+    pub fn path(&self, rel: &str) -> String {
+        format!("{}{}", self.config.base_path, encode_path(rel))
+    }
+
+    /// Absolute: `https://someone.github.io/portfolio/skills/omelette/`.
+    pub fn permalink(&self, rel: &str) -> String {
+        format!("{}{}", self.config.base_url, encode_path(rel))
+    }
+
+    /// The scheme and host of `base_url`: `https://someone.github.io`.
+    pub fn origin(&self) -> &str {
+        let url = &self.config.base_url;
+        let path_len = self.config.base_path.len();
+        &url[..url.len() - path_len]
+    }
+
+    /// The host name of `base_url`, for `tag:` URIs.
+    pub fn host(&self) -> &str {
+        let origin = self.origin();
+        origin.split_once("://").map_or(origin, |(_, h)| h)
+    }
+
+    /// Makes every link and image in rendered HTML absolute, for places that are read
+    /// away from the site (feed readers): root-relative URLs get the origin, and
+    /// in-page `#fragment` links get `page` in front.
+    pub fn absolutize(&self, html: &str, page: &str) -> String {
+        let origin = self.origin();
+        let mut out = String::with_capacity(html.len() + 256);
+        let mut rest = html;
+        while let Some(i) = rest.find(['h', 's']) {
+            let tail = &rest[i..];
+            let attr = ["href=\"", "src=\""]
+                .into_iter()
+                .find(|a| tail.starts_with(a));
+            match attr {
+                Some(a) => {
+                    out.push_str(&rest[..i + a.len()]);
+                    let value = &tail[a.len()..];
+                    if value.starts_with('/') && !value.starts_with("//") {
+                        out.push_str(origin);
+                    } else if value.starts_with('#') {
+                        out.push_str(page);
+                    }
+                    rest = value;
+                }
+                None => {
+                    out.push_str(&rest[..=i]);
+                    rest = &rest[i + 1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::SourceFile;
+
+    fn config(base: &str) -> Config {
+        Config::parse(&SourceFile {
+            path: "site.toml".into(),
+            text: format!("title = \"t\"\nbase_url = \"{base}\"\n"),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn urls_keep_the_base_path() {
+        let c = config("https://someone.github.io/portfolio/");
+        let u = Urls::new(&c);
+        assert_eq!(u.path("skills/a b/"), "/portfolio/skills/a%20b/");
+        assert_eq!(
+            u.permalink("atom.xml"),
+            "https://someone.github.io/portfolio/atom.xml"
+        );
+        assert_eq!(u.origin(), "https://someone.github.io");
+        assert_eq!(u.host(), "someone.github.io");
+    }
+
+    #[test]
+    fn relative_links_become_absolute() {
+        let c = config("https://example.org/p/");
+        let u = Urls::new(&c);
+        let html = r##"<a href="/p/skills/x/">x</a> <img src="/p/a.svg" alt="s"> <a href="#fn1">1</a> <a href="https://other.org/">o</a> <a href="//cdn.org/">c</a> has="/no""##;
+        assert_eq!(
+            u.absolutize(html, "https://example.org/p/e/"),
+            r##"<a href="https://example.org/p/skills/x/">x</a> <img src="https://example.org/p/a.svg" alt="s"> <a href="https://example.org/p/e/#fn1">1</a> <a href="https://other.org/">o</a> <a href="//cdn.org/">c</a> has="/no""##
+        );
+    }
+}
