@@ -42,10 +42,13 @@ pub struct Config {
     pub today: Option<Date>,
     #[serde(skip)]
     pub output_dir: PathBuf,
+    /// The default preview image for shared links: a path in the built site
+    /// (`images/card.png`, usually from `static/`) or a full URL.
+    pub image: Option<String>,
     pub feed: FeedConfig,
 }
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "title",
     "description",
     "base_url",
@@ -57,6 +60,7 @@ const KEYS: [&str; 11] = [
     "today",
     "output_dir",
     "feed",
+    "image",
 ];
 
 impl Config {
@@ -132,6 +136,7 @@ impl Config {
         } else {
             None
         };
+        let image = f.string("image").filter(|s| !s.trim().is_empty());
         let output_dir = PathBuf::from(
             f.string("output_dir")
                 .unwrap_or_else(|| "public".to_string()),
@@ -168,6 +173,7 @@ impl Config {
             highlight_theme_dark,
             today,
             output_dir,
+            image,
             feed,
         })
     }

@@ -17,6 +17,7 @@ pub mod render;
 pub mod site;
 pub mod sitemap;
 pub mod slug;
+pub mod structured;
 pub mod theme;
 pub mod urls;
 

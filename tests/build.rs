@@ -2,82 +2,12 @@
 //! relies on: which pages exist, their URLs under a base path, the six parts,
 //! drafts, assets, links, highlighting, themes, safe output and error messages.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-use tempfile::TempDir;
-use walkdir::WalkDir;
-
-const BIN: &str = env!("CARGO_BIN_EXE_skillfolio");
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// A private copy of a fixture, so a test can build and edit it freely.
-fn fixture(name: &str) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    copy_dir(&fixtures().join(name), dir.path());
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn run(root: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .current_dir(root)
-        .output()
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Builds `root` into `root/public` and returns the output folder.
-fn build(root: &Path, extra: &[&str]) -> PathBuf {
-    let mut args = vec!["build"];
-    args.extend_from_slice(extra);
-    let out = run(root, &args);
-    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
-    root.join("public")
-}
-
-fn read(path: impl AsRef<Path>) -> String {
-    let path = path.as_ref();
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Every file below `dir` with its bytes, keyed by its `/`-separated path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().replace('\\', "/"),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
+use common::{build, fixture, read, run, stderr, tree};
 
 #[test]
 fn builds_every_page_of_the_portfolio() {
@@ -479,13 +409,16 @@ fn progress_numbers_and_charts_are_on_the_pages() {
     assert!(home.contains("Longest streak 3 days."));
     assert!(home.contains("0 mastered, 1 practising, 1 learning."));
     assert!(charts(&home).contains(&"Practice calendar: all skills".to_string()));
-    // No page needs a script to show a number or a chart.
+    // No page needs a script to show a number or a chart: the only script
+    // element is structured data.
     for (path, bytes) in tree(&public) {
         if path.ends_with(".html") {
-            assert!(
-                !String::from_utf8(bytes).unwrap().contains("<script"),
-                "{path}"
-            );
+            let html = String::from_utf8(bytes).unwrap();
+            let scripts = html.matches("<script").count();
+            let data = html
+                .matches(r#"<script type="application/ld+json">"#)
+                .count();
+            assert_eq!(scripts, data, "{path}");
         }
     }
 }

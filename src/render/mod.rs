@@ -19,6 +19,7 @@ use crate::highlight;
 use crate::output::{Contents, OutputFile};
 use crate::site::{EntryRef, Site, TaxonPage};
 use crate::sitemap;
+use crate::structured;
 use crate::theme::{Theme, ThemeFile};
 
 pub use templates::Templates;
@@ -142,6 +143,10 @@ fn feeds(site: &Site) -> Vec<(String, String)> {
             "feed.json".to_string(),
             feed::json_feed(site, &site_entries),
         ),
+        (
+            "portfolio.json".to_string(),
+            structured::portfolio(site, &Urls::new(&site.config)),
+        ),
     ];
     out.par_extend(site.skills.par_iter().enumerate().map(|(i, skill)| {
         let path = format!("{}atom.xml", skill.path);
@@ -197,6 +202,19 @@ fn jobs(site: &Site) -> Vec<Job> {
     };
     let newest = |refs: &[EntryRef]| refs.first().map(|r| site.entry(*r).date.date);
 
+    let site_feed = Feed {
+        title: "All practice".to_string(),
+        url: urls.permalink("atom.xml"),
+    };
+    let default_image = site.config.image.as_deref().map(|i| {
+        if i.contains("://") {
+            i.to_string()
+        } else {
+            urls.permalink(i.trim_start_matches('/'))
+        }
+    });
+    // Every page gets the site feed, a canonical URL and link-preview defaults;
+    // pages with more to say (skills, entries) replace them.
     let base = |title: &str, description: &str, rel: &str| {
         let mut c = Context::new();
         c.insert_value("site", site_value.clone());
@@ -204,6 +222,10 @@ fn jobs(site: &Site) -> Vec<Job> {
         c.insert("page_description", description);
         c.insert("current_path", &urls.path(rel));
         c.insert("current_url", &urls.permalink(rel));
+        c.insert("feeds", &[&site_feed]);
+        c.insert("og_type", "website");
+        c.insert("image", &default_image);
+        c.insert_value("json_ld", Value::none());
         c
     };
     let mut jobs = Vec::new();
@@ -230,6 +252,11 @@ fn jobs(site: &Site) -> Vec<Job> {
         .unwrap_or(&site.config.description);
     let mut c = base(home_title, home_description, "");
     c.insert("intro", &site.home.html);
+    c.insert("og_type", "profile");
+    c.insert(
+        "json_ld",
+        &structured::script_json(&structured::home(site, &urls)),
+    );
     c.insert_value("skills", skills_of(&by_activity));
     c.insert_value(
         "payoffs",
@@ -324,6 +351,20 @@ fn jobs(site: &Site) -> Vec<Job> {
         let description = skill.summary.as_deref().unwrap_or(&skill.title);
         let mut c = base(&skill.title, description, &skill.path);
         c.insert_value("skill", skill_values[s].clone());
+        let skill_feed = Feed {
+            title: format!("{} only", skill.title),
+            url: urls.permalink(&format!("{}atom.xml", skill.path)),
+        };
+        c.insert("feeds", &[&site_feed, &skill_feed]);
+        c.insert("og_type", "article");
+        let newest_image = skill.entries.iter().rev().find_map(first_image);
+        if let Some(url) = newest_image {
+            c.insert("image", &feed::absolute(&urls, url));
+        }
+        c.insert(
+            "json_ld",
+            &structured::script_json(&structured::skill(site, skill, &urls)),
+        );
         c.insert_value("entries", entries(&newest_first));
         c.insert_value("related", skills_of(&skill.related));
         jobs.push(Job {
@@ -338,6 +379,14 @@ fn jobs(site: &Site) -> Vec<Job> {
             let mut c = base(&item.title, &description, &item.path);
             c.insert_value("entry", entry_values[s][e].clone());
             c.insert_value("skill", skill_values[s].clone());
+            c.insert("og_type", "article");
+            if let Some(url) = first_image(item) {
+                c.insert("image", &feed::absolute(&urls, url));
+            }
+            c.insert(
+                "json_ld",
+                &structured::script_json(&structured::entry(site, skill, item, &urls)),
+            );
             let previous = e.checked_sub(1).map(|p| entry(&(s, p)));
             let next = (e + 1 < skill.entries.len()).then(|| entry(&(s, e + 1)));
             c.insert_value("previous", previous.unwrap_or_else(Value::none));
@@ -442,6 +491,21 @@ fn jobs(site: &Site) -> Vec<Job> {
         in_sitemap: false,
     });
     jobs
+}
+
+/// A feed a page announces in its `<head>` and links to.
+#[derive(serde::Serialize)]
+struct Feed {
+    title: String,
+    url: String,
+}
+
+fn first_image(entry: &crate::site::Entry) -> Option<&str> {
+    entry
+        .evidence
+        .iter()
+        .find(|e| e.kind == "image")
+        .map(|e| e.url.as_str())
 }
 
 /// The skills index's graph: skills grouped by field, related skills joined.
