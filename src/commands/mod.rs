@@ -1,6 +1,7 @@
 //! The command line: one file per command, each a thin layer over the library.
 
 mod build;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,11 +27,14 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ unless site.toml says otherwise).
     Build(build::Args),
+    /// Build the site in memory and serve it on this machine, rebuilding on every change.
+    Serve(serve::Args),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build::run(&cli.root, args),
+        Command::Serve(args) => serve::run(&cli.root, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

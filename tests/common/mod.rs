@@ -2,6 +2,8 @@
 //! and runs the real `skillfolio` binary on it.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,67 @@
+//! `skillfolio serve`: build in memory, serve on localhost, rebuild on change.
+
+use std::net::IpAddr;
+use std::path::Path;
+
+use skillfolio::serve::{ServeOptions, serve};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Port to listen on; if it is taken, the next free one is used.
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on. The default only accepts connections from this machine.
+    #[arg(long, short, default_value = "127.0.0.1")]
+    interface: IpAddr,
+    /// Open the site in the default browser once it is served.
+    #[arg(long)]
+    open: bool,
+    /// Include skills, entries and pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+    let root = match std::fs::canonicalize(root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "error: could not open the site folder {}: {e}",
+                root.display()
+            );
+            return Err(());
+        }
+    };
+    let options = ServeOptions {
+        root,
+        drafts: args.drafts,
+        interface: args.interface,
+        port: args.port,
+        port_attempts: 10,
+    };
+    let open = args.open;
+    let result = serve(&options, |url| {
+        eprintln!("Serving the portfolio at {url} (Ctrl-C to stop)");
+        if open {
+            open_browser(url);
+        }
+    });
+    result.map_err(|d| eprintln!("{d}"))
+}
+
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(program)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        eprintln!("Could not open a browser; visit {url} yourself.");
+    }
+}

@@ -1,0 +1,246 @@
+//! `serve`: the preview a writer keeps open while logging practice. The site is
+//! built in memory (the `build` output folder is never touched) with `base_url`
+//! set to the local address, served over HTTP, and rebuilt when a source file
+//! changes; open pages reload themselves. A broken edit keeps the last good site
+//! served, shows the error over the page, and heals when the file is fixed.
+
+mod http;
+mod reload;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use crate::LoadOptions;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::{Contents, OutputFile};
+
+pub use reload::Event;
+
+/// How many threads answer requests, so one slow client cannot hold up the rest.
+const WORKERS: usize = 8;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    pub interface: IpAddr,
+    pub port: u16,
+    /// How many following ports to try when `port` is taken.
+    pub port_attempts: u16,
+}
+
+/// One successful build, as served: output path -> contents.
+#[derive(Default)]
+pub struct Snapshot {
+    files: HashMap<String, Contents>,
+}
+
+impl Snapshot {
+    fn new(files: Vec<OutputFile>) -> Snapshot {
+        Snapshot {
+            files: files.into_iter().map(|f| (f.path, f.contents)).collect(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Contents> {
+        self.files.get(path)
+    }
+
+    /// Reads a file's bytes, from memory or from the source it is copied from.
+    pub fn bytes(&self, path: &str) -> Option<Vec<u8>> {
+        match self.files.get(path)? {
+            Contents::Bytes(b) => Some(b.clone()),
+            Contents::Embedded(b) => Some(b.to_vec()),
+            Contents::Copy(source) => std::fs::read(source).ok(),
+        }
+    }
+
+    /// Which kind of reload a change from `old` to `self` needs: none, stylesheets
+    /// only, or the whole page. Copied files count as changed when their source
+    /// is among `changed`.
+    fn change_from(&self, old: &Snapshot, changed: &[PathBuf]) -> Option<Event> {
+        let differs = |path: &String| match (self.files.get(path), old.files.get(path)) {
+            (Some(Contents::Bytes(a)), Some(Contents::Bytes(b))) => a != b,
+            (Some(Contents::Embedded(a)), Some(Contents::Embedded(b))) => a != b,
+            (Some(Contents::Copy(a)), Some(Contents::Copy(b))) => a != b || changed.contains(a),
+            _ => true,
+        };
+        let mut paths = self
+            .files
+            .keys()
+            .chain(old.files.keys())
+            .filter(|p| differs(p));
+        let first = paths.next()?;
+        let all_css = std::iter::once(first)
+            .chain(paths)
+            .all(|p| p.ends_with(".css"));
+        Some(if all_css { Event::Css } else { Event::Reload })
+    }
+}
+
+/// What the server threads share: the last good build, the current error, and
+/// the browsers waiting for news.
+pub struct State {
+    site: RwLock<Arc<Snapshot>>,
+    error: RwLock<Option<String>>,
+    hub: reload::Hub,
+}
+
+impl State {
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.site.read().map(|s| Arc::clone(&s)).unwrap_or_default()
+    }
+
+    pub fn error(&self) -> Option<String> {
+        self.error.read().ok().and_then(|e| e.clone())
+    }
+}
+
+/// Builds the site in memory for the given base URL.
+pub fn build_snapshot(
+    root: &std::path::Path,
+    drafts: bool,
+    base_url: &str,
+) -> Result<(Snapshot, Vec<Diagnostic>), Diagnostics> {
+    let options = LoadOptions {
+        root: root.to_path_buf(),
+        base_url: Some(base_url.to_string()),
+        drafts,
+    };
+    let loaded = crate::load(&options)?;
+    let files = crate::render(&loaded)?;
+    Ok((Snapshot::new(files), loaded.warnings))
+}
+
+/// Starts the server and blocks, rebuilding on every change, until the process is
+/// stopped. `ready` is called once with the address being served.
+pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Diagnostic> {
+    let (server, addr) = bind(options)?;
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else if addr.is_ipv6() {
+        format!("[{}]", addr.ip())
+    } else {
+        addr.ip().to_string()
+    };
+    let base_url = format!("http://{host}:{}/", addr.port());
+
+    let started = Instant::now();
+    let state = Arc::new(State {
+        site: RwLock::new(Arc::new(Snapshot::default())),
+        error: RwLock::new(None),
+        hub: reload::Hub::default(),
+    });
+    match build_snapshot(&options.root, options.drafts, &base_url) {
+        Ok((snapshot, warnings)) => {
+            report(&warnings);
+            eprintln!(
+                "Built {} files in {} ms",
+                snapshot.files.len(),
+                started.elapsed().as_millis()
+            );
+            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+        }
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            eprintln!("The site has errors; serving them until they are fixed.");
+            *state.error.write().unwrap_or_else(|e| e.into_inner()) = Some(diagnostics.to_string());
+        }
+    }
+
+    let watcher = watch::Watcher::new(&options.root)?;
+    let server = Arc::new(server);
+    for _ in 0..WORKERS {
+        let server = Arc::clone(&server);
+        let state = Arc::clone(&state);
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::handle(request, &state);
+            }
+        });
+    }
+    ready(&base_url);
+
+    watcher.run(|changes| rebuild(options, &base_url, &state, &changes));
+    Ok(())
+}
+
+fn bind(options: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), Diagnostic> {
+    let mut last_error = String::new();
+    for offset in 0..=options.port_attempts {
+        let Some(port) = options.port.checked_add(offset) else {
+            break;
+        };
+        let addr = SocketAddr::new(options.interface, port);
+        match tiny_http::Server::http(addr) {
+            Ok(server) => {
+                if offset > 0 {
+                    eprintln!("Port {} is taken; using {port} instead.", options.port);
+                }
+                let bound = server.server_addr().to_ip().unwrap_or(addr);
+                return Ok((server, bound));
+            }
+            Err(e) => last_error = e.to_string(),
+        }
+    }
+    Err(Diagnostic::error(format!(
+        "could not listen on {}:{} or the {} ports after it: {last_error}",
+        options.interface, options.port, options.port_attempts
+    ))
+    .hint("pick another port with `--port`"))
+}
+
+fn rebuild(options: &ServeOptions, base_url: &str, state: &State, changes: &[PathBuf]) {
+    let started = Instant::now();
+    let what = describe(&options.root, changes);
+    match build_snapshot(&options.root, options.drafts, base_url) {
+        Ok((snapshot, warnings)) => {
+            report(&warnings);
+            let old = state.snapshot();
+            let event = snapshot.change_from(&old, changes);
+            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+            let was_broken = state
+                .error
+                .write()
+                .map(|mut e| e.take().is_some())
+                .unwrap_or(false);
+            eprintln!("Rebuilt in {} ms ({what})", started.elapsed().as_millis());
+            match (event, was_broken) {
+                (_, true) | (Some(Event::Reload), _) => state.hub.send(&Event::Reload),
+                (Some(event), false) => state.hub.send(&event),
+                (None, false) => {}
+            }
+        }
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            eprintln!("Rebuild failed ({what}); still serving the last good build.");
+            let text = diagnostics.to_string();
+            *state.error.write().unwrap_or_else(|e| e.into_inner()) = Some(text.clone());
+            state.hub.send(&Event::Failed(text));
+        }
+    }
+}
+
+/// `content/skills/omelette/index.md changed`, or a count for larger bursts.
+fn describe(root: &std::path::Path, changes: &[PathBuf]) -> String {
+    let shown: Vec<String> = changes
+        .iter()
+        .take(3)
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .collect();
+    match changes.len() {
+        0 => "no files changed".to_string(),
+        n if n <= 3 => format!("{} changed", shown.join(", ")),
+        n => format!("{} and {} more changed", shown.join(", "), n - 3),
+    }
+}
+
+fn report(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}

@@ -1,0 +1,309 @@
+//! `serve` as a writer uses it: a copy of a fixture served on a free port, edited
+//! while it runs. The served site must follow every edit, survive a broken one,
+//! refuse paths outside the site, and end up equal to a fresh full build.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::http::{Server, request};
+use common::{fixture, read, run, stderr, tree};
+
+const ENTRY: &str = "content/skills/perfect-omelette/log/2026-10-01-first.md";
+const ENTRY_URL: &str = "/skills/perfect-omelette/2026-10-01-first/";
+
+fn edit(root: &Path, rel: &str, change: impl FnOnce(String) -> String) {
+    let path = root.join(rel);
+    let text = fs::read_to_string(&path).unwrap_or_default();
+    // Write to a temporary file and rename it over the original, as many editors do.
+    let tmp = path.with_extension("md.tmp~");
+    fs::write(&tmp, change(text)).unwrap();
+    fs::rename(&tmp, &path).unwrap();
+}
+
+#[test]
+fn serves_pages_with_the_right_types_and_statuses() {
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    // Links point at the local server, not at base_url.
+    assert!(
+        home.text()
+            .contains(&format!("href=\"http://{}/atom.xml\"", server.addr))
+    );
+    assert!(home.text().contains("href=\"/skills/perfect-omelette/\""));
+    // The live-reload script is there when serving.
+    assert!(home.text().contains("/__skillfolio/events"));
+
+    for (path, mime) in [
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/sitemap.xml", "application/xml"),
+        ("/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/feed.json", "application/json"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+    ] {
+        let r = server.get(path);
+        assert_eq!(
+            (r.status, r.header("Content-Type")),
+            (200, Some(mime)),
+            "{path}"
+        );
+    }
+
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("Page not found"));
+
+    let redirect = server.get("/skills/perfect-omelette?x=1");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(
+        redirect.header("Location"),
+        Some("/skills/perfect-omelette/?x=1")
+    );
+
+    let head = request(&server.addr, "HEAD", "/style.css", None);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let length = server.get("/style.css").body.len().to_string();
+    assert_eq!(head.header("Content-Length"), Some(length.as_str()));
+    for method in ["POST", "PUT", "DELETE"] {
+        let r = request(&server.addr, method, "/", Some("{}"));
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("Allow"), Some("GET, HEAD"));
+    }
+    assert_eq!(
+        server.get("/").text(),
+        home.text(),
+        "nothing changed the site"
+    );
+    // The build output folder is never written by serve.
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn no_path_reaches_outside_the_site() {
+    let site = fixture("site");
+    // A file beside the site that must never be served.
+    let secret = site.path().join("content/../site.toml");
+    let secret_text = read(&secret);
+    let server = Server::start(site.path());
+    for target in [
+        "/../site.toml",
+        "/..%2fsite.toml",
+        "/%2e%2e/site.toml",
+        "/%2e%2e%2fsite.toml",
+        "/skills/..%2f..%2fsite.toml",
+        "/..\\site.toml",
+        "/%5c..%5csite.toml",
+        "//etc/passwd",
+        "/../../../../etc/passwd",
+        "/%252e%252e/site.toml",
+        "/site.toml",
+        "/content/_index.md",
+        "/index.html%00.txt",
+        "/%c0%ae%c0%ae/site.toml",
+        "/%zz",
+    ] {
+        let r = server.get(target);
+        assert!(matches!(r.status, 400 | 404), "{target}: {}", r.status);
+        let text = r.text();
+        assert!(
+            !text.contains(&secret_text) && !text.contains("root:x:0:0"),
+            "{target} leaked"
+        );
+    }
+}
+
+#[test]
+fn edits_are_served_and_a_broken_edit_keeps_the_last_good_site() {
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    assert!(
+        server
+            .get(ENTRY_URL)
+            .text()
+            .contains("Beans in a cold pan.")
+    );
+
+    edit(site.path(), ENTRY, |t| {
+        t.replace("Beans in a cold pan.", "Lentils in a cold pan.")
+    });
+    server.wait_for(ENTRY_URL, |r| r.text().contains("Lentils in a cold pan."));
+    server.wait_for_log("Rebuilt in", 1);
+    assert!(
+        server.log().contains(&format!("({ENTRY} changed)")),
+        "{}",
+        server.log()
+    );
+
+    // A broken edit: the terminal shows the diagnostic, the page stays served.
+    edit(site.path(), ENTRY, |t| {
+        t.replace("kind = \"practice\"", "kind = \"practis\"")
+    });
+    server.wait_for_log("Rebuild failed", 1);
+    let log = server.log();
+    assert!(log.contains("error: unknown kind `practis`"));
+    assert!(log.contains(&format!("--> {ENTRY}:5:8")));
+    let page = server.get(ENTRY_URL);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Lentils in a cold pan."));
+
+    // A browser connecting now is told at once, to show it over the page.
+    let events = events_until(&server, "data: error: unknown kind");
+    assert!(events.starts_with("event: failed\n"), "{events}");
+
+    // Fixing the file recovers without a restart.
+    edit(site.path(), ENTRY, |t| {
+        t.replace("kind = \"practis\"", "kind = \"practice\"")
+            .replace("Lentils", "Chickpeas")
+    });
+    server.wait_for(ENTRY_URL, |r| r.text().contains("Chickpeas in a cold pan."));
+    assert!(events_until(&server, "event: ok").starts_with("event: ok"));
+}
+
+/// Reads the event stream from its start until `needle` appears.
+fn events_until(server: &Server, needle: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__skillfolio/events HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while !seen.contains(needle) {
+        let n = stream.read(&mut buf).expect("event stream stalled");
+        assert!(n > 0, "event stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    seen.split_once("\r\n\r\n")
+        .map_or(seen.clone(), |(_, body)| body.to_string())
+}
+
+#[test]
+fn after_a_sequence_of_edits_the_served_site_equals_a_full_build() {
+    let site = fixture("site");
+    let root = site.path();
+    let server = Server::start(root);
+    let mut rebuilds = 0;
+    let mut step = |server: &Server, apply: &dyn Fn()| {
+        apply();
+        rebuilds += 1;
+        server.wait_for_log("Rebuilt in", rebuilds);
+    };
+    // Add an entry.
+    step(&server, &|| {
+        fs::write(
+            root.join("content/skills/perfect-omelette/log/2026-10-06-added.md"),
+            "+++\ntitle = \"Added while serving\"\ndate = 2026-10-06\nminutes = 12\nkind = \"experiment\"\n+++\n\nNew.\n",
+        )
+        .unwrap()
+    });
+    // Change one.
+    step(&server, &|| {
+        edit(root, ENTRY, |t| t.replace("minutes = 30", "minutes = 45"))
+    });
+    // Delete one.
+    step(&server, &|| {
+        fs::remove_file(root.join("content/skills/Knife Work/log/2026-10-02-baseline.md")).unwrap()
+    });
+    // Change a template.
+    step(&server, &|| {
+        edit(root, "templates/page.html", |t| {
+            t.replace(
+                "<article class=\"override\">",
+                "<article class=\"override changed\">",
+            )
+        })
+    });
+    // Change a static stylesheet.
+    step(&server, &|| {
+        fs::write(root.join("static/extra.css"), "body { margin: 0 }\n").unwrap()
+    });
+
+    let out = run(
+        root,
+        &[
+            "build",
+            "--base-url",
+            &format!("http://{}/", server.addr),
+            "--output",
+            "fresh",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fresh = tree(&root.join("fresh"));
+    assert!(fresh.contains_key("extra.css"));
+    assert!(fresh.contains_key("skills/perfect-omelette/2026-10-06-added/index.html"));
+    for (path, bytes) in fresh {
+        if path == ".skillfolio-output" {
+            continue;
+        }
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        let html = path.ends_with(".html");
+        // Waiting, not just fetching: the last rebuild may still be finishing.
+        server.wait_for(&url, |served| {
+            let body = if html {
+                strip_reload_script(&served.text()).into_bytes()
+            } else {
+                served.body.clone()
+            };
+            served.status == 200 && body == bytes
+        });
+    }
+    assert_eq!(
+        server.get("/skills/knife-work/2026-10-02-baseline/").status,
+        404
+    );
+}
+
+fn strip_reload_script(html: &str) -> String {
+    let start = html.find("<script>\n(() => {").expect("reload script");
+    let end = start + html[start..].find("</script>\n").unwrap() + "</script>\n".len();
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+#[test]
+fn an_editors_save_burst_rebuilds_once_and_folder_moves_do_not_crash() {
+    let site = fixture("site");
+    let root = site.path();
+    let server = Server::start(root);
+    let log_dir = root.join("content/skills/perfect-omelette/log");
+    // What a vim-style save leaves behind: a swap file, a backup, a temp file
+    // renamed over the original.
+    fs::write(log_dir.join(".2026-10-01-first.md.swp"), "swap").unwrap();
+    fs::write(log_dir.join("2026-10-01-first.md~"), "backup").unwrap();
+    edit(root, ENTRY, |t| t.replace("Beans", "Peas"));
+    fs::remove_file(log_dir.join(".2026-10-01-first.md.swp")).unwrap();
+    server.wait_for(ENTRY_URL, |r| r.text().contains("Peas in a cold pan."));
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert_eq!(
+        server.log().matches("Rebuilt in").count(),
+        1,
+        "{}",
+        server.log()
+    );
+
+    // A whole skill folder renamed, then removed.
+    fs::rename(
+        root.join("content/skills/perfect-omelette"),
+        root.join("content/skills/french-omelette"),
+    )
+    .unwrap();
+    server.wait_for("/skills/french-omelette/", |r| r.status == 200);
+    assert_eq!(server.get("/skills/perfect-omelette/").status, 404);
+    fs::remove_dir_all(root.join("content/skills/french-omelette")).unwrap();
+    server.wait_for("/skills/", |r| !r.text().contains("french-omelette"));
+    assert_eq!(server.get("/skills/knife-work/").status, 200);
+}
