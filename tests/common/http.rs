@@ -135,7 +135,36 @@ pub fn request(addr: &str, method: &str, target: &str, body: Option<&str>) -> Ht
     if let Some(b) = body {
         stream.write_all(b.as_bytes()).unwrap();
     }
+    // Read the head, then exactly the body it announces: some servers keep the
+    // connection open whatever the request asked for.
     let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = parse(&raw[..end + 4]);
+            if let Some(length) = head
+                .header("Content-Length")
+                .and_then(|l| l.parse::<usize>().ok())
+            {
+                let wanted = if method == "HEAD" { 0 } else { length };
+                while raw.len() < end + 4 + wanted {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => raw.extend_from_slice(&buf[..n]),
+                    }
+                }
+                return parse(&raw);
+            }
+            if head.status == 304 || head.status == 204 || method == "HEAD" {
+                return head;
+            }
+            break;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return parse(&raw),
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
     let _ = stream.read_to_end(&mut raw);
     parse(&raw)
 }
