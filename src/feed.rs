@@ -42,13 +42,15 @@ pub fn site_entries(site: &Site) -> Vec<EntryRef> {
         .collect()
 }
 
-/// A skill's feed: all its published entries, newest first.
+/// A skill's feed: its latest published entries, newest first, as many as the
+/// site feed carries (a reader only needs what is new).
 pub fn skill_entries(site: &Site, skill: usize) -> Vec<EntryRef> {
     let entries = &site.skills[skill].entries;
     (0..entries.len())
         .rev()
         .map(|e| (skill, e))
         .filter(|r| include(site, site.entry(*r)))
+        .take(site.config.feed.limit)
         .collect()
 }
 

@@ -20,6 +20,7 @@ pub mod sitemap;
 pub mod slug;
 pub mod structured;
 pub mod theme;
+pub mod timings;
 pub mod urls;
 
 use std::path::{Path, PathBuf};
@@ -52,13 +53,23 @@ pub struct Loaded {
 /// Reads the site folder into the model. Every problem found is reported, not just
 /// the first: configuration, every content file, and what only the whole site shows.
 pub fn load(options: &LoadOptions) -> Result<Loaded, Diagnostics> {
+    load_cached(options, None)
+}
+
+/// [`load`], reusing markdown rendered by an earlier load where its file is unchanged.
+pub fn load_cached(
+    options: &LoadOptions,
+    cache: Option<&markdown::Cache>,
+) -> Result<Loaded, Diagnostics> {
     let root = &options.root;
     let mut config = Config::load(root).map_err(collect)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(Diagnostics::from)?;
     }
     let theme = Theme::load(root, &config.theme).map_err(collect)?;
+    let timer = timings::Timer::start();
     let (content, mut diagnostics) = content::load(root);
+    timer.lap("read content");
     let load_failed = diagnostics.iter().any(Diagnostic::is_error);
     let today = config.today.unwrap_or_else(build_date);
     let model_options = ModelOptions {
@@ -66,7 +77,9 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Diagnostics> {
         today,
     };
     let highlighter = Highlighter::default();
-    let (site, model_diagnostics) = Site::new(config, content, model_options, &highlighter);
+    timer.lap("load syntaxes");
+    let (site, model_diagnostics) = Site::new(config, content, model_options, &highlighter, cache);
+    timer.lap("model and markdown");
     // Once a file failed to load, links to it look broken too; only the model's
     // errors are worth adding then.
     diagnostics.extend(
@@ -119,9 +132,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         None => options.load.root.join(&loaded.site.config.output_dir),
     };
     output::check_target(&output, &options.load.root, options.force).map_err(Diagnostics::from)?;
+    let timer = timings::Timer::start();
     let files = render(&loaded)?;
+    timer.lap("render");
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     output::write(&output, &files, options.force).map_err(Diagnostics::from)?;
+    timer.lap("write");
     Ok(BuildReport {
         output,
         pages,

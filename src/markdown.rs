@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -31,6 +33,84 @@ impl Links {
             .or_else(|| self.targets.get(&content_path.join("index.md")))
             .or_else(|| self.targets.get(&content_path.join("_index.md")))?;
         Some(format!("{}{}", self.base_path, encode_path(target)))
+    }
+}
+
+impl Links {
+    /// A fingerprint of every link target: rendered markdown stays valid while it
+    /// is unchanged.
+    pub fn fingerprint(&self) -> u64 {
+        let mut targets: Vec<_> = self.targets.iter().collect();
+        targets.sort();
+        let mut h = DefaultHasher::new();
+        targets.hash(&mut h);
+        self.base_path.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// Rendered markdown kept between rebuilds by `serve`, so an edit re-renders only
+/// the file that changed. An entry is reused only for the same text, folder and
+/// link targets, so the result is what a fresh render would give.
+#[derive(Default)]
+pub struct Cache {
+    links: Mutex<u64>,
+    files: Mutex<HashMap<PathBuf, (u64, Arc<Rendered>)>>,
+}
+
+/// Renders the markdown of one build: its link targets, the highlighter and,
+/// when serving, the cache.
+pub struct Renderer<'a> {
+    pub links: Links,
+    highlighter: &'a Highlighter,
+    cache: Option<&'a Cache>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(links: Links, highlighter: &'a Highlighter, cache: Option<&'a Cache>) -> Self {
+        if let Some(cache) = cache {
+            let key = links.fingerprint();
+            let mut current = cache.links.lock().unwrap_or_else(|e| e.into_inner());
+            if *current != key {
+                *current = key;
+                cache
+                    .files
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clear();
+            }
+        }
+        Renderer {
+            links,
+            highlighter,
+            cache,
+        }
+    }
+
+    /// Renders the `body` range of `file`, whose folder relative to `content/` is `dir`.
+    pub fn render(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Arc<Rendered> {
+        let Some(cache) = self.cache else {
+            return Arc::new(render(file, body, dir, &self.links, self.highlighter));
+        };
+        let mut h = DefaultHasher::new();
+        file.text.hash(&mut h);
+        body.hash(&mut h);
+        dir.hash(&mut h);
+        let key = h.finish();
+        let hit = cache.files.lock().ok().and_then(|files| {
+            files
+                .get(&file.path)
+                .filter(|(k, _)| *k == key)
+                .map(|(_, r)| Arc::clone(r))
+        });
+        if let Some(r) = hit {
+            return r;
+        }
+        let rendered = Arc::new(render(file, body, dir, &self.links, self.highlighter));
+        if let Ok(mut files) = cache.files.lock() {
+            files.insert(file.path.clone(), (key, Arc::clone(&rendered)));
+        }
+        rendered
     }
 }
 

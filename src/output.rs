@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -24,7 +25,8 @@ pub struct OutputFile {
 
 #[derive(Debug, Clone)]
 pub enum Contents {
-    Bytes(Vec<u8>),
+    /// Shared, so `serve` can keep a page from one build to the next without a copy.
+    Bytes(Arc<[u8]>),
     /// A file copied as it is: an asset or a static file.
     Copy(PathBuf),
     /// A file of the theme embedded in the binary.
@@ -35,7 +37,7 @@ impl OutputFile {
     pub fn text(path: impl Into<String>, text: String) -> Self {
         OutputFile {
             path: path.into(),
-            contents: Contents::Bytes(text.into_bytes()),
+            contents: Contents::Bytes(text.into_bytes().into()),
         }
     }
 }
@@ -99,11 +101,13 @@ pub fn write(output: &Path, files: &[OutputFile], force: bool) -> Result<(), Dia
     let old = parent.join(format!(".{name}.old-{pid}"));
     let _ = fs::remove_dir_all(&staging);
 
+    let timer = crate::timings::Timer::start();
     if let Err(d) = write_all(&staging, files) {
         let _ = fs::remove_dir_all(&staging);
         return Err(d);
     }
 
+    timer.lap("write staging");
     let had_output = target.exists();
     if had_output {
         // Checked again right before the swap: the folder may have changed meanwhile.
@@ -127,9 +131,11 @@ pub fn write(output: &Path, files: &[OutputFile], force: bool) -> Result<(), Dia
         let _ = fs::remove_dir_all(&staging);
         return Err(io_error("move the new output into place at", output, &e));
     }
+    timer.lap("swap");
     if had_output {
         let _ = fs::remove_dir_all(&old);
     }
+    timer.lap("remove old output");
     Ok(())
 }
 
@@ -151,7 +157,7 @@ fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
     files.par_iter().try_for_each(|file| {
         let path = staging.join(safe_relative(&file.path)?);
         let result = match &file.contents {
-            Contents::Bytes(bytes) => fs::write(&path, bytes),
+            Contents::Bytes(bytes) => fs::write(&path, &bytes[..]),
             Contents::Embedded(bytes) => fs::write(&path, bytes),
             Contents::Copy(source) => fs::copy(source, &path).map(|_| ()),
         };

@@ -103,6 +103,10 @@ pub struct Skill {
     /// Oldest first.
     pub entries: Vec<Entry>,
     pub progress: Progress,
+    /// A hash of every source file of the skill (write-up and entries). With the
+    /// site's configuration and link targets, it decides everything shown of the
+    /// skill, so `serve` can tell which pages an edit can have changed.
+    pub fingerprint: u64,
 }
 
 impl Skill {
@@ -150,6 +154,8 @@ pub struct Site {
     pub timeline: Vec<EntryRef>,
     pub progress: Progress,
     pub assets: Vec<Asset>,
+    /// Changes whenever a file is added, removed or renamed anywhere in the site.
+    pub links_fingerprint: u64,
 }
 
 /// Output paths the generator itself uses at the top level; pages may not take them.
@@ -177,6 +183,7 @@ impl Site {
         mut content: Content,
         options: ModelOptions,
         highlighter: &Highlighter,
+        cache: Option<&markdown::Cache>,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let all_slugs: HashSet<String> = content.skill_slugs.iter().cloned().collect();
@@ -194,12 +201,12 @@ impl Site {
             .map(|(i, s)| (s.slug.as_str(), i))
             .collect();
 
-        let links = link_targets(&config, &content, &mut diagnostics);
+        let md = markdown::Renderer::new(link_targets(&config, &content), highlighter, cache);
 
         let rendered: Vec<(Skill, Vec<Diagnostic>)> = content
             .skills
             .par_iter()
-            .map(|source| build_skill(source, &links, highlighter, options.today))
+            .map(|source| build_skill(source, &md, options.today))
             .collect();
         let mut skills = Vec::with_capacity(rendered.len());
         for (skill, d) in rendered {
@@ -264,7 +271,7 @@ impl Site {
             .par_iter()
             .map(|p| {
                 let dir = p.rel.parent().unwrap_or(Path::new(""));
-                let r = markdown::render(&p.file, &p.body, dir, &links, highlighter);
+                let r = md.render(&p.file, &p.body, dir);
                 let page = Page {
                     title: p.title.clone(),
                     description: p.description.clone(),
@@ -272,7 +279,7 @@ impl Site {
                     path: page_path(&p.rel),
                     source: p.file.path.clone(),
                 };
-                (page, r.warnings)
+                (page, r.warnings.clone())
             })
             .collect::<Vec<_>>()
             .into_iter()
@@ -284,8 +291,7 @@ impl Site {
 
         let home = match &content.home.file {
             Some(file) => {
-                let r =
-                    markdown::render(file, &content.home.body, Path::new(""), &links, highlighter);
+                let r = md.render(file, &content.home.body, Path::new(""));
                 diagnostics.extend(r.warnings.iter().cloned());
                 Home {
                     title: content.home.title.clone(),
@@ -361,6 +367,7 @@ impl Site {
             timeline,
             progress,
             assets,
+            links_fingerprint: md.links.fingerprint(),
         };
         (if failed { None } else { Some(site) }, diagnostics)
     }
@@ -468,8 +475,7 @@ fn check_page_paths(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Where every content file and asset is published, for link rewriting.
-fn link_targets(config: &Config, content: &Content, diagnostics: &mut Vec<Diagnostic>) -> Links {
-    let _ = diagnostics;
+fn link_targets(config: &Config, content: &Content) -> Links {
     let mut targets = HashMap::new();
     targets.insert(PathBuf::from("_index.md"), String::new());
     for skill in &content.skills {
@@ -504,32 +510,26 @@ fn link_targets(config: &Config, content: &Content, diagnostics: &mut Vec<Diagno
 
 fn build_skill(
     source: &SkillSource,
-    links: &Links,
-    highlighter: &Highlighter,
+    md: &markdown::Renderer,
     today: Date,
 ) -> (Skill, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let path = format!("skills/{}/", source.slug);
-    let r = markdown::render(&source.file, &source.body, &source.dir, links, highlighter);
+    let r = md.render(&source.file, &source.body, &source.dir);
     diagnostics.extend(r.warnings.iter().cloned());
     let (intro, parts, other) = anatomy(&r);
 
     let log_dir = source.dir.join("log");
-    let mut entries: Vec<Entry> = source
+    let built: Vec<(Entry, Vec<Diagnostic>)> = source
         .entries
-        .iter()
-        .map(|e| {
-            build_entry(
-                e,
-                source,
-                &log_dir,
-                &path,
-                links,
-                highlighter,
-                &mut diagnostics,
-            )
-        })
+        .par_iter()
+        .map(|e| build_entry(e, &log_dir, &path, md))
         .collect();
+    let mut entries = Vec::with_capacity(built.len());
+    for (entry, d) in built {
+        diagnostics.extend(d);
+        entries.push(entry);
+    }
     entries.sort_by(|a, b| {
         (a.date.date, a.date.instant, &a.slug).cmp(&(b.date.date, b.date.instant, &b.slug))
     });
@@ -559,8 +559,21 @@ fn build_skill(
         other,
         entries,
         progress,
+        fingerprint: fingerprint(source),
     };
     (skill, diagnostics)
+}
+
+fn fingerprint(source: &SkillSource) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    source.file.path.hash(&mut h);
+    source.file.text.hash(&mut h);
+    for e in &source.entries {
+        e.file.path.hash(&mut h);
+        e.file.text.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Splits a rendered write-up into its intro, its six parts and everything else.
@@ -611,14 +624,13 @@ fn evidence_label(item: &crate::content::EvidenceSource, fallback: &str) -> Stri
 
 fn build_entry(
     e: &EntrySource,
-    skill: &SkillSource,
     log_dir: &Path,
     skill_path: &str,
-    links: &Links,
-    highlighter: &Highlighter,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Entry {
-    let r = markdown::render(&e.file, &e.body, log_dir, links, highlighter);
+    md: &markdown::Renderer,
+) -> (Entry, Vec<Diagnostic>) {
+    let links = &md.links;
+    let mut diagnostics = Vec::new();
+    let r = md.render(&e.file, &e.body, log_dir);
     diagnostics.extend(r.warnings.iter().cloned());
     let mut evidence = Vec::new();
     for item in &e.evidence {
@@ -672,8 +684,7 @@ fn build_entry(
             }
         }
     }
-    let _ = skill;
-    Entry {
+    let entry = Entry {
         slug: e.slug.clone(),
         source: e.file.path.clone(),
         title: e.title.clone(),
@@ -685,8 +696,9 @@ fn build_entry(
         tags: taxa(&e.tags),
         draft: e.draft,
         html: r.html(),
-        summary: r.summary,
-        summary_text: r.summary_text,
+        summary: r.summary.clone(),
+        summary_text: r.summary_text.clone(),
         path: format!("{skill_path}{}/", e.slug),
-    }
+    };
+    (entry, diagnostics)
 }

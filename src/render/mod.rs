@@ -6,7 +6,8 @@
 mod templates;
 mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -42,26 +43,152 @@ struct Job {
     context: Context,
     lastmod: Option<jiff::civil::Date>,
     in_sitemap: bool,
+    /// For pages that show one skill and its entries: a hash of everything their
+    /// context is made from besides the shared `site` value, so a later render can
+    /// tell the page is unchanged without comparing whole contexts.
+    fingerprint: Option<u64>,
 }
 
 /// Every file of the built site, sorted by path.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
-    let templates = Templates::new(theme).map_err(collect)?;
-    let jobs = jobs(site);
+    Renderer::new(theme)?.render(site, theme)
+}
 
-    let rendered: Vec<Result<OutputFile, crate::diagnostic::Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let html = templates.render(job.template, &job.context)?;
-            let path = if job.path.ends_with(".html") {
-                job.path.clone()
-            } else {
-                format!("{}index.html", job.path)
-            };
-            Ok(OutputFile::text(path, html))
+/// The compiled templates, and what they last rendered: `serve` keeps one across
+/// rebuilds and re-renders only the pages whose template inputs changed. Equal
+/// inputs give equal output, so the result is the same as a full render.
+pub struct Renderer {
+    templates: Templates,
+    sources: Vec<(String, String)>,
+    previous: Option<Previous>,
+}
+
+struct Previous {
+    site: Value,
+    links: u64,
+    config: String,
+    pages: HashMap<String, (Inputs, Arc<[u8]>)>,
+}
+
+/// What a page was rendered from, as far as reuse needs to know.
+enum Inputs {
+    Fingerprint(u64),
+    Context(Context),
+}
+
+impl Inputs {
+    fn of(job: &Job) -> Inputs {
+        match job.fingerprint {
+            Some(f) => Inputs::Fingerprint(f),
+            None => Inputs::Context(job.context.clone()),
+        }
+    }
+
+    fn matches(&self, job: &Job) -> bool {
+        match (self, job.fingerprint) {
+            (Inputs::Fingerprint(a), Some(b)) => *a == b,
+            (Inputs::Context(c), None) => *c == job.context,
+            _ => false,
+        }
+    }
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme) -> Result<Renderer, Diagnostics> {
+        Ok(Renderer {
+            templates: Templates::new(theme).map_err(collect)?,
+            sources: template_sources(theme),
+            previous: None,
         })
-        .collect();
-    let mut errors = Diagnostics::default();
+    }
+
+    /// Whether this renderer's templates are still those of `theme`.
+    pub fn fits(&self, theme: &Theme) -> bool {
+        self.sources == template_sources(theme)
+    }
+
+    pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
+        let timer = crate::timings::Timer::start();
+        let (site_value, jobs) = jobs(site);
+        timer.lap("contexts");
+        let reusable = self
+            .previous
+            .take()
+            .filter(|p| {
+                p.site == site_value
+                    && p.links == site.links_fingerprint
+                    && p.config == format!("{:?}", site.config)
+            })
+            .map(|p| p.pages)
+            .unwrap_or_default();
+        self.templates.set_global("site", site_value.clone());
+        let templates = &self.templates;
+        let rendered: Vec<Result<(String, Arc<[u8]>), crate::diagnostic::Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                let path = if job.path.ends_with(".html") {
+                    job.path.clone()
+                } else {
+                    format!("{}index.html", job.path)
+                };
+                if let Some((inputs, html)) = reusable.get(&path) {
+                    if inputs.matches(job) {
+                        return Ok((path, Arc::clone(html)));
+                    }
+                }
+                let html = templates.render(job.template, &job.context)?;
+                Ok((path, html.into_bytes().into()))
+            })
+            .collect();
+        timer.lap("pages");
+        let mut pages = HashMap::with_capacity(jobs.len());
+        let mut errors = Diagnostics::default();
+        let mut outputs = Vec::with_capacity(jobs.len());
+        for (job, r) in jobs.iter().zip(rendered) {
+            match r {
+                Ok((path, html)) => {
+                    pages.insert(path.clone(), (Inputs::of(job), Arc::clone(&html)));
+                    outputs.push(OutputFile {
+                        path,
+                        contents: Contents::Bytes(html),
+                    });
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if errors.has_errors() {
+            errors.sort();
+            return Err(errors);
+        }
+        self.previous = Some(Previous {
+            site: site_value,
+            links: site.links_fingerprint,
+            config: format!("{:?}", site.config),
+            pages,
+        });
+        let files = assemble(site, theme, &jobs, outputs);
+        timer.lap("feeds and sitemap");
+        Ok(files)
+    }
+}
+
+fn hash<T: std::hash::Hash>(value: &T) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+fn template_sources(theme: &Theme) -> Vec<(String, String)> {
+    theme
+        .templates
+        .iter()
+        .map(|t| (t.name.clone(), t.text.clone()))
+        .collect()
+}
+
+/// Rendered pages together with every other file of the site.
+fn assemble(site: &Site, theme: &Theme, jobs: &[Job], pages: Vec<OutputFile>) -> Vec<OutputFile> {
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
     // generated pages replace anything of the same name.
@@ -72,30 +199,16 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagno
         };
         files.insert(file.output().to_string(), contents);
     }
-    files.insert(
-        SYNTAX_CSS.to_string(),
-        Contents::Bytes(
-            highlight::stylesheet(
-                &site.config.highlight_theme,
-                &site.config.highlight_theme_dark,
-            )
-            .into_bytes(),
-        ),
+    let syntax = highlight::stylesheet(
+        &site.config.highlight_theme,
+        &site.config.highlight_theme_dark,
     );
+    files.insert(SYNTAX_CSS.to_string(), bytes(syntax));
     for asset in &site.assets {
         files.insert(asset.output.clone(), Contents::Copy(asset.source.clone()));
     }
-    for r in rendered {
-        match r {
-            Ok(f) => {
-                files.insert(f.path, f.contents);
-            }
-            Err(d) => errors.push(d),
-        }
-    }
-    if errors.has_errors() {
-        errors.sort();
-        return Err(errors);
+    for page in pages {
+        files.insert(page.path, page.contents);
     }
     let urls = Urls::new(&site.config);
     let pages: Vec<sitemap::Url> = jobs
@@ -106,21 +219,20 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagno
             lastmod: j.lastmod,
         })
         .collect();
-    files.insert(
-        "sitemap.xml".to_string(),
-        Contents::Bytes(sitemap::sitemap(&pages).into_bytes()),
-    );
+    files.insert("sitemap.xml".to_string(), bytes(sitemap::sitemap(&pages)));
     for (path, xml) in feeds(site) {
-        files.insert(path, Contents::Bytes(xml.into_bytes()));
+        files.insert(path, bytes(xml));
     }
-    files.insert(
-        "robots.txt".to_string(),
-        Contents::Bytes(sitemap::robots(&urls.permalink("sitemap.xml")).into_bytes()),
-    );
-    Ok(files
+    let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
+    files.insert("robots.txt".to_string(), bytes(robots));
+    files
         .into_iter()
         .map(|(path, contents)| OutputFile { path, contents })
-        .collect())
+        .collect()
+}
+
+fn bytes(text: String) -> Contents {
+    Contents::Bytes(text.into_bytes().into())
 }
 
 /// The site's Atom and JSON feeds and one Atom feed per skill.
@@ -170,12 +282,14 @@ fn collect(list: Vec<crate::diagnostic::Diagnostic>) -> Diagnostics {
     all
 }
 
-/// Builds the context of every page. Each skill and entry becomes a template value
-/// once; pages share those values instead of serialising them again.
-fn jobs(site: &Site) -> Vec<Job> {
+/// Builds the context of every page, and the `site` value all pages share. Each
+/// skill and entry becomes a template value once; pages share those values
+/// instead of serialising them again.
+fn jobs(site: &Site) -> (Value, Vec<Job>) {
     let urls = Urls::new(&site.config);
     let has_about = site.pages.iter().any(|p| p.path == "about/");
     let site_value = value(&views::site_view(site, &urls, has_about));
+    let portfolio_value = value(&views::portfolio_view(site));
     let skill_values: Vec<Value> = site
         .skills
         .iter()
@@ -217,7 +331,6 @@ fn jobs(site: &Site) -> Vec<Job> {
     // pages with more to say (skills, entries) replace them.
     let base = |title: &str, description: &str, rel: &str| {
         let mut c = Context::new();
-        c.insert_value("site", site_value.clone());
         c.insert("page_title", title);
         c.insert("page_description", description);
         c.insert("current_path", &urls.path(rel));
@@ -252,6 +365,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         .unwrap_or(&site.config.description);
     let mut c = base(home_title, home_description, "");
     c.insert("intro", &site.home.html);
+    c.insert_value("portfolio", portfolio_value.clone());
     c.insert("og_type", "profile");
     c.insert(
         "json_ld",
@@ -272,6 +386,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         context: c,
         lastmod: newest(&site.timeline),
         in_sitemap: true,
+        fingerprint: None,
     });
 
     // The skills index, also grouped by field.
@@ -313,6 +428,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         "skills/",
     );
     c.insert_value("skills", skills_of(&by_title));
+    c.insert_value("portfolio", portfolio_value);
     c.insert_value("groups", Value::from(groups));
     c.insert_value("recent", skills_of(&by_activity));
     let statuses: Vec<Value> = [
@@ -343,12 +459,18 @@ fn jobs(site: &Site) -> Vec<Job> {
         context: c,
         lastmod: newest(&site.timeline),
         in_sitemap: true,
+        fingerprint: None,
     });
 
     // Each skill and each of its entries.
     for (s, skill) in site.skills.iter().enumerate() {
         let newest_first: Vec<EntryRef> = (0..skill.entries.len()).rev().map(|e| (s, e)).collect();
         let description = skill.summary.as_deref().unwrap_or(&skill.title);
+        let related_prints: Vec<u64> = skill
+            .related
+            .iter()
+            .map(|&r| site.skills[r].fingerprint)
+            .collect();
         let mut c = base(&skill.title, description, &skill.path);
         c.insert_value("skill", skill_values[s].clone());
         let skill_feed = Feed {
@@ -373,6 +495,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             context: c,
             lastmod: skill.progress.totals.last.or(Some(skill.started)),
             in_sitemap: true,
+            fingerprint: Some(hash(&(skill.fingerprint, &related_prints))),
         });
         for (e, item) in skill.entries.iter().enumerate() {
             let description = truncate(&item.summary_text, 160);
@@ -397,6 +520,7 @@ fn jobs(site: &Site) -> Vec<Job> {
                 context: c,
                 lastmod: Some(item.date.date),
                 in_sitemap: true,
+                fingerprint: Some(hash(&(skill.fingerprint, "entry"))),
             });
         }
     }
@@ -414,6 +538,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         context: c,
         lastmod: newest(&payoffs),
         in_sitemap: true,
+        fingerprint: None,
     });
 
     // Fields and tags: an index page each, and a page per field or tag.
@@ -435,6 +560,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             context: c,
             lastmod: None,
             in_sitemap: true,
+            fingerprint: None,
         });
         for t in taxa {
             let rel = format!("{section}/{}/", t.taxon.slug);
@@ -451,6 +577,7 @@ fn jobs(site: &Site) -> Vec<Job> {
                 context: c,
                 lastmod: newest(&t.entries),
                 in_sitemap: true,
+                fingerprint: None,
             });
         }
     }
@@ -475,6 +602,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             context: c,
             lastmod: None,
             in_sitemap: true,
+            fingerprint: None,
         });
     }
 
@@ -489,8 +617,9 @@ fn jobs(site: &Site) -> Vec<Job> {
         context: c,
         lastmod: None,
         in_sitemap: false,
+        fingerprint: None,
     });
-    jobs
+    (site_value, jobs)
 }
 
 /// A feed a page announces in its `<head>` and links to.

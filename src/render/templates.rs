@@ -53,6 +53,11 @@ impl Templates {
         }
     }
 
+    /// Sets a variable every page sees.
+    pub fn set_global(&mut self, name: &'static str, value: tera::Value) {
+        self.tera.global_context().insert_value(name, value);
+    }
+
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)

@@ -362,6 +362,9 @@ pub struct NavItem {
     pub url: String,
 }
 
+/// The site's identity, the same on every page. Numbers that change with every
+/// session are in [`PortfolioView`], given only to the pages that show them, so a
+/// new session does not make every page of the site change.
 #[derive(Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
@@ -371,16 +374,21 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     pub author: &'a crate::config::Author,
     pub today: DateView,
-    pub totals: TotalsView<'a>,
     pub skill_count: usize,
+    pub nav: Vec<NavItem>,
+    /// The stylesheet for highlighted code.
+    pub syntax_css: String,
+}
+
+/// The whole practice life in numbers, for the home page and the skills index.
+#[derive(Serialize)]
+pub struct PortfolioView<'a> {
+    pub totals: TotalsView<'a>,
     /// How many skills have each status.
     pub by_status: StatusCounts,
     /// Practice per month across all skills, for the last twelve months.
     pub months: Vec<MonthView>,
     pub charts: ChartsView,
-    pub nav: Vec<NavItem>,
-    /// The stylesheet for highlighted code.
-    pub syntax_css: String,
 }
 
 #[derive(Serialize, Default)]
@@ -392,18 +400,6 @@ pub struct StatusCounts {
 }
 
 pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'a> {
-    let mut by_status = StatusCounts::default();
-    for skill in &site.skills {
-        match skill.status {
-            Status::Learning => by_status.learning += 1,
-            Status::Practising => by_status.practising += 1,
-            Status::Mastered => by_status.mastered += 1,
-            Status::Paused => by_status.paused += 1,
-        }
-    }
-    let progress: &Progress = &site.progress;
-    let shown = progress.months.len().saturating_sub(12);
-    let before: u64 = progress.months[..shown].iter().map(|m| m.minutes).sum();
     let config = &site.config;
     let mut nav = vec![
         NavItem {
@@ -437,8 +433,27 @@ pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'
         language: &config.language,
         author: &config.author,
         today: DateView::of(site.today),
-        totals: TotalsView::of(&progress.totals),
         skill_count: site.skills.len(),
+        nav,
+        syntax_css: urls.path(super::SYNTAX_CSS),
+    }
+}
+
+pub fn portfolio_view(site: &Site) -> PortfolioView<'_> {
+    let mut by_status = StatusCounts::default();
+    for skill in &site.skills {
+        match skill.status {
+            Status::Learning => by_status.learning += 1,
+            Status::Practising => by_status.practising += 1,
+            Status::Mastered => by_status.mastered += 1,
+            Status::Paused => by_status.paused += 1,
+        }
+    }
+    let progress: &Progress = &site.progress;
+    let shown = progress.months.len().saturating_sub(12);
+    let before: u64 = progress.months[..shown].iter().map(|m| m.minutes).sum();
+    PortfolioView {
+        totals: TotalsView::of(&progress.totals),
         by_status,
         months: months(&progress.months[shown..], before),
         charts: ChartsView {
@@ -447,8 +462,6 @@ pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'
             ring: None,
             anatomy: None,
         },
-        nav,
-        syntax_css: urls.path(super::SYNTAX_CSS),
     }
 }
 

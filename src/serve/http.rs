@@ -175,7 +175,11 @@ mod tests {
     fn types_for_what_sites_hold() {
         assert_eq!(mime_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(mime_type("x.SVG"), "image/svg+xml");
-        assert_eq!(mime_type("atom.xml"), "application/xml");
+        assert_eq!(mime_type("sitemap.xml"), "application/xml");
+        assert_eq!(
+            mime_type("skills/a/atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
         assert_eq!(mime_type("f.woff2"), "font/woff2");
     }
 }

@@ -16,7 +16,9 @@ use std::time::Instant;
 
 use crate::LoadOptions;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown;
 use crate::output::{Contents, OutputFile};
+use crate::render::Renderer;
 
 pub use reload::Event;
 
@@ -53,7 +55,7 @@ impl Snapshot {
     /// Reads a file's bytes, from memory or from the source it is copied from.
     pub fn bytes(&self, path: &str) -> Option<Vec<u8>> {
         match self.files.get(path)? {
-            Contents::Bytes(b) => Some(b.clone()),
+            Contents::Bytes(b) => Some(b.to_vec()),
             Contents::Embedded(b) => Some(b.to_vec()),
             Contents::Copy(source) => std::fs::read(source).ok(),
         }
@@ -64,7 +66,7 @@ impl Snapshot {
     /// is among `changed`.
     fn change_from(&self, old: &Snapshot, changed: &[PathBuf]) -> Option<Event> {
         let differs = |path: &String| match (self.files.get(path), old.files.get(path)) {
-            (Some(Contents::Bytes(a)), Some(Contents::Bytes(b))) => a != b,
+            (Some(Contents::Bytes(a)), Some(Contents::Bytes(b))) => !Arc::ptr_eq(a, b) && a != b,
             (Some(Contents::Embedded(a)), Some(Contents::Embedded(b))) => a != b,
             (Some(Contents::Copy(a)), Some(Contents::Copy(b))) => a != b || changed.contains(a),
             _ => true,
@@ -100,20 +102,42 @@ impl State {
     }
 }
 
-/// Builds the site in memory for the given base URL.
-pub fn build_snapshot(
-    root: &std::path::Path,
-    drafts: bool,
-    base_url: &str,
-) -> Result<(Snapshot, Vec<Diagnostic>), Diagnostics> {
-    let options = LoadOptions {
-        root: root.to_path_buf(),
-        base_url: Some(base_url.to_string()),
-        drafts,
-    };
-    let loaded = crate::load(&options)?;
-    let files = crate::render(&loaded)?;
-    Ok((Snapshot::new(files), loaded.warnings))
+/// Builds the site in memory for the local base URL, keeping what can be reused
+/// from one build to the next: rendered markdown of unchanged files, and pages
+/// whose template inputs did not change.
+pub struct Builder {
+    options: LoadOptions,
+    markdown: markdown::Cache,
+    renderer: Option<Renderer>,
+}
+
+impl Builder {
+    pub fn new(root: &std::path::Path, drafts: bool, base_url: &str) -> Builder {
+        Builder {
+            options: LoadOptions {
+                root: root.to_path_buf(),
+                base_url: Some(base_url.to_string()),
+                drafts,
+            },
+            markdown: markdown::Cache::default(),
+            renderer: None,
+        }
+    }
+
+    pub fn build(&mut self) -> Result<(Snapshot, Vec<Diagnostic>), Diagnostics> {
+        let loaded = crate::load_cached(&self.options, Some(&self.markdown))?;
+        let renderer = match self.renderer.take() {
+            Some(r) if r.fits(&loaded.theme) => r,
+            _ => Renderer::new(&loaded.theme)?,
+        };
+        let renderer = self.renderer.insert(renderer);
+        let timer = crate::timings::Timer::start();
+        let files = renderer.render(&loaded.site, &loaded.theme)?;
+        timer.lap("render");
+        let snapshot = Snapshot::new(files);
+        timer.lap("snapshot");
+        Ok((snapshot, loaded.warnings))
+    }
 }
 
 /// Starts the server and blocks, rebuilding on every change, until the process is
@@ -135,7 +159,8 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Dia
         error: RwLock::new(None),
         hub: reload::Hub::default(),
     });
-    match build_snapshot(&options.root, options.drafts, &base_url) {
+    let mut builder = Builder::new(&options.root, options.drafts, &base_url);
+    match builder.build() {
         Ok((snapshot, warnings)) => {
             report(&warnings);
             eprintln!(
@@ -165,7 +190,7 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Dia
     }
     ready(&base_url);
 
-    watcher.run(|changes| rebuild(options, &base_url, &state, &changes));
+    watcher.run(|changes| rebuild(&mut builder, &options.root, &state, &changes));
     Ok(())
 }
 
@@ -194,10 +219,10 @@ fn bind(options: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), Diagn
     .hint("pick another port with `--port`"))
 }
 
-fn rebuild(options: &ServeOptions, base_url: &str, state: &State, changes: &[PathBuf]) {
+fn rebuild(builder: &mut Builder, root: &std::path::Path, state: &State, changes: &[PathBuf]) {
     let started = Instant::now();
-    let what = describe(&options.root, changes);
-    match build_snapshot(&options.root, options.drafts, base_url) {
+    let what = describe(root, changes);
+    match builder.build() {
         Ok((snapshot, warnings)) => {
             report(&warnings);
             let old = state.snapshot();

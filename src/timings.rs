@@ -1,0 +1,31 @@
+//! Phase timings for benchmarks: with `SKILLFOLIO_TIMINGS=1` in the environment, each
+//! phase of a build prints how long it took to standard error. Off by default, and
+//! never part of the output.
+
+use std::time::Instant;
+
+pub struct Timer {
+    last: std::cell::Cell<Instant>,
+    enabled: bool,
+}
+
+impl Timer {
+    pub fn start() -> Timer {
+        Timer {
+            last: std::cell::Cell::new(Instant::now()),
+            enabled: std::env::var_os("SKILLFOLIO_TIMINGS").is_some_and(|v| v != "0"),
+        }
+    }
+
+    /// Prints the time since the previous lap (or the start) under `phase`.
+    pub fn lap(&self, phase: &str) {
+        if self.enabled {
+            let now = Instant::now();
+            eprintln!(
+                "timing: {phase:<20} {:>7.1} ms",
+                (now - self.last.get()).as_secs_f64() * 1000.0
+            );
+            self.last.set(now);
+        }
+    }
+}
