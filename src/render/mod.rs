@@ -14,7 +14,7 @@ use tera::{Context, Value};
 
 use crate::charts;
 use crate::content::{Kind, Status};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::feed;
 use crate::highlight;
 use crate::output::{Contents, OutputFile};
@@ -70,6 +70,9 @@ struct Previous {
     pages: HashMap<String, (Inputs, Arc<[u8]>)>,
 }
 
+/// A rendered page: its output path and HTML.
+type Page = (String, Arc<[u8]>);
+
 /// What a page was rendered from, as far as reuse needs to know.
 enum Inputs {
     Fingerprint(u64),
@@ -123,7 +126,7 @@ impl Renderer {
             .unwrap_or_default();
         self.templates.set_global("site", site_value.clone());
         let templates = &self.templates;
-        let rendered: Vec<Result<(String, Arc<[u8]>), crate::diagnostic::Diagnostic>> = jobs
+        let rendered: Vec<Result<Page, Diagnostic>> = jobs
             .par_iter()
             .map(|job| {
                 let path = if job.path.ends_with(".html") {
@@ -276,7 +279,7 @@ fn feeds(site: &Site) -> Vec<(String, String)> {
     out
 }
 
-fn collect(list: Vec<crate::diagnostic::Diagnostic>) -> Diagnostics {
+fn collect(list: Vec<Diagnostic>) -> Diagnostics {
     let mut all = Diagnostics::default();
     all.extend(list);
     all
