@@ -37,6 +37,17 @@ impl Links {
 }
 
 impl Links {
+    /// The content file a resolved link leads to: a folder means its `index.md`.
+    fn target_file(&self, content_path: &Path) -> PathBuf {
+        if self.targets.contains_key(content_path) {
+            content_path.to_path_buf()
+        } else if self.targets.contains_key(&content_path.join("index.md")) {
+            content_path.join("index.md")
+        } else {
+            content_path.join("_index.md")
+        }
+    }
+
     /// A fingerprint of every link target: rendered markdown stays valid while it
     /// is unchanged.
     pub fn fingerprint(&self) -> u64 {
@@ -64,6 +75,8 @@ pub struct Renderer<'a> {
     pub links: Links,
     highlighter: &'a Highlighter,
     cache: Option<&'a Cache>,
+    /// Every file rendered in this build, by its path under `content/`.
+    done: Mutex<Vec<(PathBuf, Arc<Rendered>)>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -84,11 +97,44 @@ impl<'a> Renderer<'a> {
             links,
             highlighter,
             cache,
+            done: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Warnings for links to `#fragments` that no heading of the target has.
+    /// `extra_ids` names ids a file's page has besides its headings.
+    pub fn broken_fragments(&self, extra_ids: impl Fn(&Path) -> Vec<String>) -> Vec<Diagnostic> {
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let ids: HashMap<&Path, Vec<&str>> = done
+            .iter()
+            .map(|(path, r)| (path.as_path(), r.ids.iter().map(String::as_str).collect()))
+            .collect();
+        let mut warnings = Vec::new();
+        for (path, r) in done.iter() {
+            for f in &r.fragments {
+                let target = f.target.as_deref().unwrap_or(path);
+                let Some(known) = ids.get(target) else {
+                    continue; // an asset, or a page without rendered markdown
+                };
+                if !known.contains(&f.id.as_str()) && !extra_ids(target).contains(&f.id) {
+                    warnings.push(f.warning.clone());
+                }
+            }
+        }
+        warnings
     }
 
     /// Renders the `body` range of `file`, whose folder relative to `content/` is `dir`.
     pub fn render(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Arc<Rendered> {
+        let rendered = self.render_cached(file, body, dir);
+        let name = file.path.file_name().map(PathBuf::from).unwrap_or_default();
+        if let Ok(mut done) = self.done.lock() {
+            done.push((dir.join(name), Arc::clone(&rendered)));
+        }
+        rendered
+    }
+
+    fn render_cached(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Arc<Rendered> {
         let Some(cache) = self.cache else {
             return Arc::new(render(file, body, dir, &self.links, self.highlighter));
         };
@@ -136,6 +182,19 @@ pub struct Rendered {
     pub summary: String,
     pub summary_text: String,
     pub warnings: Vec<Diagnostic>,
+    /// The id of every heading.
+    pub ids: Vec<String>,
+    /// Links to a `#fragment`, checked once every file is rendered.
+    pub fragments: Vec<Fragment>,
+}
+
+/// A link to a fragment of a content file (`None`: of the same file), with the
+/// warning to give if the file has no such id.
+#[derive(Debug, Clone)]
+pub struct Fragment {
+    pub target: Option<PathBuf>,
+    pub id: String,
+    pub warning: Diagnostic,
 }
 
 impl Rendered {
@@ -170,6 +229,7 @@ pub fn render(
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let has_more = source.contains(MORE);
     let mut warnings = Vec::new();
+    let mut fragments = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
@@ -219,7 +279,7 @@ pub fn render(
                     links,
                     file,
                     body.start + range.start,
-                    &mut warnings,
+                    (&mut warnings, &mut fragments),
                 );
                 Event::Start(Tag::Link {
                     link_type,
@@ -240,7 +300,7 @@ pub fn render(
                     links,
                     file,
                     body.start + range.start,
-                    &mut warnings,
+                    (&mut warnings, &mut fragments),
                 );
                 Event::Start(Tag::Image {
                     link_type,
@@ -319,10 +379,12 @@ pub fn render(
     }
     let summary_text = collapse_whitespace(&summary_text);
     Rendered {
+        ids: headings.into_iter().map(|h| h.id).collect(),
         sections,
         summary,
         summary_text,
         warnings,
+        fragments,
     }
 }
 
@@ -375,11 +437,31 @@ fn rewrite<'a>(
     links: &Links,
     file: &SourceFile,
     offset: usize,
-    warnings: &mut Vec<Diagnostic>,
+    (warnings, fragments): (&mut Vec<Diagnostic>, &mut Vec<Fragment>),
 ) -> CowStr<'a> {
+    let fragment = |target: Option<PathBuf>, id: &str| {
+        Fragment {
+        warning: Diagnostic::warning(format!("link to `{dest}` leads to a part of the page that does not exist: no heading has the id `{id}`"))
+            .at(&file.path, &file.text, offset, 1)
+            .hint("heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`"),
+        target,
+        id: id.to_string(),
+    }
+    };
+    if let Some(id) = dest
+        .strip_prefix('#')
+        .filter(|id| !id.is_empty() && *id != "top")
+    {
+        fragments.push(fragment(None, &percent_decode(id)));
+    }
     match resolve(&dest, dir, links) {
         Resolved::Keep => dest,
-        Resolved::Url(url) => url.into(),
+        Resolved::Url(url, target) => {
+            if let Some((_, id)) = dest.split_once('#').filter(|(_, id)| !id.is_empty()) {
+                fragments.push(fragment(Some(target), &percent_decode(id)));
+            }
+            url.into()
+        }
         Resolved::Missing(path) => {
             warnings.push(
                 Diagnostic::warning(format!("link to `{dest}` leads nowhere: {} does not exist", path))
@@ -394,7 +476,8 @@ fn rewrite<'a>(
 pub enum Resolved {
     /// An external, absolute or in-page link, left as written.
     Keep,
-    Url(String),
+    /// The URL, and the content file it leads to.
+    Url(String, PathBuf),
     /// A relative link to something that is not published; the resolved path.
     Missing(String),
 }
@@ -420,7 +503,7 @@ pub fn resolve(dest: &str, dir: &Path, links: &Links) -> Resolved {
     match links.url_of(&joined) {
         Some(mut url) => {
             url.push_str(fragment);
-            Resolved::Url(url)
+            Resolved::Url(url, links.target_file(&joined))
         }
         None => Resolved::Missing(format!(
             "content/{}",

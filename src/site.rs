@@ -98,6 +98,9 @@ pub struct Skill {
     pub intro: String,
     /// Each part's HTML, in the order of `Part::ALL`; `None` when not written.
     pub parts: [Option<String>; 6],
+    /// The heading id of each written part (`entry-point` for "## Entry point"),
+    /// so links to it keep working; the part's key when it is not written.
+    pub part_ids: [String; 6],
     /// Second-level sections that are not one of the six parts, headings included.
     pub other: String,
     /// Oldest first.
@@ -355,6 +358,21 @@ impl Site {
         assets.extend(content.static_files);
 
         check_page_paths(&pages, &mut diagnostics);
+        // A skill's page has a block per part, `#part-<key>`, written or not.
+        let part_ids: Vec<String> = Part::ALL
+            .iter()
+            .map(|p| format!("part-{}", p.key()))
+            .collect();
+        diagnostics.extend(md.broken_fragments(|path| {
+            let is_skill = path.starts_with("skills")
+                && path.ends_with("index.md")
+                && path.components().count() == 3;
+            if is_skill {
+                part_ids.clone()
+            } else {
+                Vec::new()
+            }
+        }));
         let failed = diagnostics.iter().any(Diagnostic::is_error);
         let site = Site {
             config,
@@ -517,7 +535,7 @@ fn build_skill(
     let path = format!("skills/{}/", source.slug);
     let r = md.render(&source.file, &source.body, &source.dir);
     diagnostics.extend(r.warnings.iter().cloned());
-    let (intro, parts, other) = anatomy(&r);
+    let (intro, parts, part_ids, other) = anatomy(&r);
 
     let log_dir = source.dir.join("log");
     let built: Vec<(Entry, Vec<Diagnostic>)> = source
@@ -556,6 +574,7 @@ fn build_skill(
         path,
         intro,
         parts,
+        part_ids,
         other,
         entries,
         progress,
@@ -578,17 +597,22 @@ fn fingerprint(source: &SkillSource) -> u64 {
 
 /// Splits a rendered write-up into its intro, its six parts and everything else.
 /// A part written twice keeps both sections, in order.
-fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], String) {
+fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], [String; 6], String) {
     let mut parts: [Option<String>; 6] = Default::default();
+    let mut ids: [String; 6] = Part::ALL.map(|p| p.key().to_string());
     let mut other = String::new();
     let mut intro = String::new();
     for section in &r.sections {
         match &section.heading {
             None => intro.push_str(&section.body),
             Some(h) => match Part::from_heading(&h.text) {
-                Some(part) => parts[part as usize]
-                    .get_or_insert_with(String::new)
-                    .push_str(&section.body),
+                Some(part) => {
+                    let text = parts[part as usize].get_or_insert_with(|| {
+                        ids[part as usize] = h.id.clone();
+                        String::new()
+                    });
+                    text.push_str(&section.body);
+                }
                 None => {
                     other.push_str(&section.heading_html);
                     other.push_str(&section.body);
@@ -596,7 +620,7 @@ fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], String) {
             },
         }
     }
-    (intro, parts, other)
+    (intro, parts, ids, other)
 }
 
 const IMAGE_EXTENSIONS: [&str; 8] = ["jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp"];

@@ -53,6 +53,8 @@ impl TaxonView {
 #[derive(Serialize)]
 pub struct PartView {
     pub key: &'static str,
+    /// The id of the part's heading on the skill page.
+    pub id: String,
     pub heading: &'static str,
     /// What belongs in the part, for showing where it is not yet written.
     pub prompt: &'static str,
@@ -165,6 +167,7 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -
         .iter()
         .map(|&p| PartView {
             key: p.key(),
+            id: skill.part_ids[p as usize].clone(),
             heading: p.heading(),
             prompt: p.prompt(),
             written: skill.parts[p as usize].is_some(),
