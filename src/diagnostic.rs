@@ -173,6 +173,23 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
+    /// Sorts by file, then line and column, so a report reads as a list per file.
+    pub fn sort_by_file(&mut self) {
+        self.0.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.location
+                    .as_ref()
+                    .map(|l| (l.file.clone(), l.line, l.column))
+            };
+            (key(a), a.severity).cmp(&(key(b), b.severity))
+        });
+        self.0.dedup();
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
     /// Files are read in parallel; sorting makes the report the same on every run.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {

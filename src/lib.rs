@@ -5,6 +5,7 @@
 //! parses arguments and prints what comes back.
 
 pub mod charts;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
@@ -14,6 +15,7 @@ pub mod markdown;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod sitemap;
@@ -144,6 +146,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         files: files.len(),
         warnings: loaded.warnings,
     })
+}
+
+/// The date new content is dated with: `today` from site.toml when it is set
+/// (and readable), else the date where the command runs.
+pub fn today(root: &Path) -> Date {
+    Config::load(root)
+        .ok()
+        .and_then(|c| c.today)
+        .unwrap_or_else(build_date)
 }
 
 /// Today's date where the build runs; `today` in site.toml replaces it.

@@ -320,24 +320,6 @@ impl Site {
         };
         timeline.sort_by_cached_key(order);
 
-        for (s, skill) in skills.iter().enumerate() {
-            for e in &skill.entries {
-                if e.date.date > options.today {
-                    diagnostics.push(
-                        Diagnostic::warning(format!(
-                            "{} is dated {}, after today ({}); it is left out of every number",
-                            e.source.display(),
-                            e.date.date,
-                            options.today
-                        ))
-                        .in_file(&e.source)
-                        .hint("check the date, or set `today` in site.toml"),
-                    );
-                }
-            }
-            let _ = s;
-        }
-
         let progress = Progress::of(
             timeline
                 .iter()
@@ -541,7 +523,7 @@ fn build_skill(
     let built: Vec<(Entry, Vec<Diagnostic>)> = source
         .entries
         .par_iter()
-        .map(|e| build_entry(e, &log_dir, &path, md))
+        .map(|e| build_entry(e, &log_dir, &path, md, today))
         .collect();
     let mut entries = Vec::with_capacity(built.len());
     for (entry, d) in built {
@@ -606,6 +588,10 @@ fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], [String; 6], String) {
         match &section.heading {
             None => intro.push_str(&section.body),
             Some(h) => match Part::from_heading(&h.text) {
+                // A heading with nothing but a prompt comment under it is not written yet.
+                Some(part) if !has_text(&section.body) => {
+                    ids[part as usize] = h.id.clone();
+                }
                 Some(part) => {
                     let text = parts[part as usize].get_or_insert_with(|| {
                         ids[part as usize] = h.id.clone();
@@ -621,6 +607,20 @@ fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], [String; 6], String) {
         }
     }
     (intro, parts, ids, other)
+}
+
+/// Whether rendered HTML has anything but white space and comments.
+fn has_text(html: &str) -> bool {
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        if !rest[..start].trim().is_empty() {
+            return true;
+        }
+        rest = rest[start..]
+            .find("-->")
+            .map_or("", |end| &rest[start + end + 3..]);
+    }
+    !rest.trim().is_empty()
 }
 
 const IMAGE_EXTENSIONS: [&str; 8] = ["jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp"];
@@ -651,11 +651,28 @@ fn build_entry(
     log_dir: &Path,
     skill_path: &str,
     md: &markdown::Renderer,
+    today: Date,
 ) -> (Entry, Vec<Diagnostic>) {
     let links = &md.links;
     let mut diagnostics = Vec::new();
     let r = md.render(&e.file, &e.body, log_dir);
     diagnostics.extend(r.warnings.iter().cloned());
+    if e.date.date > today {
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "{} is dated {}, after today ({today}); it is left out of every number",
+                e.file.path.display(),
+                e.date.date,
+            ))
+            .at(
+                &e.file.path,
+                &e.file.text,
+                e.date_span.start,
+                e.date_span.len(),
+            )
+            .hint("check the date, or set `today` in site.toml"),
+        );
+    }
     let mut evidence = Vec::new();
     for item in &e.evidence {
         let src = item.src.value.trim();

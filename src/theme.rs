@@ -76,6 +76,19 @@ impl Theme {
     }
 }
 
+/// Every file of the built-in default theme with its path inside the theme, for
+/// `init --theme-copy`.
+pub fn default_theme_files() -> Vec<(PathBuf, &'static [u8])> {
+    let mut files = Vec::new();
+    let mut stack = vec![&DEFAULT_THEME];
+    while let Some(dir) = stack.pop() {
+        stack.extend(dir.dirs());
+        files.extend(dir.files().map(|f| (f.path().to_path_buf(), f.contents())));
+    }
+    files.sort();
+    files
+}
+
 fn embedded() -> Theme {
     let mut theme = Theme::default();
     let mut stack = vec![&DEFAULT_THEME];

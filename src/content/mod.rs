@@ -131,6 +131,8 @@ pub struct EntrySource {
     pub body: Range<usize>,
     pub title: String,
     pub date: DateValue,
+    /// Where the date is written, for pointing at it.
+    pub date_span: Range<usize>,
     pub minutes: u32,
     pub kind: Kind,
     pub part: Option<Part>,

@@ -111,6 +111,7 @@ pub fn parse_entry(
     let before = errors.len();
     let mut f = Fields::parse(&file, split.toml, errors)?;
     let title = f.required_string("title");
+    let date_span = f.raw("date").map_or(0..0, |(span, _)| span);
     let date = if f.has("date") {
         f.date("date")
     } else {
@@ -146,6 +147,7 @@ pub fn parse_entry(
         body: split.body,
         title: title?,
         date: date?,
+        date_span,
         minutes,
         kind: kind.unwrap_or(Kind::Practice),
         part,

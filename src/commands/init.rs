@@ -1,0 +1,38 @@
+//! `skillfolio init [DIR]`: a new portfolio that builds at once.
+
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The folder to create the portfolio in (default: the current folder).
+    dir: Option<PathBuf>,
+    /// Add the files that are missing to a folder that is not empty; existing
+    /// files are never replaced.
+    #[arg(long)]
+    force: bool,
+    /// Copy the built-in default theme into themes/default/ to customise it.
+    #[arg(long)]
+    theme_copy: bool,
+}
+
+pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+    let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
+    let today = jiff::Zoned::now().date();
+    match skillfolio::scaffold::init(&dir, args.force, args.theme_copy, today) {
+        Ok(created) => {
+            for path in &created {
+                println!("{}", path.display());
+            }
+            let shown = dir.display();
+            eprintln!(
+                "A new portfolio is ready in {shown}. Preview it with:\n\n    skillfolio --root {shown} serve\n"
+            );
+            eprintln!("Then start your own skill with `skillfolio new \"Skill name\"`.");
+            Ok(())
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            Err(())
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! `skillfolio log SKILL "Title"`: a dated log entry, written in seconds.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use skillfolio::content::{Kind, Part};
+use skillfolio::scaffold::LogEntry;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The skill: its folder name under content/skills/.
+    skill: String,
+    /// What the session was, e.g. "First fold without tearing".
+    title: String,
+    /// Minutes practised.
+    #[arg(long, short)]
+    minutes: Option<u32>,
+    /// What kind of session it was.
+    #[arg(long, short, value_parser = Kind::KEYS)]
+    kind: Option<String>,
+    /// Which of the six parts it worked on.
+    #[arg(long, short, value_parser = Part::KEYS)]
+    part: Option<String>,
+    /// The day of the session (default: today), as YYYY-MM-DD.
+    #[arg(long, short)]
+    date: Option<jiff::civil::Date>,
+    /// A photo, video or other file (copied beside the skill) or a URL. Repeatable.
+    #[arg(long, short)]
+    evidence: Vec<String>,
+    /// The notes. Without it, notes are read from standard input when it is not a
+    /// terminal.
+    #[arg(long, conflicts_with = "edit")]
+    message: Option<String>,
+    /// Open the new entry in $VISUAL or $EDITOR.
+    #[arg(long)]
+    edit: bool,
+}
+
+pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+    let body = match args.message {
+        Some(m) => Some(m),
+        None if !args.edit && !std::io::stdin().is_terminal() => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .ok()
+                .map(|_| text)
+        }
+        None => None,
+    };
+    let entry = LogEntry {
+        minutes: args.minutes,
+        kind: args.kind.as_deref().and_then(Kind::from_key),
+        part: args.part.as_deref().and_then(Part::from_key),
+        date: args.date,
+        evidence: args.evidence,
+        body,
+    };
+    let today = skillfolio::today(root);
+    let path = match skillfolio::scaffold::log_entry(root, &args.skill, &args.title, &entry, today)
+    {
+        Ok(path) => path,
+        Err(d) => {
+            eprintln!("{d}");
+            return Err(());
+        }
+    };
+    println!("{}", path.display());
+    if args.edit {
+        let editor = std::env::var("VISUAL")
+            .or_else(|_| std::env::var("EDITOR"))
+            .unwrap_or_else(|_| "vi".to_string());
+        let mut words = editor.split_whitespace();
+        let program = words.next().unwrap_or("vi");
+        let status = std::process::Command::new(program)
+            .args(words)
+            .arg(&path)
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!(
+                "error: could not run the editor `{editor}`; the entry is written at {}",
+                path.display()
+            );
+            return Err(());
+        }
+    }
+    Ok(())
+}

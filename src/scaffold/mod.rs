@@ -1,0 +1,326 @@
+//! Writing new content files: a whole portfolio (`init`), a skill (`new`) and a
+//! log entry (`log`). Logging must take seconds or it stops happening, so these
+//! do the tedious parts (dates, slugs, front matter) and never overwrite a file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::content::{Kind, Part, is_ignored};
+use crate::diagnostic::{Diagnostic, did_you_mean, io_error};
+use crate::slug::slugify;
+
+const SITE_TOML: &str = include_str!("files/site.toml");
+const HOME: &str = include_str!("files/_index.md");
+const EXAMPLE_SKILL: &str = include_str!("files/skill.md");
+const EXAMPLE_ENTRY: &str = include_str!("files/entry.md");
+
+/// A TOML string literal, quoted and escaped.
+fn quote(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// Creates `path` with `text`, failing rather than replacing an existing file.
+fn create(path: &Path, text: &[u8]) -> Result<(), Diagnostic> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Diagnostic::error(format!(
+                    "{} already exists; nothing was overwritten",
+                    path.display()
+                ))
+                .hint("choose another name, or move the file away first")
+            } else {
+                io_error("create", path, &e)
+            }
+        })?;
+    file.write_all(text)
+        .map_err(|e| io_error("write", path, &e))
+}
+
+/// `init`: a portfolio that builds at once, with one example skill and entry.
+/// Refuses a folder with anything in it unless `force`, and even then never
+/// replaces a file.
+pub fn init(
+    dir: &Path,
+    force: bool,
+    theme_copy: bool,
+    today: Date,
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    let occupied = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| !is_ignored(&e.file_name().to_string_lossy()))
+        })
+        .unwrap_or(false);
+    if occupied && !force {
+        return Err(Diagnostic::error(format!(
+            "{} is not empty; a new portfolio starts in an empty folder",
+            dir.display()
+        ))
+        .hint("name a new folder (`skillfolio init my-portfolio`), or pass `--force` to add the files that are missing here without touching the others"));
+    }
+    let name = std::path::absolute(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|n| !n.is_empty())
+        .map_or_else(|| "My skill portfolio".to_string(), |n| title_case(&n));
+    let title = quote(&name);
+    let day = today.to_string();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        (
+            dir.join("site.toml"),
+            SITE_TOML.replace("{title}", &title).into_bytes(),
+        ),
+        (
+            dir.join("content/_index.md"),
+            HOME.replace("{title}", &title).into_bytes(),
+        ),
+        (
+            dir.join("content/skills/bowline/index.md"),
+            EXAMPLE_SKILL.replace("{today}", &day).into_bytes(),
+        ),
+        (
+            dir.join(format!("content/skills/bowline/log/{day}-first-knots.md")),
+            EXAMPLE_ENTRY.replace("{today}", &day).into_bytes(),
+        ),
+    ];
+    if theme_copy {
+        for (rel, bytes) in crate::theme::default_theme_files() {
+            files.push((dir.join("themes/default").join(rel), bytes.to_vec()));
+        }
+    }
+    let mut created = Vec::new();
+    for (path, text) in files {
+        if path.exists() {
+            continue;
+        }
+        create(&path, &text)?;
+        created.push(path);
+    }
+    Ok(created)
+}
+
+/// "my-portfolio" -> "My portfolio", for a first title.
+fn title_case(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `new`: a skill's write-up with its front matter and the six part headings.
+pub fn new_skill(
+    root: &Path,
+    title: &str,
+    field: Option<&str>,
+    tags: &[String],
+    today: Date,
+) -> Result<PathBuf, Diagnostic> {
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::error(format!("`{title}` has no letters or digits to make a slug from"))
+            .hint("give the skill a name with letters or digits, e.g. `skillfolio new \"Perfect omelette\"`"));
+    }
+    let dir = root.join("content/skills").join(&slug);
+    if dir.exists() {
+        return Err(Diagnostic::error(format!(
+            "the skill `{slug}` already exists at {}",
+            dir.display()
+        ))
+        .hint(format!(
+            "log practice with `skillfolio log {slug} \"...\"`, or choose another name"
+        )));
+    }
+    let mut text = String::from("+++\n");
+    text.push_str(&format!("title = {}\n", quote(title)));
+    text.push_str("summary = \"\"\n");
+    if let Some(field) = field {
+        text.push_str(&format!("field = {}\n", quote(field)));
+    }
+    let tags: Vec<String> = tags.iter().map(|t| quote(t.trim())).collect();
+    text.push_str(&format!("tags = [{}]\n", tags.join(", ")));
+    text.push_str(&format!(
+        "started = {today}\nstatus = \"learning\"\n+++\n\n"
+    ));
+    text.push_str("What the skill is, and what doing it well looks like.\n");
+    for part in Part::ALL {
+        // The prompt is a comment: a part counts as written once it has text.
+        text.push_str(&format!(
+            "\n## {}\n\n<!-- {} -->\n",
+            part.heading(),
+            part.prompt()
+        ));
+    }
+    let path = dir.join("index.md");
+    create(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+/// What `log` writes besides the skill and title.
+#[derive(Debug, Default)]
+pub struct LogEntry {
+    pub minutes: Option<u32>,
+    pub kind: Option<Kind>,
+    pub part: Option<Part>,
+    pub date: Option<Date>,
+    pub evidence: Vec<String>,
+    pub body: Option<String>,
+}
+
+/// `log`: a dated entry file for a skill. A second entry of the same name on the
+/// same day gets a numbered slug. Local evidence files are copied beside the
+/// skill; the entry refers to the copies.
+pub fn log_entry(
+    root: &Path,
+    skill: &str,
+    title: &str,
+    entry: &LogEntry,
+    today: Date,
+) -> Result<PathBuf, Diagnostic> {
+    let skills_dir = root.join("content/skills");
+    let dir = find_skill(&skills_dir, skill)?;
+    let date = entry.date.unwrap_or(today);
+    let base = slugify(title);
+    if base.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "`{title}` has no letters or digits to make a file name from"
+        ))
+        .hint("give the entry a title with letters or digits"));
+    }
+    let log_dir = dir.join("log");
+    let mut evidence = Vec::new();
+    for item in &entry.evidence {
+        if item.contains("://") {
+            evidence.push(item.clone());
+        } else {
+            evidence.push(format!("../{}", copy_evidence(Path::new(item), &dir)?));
+        }
+    }
+    let mut text = String::from("+++\n");
+    text.push_str(&format!("title = {}\ndate = {date}\n", quote(title)));
+    text.push_str(&format!("minutes = {}\n", entry.minutes.unwrap_or(0)));
+    text.push_str(&format!(
+        "kind = \"{}\"\n",
+        entry.kind.unwrap_or(Kind::Practice).key()
+    ));
+    if let Some(part) = entry.part {
+        text.push_str(&format!("part = \"{}\"\n", part.key()));
+    }
+    if !evidence.is_empty() {
+        let list: Vec<String> = evidence.iter().map(|e| quote(e)).collect();
+        text.push_str(&format!("evidence = [{}]\n", list.join(", ")));
+    }
+    text.push_str("+++\n\n");
+    if let Some(body) = entry.body.as_deref().filter(|b| !b.trim().is_empty()) {
+        text.push_str(body.trim_end());
+        text.push('\n');
+    }
+    for n in 1.. {
+        let slug = if n == 1 {
+            format!("{date}-{base}")
+        } else {
+            format!("{date}-{base}-{n}")
+        };
+        let path = log_dir.join(format!("{slug}.md"));
+        if path.exists() {
+            continue;
+        }
+        create(&path, text.as_bytes())?;
+        return Ok(path);
+    }
+    unreachable!("some numbered name is free")
+}
+
+/// The folder of the skill named `name` (its slug, or a title that slugifies to
+/// it), or an error listing the nearest skills.
+fn find_skill(skills_dir: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
+    let wanted = slugify(name);
+    let mut slugs: Vec<(String, PathBuf)> = fs::read_dir(skills_dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().join("index.md").is_file())
+                .map(|e| (slugify(&e.file_name().to_string_lossy()), e.path()))
+                .collect()
+        })
+        .unwrap_or_default();
+    slugs.sort();
+    if let Some((_, dir)) = slugs.iter().find(|(s, _)| *s == wanted) {
+        return Ok(dir.clone());
+    }
+    let mut ranked: Vec<(f64, &str)> = slugs
+        .iter()
+        .map(|(s, _)| (strsim::jaro_winkler(&wanted, s), s.as_str()))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let near: Vec<String> = ranked
+        .iter()
+        .filter(|(score, _)| *score > 0.7)
+        .take(3)
+        .map(|(_, s)| format!("`{s}`"))
+        .collect();
+    let best = did_you_mean(&wanted, slugs.iter().map(|(s, _)| s.as_str()));
+    let hint = match (best, near.is_empty()) {
+        (Some(b), _) => format!("did you mean `{b}`? Nearest skills: {}", near.join(", ")),
+        (None, false) => format!("nearest skills: {}", near.join(", ")),
+        (None, true) if slugs.is_empty() => {
+            "there are no skills yet; start one with `skillfolio new \"Skill name\"`".to_string()
+        }
+        (None, true) => format!(
+            "the skills are: {}",
+            slugs
+                .iter()
+                .map(|(s, _)| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Diagnostic::error(format!("there is no skill `{name}`")).hint(hint))
+}
+
+/// Copies a local evidence file into the skill's folder and returns its name
+/// there. A file of the same name and bytes is reused; a different one gets a
+/// numbered name.
+fn copy_evidence(source: &Path, skill_dir: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(source).map_err(|e| {
+        io_error("read the evidence file", source, &e)
+            .hint("give the path of a file on this computer, or a full https:// URL")
+    })?;
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "evidence".to_string());
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s.to_string(), format!(".{e}")),
+        None => (name.clone(), String::new()),
+    };
+    for n in 1.. {
+        let candidate = if n == 1 {
+            name.clone()
+        } else {
+            format!("{stem}-{n}{ext}")
+        };
+        let target = skill_dir.join(&candidate);
+        match fs::read(&target) {
+            Ok(existing) if existing == bytes => return Ok(candidate),
+            Ok(_) => continue,
+            Err(_) => {
+                create(&target, &bytes)?;
+                return Ok(candidate);
+            }
+        }
+    }
+    unreachable!("some numbered name is free")
+}
