@@ -339,7 +339,7 @@ pub fn synergy(id: &str, nodes: &[Node], edges: &[(usize, usize)]) -> String {
             .join("; ")
     };
     let mut svg = format!(
-        r#"<svg class="chart synergy" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">Skills by field, with related skills joined</title><desc id="{id}-desc">{}</desc>"#,
+        r#"<svg class="chart synergy" viewBox="0 0 {width} {height}" role="group" aria-labelledby="{id}-title" aria-describedby="{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">Skills by field, with related skills joined</title><desc id="{id}-desc">{}</desc>"#,
         escape(&format!("Related: {description}."))
     );
     for (col, g) in groups.iter().enumerate() {

@@ -343,6 +343,13 @@ pub fn render(
                 };
                 code = Some((lang, String::new()));
             }
+            // A task's checkbox is only a picture of done or not, so it says which.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done { (" checked", "done") } else { ("", "not done") };
+                events.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                ));
+            }
             Event::Html(h) if !summary_done && h.trim() == MORE => {
                 summary_done = true;
                 events.push(Event::Html(SUMMARY_MARK.into()));
