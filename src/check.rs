@@ -16,6 +16,7 @@ pub fn check(root: &Path) -> Diagnostics {
         root: root.to_path_buf(),
         base_url: None,
         drafts: false,
+        cache_dir: None,
     };
     let mut all = match crate::load(&options) {
         Ok(loaded) => {

@@ -9,6 +9,8 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::highlight_cache::HighlightCache;
+
 /// The themes syntect ships; the first two are the default light and dark ones.
 pub const THEMES: [&str; 7] = [
     "InspiredGitHub",
@@ -25,17 +27,28 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 /// Loaded once per run (it takes milliseconds) and shared by every page.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
+    cache: HighlightCache,
 }
 
 impl Default for Highlighter {
     fn default() -> Self {
-        Highlighter {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
-        }
+        Highlighter::with_cache(HighlightCache::default())
     }
 }
 
 impl Highlighter {
+    pub fn with_cache(cache: HighlightCache) -> Self {
+        Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+            cache,
+        }
+    }
+
+    /// Keeps the highlighted blocks of this run for the next one.
+    pub fn save_cache(&self) {
+        self.cache.save();
+    }
+
     /// A `<pre>` block for `code`; a language syntect does not know is shown plain.
     pub fn block(&self, code: &str, lang: &str) -> String {
         let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
@@ -54,6 +67,13 @@ impl Highlighter {
         }
         match syntax {
             Some(syntax) => {
+                let key = HighlightCache::key(code, &syntax.name);
+                if let Some(cached) = self.cache.get(key) {
+                    html.push_str(&cached);
+                    html.push_str("</code></pre>\n");
+                    return html;
+                }
+                let start = html.len();
                 let mut generator =
                     ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
                 let mut ok = true;
@@ -71,6 +91,7 @@ impl Highlighter {
                 } else {
                     html.push_str(&escape(code));
                 }
+                self.cache.insert(key, &html[start..]);
             }
             None => html.push_str(&escape(code)),
         }

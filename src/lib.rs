@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod feed;
 pub mod highlight;
+pub mod highlight_cache;
 pub mod markdown;
 pub mod output;
 pub mod progress;
@@ -26,12 +27,14 @@ pub mod timings;
 pub mod urls;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
+use crate::highlight_cache::HighlightCache;
 use crate::output::OutputFile;
 use crate::site::{ModelOptions, Site};
 use crate::theme::Theme;
@@ -43,6 +46,8 @@ pub struct LoadOptions {
     /// Replaces `base_url` from `site.toml`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Where highlighted code is cached between runs; `None` highlights everything.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// A loaded site and the warnings found on the way (errors stop the load).
@@ -78,9 +83,13 @@ pub fn load_cached(
         drafts: options.drafts,
         today,
     };
-    let highlighter = Highlighter::default();
+    let highlighter = match &options.cache_dir {
+        Some(dir) => Highlighter::with_cache(HighlightCache::open(&dir.join("highlight.bin"))),
+        None => Highlighter::default(),
+    };
     timer.lap("load syntaxes");
     let (site, model_diagnostics) = Site::new(config, content, model_options, &highlighter, cache);
+    highlighter.save_cache();
     timer.lap("model and markdown");
     // Once a file failed to load, links to it look broken too; only the model's
     // errors are worth adding then.
@@ -114,6 +123,8 @@ pub struct BuildOptions {
     /// (relative to the site root) when not given.
     pub output: Option<PathBuf>,
     pub force: bool,
+    /// Highlight every code block afresh instead of using the cache beside the output.
+    pub no_cache: bool,
 }
 
 /// What a successful build reports.
@@ -128,24 +139,53 @@ pub struct BuildReport {
 /// Loads, renders and writes the site. Nothing is written unless every step
 /// succeeded, and then the new output replaces the old in one swap.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    let loaded = load(&options.load)?;
+    let config = Config::load(&options.load.root).map_err(collect)?;
     let output = match &options.output {
         Some(dir) => dir.clone(),
-        None => options.load.root.join(&loaded.site.config.output_dir),
+        None => options.load.root.join(&config.output_dir),
     };
+    let mut load_options = options.load.clone();
+    if !options.no_cache {
+        load_options.cache_dir = Some(cache_dir(&output));
+    }
+    let loaded = load(&load_options)?;
     output::check_target(&output, &options.load.root, options.force).map_err(Diagnostics::from)?;
     let timer = timings::Timer::start();
-    let files = render(&loaded)?;
-    timer.lap("render");
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    output::write(&output, &files, options.force).map_err(Diagnostics::from)?;
-    timer.lap("write");
+    // Pages are written as they are rendered, into a staging folder that only
+    // replaces the output once everything succeeded.
+    let mut renderer = render::Renderer::new(&loaded.theme)?;
+    let staging = output::Staging::begin(&output, options.force).map_err(Diagnostics::from)?;
+    let pages = AtomicUsize::new(0);
+    let files = AtomicUsize::new(0);
+    let result = renderer.render_into(&loaded.site, &loaded.theme, false, &|file| {
+        files.fetch_add(1, Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            pages.fetch_add(1, Ordering::Relaxed);
+        }
+        staging.put(&file)
+    });
+    timer.lap("render and write");
+    if let Err(errors) = result {
+        staging.abort();
+        return Err(errors);
+    }
+    staging.commit().map_err(Diagnostics::from)?;
     Ok(BuildReport {
         output,
-        pages,
-        files: files.len(),
+        pages: pages.into_inner(),
+        // The marker file is written too.
+        files: files.into_inner() + 1,
         warnings: loaded.warnings,
     })
+}
+
+/// The cache folder beside an output folder: `public` -> `.skillfolio-cache`.
+pub fn cache_dir(output: &Path) -> PathBuf {
+    let parent = std::path::absolute(output)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    parent.join(".skillfolio-cache")
 }
 
 /// The date new content is dated with: `today` from site.toml when it is set

@@ -345,9 +345,14 @@ pub fn render(
             }
             // A task's checkbox is only a picture of done or not, so it says which.
             Event::TaskListMarker(done) => {
-                let (checked, label) = if done { (" checked", "done") } else { ("", "not done") };
+                let (checked, label) = if done {
+                    (" checked", "done")
+                } else {
+                    ("", "not done")
+                };
                 events.push(Event::InlineHtml(
-                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
+                        .into(),
                 ));
             }
             Event::Html(h) if !summary_done && h.trim() == MORE => {

@@ -5,7 +5,8 @@
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -89,73 +90,78 @@ pub fn check_target(output: &Path, root: &Path, force: bool) -> Result<(), Diagn
 
 /// Writes `files` into a staging folder and swaps it in for `output`.
 pub fn write(output: &Path, files: &[OutputFile], force: bool) -> Result<(), Diagnostic> {
-    let target = absolute(output);
-    let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, &e))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
-
-    let timer = crate::timings::Timer::start();
-    if let Err(d) = write_all(&staging, files) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(d);
-    }
-
-    timer.lap("write staging");
-    let had_output = target.exists();
-    if had_output {
-        // Checked again right before the swap: the folder may have changed meanwhile.
-        if !force && !target.join(MARKER).is_file() && !is_empty_dir(&target) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(Diagnostic::error(format!(
-                "refusing to replace {}: it was not created by skillfolio",
-                output.display()
-            ))
-            .hint("pass `--force` to replace it"));
+    let staging = Staging::begin(output, force)?;
+    match files.par_iter().try_for_each(|f| staging.put(f)) {
+        Ok(()) => staging.commit(),
+        Err(d) => {
+            staging.abort();
+            Err(d)
         }
-        fs::rename(&target, &old).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            io_error("move aside the previous output", output, &e)
-        })?;
     }
-    if let Err(e) = fs::rename(&staging, &target) {
-        if had_output {
-            let _ = fs::rename(&old, &target);
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_error("move the new output into place at", output, &e));
-    }
-    timer.lap("swap");
-    if had_output {
-        let _ = fs::remove_dir_all(&old);
-    }
-    timer.lap("remove old output");
-    Ok(())
 }
 
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    fs::create_dir_all(staging).map_err(|e| io_error("create", staging, &e))?;
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for file in files {
+/// A new output being written beside the old one. Files can be put from many
+/// threads; a file whose bytes equal the previous output's is hard-linked from it
+/// instead of written again, so rebuilding an unchanged site writes almost nothing.
+/// Only `commit` makes the new output visible, in one rename.
+pub struct Staging {
+    target: PathBuf,
+    shown: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    /// The previous output, when it is skillfolio's own and can be reused.
+    previous: Option<PathBuf>,
+    force: bool,
+    /// Files whose bytes equal the previous output's, linked in only if something
+    /// else changed: a build that changes nothing leaves the output untouched.
+    same: Mutex<Vec<PathBuf>>,
+    changed: AtomicBool,
+}
+
+impl Staging {
+    pub fn begin(output: &Path, force: bool) -> Result<Staging, Diagnostic> {
+        let target = absolute(output);
+        let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_string());
+        fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, &e))?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.staging-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, &e))?;
+        let previous = target.join(MARKER).is_file().then(|| target.clone());
+        Ok(Staging {
+            target,
+            shown: output.to_path_buf(),
+            dir,
+            old,
+            previous,
+            force,
+            same: Mutex::new(Vec::new()),
+            changed: AtomicBool::new(false),
+        })
+    }
+
+    /// Writes one file into the staging folder.
+    pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
         let rel = safe_relative(&file.path)?;
-        if let Some(dir) = rel.parent() {
-            dirs.push(dir.to_path_buf());
+        if let Some(previous) = &self.previous {
+            if unchanged(&previous.join(&rel), &file.contents) {
+                self.same
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(rel);
+                return Ok(());
+            }
         }
-    }
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        let path = staging.join(dir);
-        fs::create_dir_all(&path).map_err(|e| io_error("create", &path, &e))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let path = staging.join(safe_relative(&file.path)?);
+        self.changed.store(true, AtomicOrdering::Relaxed);
+        let path = self.dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
+        }
         let result = match &file.contents {
             Contents::Bytes(bytes) => fs::write(&path, &bytes[..]),
             Contents::Embedded(bytes) => fs::write(&path, bytes),
@@ -165,9 +171,109 @@ fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
             Contents::Copy(source) => io_error("copy", source, &e),
             _ => io_error("write", &path, &e),
         })
-    })?;
-    let marker = staging.join(MARKER);
-    fs::write(&marker, MARKER_TEXT).map_err(|e| io_error("write", &marker, &e))
+    }
+
+    /// Drops everything written so far; the previous output is untouched.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+
+    /// Swaps the new output in for the old, which is then removed; when every file
+    /// is the same as before, the old output simply stays.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        let timer = crate::timings::Timer::start();
+        let same = std::mem::take(&mut *self.same.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Some(previous) = &self.previous {
+            if !self.changed.load(AtomicOrdering::Relaxed) && file_count(previous) == same.len() + 1
+            {
+                let _ = fs::remove_dir_all(&self.dir);
+                timer.lap("nothing changed");
+                return Ok(());
+            }
+            let linked = same.par_iter().try_for_each(|rel| {
+                let path = self.dir.join(rel);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
+                }
+                fs::hard_link(previous.join(rel), &path)
+                    .or_else(|_| fs::copy(previous.join(rel), &path).map(|_| ()))
+                    .map_err(|e| io_error("write", &path, &e))
+            });
+            if let Err(d) = linked {
+                let _ = fs::remove_dir_all(&self.dir);
+                return Err(d);
+            }
+            timer.lap("link unchanged files");
+        }
+        let marker = self.dir.join(MARKER);
+        if let Err(e) = fs::write(&marker, MARKER_TEXT) {
+            let _ = fs::remove_dir_all(&self.dir);
+            return Err(io_error("write", &marker, &e));
+        }
+        let target = &self.target;
+        let had_output = target.exists();
+        if had_output {
+            // Checked again right before the swap: the folder may have changed meanwhile.
+            if !self.force && !target.join(MARKER).is_file() && !is_empty_dir(target) {
+                let _ = fs::remove_dir_all(&self.dir);
+                return Err(Diagnostic::error(format!(
+                    "refusing to replace {}: it was not created by skillfolio",
+                    self.shown.display()
+                ))
+                .hint("pass `--force` to replace it"));
+            }
+            if let Err(e) = fs::rename(target, &self.old) {
+                let _ = fs::remove_dir_all(&self.dir);
+                return Err(io_error("move aside the previous output", &self.shown, &e));
+            }
+        }
+        if let Err(e) = fs::rename(&self.dir, target) {
+            if had_output {
+                let _ = fs::rename(&self.old, target);
+            }
+            let _ = fs::remove_dir_all(&self.dir);
+            return Err(io_error(
+                "move the new output into place at",
+                &self.shown,
+                &e,
+            ));
+        }
+        timer.lap("swap");
+        if had_output {
+            let _ = fs::remove_dir_all(&self.old);
+        }
+        timer.lap("remove old output");
+        Ok(())
+    }
+}
+
+/// How many files are under `dir`, the marker included.
+fn file_count(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
+/// Whether the previous output's file `old` already holds `contents`: the same
+/// bytes, or for a copied file, the same size and no older than its source.
+fn unchanged(old: &Path, contents: &Contents) -> bool {
+    let Ok(meta) = fs::metadata(old) else {
+        return false;
+    };
+    match contents {
+        Contents::Bytes(bytes) => {
+            meta.len() == bytes.len() as u64 && fs::read(old).is_ok_and(|b| b[..] == bytes[..])
+        }
+        Contents::Embedded(bytes) => {
+            meta.len() == bytes.len() as u64 && fs::read(old).is_ok_and(|b| b[..] == bytes[..])
+        }
+        Contents::Copy(source) => fs::metadata(source).is_ok_and(|src| {
+            src.len() == meta.len()
+                && matches!((src.modified(), meta.modified()), (Ok(s), Ok(o)) if o >= s)
+        }),
+    }
 }
 
 /// An output path as a relative path that cannot leave the output folder, whatever

@@ -19,6 +19,9 @@ pub struct Args {
     /// Replace the output folder even if skillfolio did not create it.
     #[arg(long)]
     force: bool,
+    /// Highlight every code block afresh, ignoring the cache kept beside the output.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 pub fn run(root: &Path, args: Args) -> Result<(), ()> {
@@ -28,9 +31,11 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
             root: root.to_path_buf(),
             base_url: args.base_url,
             drafts: args.drafts,
+            cache_dir: None,
         },
         output: args.output,
         force: args.force,
+        no_cache: args.no_cache,
     };
     match skillfolio::build(&options) {
         Ok(report) => {

@@ -110,52 +110,71 @@ impl Renderer {
         self.sources == template_sources(theme)
     }
 
+    /// Every file of the site in memory, sorted by path; the pages are kept for
+    /// reuse by the next call.
     pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
+        let files = std::sync::Mutex::new(Vec::new());
+        self.render_into(site, theme, true, &|file| {
+            files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+            Ok(())
+        })?;
+        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// Renders every file of the site and hands each to `emit` as soon as it is
+    /// ready, from several threads, so a build can write pages while others render
+    /// and never holds the whole site in memory. With `keep`, the rendered pages
+    /// are remembered so the next call can reuse those whose inputs did not change.
+    pub fn render_into(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        keep: bool,
+        emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+    ) -> Result<(), Diagnostics> {
         let timer = crate::timings::Timer::start();
         let (site_value, jobs) = jobs(site);
         timer.lap("contexts");
+        let config = format!("{:?}", site.config);
         let reusable = self
             .previous
             .take()
             .filter(|p| {
-                p.site == site_value
-                    && p.links == site.links_fingerprint
-                    && p.config == format!("{:?}", site.config)
+                p.site == site_value && p.links == site.links_fingerprint && p.config == config
             })
             .map(|p| p.pages)
             .unwrap_or_default();
         self.templates.set_global("site", site_value.clone());
         let templates = &self.templates;
-        let rendered: Vec<Result<Page, Diagnostic>> = jobs
+        let rendered: Vec<Result<Option<Page>, Diagnostic>> = jobs
             .par_iter()
             .map(|job| {
-                let path = if job.path.ends_with(".html") {
-                    job.path.clone()
-                } else {
-                    format!("{}index.html", job.path)
+                let path = job.output_path();
+                let html = match reusable.get(&path) {
+                    Some((inputs, html)) if inputs.matches(job) => Arc::clone(html),
+                    _ => templates
+                        .render(job.template, &job.context)?
+                        .into_bytes()
+                        .into(),
                 };
-                if let Some((inputs, html)) = reusable.get(&path) {
-                    if inputs.matches(job) {
-                        return Ok((path, Arc::clone(html)));
-                    }
-                }
-                let html = templates.render(job.template, &job.context)?;
-                Ok((path, html.into_bytes().into()))
+                emit(OutputFile {
+                    path: path.clone(),
+                    contents: Contents::Bytes(Arc::clone(&html)),
+                })?;
+                Ok(keep.then_some((path, html)))
             })
             .collect();
         timer.lap("pages");
-        let mut pages = HashMap::with_capacity(jobs.len());
+        let mut pages = HashMap::new();
         let mut errors = Diagnostics::default();
-        let mut outputs = Vec::with_capacity(jobs.len());
         for (job, r) in jobs.iter().zip(rendered) {
             match r {
-                Ok((path, html)) => {
-                    pages.insert(path.clone(), (Inputs::of(job), Arc::clone(&html)));
-                    outputs.push(OutputFile {
-                        path,
-                        contents: Contents::Bytes(html),
-                    });
+                Ok(Some((path, html))) => {
+                    pages.insert(path, (Inputs::of(job), html));
                 }
+                Ok(None) => {}
                 Err(d) => errors.push(d),
             }
         }
@@ -163,15 +182,31 @@ impl Renderer {
             errors.sort();
             return Err(errors);
         }
-        self.previous = Some(Previous {
-            site: site_value,
-            links: site.links_fingerprint,
-            config: format!("{:?}", site.config),
-            pages,
-        });
-        let files = assemble(site, theme, &jobs, outputs);
+        if keep {
+            self.previous = Some(Previous {
+                site: site_value,
+                links: site.links_fingerprint,
+                config,
+                pages,
+            });
+        }
+        let others = other_files(site, theme, &jobs);
+        others
+            .into_par_iter()
+            .try_for_each(emit)
+            .map_err(Diagnostics::from)?;
         timer.lap("feeds and sitemap");
-        Ok(files)
+        Ok(())
+    }
+}
+
+impl Job {
+    fn output_path(&self) -> String {
+        if self.path.ends_with(".html") {
+            self.path.clone()
+        } else {
+            format!("{}index.html", self.path)
+        }
     }
 }
 
@@ -190,8 +225,9 @@ fn template_sources(theme: &Theme) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Rendered pages together with every other file of the site.
-fn assemble(site: &Site, theme: &Theme, jobs: &[Job], pages: Vec<OutputFile>) -> Vec<OutputFile> {
+/// Every file of the site that is not a rendered page: theme and site static
+/// files, assets, the code stylesheet, feeds, sitemap and robots.txt.
+fn other_files(site: &Site, theme: &Theme, jobs: &[Job]) -> Vec<OutputFile> {
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
     // generated pages replace anything of the same name.
@@ -210,8 +246,8 @@ fn assemble(site: &Site, theme: &Theme, jobs: &[Job], pages: Vec<OutputFile>) ->
     for asset in &site.assets {
         files.insert(asset.output.clone(), Contents::Copy(asset.source.clone()));
     }
-    for page in pages {
-        files.insert(page.path, page.contents);
+    for job in jobs {
+        files.remove(&job.output_path());
     }
     let urls = Urls::new(&site.config);
     let pages: Vec<sitemap::Url> = jobs

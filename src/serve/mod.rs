@@ -118,6 +118,8 @@ impl Builder {
                 root: root.to_path_buf(),
                 base_url: Some(base_url.to_string()),
                 drafts,
+                // The same cache `build` keeps beside `public/`, so serving starts fast.
+                cache_dir: Some(root.join(".skillfolio-cache")),
             },
             markdown: markdown::Cache::default(),
             renderer: None,

@@ -1,0 +1,141 @@
+//! A cache of highlighted code blocks kept on disk between builds, so a code block
+//! that did not change is never highlighted twice. Highlighting is the most
+//! expensive part of a build; the cache turns it into a lookup. Entries are keyed
+//! by the code, its language and the highlighter's version, and entries no build
+//! used are dropped when the cache is saved.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Changes whenever the highlighted HTML for the same code could change.
+const VERSION: &str = "skillfolio-highlight-1 syntect-5.3 hl-classes";
+const MAGIC: &[u8] = b"SKILLFOLIO-HIGHLIGHT-CACHE 1\n";
+
+#[derive(Default)]
+pub struct HighlightCache {
+    path: Option<PathBuf>,
+    blocks: RwLock<HashMap<u64, Arc<str>>>,
+    used: Mutex<HashSet<u64>>,
+    added: Mutex<bool>,
+}
+
+impl HighlightCache {
+    /// Opens the cache file at `path`; a missing or unreadable file is an empty cache.
+    pub fn open(path: &Path) -> HighlightCache {
+        let blocks = std::fs::read(path)
+            .ok()
+            .and_then(|b| decode(&b))
+            .unwrap_or_default();
+        HighlightCache {
+            path: Some(path.to_path_buf()),
+            blocks: RwLock::new(blocks),
+            ..HighlightCache::default()
+        }
+    }
+
+    pub fn key(code: &str, lang: &str) -> u64 {
+        let mut h = DefaultHasher::new();
+        (VERSION, lang, code).hash(&mut h);
+        h.finish()
+    }
+
+    pub fn get(&self, key: u64) -> Option<Arc<str>> {
+        let found = self.blocks.read().ok()?.get(&key).cloned()?;
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key);
+        }
+        Some(found)
+    }
+
+    pub fn insert(&self, key: u64, html: &str) {
+        if let Ok(mut blocks) = self.blocks.write() {
+            blocks.insert(key, html.into());
+        }
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key);
+        }
+        if let Ok(mut added) = self.added.lock() {
+            *added = true;
+        }
+    }
+
+    /// Writes the blocks used by this build back to the cache file, if anything
+    /// changed. A cache that cannot be written only costs speed, so errors are
+    /// ignored.
+    pub fn save(&self) {
+        let Some(path) = &self.path else { return };
+        let (Ok(blocks), Ok(used), Ok(added)) =
+            (self.blocks.read(), self.used.lock(), self.added.lock())
+        else {
+            return;
+        };
+        if !*added && used.len() == blocks.len() {
+            return;
+        }
+        let mut keys: Vec<&u64> = used.iter().collect();
+        keys.sort();
+        let mut out = MAGIC.to_vec();
+        for key in keys {
+            if let Some(html) = blocks.get(key) {
+                out.extend_from_slice(&key.to_le_bytes());
+                out.extend_from_slice(&(html.len() as u32).to_le_bytes());
+                out.extend_from_slice(html.as_bytes());
+            }
+        }
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let tmp = path.with_extension("tmp");
+        if std::fs::write(&tmp, &out).is_ok() {
+            let _ = std::fs::rename(&tmp, path);
+        }
+    }
+}
+
+fn decode(bytes: &[u8]) -> Option<HashMap<u64, Arc<str>>> {
+    let mut rest = bytes.strip_prefix(MAGIC)?;
+    let mut blocks = HashMap::new();
+    while !rest.is_empty() {
+        let key = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+        let len = u32::from_le_bytes(rest.get(8..12)?.try_into().ok()?) as usize;
+        let html = std::str::from_utf8(rest.get(12..12 + len)?).ok()?;
+        blocks.insert(key, Arc::from(html));
+        rest = &rest[12 + len..];
+    }
+    Some(blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_survive_a_round_trip_and_unused_ones_are_dropped() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("cache/highlight.bin");
+        let cache = HighlightCache::open(&path);
+        let (a, b) = (
+            HighlightCache::key("fn a() {}", "rust"),
+            HighlightCache::key("a = 1", "toml"),
+        );
+        cache.insert(a, "<span>a</span>");
+        cache.insert(b, "<span>b</span>");
+        cache.save();
+        let cache = HighlightCache::open(&path);
+        assert_eq!(cache.get(a).as_deref(), Some("<span>a</span>"));
+        cache.save();
+        let cache = HighlightCache::open(&path);
+        assert!(cache.get(b).is_none(), "b was not used by the last build");
+        assert_ne!(a, HighlightCache::key("fn a() {}", "python"));
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_empty_cache() {
+        assert!(decode(b"nonsense").is_none());
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&[1, 2, 3]);
+        assert!(decode(&bytes).is_none());
+    }
+}
