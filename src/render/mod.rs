@@ -61,7 +61,22 @@ pub struct Renderer {
     templates: Templates,
     sources: Vec<(String, String)>,
     previous: Option<Previous>,
+    /// Template values and feeds of each skill, by slug, kept with `keep`.
+    skills: SkillCache,
 }
+
+/// What is made of one skill for every build: its template value, its entries'
+/// values and its feed. Valid while the skill's fingerprint and the site's
+/// configuration and date are the same.
+#[derive(Clone)]
+struct CachedSkill {
+    key: u64,
+    value: Value,
+    entries: Vec<Value>,
+    feed: Arc<str>,
+}
+
+type SkillCache = HashMap<String, CachedSkill>;
 
 struct Previous {
     site: Value,
@@ -102,6 +117,7 @@ impl Renderer {
             templates: Templates::new(theme).map_err(collect)?,
             sources: template_sources(theme),
             previous: None,
+            skills: HashMap::new(),
         })
     }
 
@@ -135,9 +151,11 @@ impl Renderer {
         emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
     ) -> Result<(), Diagnostics> {
         let timer = crate::timings::Timer::start();
-        let (site_value, jobs) = jobs(site);
-        timer.lap("contexts");
         let config = format!("{:?}", site.config);
+        let cached = std::mem::take(&mut self.skills);
+        let skills = skill_parts(site, &cached, hash(&(&config, site.today)));
+        let (site_value, jobs) = jobs(site, &skills);
+        timer.lap("contexts");
         let reusable = self
             .previous
             .take()
@@ -190,7 +208,15 @@ impl Renderer {
                 pages,
             });
         }
-        let others = other_files(site, theme, &jobs);
+        let others = other_files(site, theme, &jobs, &skills);
+        if keep {
+            self.skills = site
+                .skills
+                .iter()
+                .zip(skills)
+                .map(|(s, c)| (s.slug.clone(), c))
+                .collect();
+        }
         others
             .into_par_iter()
             .try_for_each(emit)
@@ -227,7 +253,7 @@ fn template_sources(theme: &Theme) -> Vec<(String, String)> {
 
 /// Every file of the site that is not a rendered page: theme and site static
 /// files, assets, the code stylesheet, feeds, sitemap and robots.txt.
-fn other_files(site: &Site, theme: &Theme, jobs: &[Job]) -> Vec<OutputFile> {
+fn other_files(site: &Site, theme: &Theme, jobs: &[Job], skills: &[CachedSkill]) -> Vec<OutputFile> {
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
     // generated pages replace anything of the same name.
@@ -262,6 +288,12 @@ fn other_files(site: &Site, theme: &Theme, jobs: &[Job]) -> Vec<OutputFile> {
     for (path, xml) in feeds(site) {
         files.insert(path, bytes(xml));
     }
+    for (skill, parts) in site.skills.iter().zip(skills) {
+        files.insert(
+            format!("{}atom.xml", skill.path),
+            Contents::Bytes(Arc::from(parts.feed.as_bytes())),
+        );
+    }
     let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
     files.insert("robots.txt".to_string(), bytes(robots));
     files
@@ -274,10 +306,11 @@ fn bytes(text: String) -> Contents {
     Contents::Bytes(text.into_bytes().into())
 }
 
-/// The site's Atom and JSON feeds and one Atom feed per skill.
+/// The site's own feeds and portfolio.json; each skill's feed is made with the
+/// skill's other parts.
 fn feeds(site: &Site) -> Vec<(String, String)> {
     let site_entries = feed::site_entries(site);
-    let mut out = vec![
+    vec![
         (
             "atom.xml".to_string(),
             feed::atom(
@@ -298,21 +331,44 @@ fn feeds(site: &Site) -> Vec<(String, String)> {
             "portfolio.json".to_string(),
             structured::portfolio(site, &Urls::new(&site.config)),
         ),
-    ];
-    out.par_extend(site.skills.par_iter().enumerate().map(|(i, skill)| {
-        let path = format!("{}atom.xml", skill.path);
-        let xml = feed::atom(
-            site,
-            &feed::FeedSpec {
-                title: format!("{} · {}", skill.title, site.config.title),
-                path: &path,
-                page: &skill.path,
-                entries: feed::skill_entries(site, i),
-            },
-        );
-        (path, xml)
-    }));
-    out
+    ]
+}
+
+/// The template values and feed of every skill, reusing those of `cached` whose
+/// skill is unchanged. `site_key` stands for what every skill's parts depend on
+/// besides the skill itself: the configuration and the date.
+fn skill_parts(site: &Site, cached: &SkillCache, site_key: u64) -> Vec<CachedSkill> {
+    let urls = Urls::new(&site.config);
+    site.skills
+        .par_iter()
+        .enumerate()
+        .map(|(i, skill)| {
+            let key = hash(&(skill.fingerprint, site_key));
+            if let Some(c) = cached.get(&skill.slug).filter(|c| c.key == key) {
+                return c.clone();
+            }
+            let path = format!("{}atom.xml", skill.path);
+            let feed = feed::atom(
+                site,
+                &feed::FeedSpec {
+                    title: format!("{} · {}", skill.title, site.config.title),
+                    path: &path,
+                    page: &skill.path,
+                    entries: feed::skill_entries(site, i),
+                },
+            );
+            CachedSkill {
+                key,
+                value: value(&skill_view(skill, &urls, site.today)),
+                entries: skill
+                    .entries
+                    .iter()
+                    .map(|e| value(&entry_view(e, skill, &urls)))
+                    .collect(),
+                feed: feed.into(),
+            }
+        })
+        .collect()
 }
 
 fn collect(list: Vec<Diagnostic>) -> Diagnostics {
@@ -324,26 +380,13 @@ fn collect(list: Vec<Diagnostic>) -> Diagnostics {
 /// Builds the context of every page, and the `site` value all pages share. Each
 /// skill and entry becomes a template value once; pages share those values
 /// instead of serialising them again.
-fn jobs(site: &Site) -> (Value, Vec<Job>) {
+fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
     let urls = Urls::new(&site.config);
     let has_about = site.pages.iter().any(|p| p.path == "about/");
     let site_value = value(&views::site_view(site, &urls, has_about));
     let portfolio_value = value(&views::portfolio_view(site));
-    let skill_values: Vec<Value> = site
-        .skills
-        .iter()
-        .map(|s| value(&skill_view(s, &urls, site.today)))
-        .collect();
-    let entry_values: Vec<Vec<Value>> = site
-        .skills
-        .iter()
-        .map(|s| {
-            s.entries
-                .iter()
-                .map(|e| value(&entry_view(e, s, &urls)))
-                .collect()
-        })
-        .collect();
+    let skill_values: Vec<Value> = skills.iter().map(|c| c.value.clone()).collect();
+    let entry_values: Vec<&Vec<Value>> = skills.iter().map(|c| &c.entries).collect();
     let entry = |r: &EntryRef| entry_values[r.0][r.1].clone();
     let entries = |refs: &[EntryRef]| Value::from(refs.iter().map(entry).collect::<Vec<_>>());
     let skills_of = |ids: &[usize]| {

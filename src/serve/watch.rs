@@ -15,6 +15,10 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::content::is_ignored;
 use crate::diagnostic::Diagnostic;
 
+/// How long the files must be quiet before a burst of events counts as one change:
+/// an editor's save takes a few milliseconds, a writer's next save seconds.
+const DEBOUNCE_MS: u64 = 30;
+
 /// The folders whose changes rebuild the site; `site.toml` beside them too.
 pub const SOURCES: [&str; 4] = ["content", "templates", "themes", "static"];
 
@@ -30,7 +34,7 @@ pub struct Watcher {
 impl Watcher {
     pub fn new(root: &Path) -> Result<Watcher, Diagnostic> {
         let (tx, events) = mpsc::channel();
-        let mut debouncer = new_debouncer(Duration::from_millis(100), None, tx)
+        let mut debouncer = new_debouncer(Duration::from_millis(DEBOUNCE_MS), None, tx)
             .map_err(|e| Diagnostic::error(format!("could not watch the site for changes: {e}")))?;
         debouncer
             .watch(root, RecursiveMode::NonRecursive)

@@ -1,0 +1,103 @@
+//! The floor: only the work no generator can avoid for a portfolio, done in
+//! parallel. It reads every markdown file, renders it with pulldown-cmark,
+//! highlights every fenced code block with syntect (class output, like the build),
+//! and writes as many files and bytes as a real build of the same site wrote. A
+//! build's time divided by the floor's is its distance to the limit.
+//!
+//!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR
+//!
+//! BUILD_OUTPUT_DIR is only measured (file count and bytes), never written.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+use walkdir::WalkDir;
+
+fn files_under(dir: &Path, ext: Option<&str>) -> Vec<PathBuf> {
+    WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| ext.is_none_or(|x| e.path().extension().is_some_and(|p| p == x)))
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
+fn render(text: &str, syntaxes: &SyntaxSet) -> String {
+    let mut events = Vec::new();
+    let mut code: Option<(String, String)> = None;
+    for event in Parser::new_ext(text, Options::all()) {
+        match (&mut code, event) {
+            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))) => {
+                code = Some((lang.to_string(), String::new()));
+            }
+            (Some((_, body)), Event::Text(t)) => body.push_str(&t),
+            (Some(_), Event::End(TagEnd::CodeBlock)) => {
+                let (lang, body) = code.take().unwrap_or_default();
+                let html = match syntaxes.find_syntax_by_token(&lang) {
+                    Some(syntax) => {
+                        let mut generator = ClassedHTMLGenerator::new_with_class_style(
+                            syntax,
+                            syntaxes,
+                            ClassStyle::SpacedPrefixed { prefix: "hl-" },
+                        );
+                        for line in LinesWithEndings::from(&body) {
+                            let _ = generator.parse_html_for_line_which_includes_newline(line);
+                        }
+                        generator.finalize()
+                    }
+                    None => body,
+                };
+                events.push(Event::Html(html.into()));
+            }
+            (Some(_), _) => {}
+            (None, other) => events.push(other),
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let [site, built] = args.as_slice() else {
+        eprintln!("usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR");
+        std::process::exit(2);
+    };
+    let outputs = files_under(Path::new(built), None);
+    let out_bytes: u64 = outputs.iter().filter_map(|p| fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let target = std::env::temp_dir().join(format!("skillfolio-floor-{}", std::process::id()));
+
+    let started = Instant::now();
+    let syntaxes = SyntaxSet::load_defaults_newlines();
+    let sources = files_under(&Path::new(site).join("content"), Some("md"));
+    let rendered: u64 = sources
+        .par_iter()
+        .map(|p| render(&fs::read_to_string(p).unwrap_or_default(), &syntaxes).len() as u64)
+        .sum();
+    // The same number of files and bytes as the build wrote, in page-sized pieces.
+    let per_file = (out_bytes / outputs.len().max(1) as u64) as usize;
+    let chunk = vec![b'x'; per_file];
+    (0..outputs.len()).into_par_iter().for_each(|i| {
+        let dir = target.join(format!("{}", i / 100));
+        let _ = fs::create_dir_all(&dir);
+        let _ = fs::write(dir.join(format!("{i}.html")), &chunk);
+    });
+    let elapsed = started.elapsed();
+    let _ = fs::remove_dir_all(&target);
+    println!(
+        "floor: {} markdown files ({} bytes of HTML), {} files and {} bytes written, in {:.3} s",
+        sources.len(),
+        rendered,
+        outputs.len(),
+        out_bytes,
+        elapsed.as_secs_f64()
+    );
+}

@@ -1,0 +1,77 @@
+//! Criterion benchmarks of the hot paths of a build: reading front matter,
+//! rendering markdown with highlighted code, rendering one skill page, and writing
+//! a skill's Atom feed. Run with `cargo bench --bench hot_paths`.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use skillfolio::content::SourceFile;
+use skillfolio::content::frontmatter::{Fields, split};
+use skillfolio::highlight::Highlighter;
+use skillfolio::markdown::{Links, render};
+use skillfolio::{LoadOptions, feed};
+
+fn demo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn entry() -> SourceFile {
+    let path = demo().join("content/skills/stripe-webhook/log/2026-10-04-every-event-twice.md");
+    SourceFile {
+        text: std::fs::read_to_string(&path).unwrap(),
+        path,
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let file = entry();
+    c.bench_function("front matter", |b| {
+        b.iter(|| {
+            let s = split(&file).unwrap();
+            let mut errors = Vec::new();
+            let mut f = Fields::parse(&file, s.toml, &mut errors).unwrap();
+            let title = f.required_string("title");
+            std::hint::black_box(title)
+        })
+    });
+
+    let skill = demo().join("content/skills/stripe-webhook/index.md");
+    let skill = SourceFile {
+        text: std::fs::read_to_string(&skill).unwrap(),
+        path: skill,
+    };
+    let body = split(&skill).unwrap().body;
+    let highlighter = Highlighter::default();
+    let links = Links {
+        targets: Default::default(),
+        base_path: "/".to_string(),
+    };
+    c.bench_function("markdown with highlighting", |b| {
+        b.iter(|| std::hint::black_box(render(&skill, &body, Path::new("skills/stripe-webhook"), &links, &highlighter)))
+    });
+
+    let loaded = skillfolio::load(&LoadOptions {
+        root: demo(),
+        ..LoadOptions::default()
+    })
+    .unwrap();
+    c.bench_function("whole demo site render", |b| {
+        b.iter(|| std::hint::black_box(skillfolio::render(&loaded).unwrap().len()))
+    });
+    let site = &loaded.site;
+    let i = site.skills.iter().position(|s| s.slug == "perfect-omelette").unwrap();
+    c.bench_function("skill feed", |b| {
+        b.iter(|| {
+            let spec = feed::FeedSpec {
+                title: "feed".to_string(),
+                path: "skills/perfect-omelette/atom.xml",
+                page: "skills/perfect-omelette/",
+                entries: feed::skill_entries(site, i),
+            };
+            std::hint::black_box(feed::atom(site, &spec))
+        })
+    });
+}
+
+criterion_group!(hot_paths, benches);
+criterion_main!(hot_paths);

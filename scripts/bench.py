@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Build-speed benchmark: skillfolio against the floor and, when installed, Hugo.
+
+Generates the benchmark portfolios with bench/gen_corpus.py, then for each size
+builds them several times, alternating tools, and prints the median wall time, CPU
+time and peak memory (from /usr/bin/time), the ratio to Hugo, and the distance to
+the floor (benches/floor.rs). Also times serve: saving one entry to the page being
+served. Nothing here is a test; the figures go into docs/performance.md.
+
+    scripts/bench.py [--sizes small,medium,large] [--runs 5] [--work /tmp/skillfolio-bench]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SIZES = {"small": (20, 10), "medium": (100, 20), "large": (200, 50), "xl": (800, 50)}
+BIN = os.path.join(HERE, "target/release/skillfolio")
+
+
+def timed(cmd, cwd=None):
+    """Runs cmd under /usr/bin/time; returns (wall s, cpu s, peak MiB)."""
+    out = subprocess.run(["/usr/bin/time", "-f", "TIME %e %U %S %M"] + cmd, cwd=cwd,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr}")
+    line = [l for l in out.stderr.splitlines() if l.startswith("TIME ")][-1].split()
+    wall, user, system, kib = float(line[1]), float(line[2]), float(line[3]), int(line[4])
+    return wall, user + system, kib / 1024
+
+
+def median(rows):
+    return tuple(statistics.median(col) for col in zip(*rows))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="small,medium,large")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--work", default="/tmp/skillfolio-bench")
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=HERE, check=True)
+    hugo = shutil.which("hugo")
+    os.makedirs(args.work, exist_ok=True)
+    print(f"{'corpus':8} {'tool':22} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9}  notes")
+    for size in args.sizes.split(","):
+        skills, entries = SIZES[size]
+        site = os.path.join(args.work, size)
+        if not os.path.isdir(site):
+            subprocess.run([sys.executable, os.path.join(HERE, "bench/gen_corpus.py"), "--skills", str(skills),
+                            "--entries", str(entries), "--out", site, "--format", "skillfolio"], check=True,
+                           stdout=subprocess.DEVNULL)
+        hugo_site = site + "-hugo"
+        if hugo and not os.path.isdir(hugo_site):
+            subprocess.run([sys.executable, os.path.join(HERE, "bench/gen_corpus.py"), "--skills", str(skills),
+                            "--entries", str(entries), "--out", hugo_site, "--format", "hugo"], check=True,
+                           stdout=subprocess.DEVNULL)
+        out = os.path.join(args.work, f"{size}-out")
+        cache = os.path.join(args.work, ".skillfolio-cache")
+        cold, warm, peer = [], [], []
+        for _ in range(args.runs):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            cold.append(timed([BIN, "--root", site, "build", "--output", out]))
+            warm.append(timed([BIN, "--root", site, "build", "--output", out]))
+            if hugo:
+                shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
+                peer.append(timed([hugo, "--quiet", "--source", hugo_site]))
+        floor = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--", site, out], cwd=HERE,
+                               capture_output=True, text=True).stdout.strip()
+        floor_s = float(floor.split(" in ")[-1].split()[0]) if " in " in floor else float("nan")
+        c, w = median(cold), median(warm)
+        note = f"{c[0] / floor_s:.2f}x the floor ({floor_s:.2f} s)"
+        if peer:
+            p = median(peer)
+            note += f"; Hugo {p[0]:.2f} s, {p[0] / c[0]:.1f}x slower"
+        print(f"{size:8} {'skillfolio cold':22} {c[0]:7.2f} {c[1]:7.2f} {c[2]:9.0f}  {note}")
+        print(f"{size:8} {'skillfolio warm':22} {w[0]:7.2f} {w[1]:7.2f} {w[2]:9.0f}  cache present, content unchanged")
+        if peer:
+            p = median(peer)
+            print(f"{size:8} {'hugo':22} {p[0]:7.2f} {p[1]:7.2f} {p[2]:9.0f}")
+    for size in args.sizes.split(","):
+        site = os.path.join(args.work, size)
+        latency = subprocess.run([sys.executable, os.path.join(HERE, "scripts/serve_latency.py"), "--site", site,
+                                  "--binary", BIN, "--runs", "7"], capture_output=True, text=True).stdout
+        print(f"{size:8} serve: {latency.strip().splitlines()[-1]}")
+    latency = subprocess.run([sys.executable, os.path.join(HERE, "scripts/serve_latency.py"), "--site", HERE,
+                              "--binary", BIN, "--runs", "7"], capture_output=True, text=True).stdout
+    print(f"{'demo':8} serve: {latency.strip().splitlines()[-1]}")
+
+
+if __name__ == "__main__":
+    main()
