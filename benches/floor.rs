@@ -66,13 +66,20 @@ fn render(text: &str, syntaxes: &SyntaxSet) -> String {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let [site, built] = args.as_slice() else {
         eprintln!("usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR");
         std::process::exit(2);
     };
     let outputs = files_under(Path::new(built), None);
-    let out_bytes: u64 = outputs.iter().filter_map(|p| fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let out_bytes: u64 = outputs
+        .iter()
+        .filter_map(|p| fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     let target = std::env::temp_dir().join(format!("skillfolio-floor-{}", std::process::id()));
 
     let started = Instant::now();

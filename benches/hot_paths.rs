@@ -47,7 +47,15 @@ fn benches(c: &mut Criterion) {
         base_path: "/".to_string(),
     };
     c.bench_function("markdown with highlighting", |b| {
-        b.iter(|| std::hint::black_box(render(&skill, &body, Path::new("skills/stripe-webhook"), &links, &highlighter)))
+        b.iter(|| {
+            std::hint::black_box(render(
+                &skill,
+                &body,
+                Path::new("skills/stripe-webhook"),
+                &links,
+                &highlighter,
+            ))
+        })
     });
 
     let loaded = skillfolio::load(&LoadOptions {
@@ -59,7 +67,11 @@ fn benches(c: &mut Criterion) {
         b.iter(|| std::hint::black_box(skillfolio::render(&loaded).unwrap().len()))
     });
     let site = &loaded.site;
-    let i = site.skills.iter().position(|s| s.slug == "perfect-omelette").unwrap();
+    let i = site
+        .skills
+        .iter()
+        .position(|s| s.slug == "perfect-omelette")
+        .unwrap();
     c.bench_function("skill feed", |b| {
         b.iter(|| {
             let spec = feed::FeedSpec {

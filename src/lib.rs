@@ -63,11 +63,34 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Diagnostics> {
     load_cached(options, None)
 }
 
-/// [`load`], reusing markdown rendered by an earlier load where its file is unchanged.
-pub fn load_cached(
-    options: &LoadOptions,
-    cache: Option<&markdown::Cache>,
-) -> Result<Loaded, Diagnostics> {
+/// What `serve` keeps from one load to the next: the highlighter (with its cache)
+/// and the rendered markdown of files that did not change.
+pub struct Caches {
+    pub highlighter: Highlighter,
+    pub markdown: markdown::Cache,
+    pub content: content::Cache,
+}
+
+impl Caches {
+    pub fn new(cache_dir: Option<&Path>) -> Caches {
+        Caches {
+            highlighter: highlighter(cache_dir),
+            markdown: markdown::Cache::default(),
+            content: content::Cache::default(),
+        }
+    }
+}
+
+fn highlighter(cache_dir: Option<&Path>) -> Highlighter {
+    match cache_dir {
+        Some(dir) => Highlighter::with_cache(HighlightCache::open(&dir.join("highlight.bin"))),
+        None => Highlighter::default(),
+    }
+}
+
+/// [`load`], reusing what an earlier load with the same `caches` made from files
+/// that did not change.
+pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loaded, Diagnostics> {
     let root = &options.root;
     let mut config = Config::load(root).map_err(collect)?;
     if let Some(url) = &options.base_url {
@@ -75,7 +98,7 @@ pub fn load_cached(
     }
     let theme = Theme::load(root, &config.theme).map_err(collect)?;
     let timer = timings::Timer::start();
-    let (content, mut diagnostics) = content::load(root);
+    let (content, mut diagnostics) = content::load_cached(root, caches.map(|c| &c.content));
     timer.lap("read content");
     let load_failed = diagnostics.iter().any(Diagnostic::is_error);
     let today = config.today.unwrap_or_else(build_date);
@@ -83,12 +106,18 @@ pub fn load_cached(
         drafts: options.drafts,
         today,
     };
-    let highlighter = match &options.cache_dir {
-        Some(dir) => Highlighter::with_cache(HighlightCache::open(&dir.join("highlight.bin"))),
-        None => Highlighter::default(),
+    let own;
+    let highlighter = match caches {
+        Some(c) => &c.highlighter,
+        None => {
+            own = highlighter(options.cache_dir.as_deref());
+            &own
+        }
     };
     timer.lap("load syntaxes");
-    let (site, model_diagnostics) = Site::new(config, content, model_options, &highlighter, cache);
+    let markdown = caches.map(|c| &c.markdown);
+    let (site, model_diagnostics) =
+        Site::new(config, content, model_options, highlighter, markdown);
     highlighter.save_cache();
     timer.lap("model and markdown");
     // Once a file failed to load, links to it look broken too; only the model's

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub use anatomy::Part;
 pub use frontmatter::DateValue;
-pub use walk::{is_ignored, load};
+pub use walk::{Cache, is_ignored, load, load_cached};
 
 /// A file's text and the path it is reported under (relative to the site root).
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -20,6 +21,7 @@ enum Role {
     Entry { dir: PathBuf },
 }
 
+#[derive(Clone)]
 enum Parsed {
     Home(super::HomeSource),
     Page(super::PageSource),
@@ -41,7 +43,26 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Reads the whole site folder, drafts included (the model decides what is published). Problems come back as diagnostics beside whatever
 /// could be read, so one run reports every broken file at once.
+/// Parsed files kept by `serve` between loads: a file whose size and modification
+/// time are unchanged is not read or parsed again.
+#[derive(Default)]
+pub struct Cache {
+    files: Mutex<HashMap<PathBuf, (Stamp, Parsed, Vec<Diagnostic>)>>,
+}
+
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
 pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
+    load_cached(root, None)
+}
+
+/// [`load`], reusing what `cache` holds for files that did not change.
+pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut content = Content::default();
     let content_dir = root.join("content");
@@ -116,6 +137,15 @@ pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
     let parsed: Vec<(Parsed, Vec<Diagnostic>)> = jobs
         .into_par_iter()
         .map(|(path, rel, role)| {
+            let stamp = cache.and(stamp(&path));
+            if let (Some(cache), Some(stamp)) = (cache, stamp) {
+                let files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((s, parsed, errors)) = files.get(&path) {
+                    if *s == stamp {
+                        return (parsed.clone(), errors.clone());
+                    }
+                }
+            }
             let mut errors = Vec::new();
             let display = Path::new("content").join(&rel);
             let parsed = match read_text(&path, &display) {
@@ -133,6 +163,10 @@ pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
                 }
                 .unwrap_or(Parsed::Failed),
             };
+            if let (Some(cache), Some(stamp)) = (cache, stamp) {
+                let mut files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
+                files.insert(path, (stamp, parsed.clone(), errors.clone()));
+            }
             (parsed, errors)
         })
         .collect();

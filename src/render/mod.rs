@@ -253,7 +253,12 @@ fn template_sources(theme: &Theme) -> Vec<(String, String)> {
 
 /// Every file of the site that is not a rendered page: theme and site static
 /// files, assets, the code stylesheet, feeds, sitemap and robots.txt.
-fn other_files(site: &Site, theme: &Theme, jobs: &[Job], skills: &[CachedSkill]) -> Vec<OutputFile> {
+fn other_files(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[Job],
+    skills: &[CachedSkill],
+) -> Vec<OutputFile> {
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
     // generated pages replace anything of the same name.

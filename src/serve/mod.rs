@@ -14,9 +14,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use crate::Caches;
 use crate::LoadOptions;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown;
 use crate::output::{Contents, OutputFile};
 use crate::render::Renderer;
 
@@ -107,27 +107,28 @@ impl State {
 /// whose template inputs did not change.
 pub struct Builder {
     options: LoadOptions,
-    markdown: markdown::Cache,
+    caches: Caches,
     renderer: Option<Renderer>,
 }
 
 impl Builder {
     pub fn new(root: &std::path::Path, drafts: bool, base_url: &str) -> Builder {
+        // The same highlight cache `build` keeps beside `public/`, so serving starts fast.
+        let cache_dir = root.join(".skillfolio-cache");
         Builder {
+            caches: Caches::new(Some(&cache_dir)),
             options: LoadOptions {
                 root: root.to_path_buf(),
                 base_url: Some(base_url.to_string()),
                 drafts,
-                // The same cache `build` keeps beside `public/`, so serving starts fast.
-                cache_dir: Some(root.join(".skillfolio-cache")),
+                cache_dir: Some(cache_dir),
             },
-            markdown: markdown::Cache::default(),
             renderer: None,
         }
     }
 
     pub fn build(&mut self) -> Result<(Snapshot, Vec<Diagnostic>), Diagnostics> {
-        let loaded = crate::load_cached(&self.options, Some(&self.markdown))?;
+        let loaded = crate::load_cached(&self.options, Some(&self.caches))?;
         let renderer = match self.renderer.take() {
             Some(r) if r.fits(&loaded.theme) => r,
             _ => Renderer::new(&loaded.theme)?,
