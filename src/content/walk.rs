@@ -47,8 +47,11 @@ pub fn is_ignored(name: &str) -> bool {
 /// time are unchanged is not read or parsed again.
 #[derive(Default)]
 pub struct Cache {
-    files: Mutex<HashMap<PathBuf, (Stamp, Parsed, Vec<Diagnostic>)>>,
+    files: Mutex<HashMap<PathBuf, CachedFile>>,
 }
+
+/// A file as it was when parsed: its size and modification time, and the result.
+type CachedFile = (Stamp, Parsed, Vec<Diagnostic>);
 
 type Stamp = (u64, Option<std::time::SystemTime>);
 
