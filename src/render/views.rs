@@ -112,6 +112,26 @@ fn months(periods: &[Period], base: u64) -> Vec<MonthView> {
         .collect()
 }
 
+/// A week of practice.
+#[derive(Serialize)]
+pub struct WeekView {
+    /// The Monday that starts the week.
+    pub start: DateView,
+    pub minutes: u64,
+    pub sessions: usize,
+}
+
+fn weeks(periods: &[Period]) -> Vec<WeekView> {
+    periods
+        .iter()
+        .map(|w| WeekView {
+            start: DateView::of(w.start),
+            minutes: w.minutes,
+            sessions: w.sessions,
+        })
+        .collect()
+}
+
 /// SVG markup, ready to be placed in a page with the `safe` filter.
 #[derive(Serialize)]
 pub struct ChartsView {
@@ -149,6 +169,8 @@ pub struct SkillView<'a> {
     pub target: TargetView,
     /// Practice per month, from the first practised month to this one.
     pub months: Vec<MonthView>,
+    /// Practice per Monday-to-Sunday week, from the first practised week to this one.
+    pub weeks: Vec<WeekView>,
     pub charts: ChartsView,
     pub parts: Vec<PartView>,
     pub parts_practised: usize,
@@ -236,6 +258,7 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -
         draft: skill.draft,
         totals: TotalsView::of(totals),
         months: months(&progress.months, 0),
+        weeks: weeks(&progress.weeks),
         charts,
         parts_practised: progress.parts_practised.iter().filter(|p| **p).count(),
         target: TargetView {
@@ -428,6 +451,10 @@ pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'
             url: urls.path("about/"),
         });
     }
+    nav.push(NavItem {
+        title: "Feed",
+        url: urls.path("atom.xml"),
+    });
     SiteView {
         title: &config.title,
         description: &config.description,
