@@ -266,49 +266,39 @@ pub fn render(
             }
             continue;
         }
+        let mut fix = |dest| {
+            rewrite(
+                dest,
+                dir,
+                links,
+                file,
+                body.start + range.start,
+                (&mut warnings, &mut fragments),
+            )
+        };
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = rewrite(
-                    dest_url,
-                    dir,
-                    links,
-                    file,
-                    body.start + range.start,
-                    (&mut warnings, &mut fragments),
-                );
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: fix(dest_url),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = rewrite(
-                    dest_url,
-                    dir,
-                    links,
-                    file,
-                    body.start + range.start,
-                    (&mut warnings, &mut fragments),
-                );
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: fix(dest_url),
+                title,
+                id,
+            }),
             other => other,
         };
         if let Some((_, _, buffered)) = &mut heading {

@@ -294,17 +294,30 @@ impl<'a> Fields<'a> {
         if let Some(found) = options.iter().find(|o| **o == normalized) {
             return Some(found);
         }
+        let given = s.to_string();
+        self.unknown_choice(span, key, &given, &normalized, options);
+        None
+    }
+
+    /// Reports a value that is none of `options`, suggesting the nearest.
+    fn unknown_choice(
+        &mut self,
+        span: Range<usize>,
+        key: &str,
+        given: &str,
+        compared: &str,
+        options: &[&str],
+    ) {
         let list = options
             .iter()
             .map(|o| format!("`{o}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let hint = match did_you_mean(&normalized, options.iter().copied()) {
+        let hint = match did_you_mean(compared, options.iter().copied()) {
             Some(near) => format!("did you mean `{near}`? `{key}` is one of {list}"),
             None => format!("`{key}` is one of {list}"),
         };
-        self.error_at(&span, format!("unknown {key} `{s}`"), Some(hint));
-        None
+        self.error_at(&span, format!("unknown {key} `{given}`"), Some(hint));
     }
 
     /// One of a fixed set of names compared exactly (theme names have capitals).
@@ -314,16 +327,7 @@ impl<'a> Fields<'a> {
         if let Some(found) = options.iter().find(|o| **o == s) {
             return Some(found);
         }
-        let list = options
-            .iter()
-            .map(|o| format!("`{o}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let hint = match did_you_mean(&s, options.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`? `{key}` is one of {list}"),
-            None => format!("`{key}` is one of {list}"),
-        };
-        self.error_at(&span, format!("unknown {key} `{s}`"), Some(hint));
+        self.unknown_choice(span, key, &s, &s, options);
         None
     }
 
