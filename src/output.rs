@@ -116,6 +116,8 @@ pub struct Staging {
     /// else changed: a build that changes nothing leaves the output untouched.
     same: Mutex<Vec<PathBuf>>,
     changed: AtomicBool,
+    /// Held for the whole build: two builds into one folder would trample each other.
+    _lock: fs::File,
 }
 
 impl Staging {
@@ -127,10 +129,21 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".to_string());
         fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, &e))?;
+        let lock_path = parent.join(format!(".{name}.lock"));
+        let lock = fs::File::create(&lock_path).map_err(|e| io_error("create", &lock_path, &e))?;
+        if lock.try_lock().is_err() {
+            return Err(Diagnostic::error(format!(
+                "another skillfolio build is writing {} right now",
+                output.display()
+            ))
+            .hint("wait for it to finish, then build again"));
+        }
+        // With the lock held, staging folders of other builds are leftovers of a
+        // build that was killed: nothing of them is needed.
+        remove_leftovers(&parent, &name);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.staging-{pid}"));
         let old = parent.join(format!(".{name}.old-{pid}"));
-        let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, &e))?;
         let previous = target.join(MARKER).is_file().then(|| target.clone());
         Ok(Staging {
@@ -142,20 +155,21 @@ impl Staging {
             force,
             same: Mutex::new(Vec::new()),
             changed: AtomicBool::new(false),
+            _lock: lock,
         })
     }
 
     /// Writes one file into the staging folder.
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
         let rel = safe_relative(&file.path)?;
-        if let Some(previous) = &self.previous {
-            if unchanged(&previous.join(&rel), &file.contents) {
-                self.same
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(rel);
-                return Ok(());
-            }
+        if let Some(previous) = &self.previous
+            && unchanged(&previous.join(&rel), &file.contents)
+        {
+            self.same
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(rel);
+            return Ok(());
         }
         self.changed.store(true, AtomicOrdering::Relaxed);
         let path = self.dir.join(&rel);
@@ -244,6 +258,18 @@ impl Staging {
         }
         timer.lap("remove old output");
         Ok(())
+    }
+}
+
+/// Removes the staging and swap folders that killed builds left beside the output.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let staging = format!(".{name}.staging-");
+    let old = format!(".{name}.old-");
+    for entry in fs::read_dir(parent).into_iter().flatten().flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&staging) || file_name.starts_with(&old) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 

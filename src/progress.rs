@@ -208,7 +208,7 @@ pub fn week_start(n: i64) -> i64 {
 /// Minutes as hours with one decimal, the way people say them ("12.5").
 pub fn hours(minutes: u64) -> String {
     let tenths = (minutes * 10 + 30) / 60;
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         (tenths / 10).to_string()
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)

@@ -143,10 +143,10 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
             let stamp = cache.and(stamp(&path));
             if let (Some(cache), Some(stamp)) = (cache, stamp) {
                 let files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((s, parsed, errors)) = files.get(&path) {
-                    if *s == stamp {
-                        return (parsed.clone(), errors.clone());
-                    }
+                if let Some((s, parsed, errors)) = files.get(&path)
+                    && *s == stamp
+                {
+                    return (parsed.clone(), errors.clone());
                 }
             }
             let mut errors = Vec::new();

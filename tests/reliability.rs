@@ -1,0 +1,137 @@
+//! The output survives what goes wrong around a build: a build killed halfway, two
+//! builds at once, and thread scheduling, which must not change a single byte.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{BIN, build, fixture, run, stderr, tree};
+
+/// Makes the fixture slow to build: many entries, each with code to highlight.
+fn add_entries(root: &Path, count: usize) {
+    let log = root.join("content/skills/perfect-omelette/log");
+    let code: String = (0..40)
+        .map(|i| format!("fn step_{i}(x: u32) -> u32 {{ x * {i} + 1 }}\n"))
+        .collect();
+    for i in 0..count {
+        let day = 1 + i % 9;
+        fs::write(
+            log.join(format!("2026-10-0{day}-bulk-{i}.md")),
+            format!("+++\ntitle = \"Bulk {i}\"\ndate = 2026-10-0{day}\nminutes = 5\n+++\n\nNote {i}.\n\n```rust\n{code}```\n"),
+        )
+        .unwrap();
+    }
+}
+
+fn staging_dirs(root: &Path) -> Vec<String> {
+    fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.staging-") || n.starts_with(".public.old-"))
+        .collect()
+}
+
+/// Starts a build and returns once it has begun writing its staging folder.
+fn start_slow_build(root: &Path) -> std::process::Child {
+    let child = Command::new(BIN)
+        .arg("--root")
+        .arg(root)
+        .args(["build", "--no-cache"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while staging_dirs(root).is_empty() {
+        assert!(Instant::now() < deadline, "the build never started writing");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child
+}
+
+#[test]
+fn a_build_killed_halfway_leaves_the_previous_output_intact() {
+    let site = fixture("site");
+    let root = site.path();
+    let public = build(root, &[]);
+    let before = tree(&public);
+    add_entries(root, 1500);
+    let mut child = start_slow_build(root);
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    assert_eq!(tree(&public), before, "the previous output changed");
+    // The next build clears what the killed one left and succeeds.
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(staging_dirs(root).is_empty(), "{:?}", staging_dirs(root));
+    assert!(
+        public
+            .join("skills/perfect-omelette/2026-10-01-bulk-0/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn two_builds_into_one_folder_cannot_both_write() {
+    let site = fixture("site");
+    let root = site.path();
+    add_entries(root, 1500);
+    let first = start_slow_build(root);
+    let second = run(root, &["build"]);
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        stderr(&second).contains("error: another skillfolio build is writing"),
+        "{}",
+        stderr(&second)
+    );
+    let first = first.wait_with_output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        root.join("public/skills/perfect-omelette/2026-10-08-bulk-7/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn output_is_the_same_whatever_the_number_of_threads() {
+    let site = fixture("site");
+    let root = site.path();
+    add_entries(root, 60);
+    let build_with = |threads: Option<&str>, out: &str| {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--root").arg(root).current_dir(root).args([
+            "build",
+            "--no-cache",
+            "--output",
+            out,
+        ]);
+        if let Some(n) = threads {
+            cmd.env("RAYON_NUM_THREADS", n);
+        }
+        let result = cmd.output().unwrap();
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        tree(&root.join(out))
+    };
+    let one = build_with(Some("1"), "one");
+    let many = build_with(Some("8"), "many");
+    let default = build_with(None, "default");
+    assert_eq!(one.len(), many.len());
+    for (path, bytes) in &one {
+        assert!(
+            many[path] == *bytes && default[path] == *bytes,
+            "{path} depends on threads"
+        );
+    }
+}
