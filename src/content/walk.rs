@@ -290,11 +290,19 @@ pub fn read_text(path: &Path, display: &Path) -> Result<SourceFile, Diagnostic> 
             text,
         }),
         Err(e) => {
+            // Point at the first bad byte, quoting the valid start of its line.
             let offset = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line_end = bytes[offset..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(bytes.len(), |i| offset + i);
+            let valid = String::from_utf8_lossy(&bytes[..line_end]);
+            let shown = &valid[..valid.len().min(offset)];
             Err(
                 Diagnostic::error(format!("file is not valid UTF-8 (byte {offset})"))
-                    .in_file(display)
-                    .hint("save the file as UTF-8 in your editor"),
+                    .at(display, shown, offset, 1)
+                    .hint("save the file as UTF-8 in your editor (it may be in Latin-1 or Windows-1252)"),
             )
         }
     }
