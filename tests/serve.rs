@@ -307,3 +307,43 @@ fn an_editors_save_burst_rebuilds_once_and_folder_moves_do_not_crash() {
     server.wait_for("/skills/", |r| !r.text().contains("french-omelette"));
     assert_eq!(server.get("/skills/knife-work/").status, 200);
 }
+
+#[test]
+fn idle_and_half_sent_requests_do_not_stall_other_clients() {
+    use std::io::Write;
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    // Clients that connect and say nothing, or stop halfway through a request.
+    let mut idle: Vec<std::net::TcpStream> = (0..50)
+        .map(|_| std::net::TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    for stream in idle.iter_mut().take(25) {
+        stream
+            .write_all(b"GET /skills/ HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
+    }
+    // Meanwhile 200 clients at once are all served.
+    let started = std::time::Instant::now();
+    let handles: Vec<_> = (0..200)
+        .map(|i| {
+            let addr = server.addr.clone();
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 {
+                    "/"
+                } else {
+                    "/skills/perfect-omelette/"
+                };
+                request(&addr, "GET", path, None).status
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 200);
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    drop(idle);
+    // And after 2,000 more requests the server still answers.
+    for _ in 0..2000 {
+        assert_eq!(request(&server.addr, "GET", "/style.css", None).status, 200);
+    }
+}
