@@ -232,21 +232,27 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_full_build() {
         fs::write(root.join("static/extra.css"), "body { margin: 0 }\n").unwrap()
     });
 
-    let out = run(
-        root,
-        &[
-            "build",
-            "--base-url",
-            &format!("http://{}/", server.addr),
-            "--output",
-            "fresh",
-        ],
+    let fresh = assert_served_equals_a_full_build(&server, root);
+    assert!(fresh.iter().any(|p| p == "extra.css"));
+    assert!(
+        fresh
+            .iter()
+            .any(|p| p == "skills/perfect-omelette/2026-10-06-added/index.html")
     );
+    assert_eq!(
+        server.get("/skills/knife-work/2026-10-02-baseline/").status,
+        404
+    );
+}
+
+/// Builds the site afresh for the server's address and checks the server serves
+/// exactly those files; returns their paths.
+fn assert_served_equals_a_full_build(server: &Server, root: &Path) -> Vec<String> {
+    let base = format!("http://{}/", server.addr);
+    let out = run(root, &["build", "--base-url", &base, "--output", "fresh"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let fresh = tree(&root.join("fresh"));
-    assert!(fresh.contains_key("extra.css"));
-    assert!(fresh.contains_key("skills/perfect-omelette/2026-10-06-added/index.html"));
-    for (path, bytes) in fresh {
+    for (path, bytes) in &fresh {
         if path == ".skillfolio-output" {
             continue;
         }
@@ -259,13 +265,11 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_full_build() {
             } else {
                 served.body.clone()
             };
-            served.status == 200 && body == bytes
+            served.status == 200 && body == *bytes
         });
     }
-    assert_eq!(
-        server.get("/skills/knife-work/2026-10-02-baseline/").status,
-        404
-    );
+    fs::remove_dir_all(root.join("fresh")).unwrap();
+    fresh.into_keys().collect()
 }
 
 fn strip_reload_script(html: &str) -> String {
@@ -346,4 +350,94 @@ fn idle_and_half_sent_requests_do_not_stall_other_clients() {
     for _ in 0..2000 {
         assert_eq!(request(&server.addr, "GET", "/style.css", None).status, 200);
     }
+}
+
+#[test]
+fn rapid_saves_and_a_broken_site_toml_end_in_the_same_site_as_a_full_build() {
+    let site = fixture("site");
+    let root = site.path();
+    let server = Server::start(root);
+    for i in 0..100 {
+        edit(root, ENTRY, |t| {
+            let minutes = t
+                .lines()
+                .find(|l| l.starts_with("minutes = "))
+                .unwrap_or("minutes = 30")
+                .to_string();
+            t.replace(&minutes, &format!("minutes = {}", 30 + i))
+        });
+    }
+    server.wait_for(ENTRY_URL, |r| r.text().contains("129 min"));
+    let config = read(root.join("site.toml"));
+    fs::write(root.join("site.toml"), "titel = \"typo\"\n").unwrap();
+    server.wait_for_log("Rebuild failed", 1);
+    assert!(
+        server
+            .log()
+            .contains("error: unknown key `titel` in site.toml"),
+        "{}",
+        server.log()
+    );
+    assert_eq!(
+        server.get("/").status,
+        200,
+        "the last good site is still served"
+    );
+    fs::write(root.join("site.toml"), config).unwrap();
+    assert_served_equals_a_full_build(&server, root);
+}
+
+/// What a process holds, from /proc: open files, threads and resident KiB.
+#[cfg(target_os = "linux")]
+fn usage(pid: u32) -> (usize, usize, usize) {
+    let fds = fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (fds, field("Threads:"), field("VmRSS:"))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ten_thousand_requests_leak_no_files_threads_or_memory() {
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    let pages = [
+        "/",
+        "/skills/",
+        "/style.css",
+        "/no/such/page/",
+        "/skills/perfect-omelette/",
+    ];
+    for i in 0..1000 {
+        request(&server.addr, "GET", pages[i % pages.len()], None);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before = usage(server.pid());
+    for i in 0..10_000 {
+        let r = request(&server.addr, "GET", pages[i % pages.len()], None);
+        assert!(matches!(r.status, 200 | 404));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let after = usage(server.pid());
+    assert!(
+        after.0 <= before.0 + 2,
+        "open files grew: {before:?} -> {after:?}"
+    );
+    assert!(
+        after.1 <= before.1 + 2,
+        "threads grew: {before:?} -> {after:?}"
+    );
+    assert!(
+        after.2 <= before.2 + 8 * 1024,
+        "memory grew: {before:?} -> {after:?}"
+    );
 }
