@@ -42,6 +42,7 @@ impl HighlightCache {
     }
 
     pub fn get(&self, key: u64) -> Option<Arc<str>> {
+        self.path.as_ref()?;
         let found = self.blocks.read().ok()?.get(&key).cloned()?;
         if let Ok(mut used) = self.used.lock() {
             used.insert(key);
@@ -49,7 +50,11 @@ impl HighlightCache {
         Some(found)
     }
 
+    /// Keeps a highlighted block; a cache without a file keeps nothing.
     pub fn insert(&self, key: u64, html: &str) {
+        if self.path.is_none() {
+            return;
+        }
         if let Ok(mut blocks) = self.blocks.write() {
             blocks.insert(key, html.into());
         }
@@ -62,19 +67,24 @@ impl HighlightCache {
     }
 
     /// Writes the blocks used by this build back to the cache file, if anything
-    /// changed. A cache that cannot be written only costs speed, so errors are
-    /// ignored.
+    /// changed, and forgets the others, so a long `serve` session does not keep
+    /// every block it ever saw. A cache that cannot be written only costs speed,
+    /// so errors are ignored.
     pub fn save(&self) {
         let Some(path) = &self.path else { return };
-        let (Ok(blocks), Ok(used), Ok(added)) =
-            (self.blocks.read(), self.used.lock(), self.added.lock())
+        let (Ok(mut blocks), Ok(mut used), Ok(mut added)) =
+            (self.blocks.write(), self.used.lock(), self.added.lock())
         else {
             return;
         };
-        if !*added && used.len() == blocks.len() {
+        let unchanged = !*added && used.len() == blocks.len();
+        blocks.retain(|key, _| used.contains(key));
+        used.clear();
+        if unchanged {
             return;
         }
-        let mut keys: Vec<&u64> = used.iter().collect();
+        *added = false;
+        let mut keys: Vec<&u64> = blocks.keys().collect();
         keys.sort();
         let mut out = MAGIC.to_vec();
         for key in keys {

@@ -118,7 +118,11 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let markdown = caches.map(|c| &c.markdown);
     let (site, model_diagnostics) =
         Site::new(config, content, model_options, highlighter, markdown);
-    highlighter.save_cache();
+    // `serve` renders only changed files and so uses only some blocks: its cache
+    // stays in memory, and only a whole build writes (and prunes) the file.
+    if caches.is_none() {
+        highlighter.save_cache();
+    }
     timer.lap("model and markdown");
     // Once a file failed to load, links to it look broken too; only the model's
     // errors are worth adding then.
