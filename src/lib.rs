@@ -177,6 +177,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Some(dir) => dir.clone(),
         None => options.load.root.join(&config.output_dir),
     };
+    output::recover(&output);
     let mut load_options = options.load.clone();
     if !options.no_cache {
         load_options.cache_dir = Some(cache_dir(&output));

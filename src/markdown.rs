@@ -165,6 +165,8 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
+    /// A second-level heading at the top of the document, which starts a section.
+    pub starts_section: bool,
 }
 
 /// A block of the document that starts at a second-level heading (or the start).
@@ -307,16 +309,24 @@ pub fn render(
                 let text = plain_text(&inner);
                 let id = given_id.unwrap_or_else(|| unique_id(&text, &mut ids));
                 let n = level as u8;
-                if n == 2 {
+                // Only a second-level heading of the document itself starts a
+                // section; one inside a quote or a list stays where it is.
+                let starts_section = n == 2 && depth == 0;
+                if starts_section {
                     events.push(Event::Html(SECTION_MARK.into()));
                 }
                 events.push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
                 events.extend(inner);
                 events.push(Event::Html(format!("</h{n}>\n").into()));
-                if n == 2 {
+                if starts_section {
                     events.push(Event::Html(SECTION_MARK.into()));
                 }
-                headings.push(Heading { level: n, id, text });
+                headings.push(Heading {
+                    level: n,
+                    id,
+                    text,
+                    starts_section,
+                });
             } else {
                 buffered.push(event);
             }
@@ -371,7 +381,7 @@ pub fn render(
         heading_html: String::new(),
         body: pieces.next().unwrap_or_default().to_string(),
     }];
-    let mut h2s = headings.iter().filter(|h| h.level == 2);
+    let mut h2s = headings.iter().filter(|h| h.starts_section);
     while let (Some(heading_html), Some(body)) = (pieces.next(), pieces.next()) {
         sections.push(Section {
             heading: h2s.next().cloned(),
@@ -629,6 +639,17 @@ mod tests {
             "{}",
             r.warnings[0].message
         );
+    }
+
+    #[test]
+    fn a_heading_inside_a_quote_does_not_start_a_section() {
+        let r = render_str("intro\n\n> ## Payoff\n> quoted\n\n## Payoff\n\nreal\n", "");
+        assert_eq!(r.sections.len(), 2);
+        assert!(
+            r.sections[0].body.contains("<blockquote>")
+                && r.sections[0].body.contains("</blockquote>")
+        );
+        assert!(r.sections[1].body.contains("real"));
     }
 
     #[test]

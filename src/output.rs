@@ -139,7 +139,9 @@ impl Staging {
             .hint("wait for it to finish, then build again"));
         }
         // With the lock held, staging folders of other builds are leftovers of a
-        // build that was killed: nothing of them is needed.
+        // build that was killed. One killed between its two renames left the
+        // previous output aside: put it back first.
+        restore_previous(&parent, &name, &target);
         remove_leftovers(&parent, &name);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.staging-{pid}"));
@@ -258,6 +260,39 @@ impl Staging {
         }
         timer.lap("remove old output");
         Ok(())
+    }
+}
+
+/// Puts back an output that a build killed between its two renames left aside,
+/// unless another build is running: even a build that then fails finds the
+/// previous output where it belongs.
+pub fn recover(output: &Path) {
+    let target = absolute(output);
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let Ok(lock) = fs::File::open(parent.join(format!(".{name}.lock"))) else {
+        return;
+    };
+    if lock.try_lock().is_ok() {
+        restore_previous(parent, &name, &target);
+    }
+}
+
+/// Puts back an output a killed build had moved aside and not yet replaced.
+fn restore_previous(parent: &Path, name: &str, target: &Path) {
+    if target.exists() {
+        return;
+    }
+    let old = format!(".{name}.old-");
+    let aside = fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with(&old));
+    if let Some(entry) = aside {
+        let _ = fs::rename(entry.path(), target);
     }
 }
 

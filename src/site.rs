@@ -191,6 +191,16 @@ impl Site {
         let mut diagnostics = Vec::new();
         let all_slugs: HashSet<String> = content.skill_slugs.iter().cloned().collect();
         if !options.drafts {
+            // A draft skill's photos are as unpublished as its write-up.
+            let draft_dirs: Vec<PathBuf> = content
+                .skills
+                .iter()
+                .filter(|s| s.draft)
+                .map(|s| s.dir.clone())
+                .collect();
+            content
+                .assets
+                .retain(|(rel, _)| !draft_dirs.iter().any(|d| rel.starts_with(d)));
             content.skills.retain(|s| !s.draft);
             for skill in &mut content.skills {
                 skill.entries.retain(|e| !e.draft);
@@ -543,10 +553,7 @@ fn build_skill(
         source: source.file.path.clone(),
         title: source.title.clone(),
         summary: source.summary.clone(),
-        field: source.field.as_ref().map(|f| Taxon {
-            name: f.trim().to_string(),
-            slug: slugify(f),
-        }),
+        field: field(source, &mut diagnostics),
         tags: taxa(&source.tags),
         started: source.started,
         status: source.status,
@@ -563,6 +570,29 @@ fn build_skill(
         fingerprint: fingerprint(source),
     };
     (skill, diagnostics)
+}
+
+/// The skill's field, if it makes a page address: a name with no ASCII letters or
+/// digits has no slug, so it is left out with a warning rather than published at a
+/// URL that another page already has.
+fn field(source: &SkillSource, diagnostics: &mut Vec<Diagnostic>) -> Option<Taxon> {
+    let name = source.field.as_ref()?;
+    let slug = slugify(name);
+    if slug.is_empty() {
+        let offset = source.file.text.find("field").unwrap_or(0);
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "the field `{name}` has no letters or digits a URL can use, so it gets no page"
+            ))
+            .at(&source.file.path, &source.file.text, offset, 5)
+            .hint("add a Latin spelling, e.g. `field = \"Cooking\"`"),
+        );
+        return None;
+    }
+    Some(Taxon {
+        name: name.trim().to_string(),
+        slug,
+    })
 }
 
 fn fingerprint(source: &SkillSource) -> u64 {

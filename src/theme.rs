@@ -48,6 +48,19 @@ pub struct Theme {
 
 impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        // A theme is a folder of `themes/`, named by one plain path segment.
+        let plain = !name.is_empty()
+            && Path::new(name)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && Path::new(name).components().count() == 1;
+        if !plain {
+            return Err(vec![
+                Diagnostic::error(format!("`theme = \"{name}\"` is not a theme name"))
+                    .in_file(Path::new("site.toml"))
+                    .hint("name a folder directly under themes/, e.g. `theme = \"paper\"`, or use \"default\""),
+            ]);
+        }
         let dir = root.join("themes").join(name);
         let mut theme = if dir.is_dir() {
             from_disk(root, &dir)?

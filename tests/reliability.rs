@@ -135,3 +135,26 @@ fn output_is_the_same_whatever_the_number_of_threads() {
         );
     }
 }
+
+#[test]
+fn an_output_left_aside_by_a_killed_build_is_put_back() {
+    let site = fixture("site");
+    let root = site.path();
+    let public = build(root, &[]);
+    let before = tree(&public);
+    // A build killed between moving the old output aside and moving the new in.
+    fs::rename(&public, root.join(".public.old-4242")).unwrap();
+    let text = fs::read_to_string(root.join("content/about.md")).unwrap();
+    fs::write(root.join("content/about.md"), "+++\ntitel = \"x\"\n+++\n").unwrap();
+    let out = run(root, &["build"]);
+    assert_eq!(out.status.code(), Some(1), "the content is broken");
+    assert_eq!(
+        tree(&public),
+        before,
+        "the previous output is back in place"
+    );
+    fs::write(root.join("content/about.md"), text).unwrap();
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(staging_dirs(root).is_empty());
+}

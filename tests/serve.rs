@@ -441,3 +441,23 @@ fn ten_thousand_requests_leak_no_files_threads_or_memory() {
         "memory grew: {before:?} -> {after:?}"
     );
 }
+
+#[test]
+fn a_site_broken_from_the_start_explains_itself_and_recovers() {
+    let site = fixture("site");
+    let root = site.path();
+    let config = read(root.join("site.toml"));
+    fs::write(root.join("site.toml"), "titel = \"typo\"\n").unwrap();
+    let server = Server::start(root);
+    let page = server.get("/");
+    assert_eq!(page.status, 503);
+    assert!(page.text().contains("The site does not build yet"));
+    assert!(
+        page.text().contains("/__skillfolio/events"),
+        "it reloads itself once fixed"
+    );
+    fs::write(root.join("site.toml"), config).unwrap();
+    server.wait_for("/", |r| {
+        r.status == 200 && r.text().contains("Practising in public")
+    });
+}

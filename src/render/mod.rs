@@ -153,7 +153,11 @@ impl Renderer {
         let timer = crate::timings::Timer::start();
         let config = format!("{:?}", site.config);
         let cached = std::mem::take(&mut self.skills);
-        let skills = skill_parts(site, &cached, hash(&(&config, site.today)));
+        let skills = skill_parts(
+            site,
+            &cached,
+            hash(&(&config, site.today, site.links_fingerprint)),
+        );
         let (site_value, jobs) = jobs(site, &skills);
         timer.lap("contexts");
         let reusable = self

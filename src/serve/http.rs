@@ -49,7 +49,15 @@ pub fn handle(request: Request, state: &State) {
         Some(body) => (200, target, body),
         None => match snapshot.bytes("404.html") {
             Some(body) => (404, "404.html".to_string(), body),
-            None => (404, "404.txt".to_string(), b"Not found.\n".to_vec()),
+            // No good build yet: a page that shows why, and reloads once fixed.
+            None => match state.error() {
+                Some(_) => (
+                    503,
+                    "error.html".to_string(),
+                    reload::BROKEN_PAGE.as_bytes().to_vec(),
+                ),
+                None => (404, "404.txt".to_string(), b"Not found.\n".to_vec()),
+            },
         },
     };
     let mime = mime_type(&name);

@@ -156,6 +156,8 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Dia
     };
     let base_url = format!("http://{host}:{}/", addr.port());
 
+    // Watching starts before the first build, so no edit made during it is missed.
+    let watcher = watch::Watcher::new(&options.root)?;
     let started = Instant::now();
     let state = Arc::new(State {
         site: RwLock::new(Arc::new(Snapshot::default())),
@@ -180,7 +182,6 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Dia
         }
     }
 
-    let watcher = watch::Watcher::new(&options.root)?;
     let server = Arc::new(server);
     for _ in 0..WORKERS {
         let server = Arc::clone(&server);

@@ -137,6 +137,10 @@ const SCRIPT: &str = r#"<script>
 </script>
 "#;
 
+/// What `serve` answers while the site has never built: the error arrives over
+/// the event stream and shows as the overlay; a fixed build reloads the page.
+pub const BROKEN_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>The site does not build yet</title>\n</head>\n<body>\n<p>The site does not build yet; the terminal running <code>skillfolio serve</code> says why. This page reloads by itself once it builds.</p>\n</body>\n</html>\n";
+
 /// Adds the live-reload script to a page, before `</body>` (or at the end).
 pub fn inject(mut html: Vec<u8>) -> Vec<u8> {
     let at = find_last(&html, b"</body>").unwrap_or(html.len());

@@ -49,8 +49,11 @@ impl Watcher {
         Ok(watcher)
     }
 
-    /// Source folders created after start (a first `templates/`) are watched too.
+    /// Source folders created after start (a first `templates/`, or one deleted
+    /// and made again, as a branch switch does) are watched too.
     fn watch_new_sources(&mut self) {
+        let root = self.root.clone();
+        self.watched.retain(|dir| root.join(dir).is_dir());
         for dir in SOURCES {
             let path = self.root.join(dir);
             if !self.watched.contains(&dir)
