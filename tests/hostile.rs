@@ -176,3 +176,29 @@ fn paths_that_climb_out_of_the_site_lead_nowhere() {
     assert!(err.contains("warning: link to `../../../../../../etc/passwd` leads nowhere: ../../../../../../etc/passwd (outside the content folder) does not exist"), "{err}");
     assert!(!root.join("public").exists());
 }
+
+#[test]
+fn a_markdown_file_beside_a_skill_is_an_asset_not_a_page() {
+    let site = fixture("site");
+    let root = site.path();
+    write(
+        root,
+        "content/skills/perfect-omelette/shopping-list.md",
+        b"Eggs, butter, chives.\n",
+    );
+    write(
+        root,
+        "content/skills/perfect-omelette/log/notes/old.md",
+        b"not an entry\n",
+    );
+    let public = build(root, &[]);
+    assert_eq!(
+        read(public.join("skills/perfect-omelette/shopping-list.md")),
+        "Eggs, butter, chives.\n"
+    );
+    assert!(
+        !public
+            .join("skills/perfect-omelette/shopping-list")
+            .exists()
+    );
+}

@@ -112,6 +112,9 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
                     dir: PathBuf::from("skills").join(dir),
                 })
             }
+            // Inside a skill folder only index.md and log/*.md are content; any other
+            // markdown file there (notes, evidence) is an asset like a photo.
+            [skills, _, ..] if skills == "skills" => None,
             _ if is_md => Some(Role::Page),
             _ => None,
         };
