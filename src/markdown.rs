@@ -75,9 +75,14 @@ pub struct Renderer<'a> {
     pub links: Links,
     highlighter: &'a Highlighter,
     cache: Option<&'a Cache>,
-    /// Every file rendered in this build, by its path under `content/`.
-    done: Mutex<Vec<(PathBuf, Arc<Rendered>)>>,
+    /// The heading ids and fragment links of every file rendered in this build, by
+    /// its path under `content/`: all the fragment check needs, and far smaller
+    /// than the rendered files.
+    done: Mutex<Vec<Anchors>>,
 }
+
+/// A rendered file's path under `content/`, its heading ids and its fragment links.
+type Anchors = (PathBuf, Vec<String>, Vec<Fragment>);
 
 impl<'a> Renderer<'a> {
     pub fn new(links: Links, highlighter: &'a Highlighter, cache: Option<&'a Cache>) -> Self {
@@ -107,11 +112,11 @@ impl<'a> Renderer<'a> {
         let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
         let ids: HashMap<&Path, Vec<&str>> = done
             .iter()
-            .map(|(path, r)| (path.as_path(), r.ids.iter().map(String::as_str).collect()))
+            .map(|(path, ids, _)| (path.as_path(), ids.iter().map(String::as_str).collect()))
             .collect();
         let mut warnings = Vec::new();
-        for (path, r) in done.iter() {
-            for f in &r.fragments {
+        for (path, _, fragments) in done.iter() {
+            for f in fragments {
                 let target = f.target.as_deref().unwrap_or(path);
                 let Some(known) = ids.get(target) else {
                     continue; // an asset, or a page without rendered markdown
@@ -129,7 +134,11 @@ impl<'a> Renderer<'a> {
         let rendered = self.render_cached(file, body, dir);
         let name = file.path.file_name().map(PathBuf::from).unwrap_or_default();
         if let Ok(mut done) = self.done.lock() {
-            done.push((dir.join(name), Arc::clone(&rendered)));
+            done.push((
+                dir.join(name),
+                rendered.ids.clone(),
+                rendered.fragments.clone(),
+            ));
         }
         rendered
     }

@@ -1,5 +1,6 @@
 //! Phase timings for benchmarks: with `SKILLFOLIO_TIMINGS=1` in the environment, each
-//! phase of a build prints how long it took to standard error. Off by default, and
+//! phase of a build prints how long it took, and the peak memory so far, to standard
+//! error. Off by default, and
 //! never part of the output.
 
 use std::time::Instant;
@@ -22,10 +23,24 @@ impl Timer {
         if self.enabled {
             let now = Instant::now();
             eprintln!(
-                "timing: {phase:<20} {:>7.1} ms",
-                (now - self.last.get()).as_secs_f64() * 1000.0
+                "timing: {phase:<20} {:>7.1} ms   peak memory so far {} MiB",
+                (now - self.last.get()).as_secs_f64() * 1000.0,
+                peak_mib()
             );
             self.last.set(now);
         }
     }
+}
+
+/// The process's peak resident memory so far, where the system tells (Linux).
+fn peak_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / 1024)
 }

@@ -40,7 +40,9 @@ struct Job {
     /// file name for pages that are not folders (`404.html`).
     path: String,
     template: &'static str,
-    context: Context,
+    /// Built up front, except an entry page's, which is made when it is rendered
+    /// (and not at all when `serve` can reuse the page).
+    context: JobContext,
     lastmod: Option<jiff::civil::Date>,
     in_sitemap: bool,
     /// For pages that show one skill and its entries: a hash of everything their
@@ -73,7 +75,7 @@ struct CachedSkill {
     key: u64,
     value: Value,
     entries: Vec<Value>,
-    feed: Arc<str>,
+    feed: Arc<[u8]>,
 }
 
 type SkillCache = HashMap<String, CachedSkill>;
@@ -83,6 +85,11 @@ struct Previous {
     links: u64,
     config: String,
     pages: HashMap<String, (Inputs, Arc<[u8]>)>,
+}
+
+enum JobContext {
+    Built(Context),
+    Entry(EntryRef),
 }
 
 /// A rendered page: its output path and HTML.
@@ -98,14 +105,14 @@ impl Inputs {
     fn of(job: &Job) -> Inputs {
         match job.fingerprint {
             Some(f) => Inputs::Fingerprint(f),
-            None => Inputs::Context(job.context.clone()),
+            None => Inputs::Context(job.built().cloned().unwrap_or_default()),
         }
     }
 
     fn matches(&self, job: &Job) -> bool {
         match (self, job.fingerprint) {
             (Inputs::Fingerprint(a), Some(b)) => *a == b,
-            (Inputs::Context(c), None) => *c == job.context,
+            (Inputs::Context(c), None) => job.built() == Some(c),
             _ => false,
         }
     }
@@ -158,7 +165,8 @@ impl Renderer {
             &cached,
             hash(&(&config, site.today, site.links_fingerprint)),
         );
-        let (site_value, jobs) = jobs(site, &skills);
+        let base = PageBase::new(site);
+        let (site_value, jobs) = jobs(site, &skills, &base);
         timer.lap("contexts");
         let reusable = self
             .previous
@@ -176,10 +184,17 @@ impl Renderer {
                 let path = job.output_path();
                 let html = match reusable.get(&path) {
                     Some((inputs, html)) if inputs.matches(job) => Arc::clone(html),
-                    _ => templates
-                        .render(job.template, &job.context)?
-                        .into_bytes()
-                        .into(),
+                    _ => {
+                        let made;
+                        let context = match &job.context {
+                            JobContext::Built(c) => c,
+                            JobContext::Entry(r) => {
+                                made = entry_context(site, &skills, &base, *r);
+                                &made
+                            }
+                        };
+                        templates.render(job.template, context)?.into_bytes().into()
+                    }
                 };
                 emit(OutputFile {
                     path: path.clone(),
@@ -231,6 +246,13 @@ impl Renderer {
 }
 
 impl Job {
+    fn built(&self) -> Option<&Context> {
+        match &self.context {
+            JobContext::Built(c) => Some(c),
+            JobContext::Entry(_) => None,
+        }
+    }
+
     fn output_path(&self) -> String {
         if self.path.ends_with(".html") {
             self.path.clone()
@@ -300,7 +322,7 @@ fn other_files(
     for (skill, parts) in site.skills.iter().zip(skills) {
         files.insert(
             format!("{}atom.xml", skill.path),
-            Contents::Bytes(Arc::from(parts.feed.as_bytes())),
+            Contents::Bytes(Arc::clone(&parts.feed)),
         );
     }
     let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
@@ -374,7 +396,7 @@ fn skill_parts(site: &Site, cached: &SkillCache, site_key: u64) -> Vec<CachedSki
                     .iter()
                     .map(|e| value(&entry_view(e, skill, &urls)))
                     .collect(),
-                feed: feed.into(),
+                feed: feed.into_bytes().into(),
             }
         })
         .collect()
@@ -389,7 +411,85 @@ fn collect(list: Vec<Diagnostic>) -> Diagnostics {
 /// Builds the context of every page, and the `site` value all pages share. Each
 /// skill and entry becomes a template value once; pages share those values
 /// instead of serialising them again.
-fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
+/// What every page's context starts from: the site feed, a canonical URL and
+/// link-preview defaults; pages with more to say (skills, entries) replace them.
+struct PageBase<'a> {
+    urls: Urls<'a>,
+    site_feed: Feed,
+    default_image: Option<String>,
+}
+
+impl<'a> PageBase<'a> {
+    fn new(site: &'a Site) -> PageBase<'a> {
+        let urls = Urls::new(&site.config);
+        let site_feed = Feed {
+            title: "All practice".to_string(),
+            url: urls.permalink("atom.xml"),
+        };
+        let default_image = site.config.image.as_deref().map(|i| {
+            if i.contains("://") {
+                i.to_string()
+            } else {
+                urls.permalink(i.trim_start_matches('/'))
+            }
+        });
+        PageBase {
+            urls,
+            site_feed,
+            default_image,
+        }
+    }
+
+    fn context(&self, title: &str, description: &str, rel: &str) -> Context {
+        let mut c = Context::new();
+        c.insert("page_title", title);
+        c.insert("page_description", description);
+        c.insert("current_path", &self.urls.path(rel));
+        c.insert("current_url", &self.urls.permalink(rel));
+        c.insert("feeds", &[&self.site_feed]);
+        c.insert("og_type", "website");
+        c.insert("image", &self.default_image);
+        c.insert_value("json_ld", Value::none());
+        c
+    }
+}
+
+/// An entry's page context: the entry with its whole note, its skill and its
+/// neighbours.
+fn entry_context(
+    site: &Site,
+    skills: &[CachedSkill],
+    base: &PageBase,
+    (s, e): EntryRef,
+) -> Context {
+    let skill = &site.skills[s];
+    let item = &skill.entries[e];
+    let urls = &base.urls;
+    let description = truncate(&item.summary_text, 160);
+    let mut c = base.context(&item.title, &description, &item.path);
+    let card = &skills[s].entries[e];
+    let mut full = card.as_map().cloned().unwrap_or_default();
+    full.insert("html".into(), Value::from(item.html.as_str()));
+    c.insert_value("entry", Value::from(full));
+    c.insert_value("skill", skills[s].value.clone());
+    c.insert("og_type", "article");
+    if let Some(url) = first_image(item) {
+        c.insert("image", &feed::absolute(urls, url));
+    }
+    c.insert(
+        "json_ld",
+        &structured::script_json(&structured::entry(site, skill, item, urls)),
+    );
+    let neighbour = |i: Option<usize>| i.map_or_else(Value::none, |i| skills[s].entries[i].clone());
+    c.insert_value("previous", neighbour(e.checked_sub(1)));
+    c.insert_value(
+        "next",
+        neighbour((e + 1 < skill.entries.len()).then_some(e + 1)),
+    );
+    c
+}
+
+fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job>) {
     let urls = Urls::new(&site.config);
     let has_about = site.pages.iter().any(|p| p.path == "about/");
     let site_value = value(&views::site_view(site, &urls, has_about));
@@ -406,32 +506,8 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
         )
     };
     let newest = |refs: &[EntryRef]| refs.first().map(|r| site.entry(*r).date.date);
-
-    let site_feed = Feed {
-        title: "All practice".to_string(),
-        url: urls.permalink("atom.xml"),
-    };
-    let default_image = site.config.image.as_deref().map(|i| {
-        if i.contains("://") {
-            i.to_string()
-        } else {
-            urls.permalink(i.trim_start_matches('/'))
-        }
-    });
-    // Every page gets the site feed, a canonical URL and link-preview defaults;
-    // pages with more to say (skills, entries) replace them.
-    let base = |title: &str, description: &str, rel: &str| {
-        let mut c = Context::new();
-        c.insert("page_title", title);
-        c.insert("page_description", description);
-        c.insert("current_path", &urls.path(rel));
-        c.insert("current_url", &urls.permalink(rel));
-        c.insert("feeds", &[&site_feed]);
-        c.insert("og_type", "website");
-        c.insert("image", &default_image);
-        c.insert_value("json_ld", Value::none());
-        c
-    };
+    let site_feed = &page.site_feed;
+    let base = |title: &str, description: &str, rel: &str| page.context(title, description, rel);
     let mut jobs = Vec::new();
 
     // Home: skills by most recent practice, latest payoffs and entries.
@@ -474,7 +550,7 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
     jobs.push(Job {
         path: String::new(),
         template: "index.html",
-        context: c,
+        context: JobContext::Built(c),
         lastmod: newest(&site.timeline),
         in_sitemap: true,
         fingerprint: None,
@@ -547,7 +623,7 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
     jobs.push(Job {
         path: "skills/".into(),
         template: "skills.html",
-        context: c,
+        context: JobContext::Built(c),
         lastmod: newest(&site.timeline),
         in_sitemap: true,
         fingerprint: None,
@@ -568,7 +644,7 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
             title: format!("{} only", skill.title),
             url: urls.permalink(&format!("{}atom.xml", skill.path)),
         };
-        c.insert("feeds", &[&site_feed, &skill_feed]);
+        c.insert("feeds", &[site_feed, &skill_feed]);
         c.insert("og_type", "article");
         let newest_image = skill.entries.iter().rev().find_map(first_image);
         if let Some(url) = newest_image {
@@ -583,32 +659,16 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
         jobs.push(Job {
             path: skill.path.clone(),
             template: "skill.html",
-            context: c,
+            context: JobContext::Built(c),
             lastmod: skill.progress.totals.last.or(Some(skill.started)),
             in_sitemap: true,
             fingerprint: Some(hash(&(skill.fingerprint, &related_prints))),
         });
         for (e, item) in skill.entries.iter().enumerate() {
-            let description = truncate(&item.summary_text, 160);
-            let mut c = base(&item.title, &description, &item.path);
-            c.insert_value("entry", entry_values[s][e].clone());
-            c.insert_value("skill", skill_values[s].clone());
-            c.insert("og_type", "article");
-            if let Some(url) = first_image(item) {
-                c.insert("image", &feed::absolute(&urls, url));
-            }
-            c.insert(
-                "json_ld",
-                &structured::script_json(&structured::entry(site, skill, item, &urls)),
-            );
-            let previous = e.checked_sub(1).map(|p| entry(&(s, p)));
-            let next = (e + 1 < skill.entries.len()).then(|| entry(&(s, e + 1)));
-            c.insert_value("previous", previous.unwrap_or_else(Value::none));
-            c.insert_value("next", next.unwrap_or_else(Value::none));
             jobs.push(Job {
                 path: item.path.clone(),
                 template: "entry.html",
-                context: c,
+                context: JobContext::Entry((s, e)),
                 lastmod: Some(item.date.date),
                 in_sitemap: true,
                 fingerprint: Some(hash(&(skill.fingerprint, "entry"))),
@@ -626,7 +686,7 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
     jobs.push(Job {
         path: "payoffs/".into(),
         template: "payoffs.html",
-        context: c,
+        context: JobContext::Built(c),
         lastmod: newest(&payoffs),
         in_sitemap: true,
         fingerprint: None,
@@ -648,7 +708,7 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
         jobs.push(Job {
             path: format!("{section}/"),
             template: "taxonomy_list.html",
-            context: c,
+            context: JobContext::Built(c),
             lastmod: None,
             in_sitemap: true,
             fingerprint: None,
@@ -665,7 +725,7 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
             jobs.push(Job {
                 path: rel,
                 template: "taxonomy.html",
-                context: c,
+                context: JobContext::Built(c),
                 lastmod: newest(&t.entries),
                 in_sitemap: true,
                 fingerprint: None,
@@ -690,7 +750,7 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
         jobs.push(Job {
             path: page.path.clone(),
             template: "page.html",
-            context: c,
+            context: JobContext::Built(c),
             lastmod: None,
             in_sitemap: true,
             fingerprint: None,
@@ -705,7 +765,7 @@ fn jobs(site: &Site, skills: &[CachedSkill]) -> (Value, Vec<Job>) {
     jobs.push(Job {
         path: "404.html".into(),
         template: "404.html",
-        context: c,
+        context: JobContext::Built(c),
         lastmod: None,
         in_sitemap: false,
         fingerprint: None,

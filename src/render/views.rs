@@ -342,7 +342,6 @@ pub struct EntryView<'a> {
     pub draft: bool,
     pub summary: &'a str,
     pub summary_text: &'a str,
-    pub html: &'a str,
     pub skill: SkillRef<'a>,
 }
 
@@ -373,7 +372,6 @@ pub fn entry_view<'a>(entry: &'a Entry, skill: &'a Skill, urls: &Urls) -> EntryV
         draft: entry.draft,
         summary: &entry.summary,
         summary_text: &entry.summary_text,
-        html: &entry.html,
         skill: SkillRef {
             slug: &skill.slug,
             title: &skill.title,
