@@ -446,3 +446,52 @@ fn entries_after_today_are_published_but_not_counted() {
     let skill = read(public.join("skills/perfect-omelette/index.html"));
     assert!(skill.contains("<dt>Minutes</dt><dd>55<small> / 100</small></dd>"));
 }
+
+#[test]
+fn review_cases_drafts_assets_theme_names_and_unsluggable_fields() {
+    // A draft skill's photo is as unpublished as its write-up.
+    let site = fixture("site");
+    let root = site.path();
+    fs::write(
+        root.join("content/skills/secret-skill/photo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    let public = build(root, &[]);
+    assert!(!public.join("skills/secret-skill").exists());
+    let public = build(root, &["--drafts"]);
+    assert!(public.join("skills/secret-skill/photo.svg").is_file());
+
+    // A field with no letters a URL can use gets no page, and a warning.
+    let index = root.join("content/skills/Knife Work/index.md");
+    fs::write(
+        &index,
+        read(&index).replace("field = \"Cooking\"", "field = \"料理\""),
+    )
+    .unwrap();
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains(
+        "warning: the field `料理` has no letters or digits a URL can use, so it gets no page"
+    ));
+    let fields = read(root.join("public/fields/index.html"));
+    assert!(
+        !fields.contains("fields//") && !fields.contains("料理"),
+        "{fields}"
+    );
+
+    // A theme is named by one folder under themes/.
+    let config = root.join("site.toml");
+    fs::write(
+        &config,
+        format!("theme = \"../elsewhere\"\n{}", read(&config)),
+    )
+    .unwrap();
+    let out = run(root, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: `theme = \"../elsewhere\"` is not a theme name"),
+        "{}",
+        stderr(&out)
+    );
+}
