@@ -241,8 +241,3 @@ fn collect(diagnostics: Vec<Diagnostic>) -> Diagnostics {
     all.extend(diagnostics);
     all
 }
-
-/// The site root a relative path is shown against in messages.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}

@@ -34,15 +34,6 @@ pub enum Contents {
     Embedded(&'static [u8]),
 }
 
-impl OutputFile {
-    pub fn text(path: impl Into<String>, text: String) -> Self {
-        OutputFile {
-            path: path.into(),
-            contents: Contents::Bytes(text.into_bytes().into()),
-        }
-    }
-}
-
 /// Refuses an output folder the build must not replace: the site's own sources,
 /// always, and any other non-empty folder skillfolio did not create, unless `force`.
 pub fn check_target(output: &Path, root: &Path, force: bool) -> Result<(), Diagnostic> {
@@ -84,18 +75,6 @@ pub fn check_target(output: &Path, root: &Path, force: bool) -> Result<(), Diagn
                     "choose an empty or new folder, or pass `--force` to replace {shown} and all it holds"
                 )))
             }
-        }
-    }
-}
-
-/// Writes `files` into a staging folder and swaps it in for `output`.
-pub fn write(output: &Path, files: &[OutputFile], force: bool) -> Result<(), Diagnostic> {
-    let staging = Staging::begin(output, force)?;
-    match files.par_iter().try_for_each(|f| staging.put(f)) {
-        Ok(()) => staging.commit(),
-        Err(d) => {
-            staging.abort();
-            Err(d)
         }
     }
 }

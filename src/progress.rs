@@ -124,11 +124,6 @@ impl Progress {
         }
         p
     }
-
-    /// Minutes practised on `day`, for a heatmap.
-    pub fn minutes_on(&self, day: Date) -> u64 {
-        self.days.get(&day).map_or(0, |a| a.minutes)
-    }
 }
 
 /// Runs of consecutive points `step` apart, in sorted distinct `points`: the run

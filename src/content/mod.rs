@@ -25,12 +25,6 @@ pub struct SourceFile {
     pub text: String,
 }
 
-impl SourceFile {
-    pub fn slice(&self, range: &Range<usize>) -> &str {
-        &self.text[range.clone()]
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
