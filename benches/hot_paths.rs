@@ -45,6 +45,8 @@ fn benches(c: &mut Criterion) {
     let links = Links {
         targets: Default::default(),
         base_path: "/".to_string(),
+        images: Default::default(),
+        lengths: Default::default(),
     };
     c.bench_function("markdown with highlighting", |b| {
         b.iter(|| {

@@ -17,6 +17,7 @@ pub fn check(root: &Path) -> Diagnostics {
         base_url: None,
         drafts: false,
         cache_dir: None,
+        skip_images: true,
     };
     let mut all = match crate::load(&options) {
         Ok(loaded) => {
@@ -40,6 +41,11 @@ pub fn check(root: &Path) -> Diagnostics {
                         .hint("a line or two on what you did and how it went makes the log worth reading later"),
                 );
             }
+            for item in &entry.evidence {
+                if let Some(d) = missing_alt(&entry.file, item) {
+                    all.push(d);
+                }
+            }
             let key = (entry.title.trim().to_lowercase(), entry.date.date);
             if let Some(first) = titles.insert(key, &entry.file) {
                 let offset = entry.file.text.find("title").unwrap_or(0);
@@ -62,6 +68,25 @@ pub fn check(root: &Path) -> Diagnostics {
     }
     all.sort_by_file();
     all
+}
+
+/// An image in the evidence without alt text: screen readers and pages whose
+/// images fail to load have nothing to say about it.
+fn missing_alt(file: &SourceFile, item: &content::EvidenceSource) -> Option<Diagnostic> {
+    let src = item.src.value.trim();
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let is_image = crate::site::mime_type(path).starts_with("image/");
+    let has_alt = item.alt.as_deref().is_some_and(|a| !a.trim().is_empty());
+    if !is_image || has_alt || src.contains("://") {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(format!("the image `{src}` has no alt text"))
+            .at(&file.path, &file.text, item.src.span.start, item.src.span.len())
+            .hint(format!(
+                "write it as a table with a sentence on what it shows: `{{ src = \"{src}\", alt = \"...\" }}`"
+            )),
+    )
 }
 
 /// Where the closing `+++` of the front matter is, for pointing at an empty body.

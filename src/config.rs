@@ -7,9 +7,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::content::SourceFile;
-use crate::content::frontmatter::Fields;
+use crate::content::frontmatter::{Fields, as_uint};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::THEMES;
+use toml::de::DeValue;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Author {
@@ -46,9 +47,12 @@ pub struct Config {
     /// (`images/card.png`, usually from `static/`) or a full URL.
     pub image: Option<String>,
     pub feed: FeedConfig,
+    pub images: crate::images::Settings,
+    /// Whether each skill and payoff gets a rendered preview card for shared links.
+    pub social_cards: bool,
 }
 
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 15] = [
     "title",
     "description",
     "base_url",
@@ -61,6 +65,9 @@ const KEYS: [&str; 12] = [
     "output_dir",
     "feed",
     "image",
+    "images",
+    "keep_image_metadata",
+    "social_cards",
 ];
 
 impl Config {
@@ -156,6 +163,34 @@ impl Config {
                 payoffs_only: false,
             },
         };
+        let mut images = crate::images::Settings::default();
+        if let Some(mut t) = f.table("images") {
+            let widths = t.raw("widths").map(|(span, value)| {
+                let list: Option<Vec<u32>> = match value {
+                    DeValue::Array(items) => items
+                        .iter()
+                        .map(|v| as_uint(v.get_ref()).filter(|w| (16..=8192).contains(w)))
+                        .collect(),
+                    _ => None,
+                };
+                (span, list)
+            });
+            match widths {
+                Some((_, Some(w))) if !w.is_empty() => images.widths = w,
+                Some((span, _)) => t.push_error(
+                    span,
+                    "`widths` must be a list of pixel widths between 16 and 8192",
+                    "write `widths = [480, 960, 1600]`",
+                ),
+                None => {}
+            }
+            if let Some(q) = t.uint("quality") {
+                images.quality = q.clamp(1, 100) as u8;
+            }
+            t.finish("`images`", &["widths", "quality"]);
+        }
+        images.keep_metadata = f.bool("keep_image_metadata").unwrap_or(false);
+        let social_cards = f.bool("social_cards").unwrap_or(true);
         f.finish("site.toml", &KEYS);
         if !errors.is_empty() {
             return Err(errors);
@@ -175,6 +210,8 @@ impl Config {
             output_dir,
             image,
             feed,
+            images,
+            social_cards,
         })
     }
 

@@ -154,6 +154,29 @@ fn link(href: String, rel: &str, mime: Option<&str>) -> Link {
     }
 }
 
+/// The entry's evidence as links: each local file an enclosure with its type and
+/// size, so feed readers can fetch it; a page elsewhere as a related link.
+fn evidence_links(urls: &Urls, entry: &Entry) -> Vec<Link> {
+    entry
+        .evidence
+        .iter()
+        .map(|e| {
+            if e.external {
+                Link {
+                    title: Some(e.label.clone()),
+                    ..link(e.url.clone(), "related", None)
+                }
+            } else {
+                Link {
+                    title: Some(e.label.clone()),
+                    length: e.length.map(|n| n.to_string()),
+                    ..link(absolute(urls, &e.url), "enclosure", e.mime)
+                }
+            }
+        })
+        .collect()
+}
+
 fn category(term: &str, label: &str, scheme: Option<String>) -> Category {
     Category {
         term: term.to_string(),
@@ -188,11 +211,13 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> String {
                 title: Text::plain(e.title.clone()),
                 updated: time,
                 published: Some(time),
-                links: vec![link(
+                links: std::iter::once(link(
                     urls.permalink(&e.path),
                     "alternate",
                     Some("text/html"),
-                )],
+                ))
+                .chain(evidence_links(&urls, e))
+                .collect(),
                 categories,
                 summary: (!e.summary_text.is_empty()).then(|| Text::plain(e.summary_text.clone())),
                 content: Some(Content {
@@ -272,6 +297,17 @@ struct JsonItem {
     tags: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<JsonAttachment>,
+}
+
+#[derive(Serialize)]
+struct JsonAttachment {
+    url: String,
+    mime_type: &'static str,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_in_bytes: Option<u64>,
 }
 
 /// A JSON Feed 1.1 document with the same entries as the site's Atom feed.
@@ -310,6 +346,18 @@ pub fn json_feed(site: &Site, entries: &[EntryRef]) -> String {
                         .iter()
                         .find(|v| v.kind == "image")
                         .map(|v| absolute(&urls, &v.url)),
+                    attachments: e
+                        .evidence
+                        .iter()
+                        .filter_map(|v| {
+                            Some(JsonAttachment {
+                                url: absolute(&urls, &v.url),
+                                mime_type: v.mime?,
+                                title: v.label.clone(),
+                                size_in_bytes: v.length,
+                            })
+                        })
+                        .collect(),
                 }
             })
             .collect(),

@@ -4,6 +4,7 @@
 //! rendered to pages ([`render`]) and written out ([`output`]). The binary only
 //! parses arguments and prints what comes back.
 
+pub mod cards;
 pub mod charts;
 pub mod check;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod diagnostic;
 pub mod feed;
 pub mod highlight;
 pub mod highlight_cache;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod progress;
@@ -48,6 +50,9 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Where highlighted code is cached between runs; `None` highlights everything.
     pub cache_dir: Option<PathBuf>,
+    /// Leave images unprocessed (no widths, no sizes), for `check`, which writes
+    /// nothing and should not spend seconds on photos.
+    pub skip_images: bool,
 }
 
 /// A loaded site and the warnings found on the way (errors stop the load).
@@ -69,6 +74,7 @@ pub struct Caches {
     pub highlighter: Highlighter,
     pub markdown: markdown::Cache,
     pub content: content::Cache,
+    pub images: images::Processor,
 }
 
 impl Caches {
@@ -77,6 +83,7 @@ impl Caches {
             highlighter: highlighter(cache_dir),
             markdown: markdown::Cache::default(),
             content: content::Cache::default(),
+            images: images::Processor::new(cache_dir),
         }
     }
 }
@@ -115,9 +122,37 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
         }
     };
     timer.lap("load syntaxes");
+    let own_processor;
+    let processor = match caches {
+        Some(c) => &c.images,
+        None => {
+            own_processor = images::Processor::new(options.cache_dir.as_deref());
+            &own_processor
+        }
+    };
+    let (images, image_warnings) = if options.skip_images {
+        (images::Images::default(), Vec::new())
+    } else {
+        processor.process(
+            &site::published_assets(&content, options.drafts),
+            &config.images,
+            root,
+        )
+    };
+    if caches.is_none() && !options.skip_images {
+        processor.prune();
+    }
+    diagnostics.extend(image_warnings);
+    timer.lap("images");
     let markdown = caches.map(|c| &c.markdown);
-    let (site, model_diagnostics) =
-        Site::new(config, content, model_options, highlighter, markdown);
+    let (site, model_diagnostics) = Site::new(
+        config,
+        content,
+        model_options,
+        highlighter,
+        markdown,
+        images,
+    );
     // `serve` renders only changed files and so uses only some blocks: its cache
     // stays in memory, and only a whole build writes (and prunes) the file.
     if caches.is_none() {
@@ -166,6 +201,7 @@ pub struct BuildReport {
     pub output: PathBuf,
     pub pages: usize,
     pub files: usize,
+    pub images: images::Stats,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -188,6 +224,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Pages are written as they are rendered, into a staging folder that only
     // replaces the output once everything succeeded.
     let mut renderer = render::Renderer::new(&loaded.theme)?;
+    if let Some(dir) = &load_options.cache_dir {
+        renderer = renderer.cache_cards_in(dir);
+    }
     let staging = output::Staging::begin(&output, options.force).map_err(Diagnostics::from)?;
     let pages = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
@@ -204,11 +243,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         return Err(errors);
     }
     staging.commit().map_err(Diagnostics::from)?;
+    renderer.prune_cards();
     Ok(BuildReport {
         output,
         pages: pages.into_inner(),
         // The marker file is written too.
         files: files.into_inner() + 1,
+        images: loaded.site.images.stats,
         warnings: loaded.warnings,
     })
 }

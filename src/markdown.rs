@@ -14,6 +14,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::content::{SourceFile, join_normalized};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::{Highlighter, escape};
+use crate::images::{ImageInfo, picture_html};
 use crate::slug::slugify;
 
 /// Where each content file and asset is published, for rewriting links between them.
@@ -22,6 +23,10 @@ pub struct Links {
     pub targets: HashMap<PathBuf, String>,
     /// The path of `base_url`, so links stay right when the site lives in a folder.
     pub base_path: String,
+    /// Processed images by output path, so an image in the text gets its widths.
+    pub images: HashMap<String, Arc<ImageInfo>>,
+    /// Every published asset's size by output path, for feed enclosures.
+    pub lengths: HashMap<String, u64>,
 }
 
 impl Links {
@@ -56,6 +61,12 @@ impl Links {
         let mut h = DefaultHasher::new();
         targets.hash(&mut h);
         self.base_path.hash(&mut h);
+        let mut images: Vec<_> = self.images.values().collect();
+        images.sort_by(|a, b| a.path.cmp(&b.path));
+        images.hash(&mut h);
+        let mut lengths: Vec<_> = self.lengths.iter().collect();
+        lengths.sort();
+        lengths.hash(&mut h);
         h.finish()
     }
 }
@@ -249,6 +260,9 @@ pub fn render(
     let mut depth = 0usize;
     let mut summary_done = false;
     let mut summary_text = String::new();
+    // An image with resized copies: its alt text is gathered, then it is written
+    // as one `<picture>`.
+    let mut image: Option<(crate::images::ImageView, String, String)> = None;
 
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         match &event {
@@ -277,6 +291,30 @@ pub fn render(
             }
             continue;
         }
+        let event = match (&mut image, event) {
+            (Some((_, alt, _)), Event::Text(t) | Event::Code(t)) => {
+                alt.push_str(&t);
+                continue;
+            }
+            (Some(_), Event::End(TagEnd::Image)) => {
+                let (view, alt, title) = image.take().unwrap_or_default();
+                Event::Html(picture_html(&view, &alt, Some(&title)).into())
+            }
+            (Some(_), _) => continue,
+            (
+                None,
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }),
+            ) if processed_image(&dest_url, dir, links).is_some() => {
+                if let Some(info) = processed_image(&dest_url, dir, links) {
+                    let view = info.view(|p| format!("{}{}", links.base_path, encode_path(p)));
+                    image = Some((view, String::new(), title.to_string()));
+                }
+                continue;
+            }
+            (None, event) => event,
+        };
         let mut fix = |dest| {
             rewrite(
                 dest,
@@ -494,6 +532,14 @@ fn rewrite<'a>(
     }
 }
 
+/// The processed image a markdown image leads to, if it is one.
+fn processed_image<'l>(dest: &str, dir: &Path, links: &'l Links) -> Option<&'l Arc<ImageInfo>> {
+    match resolve(dest, dir, links) {
+        Resolved::Url(_, target) => links.images.get(links.targets.get(&target)?),
+        _ => None,
+    }
+}
+
 pub enum Resolved {
     /// An external, absolute or in-page link, left as written.
     Keep,
@@ -594,6 +640,8 @@ mod tests {
         Links {
             targets,
             base_path: "/portfolio/".to_string(),
+            images: HashMap::new(),
+            lengths: HashMap::new(),
         }
     }
 

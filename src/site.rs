@@ -16,6 +16,7 @@ use crate::content::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
+use crate::images::{ImageView, Images};
 use crate::markdown::{self, Links, Rendered};
 use crate::progress::{Progress, Session};
 use crate::slug::slugify;
@@ -37,6 +38,17 @@ pub struct Evidence {
     pub caption: Option<String>,
     /// For links, the host name shown on the card.
     pub host: Option<String>,
+    /// For video links: YouTube, Vimeo or PeerTube. The card links out and loads
+    /// nothing from the video's site until the visitor clicks.
+    pub provider: Option<&'static str>,
+    /// For local images: size and widths.
+    pub image: Option<ImageView>,
+    /// For local files: the media type and size, for feed enclosures.
+    pub mime: Option<&'static str>,
+    pub length: Option<u64>,
+    /// For local files, the file's name and its size for people ("1.4 MB").
+    pub file_name: Option<String>,
+    pub size: Option<String>,
     /// Always present: the alt text, else the caption, else the file or host name,
     /// so no image or link is left without an accessible name.
     pub label: String,
@@ -157,13 +169,16 @@ pub struct Site {
     pub timeline: Vec<EntryRef>,
     pub progress: Progress,
     pub assets: Vec<Asset>,
+    /// Resized and stripped images; their files replace the plain copies.
+    pub images: Images,
     /// Changes whenever a file is added, removed or renamed anywhere in the site.
     pub links_fingerprint: u64,
 }
 
 /// Output paths the generator itself uses at the top level; pages may not take them.
-const RESERVED: [&str; 9] = [
+const RESERVED: [&str; 10] = [
     "skills",
+    "cards",
     "payoffs",
     "fields",
     "tags",
@@ -187,17 +202,12 @@ impl Site {
         options: ModelOptions,
         highlighter: &Highlighter,
         cache: Option<&markdown::Cache>,
+        images: Images,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let all_slugs: HashSet<String> = content.skill_slugs.iter().cloned().collect();
         if !options.drafts {
-            // A draft skill's photos are as unpublished as its write-up.
-            let draft_dirs: Vec<PathBuf> = content
-                .skills
-                .iter()
-                .filter(|s| s.draft)
-                .map(|s| s.dir.clone())
-                .collect();
+            let draft_dirs = draft_dirs(&content);
             content
                 .assets
                 .retain(|(rel, _)| !draft_dirs.iter().any(|d| rel.starts_with(d)));
@@ -214,7 +224,8 @@ impl Site {
             .map(|(i, s)| (s.slug.as_str(), i))
             .collect();
 
-        let md = markdown::Renderer::new(link_targets(&config, &content), highlighter, cache);
+        let md =
+            markdown::Renderer::new(link_targets(&config, &content, &images), highlighter, cache);
 
         let rendered: Vec<(Skill, Vec<Diagnostic>)> = content
             .skills
@@ -377,6 +388,7 @@ impl Site {
             timeline,
             progress,
             assets,
+            images,
             links_fingerprint: md.links.fingerprint(),
         };
         (if failed { None } else { Some(site) }, diagnostics)
@@ -484,8 +496,33 @@ fn check_page_paths(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The folders of draft skills: their photos are as unpublished as their write-ups.
+fn draft_dirs(content: &Content) -> Vec<PathBuf> {
+    content
+        .skills
+        .iter()
+        .filter(|s| s.draft)
+        .map(|s| s.dir.clone())
+        .collect()
+}
+
+/// The co-located assets a build publishes, for image processing ahead of the model.
+pub fn published_assets(content: &Content, drafts: bool) -> Vec<&Asset> {
+    let draft_dirs = if drafts {
+        Vec::new()
+    } else {
+        draft_dirs(content)
+    };
+    content
+        .assets
+        .iter()
+        .filter(|(rel, _)| !draft_dirs.iter().any(|d| rel.starts_with(d)))
+        .map(|(_, a)| a)
+        .collect()
+}
+
 /// Where every content file and asset is published, for link rewriting.
-fn link_targets(config: &Config, content: &Content) -> Links {
+fn link_targets(config: &Config, content: &Content, images: &Images) -> Links {
     let mut targets = HashMap::new();
     targets.insert(PathBuf::from("_index.md"), String::new());
     for skill in &content.skills {
@@ -509,12 +546,19 @@ fn link_targets(config: &Config, content: &Content) -> Links {
     for p in &content.pages {
         targets.insert(p.rel.clone(), page_path(&p.rel));
     }
+    let mut lengths = HashMap::new();
     for (rel, asset) in &content.assets {
         targets.insert(rel.clone(), asset.output.clone());
+        lengths.insert(asset.output.clone(), asset.len);
+    }
+    for info in images.info.values() {
+        lengths.insert(info.path.clone(), info.length);
     }
     Links {
         targets,
         base_path: config.base_path.clone(),
+        images: images.info.clone(),
+        lengths,
     }
 }
 
@@ -667,6 +711,75 @@ fn evidence_kind(path: &str) -> &'static str {
     }
 }
 
+/// A size in bytes as people read it: `812 bytes`, `14 kB`, `1.4 MB`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.5 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if value < 9.95 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+/// The media type of a published file, by its extension.
+pub fn mime_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        "bmp" => "image/bmp",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "ogv" => "video/ogg",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "pdf" => "application/pdf",
+        "txt" | "log" => "text/plain",
+        "md" => "text/markdown",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Which video site a URL is on, from its host and path. PeerTube runs on many
+/// hosts, so it is known by its URL shapes.
+fn video_provider(host: &str, path: &str) -> Option<&'static str> {
+    let host = host.to_ascii_lowercase();
+    let host = host.split(':').next().unwrap_or("");
+    let host = host
+        .strip_prefix("www.")
+        .or_else(|| host.strip_prefix("m."))
+        .unwrap_or(host);
+    match host {
+        "youtube.com" | "youtu.be" | "youtube-nocookie.com" | "music.youtube.com" => {
+            Some("YouTube")
+        }
+        "vimeo.com" | "player.vimeo.com" => Some("Vimeo"),
+        _ if path.starts_with("/w/")
+            || path.starts_with("/videos/watch/")
+            || path.starts_with("/videos/embed/") =>
+        {
+            Some("PeerTube")
+        }
+        _ => None,
+    }
+}
+
 fn evidence_label(item: &crate::content::EvidenceSource, fallback: &str) -> String {
     item.alt
         .as_deref()
@@ -707,13 +820,17 @@ fn build_entry(
     for item in &e.evidence {
         let src = item.src.value.trim();
         if src.starts_with("http://") || src.starts_with("https://") {
-            let host = src
-                .split("://")
-                .nth(1)
-                .and_then(|r| r.split(['/', '?', '#']).next())
-                .map(str::to_string);
-            let kind = if evidence_kind(src.split(['?', '#']).next().unwrap_or(src)) == "image" {
-                "image"
+            let rest = src.split("://").nth(1).unwrap_or("");
+            let host = rest
+                .split(['/', '?', '#'])
+                .next()
+                .map(|h| h.rsplit('@').next().unwrap_or(h).to_string());
+            let path = rest.find('/').map_or("/", |i| &rest[i..]);
+            let provider = host.as_deref().and_then(|h| video_provider(h, path));
+            // An image elsewhere is shown as a link too: embedding it would make
+            // every visitor's browser ask a third party for it.
+            let kind = if provider.is_some() {
+                "video_link"
             } else {
                 "link"
             };
@@ -725,20 +842,33 @@ fn build_entry(
                 alt: item.alt.clone(),
                 caption: item.caption.clone(),
                 host,
+                provider,
+                image: None,
+                mime: None,
+                length: None,
+                file_name: None,
+                size: None,
             });
             continue;
         }
         let resolved =
             join_normalized(log_dir, src).and_then(|p| links.targets.get(&p).map(|t| (p, t)));
+        let url = |target: &str| format!("{}{}", links.base_path, markdown::encode_path(target));
         match resolved {
             Some((_, target)) if !target.ends_with('/') => evidence.push(Evidence {
-                url: format!("{}{}", links.base_path, markdown::encode_path(target)),
+                url: url(target),
                 kind: evidence_kind(target),
                 external: false,
                 label: evidence_label(item, target.rsplit('/').next().unwrap_or(target)),
                 alt: item.alt.clone(),
                 caption: item.caption.clone(),
                 host: None,
+                provider: None,
+                image: links.images.get(target.as_str()).map(|i| i.view(url)),
+                mime: Some(mime_type(target)),
+                length: links.lengths.get(target.as_str()).copied(),
+                file_name: target.rsplit('/').next().map(str::to_string),
+                size: links.lengths.get(target.as_str()).map(|&n| human_size(n)),
             }),
             _ => {
                 let shown = join_normalized(log_dir, src)

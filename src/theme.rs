@@ -144,6 +144,7 @@ fn from_disk(root: &Path, dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
             theme.static_files.push(ThemeFile::Disk(Asset {
                 source: entry.path().to_path_buf(),
                 output,
+                len: entry.metadata().map_or(0, |m| m.len()),
             }));
         }
     }

@@ -245,7 +245,7 @@ fn check_reports_each_problem_at_its_line_and_sets_the_exit_code() {
     let out = run(site.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).ends_with("0 errors, 6 warnings\n"),
+        stderr(&out).ends_with("0 errors, 7 warnings\n"),
         "{}",
         stderr(&out)
     );

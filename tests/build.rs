@@ -133,13 +133,17 @@ fn assets_and_static_files_are_copied() {
     );
     let skill = read(public.join("skills/perfect-omelette/index.html"));
     assert!(
-        skill.contains(r#"<img src="/portfolio/skills/perfect-omelette/pan.svg" alt="the pan""#)
+        skill.contains(r#"<img src="/portfolio/skills/perfect-omelette/pan.svg" width="10" height="10" alt="the pan""#)
     );
     let entry = read(public.join("skills/perfect-omelette/2026-10-03-fold/index.html"));
     assert!(
-        entry.contains(r#"<img src="/portfolio/skills/perfect-omelette/pan.svg" alt="pan.svg""#)
+        entry.contains(r#"<img src="/portfolio/skills/perfect-omelette/pan.svg" width="10" height="10" alt="pan.svg""#)
     );
-    assert!(entry.contains(r#"<a class="link-card" href="https://www.youtube.com/watch?v=abc">"#));
+    // A video site's link is a card that loads nothing from the site.
+    assert!(entry.contains(
+        r#"<a class="link-card video-card" href="https://www.youtube.com/watch?v=abc">"#
+    ));
+    assert!(entry.contains("Video on YouTube · www.youtube.com"));
     assert!(entry.contains("The fold on video"));
 }
 

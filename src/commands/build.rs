@@ -32,6 +32,7 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
             base_url: args.base_url,
             drafts: args.drafts,
             cache_dir: None,
+            skip_images: false,
         },
         output: args.output,
         force: args.force,
@@ -47,6 +48,13 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
                 report.output.display(),
                 started.elapsed().as_millis()
             );
+            let images = report.images;
+            if images.processed + images.cached > 0 {
+                eprintln!(
+                    "Images: {} processed, {} from the cache",
+                    images.processed, images.cached
+                );
+            }
             Ok(())
         }
         Err(diagnostics) => {

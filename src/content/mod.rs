@@ -160,6 +160,8 @@ pub struct Asset {
     pub source: PathBuf,
     /// Where it goes, relative to the output root, `/`-separated.
     pub output: String,
+    /// Its size in bytes when read, for feed enclosures.
+    pub len: u64,
 }
 
 /// Everything read from the site folder.

@@ -132,6 +132,7 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
                 content.assets.push((
                     rel,
                     Asset {
+                        len: file_len(&path),
                         source: path,
                         output,
                     },
@@ -223,6 +224,7 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
                 .collect::<Vec<_>>()
                 .join("/");
             content.static_files.push(Asset {
+                len: file_len(&path),
                 source: path,
                 output,
             });
@@ -374,4 +376,8 @@ fn content_asset_dirs(skill_dir: &Path, assets: &[(PathBuf, Asset)]) -> Vec<Stri
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .filter(|name| name != "log")
         .collect()
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
 }

@@ -65,6 +65,7 @@ pub struct Renderer {
     previous: Option<Previous>,
     /// Template values and feeds of each skill, by slug, kept with `keep`.
     skills: SkillCache,
+    cards: crate::cards::CardMaker,
 }
 
 /// What is made of one skill for every build: its template value, its entries'
@@ -125,7 +126,19 @@ impl Renderer {
             sources: template_sources(theme),
             previous: None,
             skills: HashMap::new(),
+            cards: crate::cards::CardMaker::new(None),
         })
+    }
+
+    /// Keeps drawn preview cards in the cache folder `dir` between runs.
+    pub fn cache_cards_in(mut self, dir: &std::path::Path) -> Renderer {
+        self.cards = crate::cards::CardMaker::new(Some(dir));
+        self
+    }
+
+    /// Drops cached cards this renderer's last render did not use.
+    pub fn prune_cards(&self) {
+        self.cards.prune();
     }
 
     /// Whether this renderer's templates are still those of `theme`.
@@ -241,6 +254,16 @@ impl Renderer {
             .try_for_each(emit)
             .map_err(Diagnostics::from)?;
         timer.lap("feeds and sitemap");
+        let cards = self.cards.render(site).map_err(|e| {
+            Diagnostics::from(Diagnostic::error(format!("could not draw a preview card: {e}")).hint(
+                "set `social_cards = false` in site.toml to build without them, and report this",
+            ))
+        })?;
+        cards
+            .into_par_iter()
+            .try_for_each(emit)
+            .map_err(Diagnostics::from)?;
+        timer.lap("preview cards");
         Ok(())
     }
 }
@@ -302,6 +325,10 @@ fn other_files(
     files.insert(SYNTAX_CSS.to_string(), bytes(syntax));
     for asset in &site.assets {
         files.insert(asset.output.clone(), Contents::Copy(asset.source.clone()));
+    }
+    // Processed images: stripped originals in place of the copies, and their widths.
+    for (path, contents) in &site.images.files {
+        files.insert(path.clone(), contents.clone());
     }
     for job in jobs {
         files.remove(&job.output_path());
@@ -475,6 +502,13 @@ fn entry_context(
     c.insert("og_type", "article");
     if let Some(url) = first_image(item) {
         c.insert("image", &feed::absolute(urls, url));
+    } else if site.config.social_cards {
+        let card = if item.kind == crate::content::Kind::Payoff && item.date.date <= site.today {
+            crate::cards::entry_path(skill, item)
+        } else {
+            crate::cards::skill_path(skill)
+        };
+        c.insert("image", &urls.permalink(&card));
     }
     c.insert(
         "json_ld",
@@ -649,6 +683,8 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         let newest_image = skill.entries.iter().rev().find_map(first_image);
         if let Some(url) = newest_image {
             c.insert("image", &feed::absolute(&urls, url));
+        } else if site.config.social_cards {
+            c.insert("image", &urls.permalink(&crate::cards::skill_path(skill)));
         }
         c.insert(
             "json_ld",

@@ -338,6 +338,9 @@ pub struct EntryView<'a> {
     pub kind_label: &'static str,
     pub part: Option<PartRef>,
     pub evidence: &'a [Evidence],
+    /// The evidence a gallery shows for the entry: its first image, else its
+    /// first piece of evidence.
+    pub cover: Option<&'a Evidence>,
     pub tags: Vec<TaxonView>,
     pub draft: bool,
     pub summary: &'a str,
@@ -364,6 +367,11 @@ pub fn entry_view<'a>(entry: &'a Entry, skill: &'a Skill, urls: &Urls) -> EntryV
             heading: p.heading(),
         }),
         evidence: &entry.evidence,
+        cover: entry
+            .evidence
+            .iter()
+            .find(|e| e.image.is_some())
+            .or(entry.evidence.first()),
         tags: entry
             .tags
             .iter()

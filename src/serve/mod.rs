@@ -122,6 +122,7 @@ impl Builder {
                 base_url: Some(base_url.to_string()),
                 drafts,
                 cache_dir: Some(cache_dir),
+                skip_images: false,
             },
             renderer: None,
         }
@@ -131,7 +132,13 @@ impl Builder {
         let loaded = crate::load_cached(&self.options, Some(&self.caches))?;
         let renderer = match self.renderer.take() {
             Some(r) if r.fits(&loaded.theme) => r,
-            _ => Renderer::new(&loaded.theme)?,
+            _ => {
+                let renderer = Renderer::new(&loaded.theme)?;
+                match &self.options.cache_dir {
+                    Some(dir) => renderer.cache_cards_in(dir),
+                    None => renderer,
+                }
+            }
         };
         let renderer = self.renderer.insert(renderer);
         let timer = crate::timings::Timer::start();

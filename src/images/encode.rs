@@ -1,0 +1,135 @@
+//! The pixel work on one image: decode, turn it upright, resize, encode. Kept apart
+//! from caching and naming so it can be tested on bytes alone.
+
+use std::io::Cursor;
+
+use image::imageops::FilterType;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageReader};
+
+use super::{Format, Settings};
+
+/// What processing one image gives: its upright size, the file to publish in
+/// place of the original (`None`: publish the original as it is), and each width
+/// in the image's own format and in WebP, narrowest first.
+pub struct Encoded {
+    pub width: u32,
+    pub height: u32,
+    pub original: Option<Vec<u8>>,
+    pub sizes: Vec<Size>,
+}
+
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+    /// `None` for the full width: the published original serves it.
+    pub same_format: Option<Vec<u8>>,
+    /// `None` when the image is a WebP already.
+    pub webp: Option<Vec<u8>>,
+}
+
+/// The quality the original is re-encoded at when it has to be turned upright:
+/// it stands in for the photo as taken, so it is kept high.
+const ORIGINAL_QUALITY: u8 = 92;
+
+pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encoded, String> {
+    let mut decoder = ImageReader::with_format(Cursor::new(bytes), format.image_format())
+        .into_decoder()
+        .map_err(|e| e.to_string())?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    img.apply_orientation(orientation);
+    let (width, height) = (img.width(), img.height());
+
+    let original = if settings.keep_metadata {
+        None
+    } else if orientation == Orientation::NoTransforms {
+        match super::strip::strip(bytes, format) {
+            Some(stripped) if stripped.len() == bytes.len() => None,
+            Some(stripped) => Some(stripped),
+            None => Some(encode_as(&img, format, ORIGINAL_QUALITY)?),
+        }
+    } else {
+        // The orientation lives in the metadata being removed, so the pixels
+        // themselves have to be turned.
+        Some(encode_as(&img, format, ORIGINAL_QUALITY)?)
+    };
+
+    let mut widths: Vec<u32> = settings
+        .widths
+        .iter()
+        .copied()
+        .filter(|&w| w > 0 && w < width)
+        .collect();
+    widths.sort_unstable();
+    widths.dedup();
+    let largest = settings.widths.iter().copied().max().unwrap_or(0);
+    let webp = format != Format::WebP;
+    let mut sizes = Vec::new();
+    if width <= largest {
+        sizes.push(Size {
+            width,
+            height,
+            same_format: None,
+            webp: webp
+                .then(|| encode_webp(&img, settings.quality))
+                .transpose()?,
+        });
+    }
+    // Each width is made from the next larger one: cheaper than always starting
+    // from the full photo, and as sharp at these ratios.
+    let mut current = img;
+    for &w in widths.iter().rev() {
+        let h = ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width))
+            .max(1) as u32;
+        current = current.resize_exact(w, h, FilterType::CatmullRom);
+        sizes.push(Size {
+            width: w,
+            height: h,
+            same_format: Some(encode_as(&current, format, settings.quality)?),
+            webp: webp
+                .then(|| encode_webp(&current, settings.quality))
+                .transpose()?,
+        });
+    }
+    sizes.sort_by_key(|s| s.width);
+    Ok(Encoded {
+        width,
+        height,
+        original,
+        sizes,
+    })
+}
+
+fn encode_as(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    match format {
+        Format::Jpeg => {
+            let encoder =
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
+            img.to_rgb8()
+                .write_with_encoder(encoder)
+                .map_err(|e| e.to_string())?;
+        }
+        Format::Png => {
+            let encoder = image::codecs::png::PngEncoder::new(&mut out);
+            img.write_with_encoder(encoder).map_err(|e| e.to_string())?;
+        }
+        Format::WebP => return encode_webp(img, quality),
+    }
+    Ok(out)
+}
+
+fn encode_webp(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+    let quality = f32::from(quality.clamp(1, 100));
+    let memory = if img.color().has_alpha() {
+        let rgba = img.to_rgba8();
+        webp::Encoder::from_rgba(&rgba, rgba.width(), rgba.height()).encode_simple(false, quality)
+    } else {
+        let rgb = img.to_rgb8();
+        webp::Encoder::from_rgb(&rgb, rgb.width(), rgb.height()).encode_simple(false, quality)
+    };
+    memory
+        .map(|m| m.to_vec())
+        .map_err(|e| format!("WebP encoding failed: {e:?}"))
+}
