@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # site-checks.sh THEME: builds the demo portfolio with THEME into a scratch folder and
 # runs the third-party checks on it: the Nu Html Checker on every page, Atom feeds,
-# internal links and fragments, and axe-core in headless Chromium on six kinds of
+# internal links and fragments, and axe-core in headless Chromium on eight kinds of
 # page. Used by .ci/run for each theme; needs ../shared/tools.
 set -euo pipefail
 theme=${1:?usage: site-checks.sh THEME}
@@ -34,5 +34,6 @@ done
 b="http://127.0.0.1:$port"
 skill="perfect-omelette"
 entry=$(ls -d "$work/public/skills/$skill"/*/ | head -n 1 | xargs basename)
-bash "$checks" a11y.mjs "$b/" "$b/skills/" "$b/skills/$skill/" "$b/skills/$skill/$entry/" "$b/fields/cooking/" "$b/404.html"
+bash "$checks" a11y.mjs "$b/" "$b/skills/" "$b/skills/$skill/" "$b/skills/$skill/$entry/" "$b/fields/cooking/" "$b/404.html" \
+  "$b/payoffs/" "$b/skills/nightly-backup-script/2026-10-25-restore-drill/"
 echo "site-checks: $theme passed"
