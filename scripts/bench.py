@@ -4,8 +4,10 @@
 Generates the benchmark portfolios with bench/gen_corpus.py, then for each size
 builds them several times, alternating tools, and prints the median wall time, CPU
 time and peak memory (from /usr/bin/time), the ratio to Hugo, and the distance to
-the floor (benches/floor.rs). Also times serve: saving one entry to the page being
-served. Nothing here is a test; the figures go into docs/performance.md.
+the floor (benches/floor.rs). Preview cards are turned off for the comparison, since
+neither Hugo nor the floor draws any, and measured on their own. Also times serve:
+saving one entry to the page being served. Nothing here is a test; the figures go
+into docs/performance.md.
 
     scripts/bench.py [--sizes small,medium,large] [--runs 5] [--work /tmp/skillfolio-bench]
 """
@@ -37,6 +39,15 @@ def median(rows):
     return tuple(statistics.median(col) for col in zip(*rows))
 
 
+def set_cards(site, on):
+    """Preview cards on or off: off matches the work Hugo and the floor do."""
+    path = os.path.join(site, "site.toml")
+    with open(path) as f:
+        lines = [l for l in f.read().splitlines(True) if not l.startswith("social_cards")]
+    with open(path, "w") as f:
+        f.write(f"social_cards = {'true' if on else 'false'}\n" + "".join(lines))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="small,medium,large")
@@ -61,8 +72,13 @@ def main():
                            stdout=subprocess.DEVNULL)
         out = os.path.join(args.work, f"{size}-out")
         cache = os.path.join(args.work, ".skillfolio-cache")
-        cold, warm, peer = [], [], []
+        cold, warm, peer, cards = [], [], [], []
         for _ in range(args.runs):
+            set_cards(site, True)
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            cards.append(timed([BIN, "--root", site, "build", "--output", out]))
+            set_cards(site, False)
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
             cold.append(timed([BIN, "--root", site, "build", "--output", out]))
@@ -80,6 +96,9 @@ def main():
             note += f"; Hugo {p[0]:.2f} s, {p[0] / c[0]:.1f}x slower"
         print(f"{size:8} {'skillfolio cold':22} {c[0]:7.2f} {c[1]:7.2f} {c[2]:9.0f}  {note}")
         print(f"{size:8} {'skillfolio warm':22} {w[0]:7.2f} {w[1]:7.2f} {w[2]:9.0f}  cache present, content unchanged")
+        k = median(cards)
+        print(f"{size:8} {'skillfolio cold, cards':22} {k[0]:7.2f} {k[1]:7.2f} {k[2]:9.0f}  "
+              "the default: a preview card per skill and payoff too")
         if peer:
             p = median(peer)
             print(f"{size:8} {'hugo':22} {p[0]:7.2f} {p[1]:7.2f} {p[2]:9.0f}")

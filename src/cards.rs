@@ -17,6 +17,7 @@ use resvg::{tiny_skia, usvg};
 
 use crate::charts::level;
 use crate::content::Kind;
+use crate::diagnostic::Diagnostic;
 use crate::highlight::escape;
 use crate::output::{Contents, OutputFile};
 use crate::progress::{Progress, day_number, from_day_number, week_start};
@@ -58,9 +59,15 @@ impl CardMaker {
     }
 
     /// Every card of the site: one per skill and one per published payoff.
-    pub fn render(&self, site: &Site) -> Result<Vec<OutputFile>, String> {
+    /// Cards are handed to `emit` as they are drawn, so they are never all in
+    /// memory at once.
+    pub fn render(
+        &self,
+        site: &Site,
+        emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+    ) -> Result<(), Diagnostic> {
         if !site.config.social_cards {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let mut layouts = Vec::new();
         for skill in &site.skills {
@@ -71,13 +78,14 @@ impl CardMaker {
                 }
             }
         }
-        layouts
-            .into_par_iter()
-            .map(|(path, svg)| {
-                let contents = self.card(&svg)?;
-                Ok(OutputFile { path, contents })
-            })
-            .collect()
+        layouts.into_par_iter().try_for_each(|(path, svg)| {
+            let contents = self.card(&svg).map_err(|e| {
+                Diagnostic::error(format!("could not draw the preview card {path}: {e}")).hint(
+                    "set `social_cards = false` in site.toml to build without cards, and report this",
+                )
+            })?;
+            emit(OutputFile { path, contents })
+        })
     }
 
     /// Removes cached cards no card of this build used.
@@ -133,13 +141,15 @@ impl CardMaker {
         let tree = usvg::Tree::from_str(svg, options).map_err(|e| e.to_string())?;
         let mut pixmap =
             tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("could not allocate the card")?;
+        pixmap.fill(tiny_skia::Color::from_rgba8(0xfb, 0xfa, 0xf7, 0xff));
         resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
         encode_png(&pixmap)
     }
 }
 
-/// The card is opaque, so it is stored as RGB, with the fast deflate setting:
-/// flat colours compress well either way, and the default takes three times as long.
+/// The card is opaque, so it is stored as RGB, with the fast deflate setting and
+/// one filter: flat colours compress well either way, and the defaults take
+/// several times as long.
 fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
@@ -149,13 +159,12 @@ fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
         .flat_map(|p| [p[0], p[1], p[2]])
         .collect();
     let mut out = Vec::with_capacity(64 * 1024);
-    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Sub)
         .write_image(&rgb, WIDTH, HEIGHT, image::ExtendedColorType::Rgb8)
         .map_err(|e| e.to_string())?;
     Ok(out)
 }
 
-const BG: &str = "#fbfaf7";
 const TEXT: &str = "#1d1f21";
 const MUTED: &str = "#5b6168";
 const ACCENT: &str = "#9a3412";
@@ -222,7 +231,7 @@ fn layout(
     let mut svg = String::with_capacity(8 * 1024);
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="{BG}"/><rect width="16" height="{HEIGHT}" fill="{ACCENT}"/>"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="16" height="{HEIGHT}" fill="{ACCENT}"/>"#
     );
     let _ = write!(
         svg,
@@ -270,7 +279,7 @@ fn heatmap(svg: &mut String, progress: &Progress, until: Date) {
         let (col, row) = ((n - first) / 7, (n - first) % 7);
         let _ = write!(
             svg,
-            r#"<rect x="{}" y="{}" width="{CELL}" height="{CELL}" rx="3" fill="{}"/>"#,
+            r#"<rect x="{}" y="{}" width="{CELL}" height="{CELL}" fill="{}"/>"#,
             left + col * STEP,
             top + row * STEP,
             HEAT[usize::from(level(minutes))]

@@ -254,15 +254,7 @@ impl Renderer {
             .try_for_each(emit)
             .map_err(Diagnostics::from)?;
         timer.lap("feeds and sitemap");
-        let cards = self.cards.render(site).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(format!("could not draw a preview card: {e}")).hint(
-                "set `social_cards = false` in site.toml to build without them, and report this",
-            ))
-        })?;
-        cards
-            .into_par_iter()
-            .try_for_each(emit)
-            .map_err(Diagnostics::from)?;
+        self.cards.render(site, emit).map_err(Diagnostics::from)?;
         timer.lap("preview cards");
         Ok(())
     }
