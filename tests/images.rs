@@ -337,6 +337,23 @@ fn unchanged_images_are_never_processed_twice() {
     assert_eq!(after.len(), 2);
     assert_eq!(first.iter().filter(|e| after.contains(e)).count(), 1);
 
+    // A cache entry with a file gone is made again rather than trusted.
+    let entry = cache.join(&after[0]);
+    let removed = fs::read_dir(&entry)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "webp"))
+        .unwrap();
+    fs::remove_file(&removed).unwrap();
+    let out = run(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Images: 1 processed, 1 from the cache"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(removed.is_file());
+
     // Without the cache, everything is processed, to the same bytes.
     let out = run(site.path(), &["build", "--no-cache"]);
     assert!(

@@ -345,19 +345,20 @@ impl Processor {
         let names = Names::new(&asset.output);
         if let Some(dir) = &self.dir {
             let entry = dir.join(&key);
-            if let Some(manifest) = fs::read(entry.join("manifest.json"))
+            let manifest = fs::read(entry.join("manifest.json"))
                 .ok()
-                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
-            {
-                cached.fetch_add(1, Ordering::Relaxed);
-                return Ok(from_manifest(
-                    asset,
-                    &names,
-                    &entry,
-                    &manifest,
-                    key,
-                    bytes.len(),
-                ));
+                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok());
+            if let Some(manifest) = manifest {
+                let p = from_manifest(asset, &names, &entry, &manifest, key.clone(), bytes.len());
+                // An entry someone emptied by hand is made again, not trusted.
+                let whole = p.files.iter().all(|(_, c)| match c {
+                    Contents::Copy(path) => path.is_file(),
+                    _ => true,
+                });
+                if whole {
+                    cached.fetch_add(1, Ordering::Relaxed);
+                    return Ok(p);
+                }
             }
         }
         let encoded = encode::encode(bytes, format, settings)?;
