@@ -20,7 +20,7 @@ use crate::content::Kind;
 use crate::diagnostic::Diagnostic;
 use crate::highlight::escape;
 use crate::output::{Contents, OutputFile};
-use crate::progress::{Progress, day_number, from_day_number, week_start};
+use crate::progress::{Progress, day_number, from_day_number, hours, week_start};
 use crate::site::{Entry, Site, Skill};
 
 pub const WIDTH: u32 = 1200;
@@ -201,13 +201,19 @@ fn skill_svg(site: &Site, skill: &Skill) -> String {
 }
 
 fn payoff_svg(site: &Site, skill: &Skill, entry: &Entry) -> String {
-    let totals = &skill.progress.totals;
     let kicker = format!("Payoff · {}", skill.title);
     let mut stats = vec![entry.date.date.strftime("%-d %B %Y").to_string()];
     if entry.minutes > 0 {
         stats.push(format!("{} min", entry.minutes));
     }
-    stats.push(format!("{} hours practised", totals.hours));
+    // Hours up to the payoff, as its calendar shows, not the skill's total today.
+    let minutes: u64 = skill
+        .entries
+        .iter()
+        .filter(|e| e.date.date <= entry.date.date)
+        .map(|e| u64::from(e.minutes))
+        .sum();
+    stats.push(format!("{} hours practised by then", hours(minutes)));
     layout(
         &site.config.title,
         &kicker,
