@@ -42,6 +42,20 @@ pub fn entry_path(skill: &Skill, entry: &Entry) -> String {
     format!("cards/{}/{}.png", skill.slug, entry.slug)
 }
 
+/// Whether an entry gets a card of its own: payoffs that have happened.
+pub fn has_own_card(entry: &Entry, today: Date) -> bool {
+    entry.kind == Kind::Payoff && entry.date.date <= today
+}
+
+/// The card an entry's page shares: its own, else its skill's.
+pub fn entry_card(skill: &Skill, entry: &Entry, today: Date) -> String {
+    if has_own_card(entry, today) {
+        entry_path(skill, entry)
+    } else {
+        skill_path(skill)
+    }
+}
+
 /// Draws cards, keeping them in `<cache>/cards/` when there is a cache folder.
 pub struct CardMaker {
     dir: Option<PathBuf>,
@@ -73,7 +87,7 @@ impl CardMaker {
         for skill in &site.skills {
             layouts.push((skill_path(skill), skill_svg(site, skill)));
             for entry in &skill.entries {
-                if entry.kind == Kind::Payoff && entry.date.date <= site.today {
+                if has_own_card(entry, site.today) {
                     layouts.push((entry_path(skill, entry), payoff_svg(site, skill, entry)));
                 }
             }

@@ -291,6 +291,13 @@ pub fn render(
             }
             continue;
         }
+        // Resolved once here, since the match below takes the event apart.
+        let processed = match (&image, &event) {
+            (None, Event::Start(Tag::Image { dest_url, .. })) => {
+                processed_image(dest_url, dir, links)
+            }
+            _ => None,
+        };
         let event = match (&mut image, event) {
             (Some((_, alt, _)), Event::Text(t) | Event::Code(t)) => {
                 alt.push_str(&t);
@@ -301,13 +308,8 @@ pub fn render(
                 Event::Html(picture_html(&view, &alt, Some(&title)).into())
             }
             (Some(_), _) => continue,
-            (
-                None,
-                Event::Start(Tag::Image {
-                    dest_url, title, ..
-                }),
-            ) if processed_image(&dest_url, dir, links).is_some() => {
-                if let Some(info) = processed_image(&dest_url, dir, links) {
+            (None, Event::Start(Tag::Image { title, .. })) if processed.is_some() => {
+                if let Some(info) = processed {
                     let view = info.view(|p| format!("{}{}", links.base_path, encode_path(p)));
                     image = Some((view, String::new(), title.to_string()));
                 }

@@ -697,14 +697,11 @@ fn has_text(html: &str) -> bool {
     !rest.trim().is_empty()
 }
 
-const IMAGE_EXTENSIONS: [&str; 8] = ["jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp"];
-const VIDEO_EXTENSIONS: [&str; 3] = ["mp4", "webm", "ogv"];
-
 fn evidence_kind(path: &str) -> &'static str {
-    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    if IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+    let mime = mime_type(path);
+    if mime.starts_with("image/") {
         "image"
-    } else if VIDEO_EXTENSIONS.contains(&ext.as_str()) {
+    } else if mime.starts_with("video/") {
         "video"
     } else {
         "file"

@@ -374,10 +374,11 @@ impl Processor {
                 .collect(),
             webp: format != Format::WebP,
         };
+        let mut made = encoded_files(&names, encoded);
         match &self.dir {
             Some(dir) => {
                 let entry = dir.join(&key);
-                store(&entry, &names, &encoded, &manifest).map_err(|e| {
+                store(&entry, &made, &manifest).map_err(|e| {
                     format!("could not write to the cache at {}: {e}", entry.display())
                 })?;
                 Ok(from_manifest(
@@ -389,13 +390,16 @@ impl Processor {
                     bytes.len(),
                 ))
             }
-            None => Ok(in_memory(
+            None => Ok(assemble(
                 asset,
                 &names,
-                encoded,
                 &manifest,
                 key,
                 bytes.len(),
+                |name| {
+                    let bytes = made.remove(name).unwrap_or_default();
+                    Contents::Bytes(bytes.into())
+                },
             )),
         }
     }
@@ -449,25 +453,37 @@ impl Names {
     fn original(&self) -> String {
         format!("{}.{}", self.stem, self.ext)
     }
+
+    fn cached_original(&self) -> String {
+        format!("original.{}", self.ext)
+    }
+}
+
+/// The files processing made, by their names in a cache entry.
+fn encoded_files(names: &Names, encoded: encode::Encoded) -> HashMap<String, Vec<u8>> {
+    let mut files = HashMap::new();
+    if let Some(original) = encoded.original {
+        files.insert(names.cached_original(), original);
+    }
+    for size in encoded.sizes {
+        if let Some(bytes) = size.same_format {
+            files.insert(names.cached(size.width, false), bytes);
+        }
+        if let Some(bytes) = size.webp {
+            files.insert(names.cached(size.width, true), bytes);
+        }
+    }
+    files
 }
 
 fn store(
     entry: &Path,
-    names: &Names,
-    encoded: &encode::Encoded,
+    files: &HashMap<String, Vec<u8>>,
     manifest: &Manifest,
 ) -> std::io::Result<()> {
     fs::create_dir_all(entry)?;
-    if let Some(original) = &encoded.original {
-        fs::write(entry.join(format!("original.{}", names.ext)), original)?;
-    }
-    for size in &encoded.sizes {
-        if let Some(bytes) = &size.same_format {
-            fs::write(entry.join(names.cached(size.width, false)), bytes)?;
-        }
-        if let Some(bytes) = &size.webp {
-            fs::write(entry.join(names.cached(size.width, true)), bytes)?;
-        }
+    for (name, bytes) in files {
+        fs::write(entry.join(name), bytes)?;
     }
     let temp = entry.join("manifest.json.tmp");
     fs::write(
@@ -494,6 +510,7 @@ fn variants(names: &Names, manifest: &Manifest) -> Vec<Variant> {
         .collect()
 }
 
+/// An image's files from its cache entry.
 fn from_manifest(
     asset: &Asset,
     names: &Names,
@@ -502,75 +519,41 @@ fn from_manifest(
     key: String,
     source_len: usize,
 ) -> Processed {
-    let mut files = Vec::new();
-    let original = entry.join(format!("original.{}", names.ext));
-    let length = if manifest.original {
-        let len = fs::metadata(&original).map_or(0, |m| m.len());
-        files.push((asset.output.clone(), Contents::Copy(original)));
-        len
+    assemble(asset, names, manifest, key, source_len, |name| {
+        Contents::Copy(entry.join(name))
+    })
+}
+
+/// What is published of a processed image, wherever its files are kept: `file`
+/// gives a file's contents by its name in a cache entry.
+fn assemble(
+    asset: &Asset,
+    names: &Names,
+    manifest: &Manifest,
+    key: String,
+    source_len: usize,
+    mut file: impl FnMut(&str) -> Contents,
+) -> Processed {
+    let original = if manifest.original {
+        file(&names.cached_original())
     } else {
-        files.push((asset.output.clone(), Contents::Copy(asset.source.clone())));
-        source_len as u64
+        Contents::Copy(asset.source.clone())
     };
+    let length = match &original {
+        Contents::Bytes(bytes) => bytes.len() as u64,
+        Contents::Copy(path) if manifest.original => fs::metadata(path).map_or(0, |m| m.len()),
+        _ => source_len as u64,
+    };
+    let mut files = vec![(asset.output.clone(), original)];
     for &(width, _, own) in &manifest.sizes {
         if own {
             files.push((
                 names.output(width, false),
-                Contents::Copy(entry.join(names.cached(width, false))),
+                file(&names.cached(width, false)),
             ));
         }
         if manifest.webp {
-            files.push((
-                names.output(width, true),
-                Contents::Copy(entry.join(names.cached(width, true))),
-            ));
-        }
-    }
-    Processed {
-        info: Arc::new(ImageInfo {
-            path: asset.output.clone(),
-            width: manifest.width,
-            height: manifest.height,
-            variants: variants(names, manifest),
-            length,
-        }),
-        files,
-        key,
-    }
-}
-
-fn in_memory(
-    asset: &Asset,
-    names: &Names,
-    encoded: encode::Encoded,
-    manifest: &Manifest,
-    key: String,
-    source_len: usize,
-) -> Processed {
-    let mut files = Vec::new();
-    let length = match encoded.original {
-        Some(bytes) => {
-            let len = bytes.len() as u64;
-            files.push((asset.output.clone(), Contents::Bytes(bytes.into())));
-            len
-        }
-        None => {
-            files.push((asset.output.clone(), Contents::Copy(asset.source.clone())));
-            source_len as u64
-        }
-    };
-    for size in encoded.sizes {
-        if let Some(bytes) = size.same_format {
-            files.push((
-                names.output(size.width, false),
-                Contents::Bytes(bytes.into()),
-            ));
-        }
-        if let Some(bytes) = size.webp {
-            files.push((
-                names.output(size.width, true),
-                Contents::Bytes(bytes.into()),
-            ));
+            files.push((names.output(width, true), file(&names.cached(width, true))));
         }
     }
     Processed {

@@ -495,11 +495,7 @@ fn entry_context(
     if let Some(url) = first_image(item) {
         c.insert("image", &feed::absolute(urls, url));
     } else if site.config.social_cards {
-        let card = if item.kind == crate::content::Kind::Payoff && item.date.date <= site.today {
-            crate::cards::entry_path(skill, item)
-        } else {
-            crate::cards::skill_path(skill)
-        };
+        let card = crate::cards::entry_card(skill, item, site.today);
         c.insert("image", &urls.permalink(&card));
     }
     c.insert(
