@@ -340,6 +340,7 @@ fn bad_input_is_reported_with_its_location() {
             "content/skills/juggling/log/2026-10-02-drops.md:5:8",
         ),
         ("bad-config", "site.toml:2:12"),
+        ("bad-images", "site.toml:6:10"),
         ("template-error", "templates/skill.html:5:4"),
     ];
     for (name, location) in cases {
