@@ -232,6 +232,10 @@ impl Rendered {
 
 const SECTION_MARK: &str = "\u{0}";
 const SUMMARY_MARK: &str = "\u{1}";
+// The same marks as `char`s for searching: a one-character `&str` pattern is
+// searched for as a string, many times slower than a `char` over a long page.
+const SECTION_CHAR: char = '\u{0}';
+const SUMMARY_CHAR: char = '\u{1}';
 const MORE: &str = "<!-- more -->";
 
 /// Renders the `body` range of `file`, whose folder relative to `content/` is `dir`.
@@ -419,12 +423,12 @@ pub fn render(
 
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    let summary = match html.find(SUMMARY_MARK) {
-        Some(i) => html[..i].replace(SECTION_MARK, ""),
-        None => html.replace(SECTION_MARK, ""),
+    let summary = match html.find(SUMMARY_CHAR) {
+        Some(i) => html[..i].replace(SECTION_CHAR, ""),
+        None => html.replace(SECTION_CHAR, ""),
     };
-    let html = html.replace(SUMMARY_MARK, "");
-    let mut pieces = html.split(SECTION_MARK);
+    let html = html.replace(SUMMARY_CHAR, "");
+    let mut pieces = html.split(SECTION_CHAR);
     let mut sections = vec![Section {
         heading: None,
         heading_html: String::new(),
