@@ -16,6 +16,7 @@ pub mod highlight_cache;
 pub mod images;
 pub mod markdown;
 pub mod output;
+pub mod page_record;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
@@ -105,23 +106,28 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     }
     let theme = Theme::load(root, &config.theme).map_err(collect)?;
     let timer = timings::Timer::start();
-    let (content, mut diagnostics) = content::load_cached(root, caches.map(|c| &c.content));
-    timer.lap("read content");
+    // Reading the highlight cache (tens of megabytes on a large site) needs no
+    // content, so it happens while the content is read.
+    let ((content, mut diagnostics), own) = rayon::join(
+        || content::load_cached(root, caches.map(|c| &c.content)),
+        || {
+            caches
+                .is_none()
+                .then(|| highlighter(options.cache_dir.as_deref()))
+        },
+    );
+    timer.lap("read content and code cache");
     let load_failed = diagnostics.iter().any(Diagnostic::is_error);
     let today = config.today.unwrap_or_else(build_date);
     let model_options = ModelOptions {
         drafts: options.drafts,
         today,
     };
-    let own;
-    let highlighter = match caches {
-        Some(c) => &c.highlighter,
-        None => {
-            own = highlighter(options.cache_dir.as_deref());
-            &own
-        }
+    let highlighter = match (caches, &own) {
+        (Some(c), _) => &c.highlighter,
+        (None, Some(h)) => h,
+        (None, None) => unreachable!("a load without caches makes its own highlighter"),
     };
-    timer.lap("load syntaxes");
     let own_processor;
     let processor = match caches {
         Some(c) => &c.images,
@@ -228,30 +234,58 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         renderer = renderer.cache_cards_in(dir);
     }
     let staging = output::Staging::begin(&output, options.force).map_err(Diagnostics::from)?;
+    // Taken after the lock: no other build can change the output it describes.
+    let record = load_options
+        .cache_dir
+        .as_deref()
+        .map(|dir| page_record::PageRecord::open(&record_path(dir, &output), &output));
+    let staging = staging.previous_files(record.as_ref().and_then(|r| r.previous_files()));
     let pages = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
-    let result = renderer.render_into(&loaded.site, &loaded.theme, false, &|file| {
-        files.fetch_add(1, Ordering::Relaxed);
-        if file.path.ends_with(".html") {
-            pages.fetch_add(1, Ordering::Relaxed);
-        }
-        staging.put(&file)
-    });
+    let result = renderer.render_into(
+        &loaded.site,
+        &loaded.theme,
+        false,
+        record.as_ref(),
+        &|file| {
+            files.fetch_add(1, Ordering::Relaxed);
+            if file.path.ends_with(".html") {
+                pages.fetch_add(1, Ordering::Relaxed);
+            }
+            staging.put(&file)
+        },
+    );
     timer.lap("render and write");
     if let Err(errors) = result {
         staging.abort();
         return Err(errors);
     }
-    staging.commit().map_err(Diagnostics::from)?;
+    let Loaded { site, warnings, .. } = loaded;
+    let images = site.images.stats;
+    drop_in_background(site);
+    let id = staging.commit().map_err(Diagnostics::from)?;
+    if let Some(record) = record {
+        // The marker file is in the output too.
+        record.save(id, files.load(Ordering::Relaxed) + 1);
+    }
     renderer.prune_cards();
     Ok(BuildReport {
         output,
         pages: pages.into_inner(),
         // The marker file is written too.
         files: files.into_inner() + 1,
-        images: loaded.site.images.stats,
-        warnings: loaded.warnings,
+        images,
+        warnings,
     })
+}
+
+/// Where the record of the pages built into `output` is kept: one per output
+/// folder, since several can share a cache folder.
+fn record_path(cache_dir: &Path, output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy());
+    cache_dir.join(format!("pages-{name}.bin"))
 }
 
 /// The cache folder beside an output folder: `public` -> `.skillfolio-cache`.
@@ -275,6 +309,13 @@ pub fn today(root: &Path) -> Date {
 /// Today's date where the build runs; `today` in site.toml replaces it.
 fn build_date() -> Date {
     jiff::Zoned::now().date()
+}
+
+/// Frees `value` on a thread of its own. Freeing a large site's model and page
+/// values takes tens of milliseconds that nothing needs to wait for; when the
+/// process exits first, the system reclaims the memory at once.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 fn collect(diagnostics: Vec<Diagnostic>) -> Diagnostics {

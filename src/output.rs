@@ -32,6 +32,9 @@ pub enum Contents {
     Copy(PathBuf),
     /// A file of the theme embedded in the binary.
     Embedded(&'static [u8]),
+    /// The previous output's file, known to be current without being made again
+    /// (see [`crate::page_record`]); only a build into that output emits it.
+    Kept,
 }
 
 /// Refuses an output folder the build must not replace: the site's own sources,
@@ -95,6 +98,12 @@ pub struct Staging {
     /// else changed: a build that changes nothing leaves the output untouched.
     same: Mutex<Vec<PathBuf>>,
     changed: AtomicBool,
+    /// How many files the previous output holds, when a record of the last build
+    /// says so; otherwise they are counted.
+    previous_files: Option<usize>,
+    /// Written into the marker, so a record of this build can tell it describes
+    /// the output in place.
+    id: u64,
     /// Held for the whole build: two builds into one folder would trample each other.
     _lock: fs::File,
 }
@@ -136,13 +145,36 @@ impl Staging {
             force,
             same: Mutex::new(Vec::new()),
             changed: AtomicBool::new(false),
+            previous_files: None,
+            id: new_build_id(),
             _lock: lock,
         })
+    }
+
+    /// Trusts `files` as the previous output's file count (marker included)
+    /// instead of counting them.
+    pub fn previous_files(mut self, files: Option<usize>) -> Staging {
+        self.previous_files = files;
+        self
     }
 
     /// Writes one file into the staging folder.
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
         let rel = safe_relative(&file.path)?;
+        if matches!(file.contents, Contents::Kept) {
+            if self.previous.is_none() {
+                return Err(Diagnostic::error(format!(
+                    "`{}` was to be kept from the previous output, which is gone",
+                    file.path
+                ))
+                .hint("build again, or with `--no-cache`"));
+            }
+            self.same
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(rel);
+            return Ok(());
+        }
         if let Some(previous) = &self.previous
             && unchanged(&previous.join(&rel), &file.contents)
         {
@@ -161,6 +193,7 @@ impl Staging {
             Contents::Bytes(bytes) => fs::write(&path, &bytes[..]),
             Contents::Embedded(bytes) => fs::write(&path, bytes),
             Contents::Copy(source) => fs::copy(source, &path).map(|_| ()),
+            Contents::Kept => unreachable!("kept files are handled above"),
         };
         result.map_err(|e| match &file.contents {
             Contents::Copy(source) => io_error("copy", source, &e),
@@ -174,16 +207,20 @@ impl Staging {
     }
 
     /// Swaps the new output in for the old, which is then removed; when every file
-    /// is the same as before, the old output simply stays.
-    pub fn commit(self) -> Result<(), Diagnostic> {
+    /// is the same as before, the old output simply stays. Returns the id of the
+    /// build whose output is now in place.
+    pub fn commit(self) -> Result<u64, Diagnostic> {
         let timer = crate::timings::Timer::start();
         let same = std::mem::take(&mut *self.same.lock().unwrap_or_else(|e| e.into_inner()));
         if let Some(previous) = &self.previous {
-            if !self.changed.load(AtomicOrdering::Relaxed) && file_count(previous) == same.len() + 1
+            let files = self.previous_files.unwrap_or_else(|| file_count(previous));
+            if !self.changed.load(AtomicOrdering::Relaxed)
+                && files == same.len() + 1
+                && let Some(id) = build_id(previous)
             {
                 let _ = fs::remove_dir_all(&self.dir);
                 timer.lap("nothing changed");
-                return Ok(());
+                return Ok(id);
             }
             let linked = same.par_iter().try_for_each(|rel| {
                 let path = self.dir.join(rel);
@@ -201,7 +238,8 @@ impl Staging {
             timer.lap("link unchanged files");
         }
         let marker = self.dir.join(MARKER);
-        if let Err(e) = fs::write(&marker, MARKER_TEXT) {
+        let text = format!("{MARKER_TEXT}build {:016x}\n", self.id);
+        if let Err(e) = fs::write(&marker, text) {
             let _ = fs::remove_dir_all(&self.dir);
             return Err(io_error("write", &marker, &e));
         }
@@ -238,8 +276,24 @@ impl Staging {
             let _ = fs::remove_dir_all(&self.old);
         }
         timer.lap("remove old output");
-        Ok(())
+        Ok(self.id)
     }
+}
+
+/// The id of the build that wrote the output folder `output`, from its marker.
+pub fn build_id(output: &Path) -> Option<u64> {
+    let text = fs::read_to_string(output.join(MARKER)).ok()?;
+    let id = text.lines().find_map(|l| l.strip_prefix("build "))?;
+    u64::from_str_radix(id.trim(), 16).ok()
+}
+
+/// Different for every build: the time and the process make it so.
+fn new_build_id() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    RandomState::new().hash_one((nanos, std::process::id()))
 }
 
 /// Puts back an output that a build killed between its two renames left aside,
@@ -313,6 +367,7 @@ fn unchanged(old: &Path, contents: &Contents) -> bool {
             src.len() == meta.len()
                 && matches!((src.modified(), meta.modified()), (Ok(s), Ok(o)) if o >= s)
         }),
+        Contents::Kept => false,
     }
 }
 

@@ -122,7 +122,7 @@ fn output_is_the_same_whatever_the_number_of_threads() {
             "{}",
             String::from_utf8_lossy(&result.stderr)
         );
-        tree(&root.join(out))
+        pages(&root.join(out))
     };
     let one = build_with(Some("1"), "one");
     let many = build_with(Some("8"), "many");
@@ -157,4 +157,72 @@ fn an_output_left_aside_by_a_killed_build_is_put_back() {
     let out = run(root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(staging_dirs(root).is_empty());
+}
+
+/// Every file of an output but its marker, which names the build that wrote it.
+fn pages(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = tree(dir);
+    files.remove(".skillfolio-output");
+    files
+}
+
+#[test]
+fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
+    let site = fixture("site");
+    let root = site.path();
+    let public = build(root, &[]);
+    assert!(
+        root.join(".skillfolio-cache/pages-public.bin").is_file(),
+        "the build records its pages beside the output"
+    );
+    let fresh = |name: &str| {
+        let out = run(root, &["build", "--no-cache", "--output", name]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        pages(&root.join(name))
+    };
+    let omelette = root.join("content/skills/perfect-omelette");
+    let fold = "skills/perfect-omelette/2026-10-03-fold/index.html";
+    let edits: [(&str, &dyn Fn()); 4] = [
+        ("one entry's note", &|| {
+            let path = omelette.join("log/2026-10-03-fold.md");
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(&path, text + "\nThe second fold held too.\n").unwrap();
+        }),
+        // Every entry page shows its skill's title.
+        ("the skill's write-up", &|| {
+            let path = omelette.join("index.md");
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(
+                &path,
+                text.replace("The perfect omelette", "The rolled omelette"),
+            )
+            .unwrap();
+        }),
+        // Every page shows the site's title.
+        ("site.toml", &|| {
+            let path = root.join("site.toml");
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(
+                &path,
+                text.replace("Fixture portfolio", "Renamed portfolio"),
+            )
+            .unwrap();
+        }),
+        // A page of the output changed by hand is made again.
+        ("a page of the output", &|| {
+            fs::write(public.join(fold), "edited by hand").unwrap();
+        }),
+    ];
+    for (what, edit) in edits {
+        edit();
+        build(root, &[]);
+        assert_eq!(
+            pages(&public),
+            fresh("fresh"),
+            "after a change to {what}, the rebuild differs from a fresh build"
+        );
+    }
+    let page = common::read(public.join(fold));
+    assert!(page.contains("The second fold held too.") && page.contains("The rolled omelette"));
+    assert!(page.contains("Renamed portfolio"));
 }

@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::feed;
 use crate::highlight;
 use crate::output::{Contents, OutputFile};
+use crate::page_record::PageRecord;
 use crate::site::{EntryRef, Site, TaxonPage};
 use crate::sitemap;
 use crate::structured;
@@ -76,7 +77,8 @@ struct CachedSkill {
     key: u64,
     value: Value,
     entries: Vec<Value>,
-    feed: Arc<[u8]>,
+    /// `None` when the previous output's feed is current (see [`PageRecord`]).
+    feed: Option<Arc<[u8]>>,
 }
 
 type SkillCache = HashMap<String, CachedSkill>;
@@ -150,7 +152,7 @@ impl Renderer {
     /// reuse by the next call.
     pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
         let files = std::sync::Mutex::new(Vec::new());
-        self.render_into(site, theme, true, &|file| {
+        self.render_into(site, theme, true, None, &|file| {
             files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
             Ok(())
         })?;
@@ -168,6 +170,7 @@ impl Renderer {
         site: &Site,
         theme: &Theme,
         keep: bool,
+        record: Option<&PageRecord>,
         emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
     ) -> Result<(), Diagnostics> {
         let timer = crate::timings::Timer::start();
@@ -177,9 +180,23 @@ impl Renderer {
             site,
             &cached,
             hash(&(&config, site.today, site.links_fingerprint)),
+            record,
         );
         let base = PageBase::new(site);
         let (site_value, jobs) = jobs(site, &skills, &base);
+        // What every page with a fingerprint depends on besides it, for pages
+        // recorded by an earlier build: the templates, the shared `site` value and
+        // all the fingerprint of a serving session leaves to its other checks.
+        let shared = record.map(|r| {
+            hash(&(
+                r.version(),
+                format!("{site_value:?}"),
+                &config,
+                site.today,
+                site.links_fingerprint,
+                &self.sources,
+            ))
+        });
         timer.lap("contexts");
         let reusable = self
             .previous
@@ -195,6 +212,17 @@ impl Renderer {
             .par_iter()
             .map(|job| {
                 let path = job.output_path();
+                let recorded = record.zip(shared).zip(job.fingerprint);
+                let inputs = recorded.map(|((r, shared), f)| (r, hash(&(shared, f))));
+                if let Some((r, inputs)) = inputs
+                    && r.reuse(&path, inputs)
+                {
+                    emit(OutputFile {
+                        path,
+                        contents: Contents::Kept,
+                    })?;
+                    return Ok(None);
+                }
                 let html = match reusable.get(&path) {
                     Some((inputs, html)) if inputs.matches(job) => Arc::clone(html),
                     _ => {
@@ -209,6 +237,9 @@ impl Renderer {
                         templates.render(job.template, context)?.into_bytes().into()
                     }
                 };
+                if let Some((r, inputs)) = inputs {
+                    r.note(&path, inputs, html.len());
+                }
                 emit(OutputFile {
                     path: path.clone(),
                     contents: Contents::Bytes(Arc::clone(&html)),
@@ -248,7 +279,10 @@ impl Renderer {
                 .zip(skills)
                 .map(|(s, c)| (s.slug.clone(), c))
                 .collect();
+        } else {
+            crate::drop_in_background(skills);
         }
+        crate::drop_in_background(jobs);
         others
             .into_par_iter()
             .try_for_each(emit)
@@ -339,10 +373,11 @@ fn other_files(
         files.insert(path, bytes(xml));
     }
     for (skill, parts) in site.skills.iter().zip(skills) {
-        files.insert(
-            format!("{}atom.xml", skill.path),
-            Contents::Bytes(Arc::clone(&parts.feed)),
-        );
+        let contents = match &parts.feed {
+            Some(feed) => Contents::Bytes(Arc::clone(feed)),
+            None => Contents::Kept,
+        };
+        files.insert(format!("{}atom.xml", skill.path), contents);
     }
     let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
     files.insert("robots.txt".to_string(), bytes(robots));
@@ -387,7 +422,12 @@ fn feeds(site: &Site) -> Vec<(String, String)> {
 /// The template values and feed of every skill, reusing those of `cached` whose
 /// skill is unchanged. `site_key` stands for what every skill's parts depend on
 /// besides the skill itself: the configuration and the date.
-fn skill_parts(site: &Site, cached: &SkillCache, site_key: u64) -> Vec<CachedSkill> {
+fn skill_parts(
+    site: &Site,
+    cached: &SkillCache,
+    site_key: u64,
+    record: Option<&PageRecord>,
+) -> Vec<CachedSkill> {
     let urls = Urls::new(&site.config);
     site.skills
         .par_iter()
@@ -398,15 +438,25 @@ fn skill_parts(site: &Site, cached: &SkillCache, site_key: u64) -> Vec<CachedSki
                 return c.clone();
             }
             let path = format!("{}atom.xml", skill.path);
-            let feed = feed::atom(
-                site,
-                &feed::FeedSpec {
-                    title: format!("{} · {}", skill.title, site.config.title),
-                    path: &path,
-                    page: &skill.path,
-                    entries: feed::skill_entries(site, i),
-                },
-            );
+            let inputs = record.map(|r| hash(&(r.version(), key)));
+            let feed = match record.zip(inputs) {
+                Some((r, inputs)) if r.reuse(&path, inputs) => None,
+                _ => {
+                    let feed = feed::atom(
+                        site,
+                        &feed::FeedSpec {
+                            title: format!("{} · {}", skill.title, site.config.title),
+                            path: &path,
+                            page: &skill.path,
+                            entries: feed::skill_entries(site, i),
+                        },
+                    );
+                    if let Some((r, inputs)) = record.zip(inputs) {
+                        r.note(&path, inputs, feed.len());
+                    }
+                    Some(feed.into_bytes().into())
+                }
+            };
             CachedSkill {
                 key,
                 value: value(&skill_view(skill, &urls, site.today)),
@@ -415,7 +465,7 @@ fn skill_parts(site: &Site, cached: &SkillCache, site_key: u64) -> Vec<CachedSki
                     .iter()
                     .map(|e| value(&entry_view(e, skill, &urls)))
                     .collect(),
-                feed: feed.into_bytes().into(),
+                feed,
             }
         })
         .collect()
@@ -707,13 +757,14 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         "payoffs/",
     );
     c.insert_value("payoffs", entries(&payoffs));
+    let all: Vec<usize> = (0..site.skills.len()).collect();
     jobs.push(Job {
         path: "payoffs/".into(),
         template: "payoffs.html",
         context: JobContext::Built(c),
         lastmod: newest(&payoffs),
         in_sitemap: true,
-        fingerprint: None,
+        fingerprint: Some(hash(&("payoffs", skill_prints(site, &all)))),
     });
 
     // Fields and tags: an index page each, and a page per field or tag.
@@ -746,13 +797,23 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
             c.insert_value("taxon", taxon_value(t, section, &urls));
             c.insert_value("skills", skills_of(&t.skills));
             c.insert_value("entries", entries(&t.entries));
+            // The page shows its skills and entries, and nothing of other skills.
+            let mut shown: Vec<usize> = t
+                .skills
+                .iter()
+                .chain(t.entries.iter().map(|r| &r.0))
+                .copied()
+                .collect();
+            shown.sort_unstable();
+            shown.dedup();
+            let fingerprint = hash(&(section, &t.taxon.name, skill_prints(site, &shown)));
             jobs.push(Job {
                 path: rel,
                 template: "taxonomy.html",
                 context: JobContext::Built(c),
                 lastmod: newest(&t.entries),
                 in_sitemap: true,
-                fingerprint: None,
+                fingerprint: Some(fingerprint),
             });
         }
     }
@@ -795,6 +856,12 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         fingerprint: None,
     });
     (site_value, jobs)
+}
+
+/// The fingerprints of the skills `ids`: all a page that shows only those skills
+/// and their entries is made from, besides what every page shares.
+fn skill_prints(site: &Site, ids: &[usize]) -> Vec<u64> {
+    ids.iter().map(|&i| site.skills[i].fingerprint).collect()
 }
 
 /// A feed a page announces in its `<head>` and links to.

@@ -58,6 +58,7 @@ impl Snapshot {
             Contents::Bytes(b) => Some(b.to_vec()),
             Contents::Embedded(b) => Some(b.to_vec()),
             Contents::Copy(source) => std::fs::read(source).ok(),
+            Contents::Kept => None,
         }
     }
 

@@ -1,0 +1,175 @@
+//! What the last build rendered, kept in the cache folder, so the next build can
+//! skip the pages and feeds whose inputs did not change. A growing practice log is
+//! rebuilt far more often than it changes, and rendering ten thousand unchanged
+//! pages only to find their bytes equal would be most of a rebuild's time.
+//!
+//! The record is trusted only while the output folder still holds what the
+//! recorded build wrote: the build's id is written into the output's marker file,
+//! and a record with another id (a build with `--no-cache`, a folder replaced by
+//! hand) is ignored. A page is skipped only when its inputs hash is the recorded
+//! one and the output still has a file of the recorded length.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Changes whenever the same inputs could render to different bytes: a new
+/// version of skillfolio, or of this file's format. The running program's size
+/// and time are added to it, so a rebuilt program never trusts another's pages.
+const VERSION: &str = concat!("skillfolio-pages-1 ", env!("CARGO_PKG_VERSION"));
+const MAGIC: &[u8] = b"SKILLFOLIO-PAGE-RECORD 1\n";
+
+/// What one output file was made from, and how long it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    inputs: u64,
+    len: u64,
+}
+
+pub struct PageRecord {
+    version: u64,
+    file: PathBuf,
+    output: PathBuf,
+    /// The id of the build that wrote the output now in place, when the record
+    /// describes it.
+    build: Option<u64>,
+    previous: HashMap<String, Stamp>,
+    /// How many files the recorded build's output holds, its marker included.
+    previous_files: Option<usize>,
+    next: Mutex<HashMap<String, Stamp>>,
+}
+
+impl PageRecord {
+    /// Reads the record at `file` for the output folder `output`. A missing,
+    /// damaged or outdated record is an empty one: every page is rendered.
+    pub fn open(file: &Path, output: &Path) -> PageRecord {
+        let current = crate::output::build_id(output);
+        let (build, files, previous) = fs::read(file)
+            .ok()
+            .and_then(|bytes| decode(&bytes))
+            .filter(|(id, _, _)| Some(*id) == current)
+            .map_or((None, None, HashMap::new()), |(id, files, pages)| {
+                (Some(id), Some(files), pages)
+            });
+        PageRecord {
+            version: version(),
+            file: file.to_path_buf(),
+            output: output.to_path_buf(),
+            build,
+            previous,
+            previous_files: files,
+            next: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// What every recorded file's inputs include: the version of the program.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// How many files the output folder held after the recorded build.
+    pub fn previous_files(&self) -> Option<usize> {
+        self.previous_files
+    }
+
+    /// Whether the file at `path` (relative to the output) was made from the same
+    /// `inputs` by the recorded build and is still there. A reused file is
+    /// recorded again for the next build.
+    pub fn reuse(&self, path: &str, inputs: u64) -> bool {
+        let Some(stamp) = self.previous.get(path).filter(|s| s.inputs == inputs) else {
+            return false;
+        };
+        let present = fs::metadata(self.output.join(path)).is_ok_and(|m| m.len() == stamp.len);
+        if present {
+            self.insert(path, *stamp);
+        }
+        present
+    }
+
+    /// Records that the file at `path` was made from `inputs` and is `len` bytes long.
+    pub fn note(&self, path: &str, inputs: u64, len: usize) {
+        self.insert(
+            path,
+            Stamp {
+                inputs,
+                len: len as u64,
+            },
+        );
+    }
+
+    fn insert(&self, path: &str, stamp: Stamp) {
+        self.next
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), stamp);
+    }
+
+    /// Writes what this build recorded, for the output now in place (build `id`,
+    /// `files` files). A record that cannot be written only costs speed.
+    pub fn save(self, id: u64, files: usize) {
+        let next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        if self.build == Some(id) && self.previous_files == Some(files) && next == self.previous {
+            return;
+        }
+        let mut paths: Vec<(&String, &Stamp)> = next.iter().collect();
+        paths.sort_by(|a, b| a.0.cmp(b.0));
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&id.to_le_bytes());
+        out.extend_from_slice(&(files as u64).to_le_bytes());
+        for (path, stamp) in paths {
+            out.extend_from_slice(&stamp.inputs.to_le_bytes());
+            out.extend_from_slice(&stamp.len.to_le_bytes());
+            out.extend_from_slice(&(path.len() as u32).to_le_bytes());
+            out.extend_from_slice(path.as_bytes());
+        }
+        if let Some(dir) = self.file.parent() {
+            let _ = fs::create_dir_all(dir);
+        }
+        let tmp = self.file.with_extension("tmp");
+        if fs::write(&tmp, &out).is_ok() {
+            let _ = fs::rename(&tmp, &self.file);
+        }
+    }
+}
+
+fn version() -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let program = std::env::current_exe().and_then(fs::metadata).ok();
+    let mut h = DefaultHasher::new();
+    VERSION.hash(&mut h);
+    program.as_ref().map(|m| m.len()).hash(&mut h);
+    program.and_then(|m| m.modified().ok()).hash(&mut h);
+    h.finish()
+}
+
+fn decode(bytes: &[u8]) -> Option<(u64, usize, HashMap<String, Stamp>)> {
+    let mut rest = bytes.strip_prefix(MAGIC)?;
+    let id = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+    let files = u64::from_le_bytes(rest.get(8..16)?.try_into().ok()?) as usize;
+    rest = &rest[16..];
+    let mut pages = HashMap::new();
+    while !rest.is_empty() {
+        let inputs = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+        let len = u64::from_le_bytes(rest.get(8..16)?.try_into().ok()?);
+        let n = u32::from_le_bytes(rest.get(16..20)?.try_into().ok()?) as usize;
+        let path = std::str::from_utf8(rest.get(20..20 + n)?).ok()?;
+        pages.insert(path.to_string(), Stamp { inputs, len });
+        rest = &rest[20 + n..];
+    }
+    Some((id, files, pages))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_record_is_empty() {
+        assert!(decode(b"nonsense").is_none());
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&[0; 16]);
+        bytes.extend_from_slice(&[1, 2, 3]);
+        assert!(decode(&bytes).is_none());
+    }
+}
