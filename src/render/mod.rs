@@ -50,6 +50,11 @@ struct Job {
     /// context is made from besides the shared `site` value, so a later render can
     /// tell the page is unchanged without comparing whole contexts.
     fingerprint: Option<u64>,
+    /// What a build's page record knows the page by, when the page has a key that
+    /// is cheaper than its context: the fingerprint, or for lists of entries, the
+    /// fingerprints of the skills they show. `serve` compares those lists'
+    /// contexts instead, which also spots an edit that leaves the list as it was.
+    record_key: Option<u64>,
 }
 
 /// Every file of the built site, sorted by path.
@@ -212,7 +217,7 @@ impl Renderer {
             .par_iter()
             .map(|job| {
                 let path = job.output_path();
-                let recorded = record.zip(shared).zip(job.fingerprint);
+                let recorded = record.zip(shared).zip(job.record_key);
                 let inputs = recorded.map(|((r, shared), f)| (r, hash(&(shared, f))));
                 if let Some((r, inputs)) = inputs
                     && r.reuse(&path, inputs)
@@ -626,6 +631,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         lastmod: newest(&site.timeline),
         in_sitemap: true,
         fingerprint: None,
+        record_key: None,
     });
 
     // The skills index, also grouped by field.
@@ -699,6 +705,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         lastmod: newest(&site.timeline),
         in_sitemap: true,
         fingerprint: None,
+        record_key: None,
     });
 
     // Each skill and each of its entries.
@@ -730,13 +737,16 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         );
         c.insert_value("entries", entries(&newest_first));
         c.insert_value("related", skills_of(&skill.related));
+        let skill_key = hash(&(skill.fingerprint, &related_prints));
+        let entry_key = hash(&(skill.fingerprint, "entry"));
         jobs.push(Job {
             path: skill.path.clone(),
             template: "skill.html",
             context: JobContext::Built(c),
             lastmod: skill.progress.totals.last.or(Some(skill.started)),
             in_sitemap: true,
-            fingerprint: Some(hash(&(skill.fingerprint, &related_prints))),
+            fingerprint: Some(skill_key),
+            record_key: Some(skill_key),
         });
         for (e, item) in skill.entries.iter().enumerate() {
             jobs.push(Job {
@@ -745,7 +755,8 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
                 context: JobContext::Entry((s, e)),
                 lastmod: Some(item.date.date),
                 in_sitemap: true,
-                fingerprint: Some(hash(&(skill.fingerprint, "entry"))),
+                fingerprint: Some(entry_key),
+                record_key: Some(entry_key),
             });
         }
     }
@@ -764,7 +775,8 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         context: JobContext::Built(c),
         lastmod: newest(&payoffs),
         in_sitemap: true,
-        fingerprint: Some(hash(&("payoffs", skill_prints(site, &all)))),
+        fingerprint: None,
+        record_key: Some(hash(&("payoffs", skill_prints(site, &all)))),
     });
 
     // Fields and tags: an index page each, and a page per field or tag.
@@ -787,6 +799,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
             lastmod: None,
             in_sitemap: true,
             fingerprint: None,
+            record_key: None,
         });
         for t in taxa {
             let rel = format!("{section}/{}/", t.taxon.slug);
@@ -806,14 +819,15 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
                 .collect();
             shown.sort_unstable();
             shown.dedup();
-            let fingerprint = hash(&(section, &t.taxon.name, skill_prints(site, &shown)));
+            let key = hash(&(section, &t.taxon.name, skill_prints(site, &shown)));
             jobs.push(Job {
                 path: rel,
                 template: "taxonomy.html",
                 context: JobContext::Built(c),
                 lastmod: newest(&t.entries),
                 in_sitemap: true,
-                fingerprint: Some(fingerprint),
+                fingerprint: None,
+                record_key: Some(key),
             });
         }
     }
@@ -839,6 +853,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
             lastmod: None,
             in_sitemap: true,
             fingerprint: None,
+            record_key: None,
         });
     }
 
@@ -854,6 +869,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         lastmod: None,
         in_sitemap: false,
         fingerprint: None,
+        record_key: None,
     });
     (site_value, jobs)
 }
