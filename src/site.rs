@@ -389,7 +389,7 @@ impl Site {
             progress,
             assets,
             images,
-            links_fingerprint: md.links.fingerprint(),
+            links_fingerprint: md.links_fingerprint,
         };
         (if failed { None } else { Some(site) }, diagnostics)
     }
