@@ -18,7 +18,7 @@ fn demo() -> PathBuf {
 fn entry() -> SourceFile {
     let path = demo().join("content/skills/stripe-webhook/log/2026-10-04-every-event-twice.md");
     SourceFile {
-        text: std::fs::read_to_string(&path).unwrap(),
+        text: std::fs::read_to_string(&path).unwrap().into(),
         path,
     }
 }
@@ -37,7 +37,7 @@ fn benches(c: &mut Criterion) {
 
     let skill = demo().join("content/skills/stripe-webhook/index.md");
     let skill = SourceFile {
-        text: std::fs::read_to_string(&skill).unwrap(),
+        text: std::fs::read_to_string(&skill).unwrap().into(),
         path: skill,
     };
     let body = split(&skill).unwrap().body;

@@ -84,7 +84,7 @@ impl Config {
         })?;
         let file = SourceFile {
             path: display,
-            text,
+            text: text.into(),
         };
         Config::parse(&file)
     }
@@ -270,7 +270,7 @@ mod tests {
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Config::parse(&SourceFile {
             path: PathBuf::from("site.toml"),
-            text: text.to_string(),
+            text: text.into(),
         })
     }
 

@@ -80,7 +80,7 @@ mod tests {
     fn config(base: &str) -> Config {
         Config::parse(&SourceFile {
             path: "site.toml".into(),
-            text: format!("title = \"t\"\nbase_url = \"{base}\"\n"),
+            text: format!("title = \"t\"\nbase_url = \"{base}\"\n").into(),
         })
         .unwrap()
     }

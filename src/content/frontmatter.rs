@@ -478,7 +478,7 @@ mod tests {
     fn file(text: &str) -> SourceFile {
         SourceFile {
             path: PathBuf::from("x.md"),
-            text: text.to_string(),
+            text: text.into(),
         }
     }
 

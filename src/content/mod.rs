@@ -22,7 +22,9 @@ pub use walk::{Cache, is_ignored, load, load_cached};
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub text: String,
+    /// Shared: `serve` keeps every file between rebuilds and hands the same text
+    /// to each new model instead of copying it.
+    pub text: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -129,6 +129,11 @@ impl Builder {
         }
     }
 
+    /// Tells the next build that only `paths` changed since the last one.
+    pub fn only_changed(&self, paths: &[PathBuf]) {
+        self.caches.content.only_changed(paths);
+    }
+
     pub fn build(&mut self) -> Result<(Snapshot, Vec<Diagnostic>), Diagnostics> {
         let loaded = crate::load_cached(&self.options, Some(&self.caches))?;
         let renderer = match self.renderer.take() {
@@ -145,9 +150,11 @@ impl Builder {
         let timer = crate::timings::Timer::start();
         let files = renderer.render(&loaded.site, &loaded.theme)?;
         timer.lap("render");
+        let warnings = loaded.warnings;
+        crate::drop_in_background(loaded.site);
         let snapshot = Snapshot::new(files);
         timer.lap("snapshot");
-        Ok((snapshot, loaded.warnings))
+        Ok((snapshot, warnings))
     }
 }
 
@@ -234,6 +241,7 @@ fn bind(options: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), Diagn
 fn rebuild(builder: &mut Builder, root: &std::path::Path, state: &State, changes: &[PathBuf]) {
     let started = Instant::now();
     let what = describe(root, changes);
+    builder.only_changed(changes);
     match builder.build() {
         Ok((snapshot, warnings)) => {
             report(&warnings);

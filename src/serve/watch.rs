@@ -71,6 +71,7 @@ impl Watcher {
     /// Calls `on_change` with the changed source paths (absolute) after each burst
     /// of changes, until the watcher stops.
     pub fn run(mut self, mut on_change: impl FnMut(Vec<PathBuf>)) {
+        let mut lost = false;
         while let Ok(result) = self.events.recv() {
             let events = match result {
                 Ok(events) => events,
@@ -78,16 +79,26 @@ impl Watcher {
                     for e in errors {
                         eprintln!("warning: file watching: {e}");
                     }
+                    lost = true;
                     continue;
                 }
             };
             // Reading files (as every rebuild does) is not a change.
+            // Events the system dropped (a queue overflow) could be anywhere.
+            let content = self.root.join("content");
             let mut changed: Vec<PathBuf> = events
                 .into_iter()
                 .filter(|e| is_change(&e.event.kind))
-                .flat_map(|e| e.event.paths.clone())
+                .flat_map(|e| match e.event.need_rescan() {
+                    true => vec![content.clone()],
+                    false => e.event.paths.clone(),
+                })
                 .filter(|p| is_source(&self.root, p))
                 .collect();
+            // After an error, what changed meanwhile is unknown.
+            if !changed.is_empty() && std::mem::take(&mut lost) {
+                changed.push(content);
+            }
             changed.sort();
             changed.dedup();
             if changed.is_empty() {
