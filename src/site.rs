@@ -349,13 +349,8 @@ impl Site {
                 .map(Entry::session),
             options.today,
         );
-        let fields = taxonomy(
-            &skills,
-            &timeline,
-            |s| s.field.iter().cloned().collect(),
-            |_| Vec::new(),
-        );
-        let tags = taxonomy(&skills, &timeline, |s| s.tags.clone(), |e| e.tags.clone());
+        let fields = taxonomy(&skills, &timeline, |s| s.field.as_slice(), |_| &[]);
+        let tags = taxonomy(&skills, &timeline, |s| &s.tags, |e| &e.tags);
 
         let mut assets: Vec<Asset> = content.assets.into_iter().map(|(_, a)| a).collect();
         assets.extend(content.static_files);
@@ -398,25 +393,33 @@ impl Site {
 fn taxonomy(
     skills: &[Skill],
     timeline: &[EntryRef],
-    of_skill: impl Fn(&Skill) -> Vec<Taxon>,
-    of_entry: impl Fn(&Entry) -> Vec<Taxon>,
+    of_skill: impl Fn(&Skill) -> &[Taxon],
+    of_entry: impl Fn(&Entry) -> &[Taxon],
 ) -> Vec<TaxonPage> {
     let mut map: BTreeMap<String, TaxonPage> = BTreeMap::new();
+    // Looked up before inserting: a large log names the same few tags thousands
+    // of times, and a key is only worth copying once.
     fn page<'m>(map: &'m mut BTreeMap<String, TaxonPage>, t: &Taxon) -> &'m mut TaxonPage {
-        map.entry(t.slug.clone()).or_insert_with(|| TaxonPage {
-            taxon: t.clone(),
-            skills: Vec::new(),
-            entries: Vec::new(),
-        })
+        if !map.contains_key(&t.slug) {
+            map.insert(
+                t.slug.clone(),
+                TaxonPage {
+                    taxon: t.clone(),
+                    skills: Vec::new(),
+                    entries: Vec::new(),
+                },
+            );
+        }
+        map.get_mut(&t.slug).expect("inserted above")
     }
     for (i, skill) in skills.iter().enumerate() {
         for t in of_skill(skill) {
-            page(&mut map, &t).skills.push(i);
+            page(&mut map, t).skills.push(i);
         }
     }
     for r in timeline {
         for t in of_entry(&skills[r.0].entries[r.1]) {
-            page(&mut map, &t).entries.push(*r);
+            page(&mut map, t).entries.push(*r);
         }
     }
     let mut pages: Vec<TaxonPage> = map.into_values().collect();

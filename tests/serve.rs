@@ -210,6 +210,13 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_full_build() {
         )
         .unwrap()
     });
+    assert_eq!(
+        server
+            .get("/skills/perfect-omelette/2026-10-06-added/")
+            .status,
+        200,
+        "a new entry is served by the rebuild its creation causes"
+    );
     // Change one.
     step(&server, &|| {
         edit(root, ENTRY, |t| t.replace("minutes = 30", "minutes = 45"))
@@ -217,6 +224,12 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_full_build() {
     // Delete one.
     step(&server, &|| {
         fs::remove_file(root.join("content/skills/Knife Work/log/2026-10-02-baseline.md")).unwrap()
+    });
+    // Change an asset: its size is in the feeds.
+    step(&server, &|| {
+        edit(root, "content/skills/perfect-omelette/pan.svg", |t| {
+            t.replace("</svg>", "<title>A pan</title></svg>")
+        })
     });
     // Change a template.
     step(&server, &|| {

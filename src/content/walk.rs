@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -14,6 +14,7 @@ use super::{Asset, Content, EntrySource, SkillSource, SourceFile, page, skill};
 use crate::diagnostic::{Diagnostic, io_error};
 use crate::slug::slugify;
 
+#[derive(Clone)]
 enum Role {
     Home,
     Page,
@@ -52,6 +53,18 @@ pub struct Cache {
     /// watcher says so: every other cached file is reused without even a look at
     /// its size and time, which on a large site is most of a rebuild's reading.
     changed: Mutex<Option<Vec<PathBuf>>>,
+    /// The last walk of `content/`, reused while only known files change.
+    walk: Mutex<Option<Arc<Walk>>>,
+}
+
+/// What a walk of `content/` found: the files to parse and what each one is, the
+/// assets, the skills' slugs, and problems met on the way.
+#[derive(Default)]
+struct Walk {
+    jobs: Vec<(PathBuf, PathBuf, Role)>,
+    assets: Vec<(PathBuf, Asset)>,
+    skill_slugs: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl Cache {
@@ -90,8 +103,154 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         return (content, diagnostics);
     }
 
-    let mut jobs: Vec<(PathBuf, PathBuf, Role)> = Vec::new();
-    for (path, rel) in walk_files(&content_dir, root, &mut diagnostics) {
+    let changed = cache.and_then(|c| c.changed.lock().unwrap_or_else(|e| e.into_inner()).take());
+    // Edits to files already known leave the folder's shape as it was, and so do
+    // an editor's temporary files that came and went; anything else (a new, moved
+    // or deleted file, a changed asset) needs a new walk.
+    let same_shape = |walk: &Walk, path: &Path| {
+        if walk.jobs.iter().any(|(j, _, _)| j == path) {
+            return path.is_file();
+        }
+        !path.exists()
+            && !walk.jobs.iter().any(|(j, _, _)| j.starts_with(path))
+            && !walk.assets.iter().any(|(_, a)| a.source.starts_with(path))
+    };
+    let known = |walk: &Walk| {
+        changed.as_ref().is_some_and(|changed| {
+            changed
+                .iter()
+                .filter(|p| p.starts_with(&content_dir))
+                .all(|p| same_shape(walk, p))
+        })
+    };
+    let last = cache.and_then(|c| c.walk.lock().unwrap_or_else(|e| e.into_inner()).clone());
+    let walk = match last.filter(|w| known(w)) {
+        Some(walk) => walk,
+        None => {
+            let walk = Arc::new(walk_content(root, &content_dir));
+            if let Some(cache) = cache {
+                *cache.walk.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&walk));
+            }
+            walk
+        }
+    };
+    diagnostics.extend(walk.diagnostics.iter().cloned());
+    content.assets = walk.assets.clone();
+    content.skill_slugs = walk.skill_slugs.clone();
+
+    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = walk
+        .jobs
+        .par_iter()
+        .map(|(path, rel, role)| {
+            if let (Some(cache), Some(changed)) = (cache, &changed)
+                && !changed.iter().any(|c| path.starts_with(c))
+            {
+                let files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((_, parsed, errors)) = files.get(path) {
+                    return (parsed.clone(), errors.clone());
+                }
+            }
+            let stamp = cache.and(stamp(path));
+            if let (Some(cache), Some(stamp)) = (cache, stamp) {
+                let files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((s, parsed, errors)) = files.get(path)
+                    && *s == stamp
+                {
+                    return (parsed.clone(), errors.clone());
+                }
+            }
+            let mut errors = Vec::new();
+            let display = Path::new("content").join(rel);
+            let parsed = match read_text(path, &display) {
+                Err(d) => {
+                    errors.push(d);
+                    Parsed::Failed
+                }
+                Ok(file) => match role {
+                    Role::Home => page::parse_home(file, &mut errors).map(Parsed::Home),
+                    Role::Page => {
+                        page::parse_page(file, rel.clone(), &mut errors).map(Parsed::Page)
+                    }
+                    Role::Skill { dir } => skill::parse_skill(file, dir.clone(), &mut errors)
+                        .map(|s| Parsed::Skill(Box::new(s))),
+                    Role::Entry { dir } => skill::parse_entry(file, rel, &mut errors)
+                        .map(|e| Parsed::Entry(dir.clone(), Box::new(e))),
+                }
+                .unwrap_or(Parsed::Failed),
+            };
+            if let (Some(cache), Some(stamp)) = (cache, stamp) {
+                let mut files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
+                files.insert(path.clone(), (stamp, parsed.clone(), errors.clone()));
+            }
+            (parsed, errors)
+        })
+        .collect();
+
+    let mut entries_by_dir: HashMap<PathBuf, Vec<EntrySource>> = HashMap::new();
+    for (parsed, errors) in parsed {
+        diagnostics.extend(errors);
+        match parsed {
+            Parsed::Home(h) => content.home = h,
+            Parsed::Page(p) => content.pages.push(p),
+            Parsed::Skill(s) => content.skills.push(*s),
+            Parsed::Entry(dir, e) => entries_by_dir.entry(dir).or_default().push(*e),
+            Parsed::Failed => {}
+        }
+    }
+
+    for skill in &mut content.skills {
+        skill.entries = entries_by_dir.remove(&skill.dir).unwrap_or_default();
+        // One folder's files: their paths compare as their names, and bytes compare
+        // far faster than path components.
+        skill
+            .entries
+            .sort_by(|a, b| a.file.path.as_os_str().cmp(b.file.path.as_os_str()));
+    }
+    for (dir, entries) in entries_by_dir {
+        let index = Path::new("content").join(&dir).join("index.md");
+        if !root.join(&index).exists() {
+            let first = &entries[0].file.path;
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "log entries found for a skill without a write-up: {} has no index.md",
+                    Path::new("content").join(&dir).display()
+                ))
+                .in_file(first)
+                .hint("create index.md in the skill's folder with at least `title` and `started`"),
+            );
+        }
+    }
+
+    check_duplicates(&mut content, &mut diagnostics);
+
+    content.skills.sort_by(|a, b| a.slug.cmp(&b.slug));
+    content.pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+    content.assets.sort();
+
+    let static_dir = root.join("static");
+    if static_dir.is_dir() {
+        for (path, rel) in walk_files(&static_dir, root, &mut diagnostics) {
+            let output = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            content.static_files.push(Asset {
+                len: file_len(&path),
+                source: path,
+                output,
+            });
+        }
+        content.static_files.sort();
+    }
+    (content, diagnostics)
+}
+
+/// Lists `content/` and tells what each file is.
+fn walk_content(root: &Path, content_dir: &Path) -> Walk {
+    let mut walk = Walk::default();
+    let diagnostics = &mut walk.diagnostics;
+    for (path, rel) in walk_files(content_dir, root, diagnostics) {
         let rel_str: Vec<String> = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -135,13 +294,13 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            content.skill_slugs.push(slugify(&name));
+            walk.skill_slugs.push(slugify(&name));
         }
         match role {
-            Some(role) => jobs.push((path, rel, role)),
+            Some(role) => walk.jobs.push((path, rel, role)),
             None => {
                 let output = asset_output(&rel_str);
-                content.assets.push((
+                walk.assets.push((
                     rel,
                     Asset {
                         len: file_len(&path),
@@ -152,107 +311,7 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
             }
         }
     }
-
-    let changed = cache.and_then(|c| c.changed.lock().unwrap_or_else(|e| e.into_inner()).take());
-    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = jobs
-        .into_par_iter()
-        .map(|(path, rel, role)| {
-            if let (Some(cache), Some(changed)) = (cache, &changed)
-                && !changed.iter().any(|c| path.starts_with(c))
-            {
-                let files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((_, parsed, errors)) = files.get(&path) {
-                    return (parsed.clone(), errors.clone());
-                }
-            }
-            let stamp = cache.and(stamp(&path));
-            if let (Some(cache), Some(stamp)) = (cache, stamp) {
-                let files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((s, parsed, errors)) = files.get(&path)
-                    && *s == stamp
-                {
-                    return (parsed.clone(), errors.clone());
-                }
-            }
-            let mut errors = Vec::new();
-            let display = Path::new("content").join(&rel);
-            let parsed = match read_text(&path, &display) {
-                Err(d) => {
-                    errors.push(d);
-                    Parsed::Failed
-                }
-                Ok(file) => match role {
-                    Role::Home => page::parse_home(file, &mut errors).map(Parsed::Home),
-                    Role::Page => page::parse_page(file, rel, &mut errors).map(Parsed::Page),
-                    Role::Skill { dir } => skill::parse_skill(file, dir, &mut errors)
-                        .map(|s| Parsed::Skill(Box::new(s))),
-                    Role::Entry { dir } => skill::parse_entry(file, &rel, &mut errors)
-                        .map(|e| Parsed::Entry(dir, Box::new(e))),
-                }
-                .unwrap_or(Parsed::Failed),
-            };
-            if let (Some(cache), Some(stamp)) = (cache, stamp) {
-                let mut files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
-                files.insert(path, (stamp, parsed.clone(), errors.clone()));
-            }
-            (parsed, errors)
-        })
-        .collect();
-
-    let mut entries_by_dir: HashMap<PathBuf, Vec<EntrySource>> = HashMap::new();
-    for (parsed, errors) in parsed {
-        diagnostics.extend(errors);
-        match parsed {
-            Parsed::Home(h) => content.home = h,
-            Parsed::Page(p) => content.pages.push(p),
-            Parsed::Skill(s) => content.skills.push(*s),
-            Parsed::Entry(dir, e) => entries_by_dir.entry(dir).or_default().push(*e),
-            Parsed::Failed => {}
-        }
-    }
-
-    for skill in &mut content.skills {
-        skill.entries = entries_by_dir.remove(&skill.dir).unwrap_or_default();
-        skill.entries.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-    }
-    for (dir, entries) in entries_by_dir {
-        let index = Path::new("content").join(&dir).join("index.md");
-        if !root.join(&index).exists() {
-            let first = &entries[0].file.path;
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "log entries found for a skill without a write-up: {} has no index.md",
-                    Path::new("content").join(&dir).display()
-                ))
-                .in_file(first)
-                .hint("create index.md in the skill's folder with at least `title` and `started`"),
-            );
-        }
-    }
-
-    check_duplicates(&mut content, &mut diagnostics);
-
-    content.skills.sort_by(|a, b| a.slug.cmp(&b.slug));
-    content.pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-    content.assets.sort();
-
-    let static_dir = root.join("static");
-    if static_dir.is_dir() {
-        for (path, rel) in walk_files(&static_dir, root, &mut diagnostics) {
-            let output = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            content.static_files.push(Asset {
-                len: file_len(&path),
-                source: path,
-                output,
-            });
-        }
-        content.static_files.sort();
-    }
-    (content, diagnostics)
+    walk
 }
 
 /// A skill's assets go under the skill's slug, so a folder named "Perfect Omelette"
