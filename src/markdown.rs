@@ -2,7 +2,7 @@
 //! code, stable heading ids, a summary, and links between content files rewritten to
 //! the URLs those files are published at.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
@@ -83,8 +83,13 @@ impl Links {
 #[derive(Default)]
 pub struct Cache {
     links: Mutex<u64>,
-    files: Mutex<HashMap<PathBuf, (u64, Arc<Rendered>)>>,
+    files: Mutex<HashMap<PathBuf, CachedRender>>,
 }
+
+/// A file's rendering and what it was made from: the text (shared with the
+/// content cache, so an unchanged file is recognised by pointer), the body's
+/// range and the folder links are resolved from.
+type CachedRender = (Arc<str>, Range<usize>, PathBuf, Arc<Rendered>);
 
 /// Renders the markdown of one build: its link targets, the highlighter and,
 /// when serving, the cache.
@@ -126,12 +131,32 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Frees what this renderer gathered (a path and the ids of every file it
+    /// rendered) without waiting for it.
+    pub fn release(self) {
+        let done = self.done.into_inner().unwrap_or_else(|e| e.into_inner());
+        crate::drop_in_background((self.links, done));
+    }
+
     /// Warnings for links to `#fragments` that no heading of the target has.
     /// `extra_ids` names ids a file's page has besides its headings.
     pub fn broken_fragments(&self, extra_ids: impl Fn(&Path) -> Vec<String>) -> Vec<Diagnostic> {
         let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        // Only the files some fragment link points into: usually a handful.
+        let wanted: HashSet<&Path> = done
+            .iter()
+            .flat_map(|(path, _, fragments)| {
+                fragments
+                    .iter()
+                    .map(move |f| f.target.as_deref().unwrap_or(path))
+            })
+            .collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
         let ids: HashMap<&Path, Vec<&str>> = done
             .iter()
+            .filter(|(path, _, _)| wanted.contains(path.as_path()))
             .map(|(path, ids, _)| (path.as_path(), ids.iter().map(String::as_str).collect()))
             .collect();
         let mut warnings = Vec::new();
@@ -167,23 +192,28 @@ impl<'a> Renderer<'a> {
         let Some(cache) = self.cache else {
             return Arc::new(render(file, body, dir, &self.links, self.highlighter));
         };
-        let mut h = DefaultHasher::new();
-        file.text.hash(&mut h);
-        body.hash(&mut h);
-        dir.hash(&mut h);
-        let key = h.finish();
         let hit = cache.files.lock().ok().and_then(|files| {
             files
                 .get(&file.path)
-                .filter(|(k, _)| *k == key)
-                .map(|(_, r)| Arc::clone(r))
+                .filter(|(text, range, folder, _)| {
+                    (Arc::ptr_eq(text, &file.text) || **text == *file.text)
+                        && range == body
+                        && folder == dir
+                })
+                .map(|(_, _, _, r)| Arc::clone(r))
         });
         if let Some(r) = hit {
             return r;
         }
         let rendered = Arc::new(render(file, body, dir, &self.links, self.highlighter));
         if let Ok(mut files) = cache.files.lock() {
-            files.insert(file.path.clone(), (key, Arc::clone(&rendered)));
+            let entry = (
+                Arc::clone(&file.text),
+                body.clone(),
+                dir.to_path_buf(),
+                Arc::clone(&rendered),
+            );
+            files.insert(file.path.clone(), entry);
         }
         rendered
     }

@@ -2,7 +2,7 @@
 //! rendered markdown, the six parts of each write-up, taxonomies, related skills and
 //! the numbers. Rendering reads only this; nothing here reads files.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -335,11 +335,11 @@ impl Site {
             let e = &skills[r.0].entries[r.1];
             (
                 std::cmp::Reverse((e.date.date, e.date.instant)),
-                skills[r.0].slug.clone(),
-                std::cmp::Reverse(e.slug.clone()),
+                skills[r.0].slug.as_str(),
+                std::cmp::Reverse(e.slug.as_str()),
             )
         };
-        timeline.sort_by_cached_key(order);
+        timeline.sort_unstable_by(|a, b| order(a).cmp(&order(b)));
 
         let progress = Progress::of(
             timeline
@@ -386,43 +386,49 @@ impl Site {
             images,
             links_fingerprint: md.links_fingerprint,
         };
+        crate::drop_in_background((content.skills, content.pages, content.home));
+        md.release();
         (if failed { None } else { Some(site) }, diagnostics)
     }
 }
 
-fn taxonomy(
-    skills: &[Skill],
+fn taxonomy<'a>(
+    skills: &'a [Skill],
     timeline: &[EntryRef],
-    of_skill: impl Fn(&Skill) -> &[Taxon],
-    of_entry: impl Fn(&Entry) -> &[Taxon],
+    of_skill: impl Fn(&'a Skill) -> &'a [Taxon],
+    of_entry: impl Fn(&'a Entry) -> &'a [Taxon],
 ) -> Vec<TaxonPage> {
-    let mut map: BTreeMap<String, TaxonPage> = BTreeMap::new();
-    // Looked up before inserting: a large log names the same few tags thousands
-    // of times, and a key is only worth copying once.
-    fn page<'m>(map: &'m mut BTreeMap<String, TaxonPage>, t: &Taxon) -> &'m mut TaxonPage {
-        if !map.contains_key(&t.slug) {
-            map.insert(
-                t.slug.clone(),
-                TaxonPage {
-                    taxon: t.clone(),
-                    skills: Vec::new(),
-                    entries: Vec::new(),
-                },
-            );
-        }
-        map.get_mut(&t.slug).expect("inserted above")
+    // Pages by slug through a hash index: a large log names the same few tags
+    // tens of thousands of times.
+    fn page<'a>(
+        index: &mut HashMap<&'a str, usize>,
+        pages: &mut Vec<TaxonPage>,
+        t: &'a Taxon,
+    ) -> usize {
+        *index.entry(t.slug.as_str()).or_insert_with(|| {
+            pages.push(TaxonPage {
+                taxon: t.clone(),
+                skills: Vec::new(),
+                entries: Vec::new(),
+            });
+            pages.len() - 1
+        })
     }
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut pages: Vec<TaxonPage> = Vec::new();
     for (i, skill) in skills.iter().enumerate() {
         for t in of_skill(skill) {
-            page(&mut map, t).skills.push(i);
+            let p = page(&mut index, &mut pages, t);
+            pages[p].skills.push(i);
         }
     }
     for r in timeline {
         for t in of_entry(&skills[r.0].entries[r.1]) {
-            page(&mut map, t).entries.push(*r);
+            let p = page(&mut index, &mut pages, t);
+            pages[p].entries.push(*r);
         }
     }
-    let mut pages: Vec<TaxonPage> = map.into_values().collect();
+    pages.sort_by(|a, b| a.taxon.slug.cmp(&b.taxon.slug));
     for p in &mut pages {
         p.skills.dedup();
         p.skills.sort_by(|a, b| {
