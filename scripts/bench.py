@@ -48,6 +48,13 @@ def set_cards(site, on):
         f.write(f"social_cards = {'true' if on else 'false'}\n" + "".join(lines))
 
 
+def run_floor(site, out):
+    """Seconds the floor benchmark takes for `site`, writing as much as `out` holds."""
+    floor = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--", site, out], cwd=HERE,
+                           capture_output=True, text=True).stdout.strip()
+    return float(floor.split(" in ")[-1].split()[0]) if " in " in floor else float("nan")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="small,medium,large")
@@ -72,7 +79,7 @@ def main():
                            stdout=subprocess.DEVNULL)
         out = os.path.join(args.work, f"{size}-out")
         cache = os.path.join(args.work, ".skillfolio-cache")
-        cold, warm, peer, cards = [], [], [], []
+        cold, warm, peer, cards, floors = [], [], [], [], []
         for _ in range(args.runs):
             set_cards(site, True)
             shutil.rmtree(out, ignore_errors=True)
@@ -83,12 +90,12 @@ def main():
             shutil.rmtree(cache, ignore_errors=True)
             cold.append(timed([BIN, "--root", site, "build", "--output", out]))
             warm.append(timed([BIN, "--root", site, "build", "--output", out]))
+            # The floor in the same round, so both see the same disk.
+            floors.append(run_floor(site, out))
             if hugo:
                 shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
                 peer.append(timed([hugo, "--quiet", "--source", hugo_site]))
-        floor = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--", site, out], cwd=HERE,
-                               capture_output=True, text=True).stdout.strip()
-        floor_s = float(floor.split(" in ")[-1].split()[0]) if " in " in floor else float("nan")
+        floor_s = statistics.median(floors)
         c, w = median(cold), median(warm)
         note = f"{c[0] / floor_s:.2f}x the floor ({floor_s:.2f} s)"
         if peer:
