@@ -1,7 +1,8 @@
 //! The floor: only the work no generator can avoid for a portfolio, done in
 //! parallel. It reads every markdown file, renders it with pulldown-cmark,
 //! highlights every fenced code block with syntect (class output, like the build),
-//! and writes as many files and bytes as a real build of the same site wrote. A
+//! and writes the files a real build of the same site wrote: the same paths (so
+//! the same folders) and sizes. A
 //! build's time divided by the floor's is its distance to the limit.
 //!
 //!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR
@@ -74,12 +75,18 @@ fn main() {
         eprintln!("usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR");
         std::process::exit(2);
     };
-    let outputs = files_under(Path::new(built), None);
-    let out_bytes: u64 = outputs
-        .iter()
-        .filter_map(|p| fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
+    let built = Path::new(built);
+    // Every file the build wrote, by its path in the output and its size: a site
+    // with a folder per page cannot avoid making those folders either.
+    let outputs: Vec<(PathBuf, usize)> = files_under(built, None)
+        .into_iter()
+        .filter_map(|p| {
+            let len = fs::metadata(&p).ok()?.len() as usize;
+            Some((p.strip_prefix(built).ok()?.to_path_buf(), len))
+        })
+        .collect();
+    let out_bytes: u64 = outputs.iter().map(|(_, len)| *len as u64).sum();
+    let largest = outputs.iter().map(|(_, len)| *len).max().unwrap_or(0);
     let target = std::env::temp_dir().join(format!("skillfolio-floor-{}", std::process::id()));
 
     let started = Instant::now();
@@ -89,13 +96,14 @@ fn main() {
         .par_iter()
         .map(|p| render(&fs::read_to_string(p).unwrap_or_default(), &syntaxes).len() as u64)
         .sum();
-    // The same number of files and bytes as the build wrote, in page-sized pieces.
-    let per_file = (out_bytes / outputs.len().max(1) as u64) as usize;
-    let chunk = vec![b'x'; per_file];
-    (0..outputs.len()).into_par_iter().for_each(|i| {
-        let dir = target.join(format!("{}", i / 100));
-        let _ = fs::create_dir_all(&dir);
-        let _ = fs::write(dir.join(format!("{i}.html")), &chunk);
+    // The same files, folders and sizes as the build wrote.
+    let bytes = vec![b'x'; largest];
+    outputs.par_iter().for_each(|(rel, len)| {
+        let path = target.join(rel);
+        if let Some(dir) = path.parent() {
+            let _ = fs::create_dir_all(dir);
+        }
+        let _ = fs::write(path, &bytes[..*len]);
     });
     let elapsed = started.elapsed();
     let _ = fs::remove_dir_all(&target);

@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZES = {"small": (20, 10), "medium": (100, 20), "large": (200, 50), "xl": (800, 50)}
@@ -46,6 +47,15 @@ def set_cards(site, on):
         lines = [l for l in f.read().splitlines(True) if not l.startswith("social_cards")]
     with open(path, "w") as f:
         f.write(f"social_cards = {'true' if on else 'false'}\n" + "".join(lines))
+
+
+def clear(*dirs):
+    """Removes `dirs` and waits for the disk to settle: freeing a large folder keeps
+    the disk busy for a while after, which would slow whatever is timed next."""
+    for d in dirs:
+        shutil.rmtree(d, ignore_errors=True)
+    os.sync()
+    time.sleep(1)
 
 
 def run_floor(site, out):
@@ -82,18 +92,18 @@ def main():
         cold, warm, peer, cards, floors = [], [], [], [], []
         for _ in range(args.runs):
             set_cards(site, True)
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
+            clear(out, cache)
             cards.append(timed([BIN, "--root", site, "build", "--output", out]))
             set_cards(site, False)
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
+            clear(out, cache)
             cold.append(timed([BIN, "--root", site, "build", "--output", out]))
             warm.append(timed([BIN, "--root", site, "build", "--output", out]))
             # The floor in the same round, so both see the same disk.
+            os.sync()
+            time.sleep(1)
             floors.append(run_floor(site, out))
             if hugo:
-                shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
+                clear(os.path.join(hugo_site, "public"))
                 peer.append(timed([hugo, "--quiet", "--source", hugo_site]))
         floor_s = statistics.median(floors)
         c, w = median(cold), median(warm)
