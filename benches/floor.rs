@@ -87,7 +87,12 @@ fn main() {
         .collect();
     let out_bytes: u64 = outputs.iter().map(|(_, len)| *len as u64).sum();
     let largest = outputs.iter().map(|(_, len)| *len).max().unwrap_or(0);
-    let target = std::env::temp_dir().join(format!("skillfolio-floor-{}", std::process::id()));
+    // Beside the build's output, as the build's staging folder is: where a file
+    // system places new files, and how fast, depends on the folder they go in.
+    let target = built
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(format!(".skillfolio-floor-{}", std::process::id()));
 
     let started = Instant::now();
     let syntaxes = SyntaxSet::load_defaults_newlines();
