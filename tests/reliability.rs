@@ -170,6 +170,14 @@ fn pages(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     let site = fixture("site");
     let root = site.path();
+    // A skill with no entries yet: its feed is dated by the earliest skill's start.
+    let empty = root.join("content/skills/empty");
+    fs::create_dir_all(&empty).unwrap();
+    fs::write(
+        empty.join("index.md"),
+        "+++\ntitle = \"Not yet begun\"\nstarted = 2026-10-05\n+++\n\nSoon.\n",
+    )
+    .unwrap();
     let public = build(root, &[]);
     assert!(
         root.join(".skillfolio-cache/pages-public.bin").is_file(),
@@ -182,7 +190,7 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     };
     let omelette = root.join("content/skills/perfect-omelette");
     let fold = "skills/perfect-omelette/2026-10-03-fold/index.html";
-    let edits: [(&str, &dyn Fn()); 4] = [
+    let edits: [(&str, &dyn Fn()); 5] = [
         ("one entry's note", &|| {
             let path = omelette.join("log/2026-10-03-fold.md");
             let text = fs::read_to_string(&path).unwrap();
@@ -195,6 +203,16 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
             fs::write(
                 &path,
                 text.replace("The perfect omelette", "The rolled omelette"),
+            )
+            .unwrap();
+        }),
+        // Another skill's feed is dated by this start.
+        ("the earliest start", &|| {
+            let path = omelette.join("index.md");
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(
+                &path,
+                text.replace("started = 2026-10-01", "started = 2025-01-01"),
             )
             .unwrap();
         }),
@@ -216,13 +234,21 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     for (what, edit) in edits {
         edit();
         build(root, &[]);
-        assert_eq!(
-            pages(&public),
-            fresh("fresh"),
-            "after a change to {what}, the rebuild differs from a fresh build"
+        let (rebuilt, fresh) = (pages(&public), fresh("fresh"));
+        let differing: Vec<&String> = rebuilt
+            .keys()
+            .chain(fresh.keys())
+            .filter(|p| rebuilt.get(*p) != fresh.get(*p))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "after a change to {what}, these differ from a fresh build: {differing:?}"
         );
     }
     let page = common::read(public.join(fold));
     assert!(page.contains("The second fold held too.") && page.contains("The rolled omelette"));
     assert!(page.contains("Renamed portfolio"));
+    assert!(
+        common::read(public.join("skills/empty/atom.xml")).contains("<updated>2025-01-01T00:00:00")
+    );
 }

@@ -396,7 +396,15 @@ fn rapid_saves_and_a_broken_site_toml_end_in_the_same_site_as_a_full_build() {
         200,
         "the last good site is still served"
     );
+    // Edits made while the site cannot load still count once it loads again.
+    edit(root, ENTRY, |t| {
+        t + "\nWritten while site.toml was broken.\n"
+    });
+    server.wait_for_log("Rebuild failed", 2);
     fs::write(root.join("site.toml"), config).unwrap();
+    server.wait_for(ENTRY_URL, |r| {
+        r.text().contains("Written while site.toml was broken.")
+    });
     assert_served_equals_a_full_build(&server, root);
 }
 

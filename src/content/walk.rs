@@ -69,9 +69,13 @@ struct Walk {
 
 impl Cache {
     /// Tells the next load that only `paths` (and what is below them) changed
-    /// since the previous load.
+    /// since the previous load. Paths add up until a load reads the content: a
+    /// rebuild that fails earlier (a broken `site.toml`) must not lose them.
     pub fn only_changed(&self, paths: &[PathBuf]) {
-        *self.changed.lock().unwrap_or_else(|e| e.into_inner()) = Some(paths.to_vec());
+        let mut changed = self.changed.lock().unwrap_or_else(|e| e.into_inner());
+        changed
+            .get_or_insert_with(Vec::new)
+            .extend_from_slice(paths);
     }
 }
 
@@ -107,11 +111,13 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
     // Edits to files already known leave the folder's shape as it was, and so do
     // an editor's temporary files that came and went; anything else (a new, moved
     // or deleted file, a changed asset) needs a new walk.
+    // Links are not followed by the walk, so they are looked at, not through.
     let same_shape = |walk: &Walk, path: &Path| {
+        let meta = fs::symlink_metadata(path);
         if walk.jobs.iter().any(|(j, _, _)| j == path) {
-            return path.is_file();
+            return meta.is_ok_and(|m| m.is_file());
         }
-        !path.exists()
+        meta.is_err()
             && !walk.jobs.iter().any(|(j, _, _)| j.starts_with(path))
             && !walk.assets.iter().any(|(_, a)| a.source.starts_with(path))
     };

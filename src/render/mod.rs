@@ -184,7 +184,13 @@ impl Renderer {
         let skills = skill_parts(
             site,
             &cached,
-            hash(&(&config, site.today, site.links_fingerprint)),
+            // A feed without entries is dated by the earliest skill's start.
+            hash(&(
+                &config,
+                site.today,
+                site.links_fingerprint,
+                site.skills.iter().map(|s| s.started).min(),
+            )),
             record,
         );
         let base = PageBase::new(site);
