@@ -282,10 +282,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Where the record of the pages built into `output` is kept: one per output
 /// folder, since several can share a cache folder.
 fn record_path(cache_dir: &Path, output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy());
-    cache_dir.join(format!("pages-{name}.bin"))
+    cache_dir.join(format!("pages-{}.bin", output::folder_name(output)))
 }
 
 /// The cache folder beside an output folder: `public` -> `.skillfolio-cache`.

@@ -112,10 +112,7 @@ impl Staging {
     pub fn begin(output: &Path, force: bool) -> Result<Staging, Diagnostic> {
         let target = absolute(output);
         let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".to_string());
+        let name = folder_name(output);
         fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, &e))?;
         let lock_path = parent.join(format!(".{name}.lock"));
         let lock = fs::File::create(&lock_path).map_err(|e| io_error("create", &lock_path, &e))?;
@@ -278,6 +275,15 @@ impl Staging {
         timer.lap("remove old output");
         Ok(self.id)
     }
+}
+
+/// The output folder's own name, which names what belongs to it beside it: its
+/// lock, staging folder and page record.
+pub fn folder_name(output: &Path) -> String {
+    absolute(output)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string())
 }
 
 /// The id of the build that wrote the output folder `output`, from its marker.

@@ -159,6 +159,13 @@ fn an_output_left_aside_by_a_killed_build_is_put_back() {
     assert!(staging_dirs(root).is_empty());
 }
 
+/// Replaces `from` with `to` in the file at `path`.
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    fs::write(path, text.replace(from, to)).unwrap();
+}
+
 /// Every file of an output but its marker, which names the build that wrote it.
 fn pages(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut files = tree(dir);
@@ -198,33 +205,27 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
         }),
         // Every entry page shows its skill's title.
         ("the skill's write-up", &|| {
-            let path = omelette.join("index.md");
-            let text = fs::read_to_string(&path).unwrap();
-            fs::write(
-                &path,
-                text.replace("The perfect omelette", "The rolled omelette"),
-            )
-            .unwrap();
+            replace_in(
+                &omelette.join("index.md"),
+                "The perfect omelette",
+                "The rolled omelette",
+            );
         }),
         // Another skill's feed is dated by this start.
         ("the earliest start", &|| {
-            let path = omelette.join("index.md");
-            let text = fs::read_to_string(&path).unwrap();
-            fs::write(
-                &path,
-                text.replace("started = 2026-10-01", "started = 2025-01-01"),
-            )
-            .unwrap();
+            replace_in(
+                &omelette.join("index.md"),
+                "started = 2026-10-01",
+                "started = 2025-01-01",
+            );
         }),
         // Every page shows the site's title.
         ("site.toml", &|| {
-            let path = root.join("site.toml");
-            let text = fs::read_to_string(&path).unwrap();
-            fs::write(
-                &path,
-                text.replace("Fixture portfolio", "Renamed portfolio"),
-            )
-            .unwrap();
+            replace_in(
+                &root.join("site.toml"),
+                "Fixture portfolio",
+                "Renamed portfolio",
+            );
         }),
         // A page of the output changed by hand is made again.
         ("a page of the output", &|| {

@@ -148,22 +148,21 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         .jobs
         .par_iter()
         .map(|(path, rel, role)| {
-            if let (Some(cache), Some(changed)) = (cache, &changed)
-                && !changed.iter().any(|c| path.starts_with(c))
-            {
-                let files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((_, parsed, errors)) = files.get(path) {
-                    return (parsed.clone(), errors.clone());
-                }
+            // The cached parse, if `current` accepts the stamp it was made at.
+            let cached = |current: &dyn Fn(&Stamp) -> bool| {
+                let files = cache?.files.lock().unwrap_or_else(|e| e.into_inner());
+                let (s, parsed, errors) = files.get(path)?;
+                current(s).then(|| (parsed.clone(), errors.clone()))
+            };
+            let unreported = changed
+                .as_ref()
+                .is_some_and(|changed| !changed.iter().any(|c| path.starts_with(c)));
+            if unreported && let Some(hit) = cached(&|_| true) {
+                return hit;
             }
             let stamp = cache.and(stamp(path));
-            if let (Some(cache), Some(stamp)) = (cache, stamp) {
-                let files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((s, parsed, errors)) = files.get(path)
-                    && *s == stamp
-                {
-                    return (parsed.clone(), errors.clone());
-                }
+            if let Some(hit) = cached(&|s| Some(*s) == stamp) {
+                return hit;
             }
             let mut errors = Vec::new();
             let display = Path::new("content").join(rel);

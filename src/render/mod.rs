@@ -50,11 +50,11 @@ struct Job {
     /// context is made from besides the shared `site` value, so a later render can
     /// tell the page is unchanged without comparing whole contexts.
     fingerprint: Option<u64>,
-    /// What a build's page record knows the page by, when the page has a key that
-    /// is cheaper than its context: the fingerprint, or for lists of entries, the
-    /// fingerprints of the skills they show. `serve` compares those lists'
-    /// contexts instead, which also spots an edit that leaves the list as it was.
-    record_key: Option<u64>,
+    /// For lists of entries: a hash of the fingerprints of the skills they show.
+    /// A build's page record knows such a page by it (and other pages by their
+    /// fingerprint); `serve` compares these lists' contexts instead, which also
+    /// spots an edit that leaves the list as it was.
+    list_key: Option<u64>,
 }
 
 /// Every file of the built site, sorted by path.
@@ -223,7 +223,7 @@ impl Renderer {
             .par_iter()
             .map(|job| {
                 let path = job.output_path();
-                let recorded = record.zip(shared).zip(job.record_key);
+                let recorded = record.zip(shared).zip(job.fingerprint.or(job.list_key));
                 let inputs = recorded.map(|((r, shared), f)| (r, hash(&(shared, f))));
                 if let Some((r, inputs)) = inputs
                     && r.reuse(&path, inputs)
@@ -637,7 +637,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         lastmod: newest(&site.timeline),
         in_sitemap: true,
         fingerprint: None,
-        record_key: None,
+        list_key: None,
     });
 
     // The skills index, also grouped by field.
@@ -711,7 +711,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         lastmod: newest(&site.timeline),
         in_sitemap: true,
         fingerprint: None,
-        record_key: None,
+        list_key: None,
     });
 
     // Each skill and each of its entries.
@@ -743,16 +743,14 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         );
         c.insert_value("entries", entries(&newest_first));
         c.insert_value("related", skills_of(&skill.related));
-        let skill_key = hash(&(skill.fingerprint, &related_prints));
-        let entry_key = hash(&(skill.fingerprint, "entry"));
         jobs.push(Job {
             path: skill.path.clone(),
             template: "skill.html",
             context: JobContext::Built(c),
             lastmod: skill.progress.totals.last.or(Some(skill.started)),
             in_sitemap: true,
-            fingerprint: Some(skill_key),
-            record_key: Some(skill_key),
+            fingerprint: Some(hash(&(skill.fingerprint, &related_prints))),
+            list_key: None,
         });
         for (e, item) in skill.entries.iter().enumerate() {
             jobs.push(Job {
@@ -761,8 +759,8 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
                 context: JobContext::Entry((s, e)),
                 lastmod: Some(item.date.date),
                 in_sitemap: true,
-                fingerprint: Some(entry_key),
-                record_key: Some(entry_key),
+                fingerprint: Some(hash(&(skill.fingerprint, "entry"))),
+                list_key: None,
             });
         }
     }
@@ -782,7 +780,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         lastmod: newest(&payoffs),
         in_sitemap: true,
         fingerprint: None,
-        record_key: Some(hash(&("payoffs", skill_prints(site, &all)))),
+        list_key: Some(hash(&("payoffs", skill_prints(site, &all)))),
     });
 
     // Fields and tags: an index page each, and a page per field or tag.
@@ -805,7 +803,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
             lastmod: None,
             in_sitemap: true,
             fingerprint: None,
-            record_key: None,
+            list_key: None,
         });
         for t in taxa {
             let rel = format!("{section}/{}/", t.taxon.slug);
@@ -833,7 +831,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
                 lastmod: newest(&t.entries),
                 in_sitemap: true,
                 fingerprint: None,
-                record_key: Some(key),
+                list_key: Some(key),
             });
         }
     }
@@ -859,7 +857,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
             lastmod: None,
             in_sitemap: true,
             fingerprint: None,
-            record_key: None,
+            list_key: None,
         });
     }
 
@@ -875,7 +873,7 @@ fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job
         lastmod: None,
         in_sitemap: false,
         fingerprint: None,
-        record_key: None,
+        list_key: None,
     });
     (site_value, jobs)
 }
