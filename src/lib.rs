@@ -15,6 +15,7 @@ pub mod highlight;
 pub mod highlight_cache;
 pub mod images;
 pub mod markdown;
+pub mod model_cache;
 pub mod output;
 pub mod page_record;
 pub mod progress;
@@ -73,7 +74,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Diagnostics> {
 /// and the rendered markdown of files that did not change.
 pub struct Caches {
     pub highlighter: Highlighter,
-    pub markdown: markdown::Cache,
+    pub model: model_cache::Cache,
     pub content: content::Cache,
     pub images: images::Processor,
 }
@@ -82,7 +83,7 @@ impl Caches {
     pub fn new(cache_dir: Option<&Path>) -> Caches {
         Caches {
             highlighter: highlighter(cache_dir),
-            markdown: markdown::Cache::default(),
+            model: model_cache::Cache::default(),
             content: content::Cache::default(),
             images: images::Processor::new(cache_dir),
         }
@@ -150,15 +151,9 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     }
     diagnostics.extend(image_warnings);
     timer.lap("images");
-    let markdown = caches.map(|c| &c.markdown);
-    let (site, model_diagnostics) = Site::new(
-        config,
-        content,
-        model_options,
-        highlighter,
-        markdown,
-        images,
-    );
+    let model = caches.map(|c| &c.model);
+    let (site, model_diagnostics) =
+        Site::new(config, content, model_options, highlighter, model, images);
     // `serve` renders only changed files and so uses only some blocks: its cache
     // stays in memory, and only a whole build writes (and prunes) the file.
     if caches.is_none() {

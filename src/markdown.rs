@@ -94,23 +94,30 @@ type CachedRender = (Arc<str>, Range<usize>, PathBuf, Arc<Rendered>);
 /// Renders the markdown of one build: its link targets, the highlighter and,
 /// when serving, the cache.
 pub struct Renderer<'a> {
-    pub links: Links,
+    pub links: Arc<Links>,
     /// [`Links::fingerprint`] of `links`, made once.
     pub links_fingerprint: u64,
     highlighter: &'a Highlighter,
     cache: Option<&'a Cache>,
     /// The heading ids and fragment links of every file rendered in this build, by
     /// its path under `content/`: all the fragment check needs, and far smaller
-    /// than the rendered files.
-    done: Mutex<Vec<Anchors>>,
+    /// than the rendered files. In groups, so a skill kept from an earlier build
+    /// brings its files' anchors along without copying them.
+    done: Mutex<Vec<Arc<[Anchors]>>>,
 }
 
 /// A rendered file's path under `content/`, its heading ids and its fragment links.
-type Anchors = (PathBuf, Vec<String>, Vec<Fragment>);
+pub type Anchors = (PathBuf, Vec<String>, Vec<Fragment>);
 
 impl<'a> Renderer<'a> {
-    pub fn new(links: Links, highlighter: &'a Highlighter, cache: Option<&'a Cache>) -> Self {
-        let links_fingerprint = links.fingerprint();
+    /// `links_fingerprint` is [`Links::fingerprint`] of `links`, which a caller
+    /// that keeps the links between builds keeps too.
+    pub fn new(
+        links: Arc<Links>,
+        links_fingerprint: u64,
+        highlighter: &'a Highlighter,
+        cache: Option<&'a Cache>,
+    ) -> Self {
         if let Some(cache) = cache {
             let mut current = cache.links.lock().unwrap_or_else(|e| e.into_inner());
             if *current != links_fingerprint {
@@ -145,6 +152,7 @@ impl<'a> Renderer<'a> {
         // Only the files some fragment link points into: usually a handful.
         let wanted: HashSet<&Path> = done
             .iter()
+            .flat_map(|group| group.iter())
             .flat_map(|(path, _, fragments)| {
                 fragments
                     .iter()
@@ -156,11 +164,12 @@ impl<'a> Renderer<'a> {
         }
         let ids: HashMap<&Path, Vec<&str>> = done
             .iter()
+            .flat_map(|group| group.iter())
             .filter(|(path, _, _)| wanted.contains(path.as_path()))
             .map(|(path, ids, _)| (path.as_path(), ids.iter().map(String::as_str).collect()))
             .collect();
         let mut warnings = Vec::new();
-        for (path, _, fragments) in done.iter() {
+        for (path, _, fragments) in done.iter().flat_map(|group| group.iter()) {
             for f in fragments {
                 let target = f.target.as_deref().unwrap_or(path);
                 let Some(known) = ids.get(target) else {
@@ -176,16 +185,34 @@ impl<'a> Renderer<'a> {
 
     /// Renders the `body` range of `file`, whose folder relative to `content/` is `dir`.
     pub fn render(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Arc<Rendered> {
+        let (rendered, anchors) = self.render_untracked(file, body, dir);
+        self.track(Arc::new([anchors]));
+        rendered
+    }
+
+    /// [`Renderer::render`], handing back the file's anchors instead of keeping
+    /// them: the caller passes them to [`Renderer::track`], now or in a later build.
+    pub fn render_untracked(
+        &self,
+        file: &SourceFile,
+        body: &Range<usize>,
+        dir: &Path,
+    ) -> (Arc<Rendered>, Anchors) {
         let rendered = self.render_cached(file, body, dir);
         let name = file.path.file_name().map(PathBuf::from).unwrap_or_default();
+        let anchors = (
+            dir.join(name),
+            rendered.ids.clone(),
+            rendered.fragments.clone(),
+        );
+        (rendered, anchors)
+    }
+
+    /// Counts these files' anchors in this build's fragment check.
+    pub fn track(&self, anchors: Arc<[Anchors]>) {
         if let Ok(mut done) = self.done.lock() {
-            done.push((
-                dir.join(name),
-                rendered.ids.clone(),
-                rendered.fragments.clone(),
-            ));
+            done.push(anchors);
         }
-        rendered
     }
 
     fn render_cached(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Arc<Rendered> {

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -18,6 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::images::{ImageView, Images};
 use crate::markdown::{self, Links, Rendered};
+use crate::model_cache;
 use crate::progress::{Progress, Session};
 use crate::slug::slugify;
 
@@ -161,7 +163,8 @@ pub struct Site {
     pub config: Config,
     pub today: Date,
     pub home: Home,
-    pub skills: Vec<Skill>,
+    /// Shared, so `serve` can keep an unchanged skill from one model to the next.
+    pub skills: Vec<Arc<Skill>>,
     pub pages: Vec<Page>,
     pub fields: Vec<TaxonPage>,
     pub tags: Vec<TaxonPage>,
@@ -201,7 +204,7 @@ impl Site {
         mut content: Content,
         options: ModelOptions,
         highlighter: &Highlighter,
-        cache: Option<&markdown::Cache>,
+        cache: Option<&model_cache::Cache>,
         images: Images,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
@@ -212,9 +215,8 @@ impl Site {
                 .assets
                 .retain(|(rel, _)| !draft_dirs.iter().any(|d| rel.starts_with(d)));
             content.skills.retain(|s| !s.draft);
-            for skill in &mut content.skills {
-                skill.entries.retain(|e| !e.draft);
-            }
+            // Draft entries are left out as each skill is built, so the skill's
+            // sources stay the shared value `serve` recognises.
             content.pages.retain(|p| !p.draft);
         }
         let published: HashMap<&str, usize> = content
@@ -224,18 +226,52 @@ impl Site {
             .map(|(i, s)| (s.slug.as_str(), i))
             .collect();
 
-        let md =
-            markdown::Renderer::new(link_targets(&config, &content, &images), highlighter, cache);
+        let make_links = || link_targets(&config, &content, &images, options.drafts);
+        let (links, links_fingerprint) = match (cache, content.walk) {
+            (Some(cache), Some(walk)) => cache.links(
+                links_key(walk, &config, &content, &images, options),
+                make_links,
+            ),
+            _ => {
+                let links = make_links();
+                let fingerprint = links.fingerprint();
+                (Arc::new(links), fingerprint)
+            }
+        };
+        let md = markdown::Renderer::new(
+            links,
+            links_fingerprint,
+            highlighter,
+            cache.map(|c| &c.markdown),
+        );
 
-        let rendered: Vec<(Skill, Vec<Diagnostic>)> = content
+        let key = hash(&(links_fingerprint, options.today, options.drafts));
+        let kept = cache
+            .map(model_cache::Cache::take_skills)
+            .unwrap_or_default();
+        let built: Vec<model_cache::Kept> = content
             .skills
             .par_iter()
-            .map(|source| build_skill(source, &md, options.today))
+            .map(|source| match kept.get(&source.slug) {
+                Some(k) if k.key == key && Arc::ptr_eq(&k.source, source) => k.clone(),
+                _ => {
+                    let (skill, warnings, anchors) = build_skill(source, &md, options);
+                    model_cache::Kept {
+                        source: Arc::clone(source),
+                        key,
+                        skill: Arc::new(skill),
+                        warnings,
+                        anchors: anchors.into(),
+                    }
+                }
+            })
             .collect();
-        let mut skills = Vec::with_capacity(rendered.len());
-        for (skill, d) in rendered {
-            diagnostics.extend(d);
-            skills.push(skill);
+        crate::drop_in_background(kept);
+        let mut skills = Vec::with_capacity(built.len());
+        for k in &built {
+            md.track(Arc::clone(&k.anchors));
+            diagnostics.extend(k.warnings.iter().cloned());
+            skills.push(Arc::clone(&k.skill));
         }
 
         // Related skills, both directions.
@@ -280,14 +316,30 @@ impl Site {
                 }
             }
         }
+        let titles: Vec<String> = skills.iter().map(|s| s.title.to_lowercase()).collect();
         for (skill, mut rel) in skills.iter_mut().zip(related) {
             rel.sort_unstable();
             rel.dedup();
-            skill.related = rel;
+            rel.sort_by(|a, b| titles[*a].cmp(&titles[*b]));
+            // A kept skill usually has the same related skills as last time.
+            if skill.related != rel {
+                Arc::make_mut(skill).related = rel;
+            }
         }
-        let titles: Vec<String> = skills.iter().map(|s| s.title.to_lowercase()).collect();
-        for skill in &mut skills {
-            skill.related.sort_by(|a, b| titles[*a].cmp(&titles[*b]));
+        if let Some(cache) = cache {
+            let keep = built
+                .into_iter()
+                .zip(&skills)
+                .filter(|(k, _)| !k.warnings.iter().any(Diagnostic::is_error))
+                .map(|(k, skill)| {
+                    let kept = model_cache::Kept {
+                        skill: Arc::clone(skill),
+                        ..k
+                    };
+                    (skill.slug.clone(), kept)
+                })
+                .collect();
+            cache.keep_skills(keep);
         }
 
         let pages: Vec<Page> = content
@@ -384,7 +436,7 @@ impl Site {
             progress,
             assets,
             images,
-            links_fingerprint: md.links_fingerprint,
+            links_fingerprint,
         };
         crate::drop_in_background((content.skills, content.pages, content.home));
         md.release();
@@ -393,7 +445,7 @@ impl Site {
 }
 
 fn taxonomy<'a>(
-    skills: &'a [Skill],
+    skills: &'a [Arc<Skill>],
     timeline: &[EntryRef],
     of_skill: impl Fn(&'a Skill) -> &'a [Taxon],
     of_entry: impl Fn(&'a Entry) -> &'a [Taxon],
@@ -531,7 +583,7 @@ pub fn published_assets(content: &Content, drafts: bool) -> Vec<&Asset> {
 }
 
 /// Where every content file and asset is published, for link rewriting.
-fn link_targets(config: &Config, content: &Content, images: &Images) -> Links {
+fn link_targets(config: &Config, content: &Content, images: &Images, drafts: bool) -> Links {
     let mut targets = HashMap::new();
     targets.insert(PathBuf::from("_index.md"), String::new());
     for skill in &content.skills {
@@ -539,7 +591,7 @@ fn link_targets(config: &Config, content: &Content, images: &Images) -> Links {
             skill.dir.join("index.md"),
             format!("skills/{}/", skill.slug),
         );
-        for e in &skill.entries {
+        for e in skill.entries.iter().filter(|e| drafts || !e.draft) {
             let name = e
                 .file
                 .path
@@ -571,27 +623,69 @@ fn link_targets(config: &Config, content: &Content, images: &Images) -> Links {
     }
 }
 
+/// A skill's model, the problems found building it, and its files' anchors for
+/// the fragment check.
+/// A hash of `value` with the standard library's hasher, which is the same from
+/// run to run of one program.
+pub(crate) fn hash<T: std::hash::Hash>(value: &T) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// What decides the link targets besides the files found by walk number `walk`:
+/// which of them are drafts, the base URL and the processed images.
+fn links_key(
+    walk: u64,
+    config: &Config,
+    content: &Content,
+    images: &Images,
+    options: ModelOptions,
+) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    (walk, &config.base_path, options.drafts).hash(&mut h);
+    for skill in &content.skills {
+        skill.dir.hash(&mut h);
+        for e in &skill.entries {
+            e.draft.hash(&mut h);
+        }
+    }
+    for p in &content.pages {
+        p.rel.hash(&mut h);
+    }
+    let mut info: Vec<_> = images.info.values().collect();
+    info.sort_by(|a, b| a.path.cmp(&b.path));
+    info.hash(&mut h);
+    h.finish()
+}
+
 fn build_skill(
     source: &SkillSource,
     md: &markdown::Renderer,
-    today: Date,
-) -> (Skill, Vec<Diagnostic>) {
+    options: ModelOptions,
+) -> (Skill, Vec<Diagnostic>, Vec<markdown::Anchors>) {
+    let today = options.today;
     let mut diagnostics = Vec::new();
     let path = format!("skills/{}/", source.slug);
-    let r = md.render(&source.file, &source.body, &source.dir);
+    let (r, anchors) = md.render_untracked(&source.file, &source.body, &source.dir);
+    let mut all_anchors = vec![anchors];
     diagnostics.extend(r.warnings.iter().cloned());
     let (intro, parts, part_ids, other) = anatomy(&r);
 
     let log_dir = source.dir.join("log");
-    let built: Vec<(Entry, Vec<Diagnostic>)> = source
+    let built: Vec<(Entry, Vec<Diagnostic>, markdown::Anchors)> = source
         .entries
         .par_iter()
+        .filter(|e| options.drafts || !e.draft)
         .map(|e| build_entry(e, &log_dir, &path, md, today))
         .collect();
     let mut entries = Vec::with_capacity(built.len());
-    for (entry, d) in built {
+    for (entry, d, anchors) in built {
         diagnostics.extend(d);
         entries.push(entry);
+        all_anchors.push(anchors);
     }
     entries.sort_by(|a, b| {
         (a.date.date, a.date.instant, &a.slug).cmp(&(b.date.date, b.date.instant, &b.slug))
@@ -622,7 +716,7 @@ fn build_skill(
         progress,
         fingerprint: fingerprint(source),
     };
-    (skill, diagnostics)
+    (skill, diagnostics, all_anchors)
 }
 
 /// The skill's field, if it makes a page address: a name with no ASCII letters or
@@ -801,10 +895,10 @@ fn build_entry(
     skill_path: &str,
     md: &markdown::Renderer,
     today: Date,
-) -> (Entry, Vec<Diagnostic>) {
+) -> (Entry, Vec<Diagnostic>, markdown::Anchors) {
     let links = &md.links;
     let mut diagnostics = Vec::new();
-    let r = md.render(&e.file, &e.body, log_dir);
+    let (r, anchors) = md.render_untracked(&e.file, &e.body, log_dir);
     diagnostics.extend(r.warnings.iter().cloned());
     if e.date.date > today {
         diagnostics.push(
@@ -907,5 +1001,5 @@ fn build_entry(
         summary_text: r.summary_text.clone(),
         path: format!("{skill_path}{}/", e.slug),
     };
-    (entry, diagnostics)
+    (entry, diagnostics, anchors)
 }

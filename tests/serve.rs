@@ -482,3 +482,45 @@ fn a_site_broken_from_the_start_explains_itself_and_recovers() {
         r.status == 200 && r.text().contains("Practising in public")
     });
 }
+
+/// A rebuild takes unchanged skills over from the last one, with the links they
+/// make: a link from such a skill into one that was edited is still checked
+/// against the edited text, and an entry turned into a draft leaves the site.
+#[test]
+fn skills_kept_between_rebuilds_still_see_the_edits_of_others() {
+    let site = fixture("site");
+    let root = site.path();
+    let fold = "content/skills/perfect-omelette/log/2026-10-03-fold.md";
+    edit(root, fold, |t| t + "\n## Result\n\nIt held.\n");
+    edit(
+        root,
+        "content/skills/Knife Work/log/2026-10-02-baseline.md",
+        |t| {
+            t + "\nThe [fold's result](../../perfect-omelette/log/2026-10-03-fold.md#result) needs a good cut.\n"
+        },
+    );
+    let server = Server::start(root);
+    let warning = "link to `../../perfect-omelette/log/2026-10-03-fold.md#result` leads to a part of the page that does not exist";
+    assert!(!server.log().contains(warning), "{}", server.log());
+
+    edit(root, fold, |t| t.replace("## Result", "## Outcome"));
+    server.wait_for_log("Rebuilt in", 1);
+    let log = server.log();
+    assert!(log.contains(warning), "{log}");
+    assert!(
+        log.contains("content/skills/Knife Work/log/2026-10-02-baseline.md"),
+        "the warning points at the unchanged skill's entry: {log}"
+    );
+
+    edit(root, fold, |t| {
+        t.replace("kind = \"payoff\"", "kind = \"payoff\"\ndraft = true")
+    });
+    server.wait_for_log("Rebuilt in", 2);
+    assert_eq!(
+        server
+            .get("/skills/perfect-omelette/2026-10-03-fold/")
+            .status,
+        404
+    );
+    assert_served_equals_a_full_build(&server, root);
+}

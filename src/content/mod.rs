@@ -170,7 +170,8 @@ pub struct Asset {
 #[derive(Debug, Clone, Default)]
 pub struct Content {
     pub home: HomeSource,
-    pub skills: Vec<SkillSource>,
+    /// Shared, so `serve` can hand an unchanged skill to the next model as is.
+    pub skills: Vec<std::sync::Arc<SkillSource>>,
     pub pages: Vec<PageSource>,
     /// Co-located assets, keyed by their path relative to `content/`.
     pub assets: Vec<(PathBuf, Asset)>,
@@ -179,6 +180,10 @@ pub struct Content {
     /// front matter failed, so a `related` link to a broken skill is not reported
     /// as a second, misleading error.
     pub skill_slugs: Vec<String>,
+    /// When `serve` read every file without an error: the number of the walk of
+    /// `content/` that found them. Loads with the same number have the same
+    /// files, so what depends only on which files exist can be reused.
+    pub walk: Option<u64>,
 }
 
 /// Joins a relative path onto a folder without touching the disk, resolving `.` and

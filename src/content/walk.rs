@@ -55,12 +55,21 @@ pub struct Cache {
     changed: Mutex<Option<Vec<PathBuf>>>,
     /// The last walk of `content/`, reused while only known files change.
     walk: Mutex<Option<Arc<Walk>>>,
+    /// How many walks this cache has made: each walk's number tells loads apart
+    /// that found different files.
+    walks: std::sync::atomic::AtomicU64,
+    /// The skills of the last load that read without a problem, by folder: while
+    /// the walk is reused and no file of a skill changed, the very same skill is
+    /// handed on, and everything later made from it can be reused by identity.
+    skills: Mutex<HashMap<PathBuf, Arc<SkillSource>>>,
 }
 
 /// What a walk of `content/` found: the files to parse and what each one is, the
 /// assets, the skills' slugs, and problems met on the way.
 #[derive(Default)]
 struct Walk {
+    /// Which walk of its cache this is (0 without a cache).
+    number: u64,
     jobs: Vec<(PathBuf, PathBuf, Role)>,
     assets: Vec<(PathBuf, Asset)>,
     skill_slugs: Vec<String>,
@@ -130,23 +139,50 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         })
     };
     let last = cache.and_then(|c| c.walk.lock().unwrap_or_else(|e| e.into_inner()).clone());
-    let walk = match last.filter(|w| known(w)) {
-        Some(walk) => walk,
+    let (walk, reused) = match last.filter(|w| known(w)) {
+        Some(walk) => (walk, true),
         None => {
-            let walk = Arc::new(walk_content(root, &content_dir));
+            let mut walk = walk_content(root, &content_dir);
+            if let Some(cache) = cache {
+                walk.number = 1 + cache
+                    .walks
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            let walk = Arc::new(walk);
             if let Some(cache) = cache {
                 *cache.walk.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&walk));
             }
-            walk
+            (walk, false)
         }
     };
     diagnostics.extend(walk.diagnostics.iter().cloned());
     content.assets = walk.assets.clone();
     content.skill_slugs = walk.skill_slugs.clone();
 
+    // Skills none of whose files changed, from a walk that found the same files.
+    let mut unchanged: HashMap<PathBuf, Arc<SkillSource>> = match (cache, &changed) {
+        (Some(cache), Some(changed)) if reused => {
+            let mut skills =
+                std::mem::take(&mut *cache.skills.lock().unwrap_or_else(|e| e.into_inner()));
+            skills.retain(|dir, _| {
+                let dir = content_dir.join(dir);
+                !changed
+                    .iter()
+                    .any(|c| c.starts_with(&dir) || dir.starts_with(c))
+            });
+            skills
+        }
+        _ => HashMap::new(),
+    };
+    let of_unchanged_skill = |role: &Role| match role {
+        Role::Skill { dir } | Role::Entry { dir } => unchanged.contains_key(dir),
+        Role::Home | Role::Page => false,
+    };
+
     let parsed: Vec<(Parsed, Vec<Diagnostic>)> = walk
         .jobs
         .par_iter()
+        .filter(|(_, _, role)| !of_unchanged_skill(role))
         .map(|(path, rel, role)| {
             // The cached parse, if `current` accepts the stamp it was made at.
             let cached = |current: &dyn Fn(&Stamp) -> bool| {
@@ -192,24 +228,54 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         .collect();
 
     let mut entries_by_dir: HashMap<PathBuf, Vec<EntrySource>> = HashMap::new();
-    for (parsed, errors) in parsed {
+    let mut fresh: HashMap<PathBuf, SkillSource> = HashMap::new();
+    // Skills with a problem in one of their files are read again by every load,
+    // so the problem is reported every time.
+    let mut troubled: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let jobs = walk
+        .jobs
+        .iter()
+        .filter(|(_, _, role)| !of_unchanged_skill(role));
+    for ((parsed, errors), (_, _, role)) in parsed.into_iter().zip(jobs) {
+        if !errors.is_empty()
+            && let Role::Skill { dir } | Role::Entry { dir } = role
+        {
+            troubled.insert(dir.clone());
+        }
         diagnostics.extend(errors);
         match parsed {
             Parsed::Home(h) => content.home = h,
             Parsed::Page(p) => content.pages.push(p),
-            Parsed::Skill(s) => content.skills.push(*s),
+            Parsed::Skill(s) => {
+                fresh.insert(s.dir.clone(), *s);
+            }
             Parsed::Entry(dir, e) => entries_by_dir.entry(dir).or_default().push(*e),
             Parsed::Failed => {}
         }
     }
 
-    for skill in &mut content.skills {
+    for skill in fresh.values_mut() {
         skill.entries = entries_by_dir.remove(&skill.dir).unwrap_or_default();
         // One folder's files: their paths compare as their names, and bytes compare
         // far faster than path components.
         skill
             .entries
             .sort_by(|a, b| a.file.path.as_os_str().cmp(b.file.path.as_os_str()));
+        let before = diagnostics.len();
+        check_entry_slugs(skill, &content.assets, &mut diagnostics);
+        if diagnostics.len() > before {
+            troubled.insert(skill.dir.clone());
+        }
+    }
+    // In the walk's order, which decides which of two skills with one slug stays.
+    for (_, _, role) in &walk.jobs {
+        if let Role::Skill { dir } = role {
+            let skill = match unchanged.remove(dir) {
+                Some(skill) => Some(skill),
+                None => fresh.remove(dir).map(Arc::new),
+            };
+            content.skills.extend(skill);
+        }
     }
     for (dir, entries) in entries_by_dir {
         let index = Path::new("content").join(&dir).join("index.md");
@@ -226,7 +292,19 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         }
     }
 
-    check_duplicates(&mut content, &mut diagnostics);
+    check_skill_slugs(&mut content, &mut diagnostics, &mut troubled);
+    if let Some(cache) = cache {
+        let clean = content
+            .skills
+            .iter()
+            .filter(|s| !troubled.contains(&s.dir))
+            .map(|s| (s.dir.clone(), Arc::clone(s)))
+            .collect();
+        *cache.skills.lock().unwrap_or_else(|e| e.into_inner()) = clean;
+    }
+    // Only a load that read every file it found can stand for that set of files.
+    let read_all = !diagnostics.iter().any(Diagnostic::is_error);
+    content.walk = (cache.is_some() && read_all).then_some(walk.number);
 
     content.skills.sort_by(|a, b| a.slug.cmp(&b.slug));
     content.pages.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -398,10 +476,14 @@ pub fn read_text(path: &Path, display: &Path) -> Result<SourceFile, Diagnostic> 
     }
 }
 
-fn check_duplicates(content: &mut Content, diagnostics: &mut Vec<Diagnostic>) {
+/// Two skills whose folder names make one slug: the first keeps it.
+fn check_skill_slugs(
+    content: &mut Content,
+    diagnostics: &mut Vec<Diagnostic>,
+    troubled: &mut std::collections::HashSet<PathBuf>,
+) {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    let mut keep = Vec::new();
-    for skill in content.skills.drain(..) {
+    content.skills.retain(|skill| {
         if let Some(first) = seen.get(&skill.slug) {
             diagnostics.push(
                 Diagnostic::error(format!(
@@ -413,43 +495,50 @@ fn check_duplicates(content: &mut Content, diagnostics: &mut Vec<Diagnostic>) {
                 .at(&skill.file.path, &skill.file.text, 0, 3)
                 .hint("slugs come from folder names, lowercased with punctuation turned into hyphens; rename one folder"),
             );
-            continue;
+            troubled.insert(skill.dir.clone());
+            return false;
         }
         seen.insert(skill.slug.clone(), skill.file.path.clone());
-        keep.push(skill);
-    }
-    content.skills = keep;
-    for skill in &mut content.skills {
-        let mut seen: HashMap<String, PathBuf> = HashMap::new();
-        let mut reserved = vec!["atom.xml".to_string()];
-        reserved.extend(content_asset_dirs(&skill.dir, &content.assets));
-        skill.entries.retain(|e| {
-            if let Some(first) = seen.get(&e.slug) {
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "two log entries of `{}` have the slug `{}`: {} and {}",
-                        skill.slug,
-                        e.slug,
-                        first.display(),
-                        e.file.path.display()
-                    ))
+        true
+    });
+}
+
+/// Two entries of a skill whose file names make one slug, or an entry slug that
+/// is also the name of one of the skill's files or folders: the first keeps it.
+fn check_entry_slugs(
+    skill: &mut SkillSource,
+    assets: &[(PathBuf, Asset)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut reserved = vec!["atom.xml".to_string()];
+    reserved.extend(content_asset_dirs(&skill.dir, assets));
+    let slug = &skill.slug;
+    skill.entries.retain(|e| {
+        if let Some(first) = seen.get(&e.slug) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "two log entries of `{slug}` have the slug `{}`: {} and {}",
+                    e.slug,
+                    first.display(),
+                    e.file.path.display()
+                ))
+                .at(&e.file.path, &e.file.text, 0, 3)
+                .hint("slugs come from file names, lowercased with punctuation turned into hyphens; rename one file"),
+            );
+            return false;
+        }
+        if reserved.contains(&e.slug) {
+            diagnostics.push(
+                Diagnostic::error(format!("the log entry slug `{}` clashes with a file or folder of the skill", e.slug))
                     .at(&e.file.path, &e.file.text, 0, 3)
-                    .hint("slugs come from file names, lowercased with punctuation turned into hyphens; rename one file"),
-                );
-                return false;
-            }
-            if reserved.contains(&e.slug) {
-                diagnostics.push(
-                    Diagnostic::error(format!("the log entry slug `{}` clashes with a file or folder of the skill", e.slug))
-                        .at(&e.file.path, &e.file.text, 0, 3)
-                        .hint("rename the entry's file"),
-                );
-                return false;
-            }
-            seen.insert(e.slug.clone(), e.file.path.clone());
-            true
-        });
-    }
+                    .hint("rename the entry's file"),
+            );
+            return false;
+        }
+        seen.insert(e.slug.clone(), e.file.path.clone());
+        true
+    });
 }
 
 /// Top-level names of a skill's assets (files and folders), which entry URLs must not reuse.

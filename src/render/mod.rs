@@ -19,6 +19,7 @@ use crate::feed;
 use crate::highlight;
 use crate::output::{Contents, OutputFile};
 use crate::page_record::PageRecord;
+use crate::site::hash;
 use crate::site::{EntryRef, Site, TaxonPage};
 use crate::sitemap;
 use crate::structured;
@@ -77,7 +78,6 @@ pub struct Renderer {
 /// What is made of one skill for every build: its template value, its entries'
 /// values and its feed. Valid while the skill's fingerprint and the site's
 /// configuration and date are the same.
-#[derive(Clone)]
 struct CachedSkill {
     key: u64,
     value: Value,
@@ -86,7 +86,7 @@ struct CachedSkill {
     feed: Option<Arc<[u8]>>,
 }
 
-type SkillCache = HashMap<String, CachedSkill>;
+type SkillCache = HashMap<String, Arc<CachedSkill>>;
 
 struct Previous {
     site: Value,
@@ -322,13 +322,6 @@ impl Job {
     }
 }
 
-fn hash<T: std::hash::Hash>(value: &T) -> u64 {
-    use std::hash::{DefaultHasher, Hasher};
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
 fn template_sources(theme: &Theme) -> Vec<(String, String)> {
     theme
         .templates
@@ -343,7 +336,7 @@ fn other_files(
     site: &Site,
     theme: &Theme,
     jobs: &[Job],
-    skills: &[CachedSkill],
+    skills: &[Arc<CachedSkill>],
 ) -> Vec<OutputFile> {
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
@@ -438,7 +431,7 @@ fn skill_parts(
     cached: &SkillCache,
     site_key: u64,
     record: Option<&PageRecord>,
-) -> Vec<CachedSkill> {
+) -> Vec<Arc<CachedSkill>> {
     let urls = Urls::new(&site.config);
     site.skills
         .par_iter()
@@ -446,7 +439,7 @@ fn skill_parts(
         .map(|(i, skill)| {
             let key = hash(&(skill.fingerprint, site_key));
             if let Some(c) = cached.get(&skill.slug).filter(|c| c.key == key) {
-                return c.clone();
+                return Arc::clone(c);
             }
             let path = format!("{}atom.xml", skill.path);
             let inputs = record.map(|r| hash(&(r.version(), key)));
@@ -468,7 +461,7 @@ fn skill_parts(
                     Some(feed.into_bytes().into())
                 }
             };
-            CachedSkill {
+            Arc::new(CachedSkill {
                 key,
                 value: value(&skill_view(skill, &urls, site.today)),
                 entries: skill
@@ -477,7 +470,7 @@ fn skill_parts(
                     .map(|e| value(&entry_view(e, skill, &urls)))
                     .collect(),
                 feed,
-            }
+            })
         })
         .collect()
 }
@@ -538,7 +531,7 @@ impl<'a> PageBase<'a> {
 /// neighbours.
 fn entry_context(
     site: &Site,
-    skills: &[CachedSkill],
+    skills: &[Arc<CachedSkill>],
     base: &PageBase,
     (s, e): EntryRef,
 ) -> Context {
@@ -572,7 +565,7 @@ fn entry_context(
     c
 }
 
-fn jobs(site: &Site, skills: &[CachedSkill], page: &PageBase) -> (Value, Vec<Job>) {
+fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Vec<Job>) {
     let urls = Urls::new(&site.config);
     let has_about = site.pages.iter().any(|p| p.path == "about/");
     let site_value = value(&views::site_view(site, &urls, has_about));

@@ -15,9 +15,16 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::content::is_ignored;
 use crate::diagnostic::Diagnostic;
 
-/// How long the files must be quiet before a burst of events counts as one change:
-/// an editor's save takes a few milliseconds, a writer's next save seconds.
-const DEBOUNCE_MS: u64 = 30;
+/// How long a file must be quiet before its events count as one change: an
+/// editor's save (write a temporary file, rename it) takes well under a
+/// millisecond, a writer's next save seconds. Every millisecond here is one the
+/// writer waits for the page, so the window is short; a slow save that outlasts
+/// it only costs a second rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(10);
+
+/// How often pending events are looked at: events wait at most this long past
+/// the debounce window, and an idle server wakes this often.
+const TICK: Duration = Duration::from_millis(4);
 
 /// The folders whose changes rebuild the site; `site.toml` beside them too.
 pub const SOURCES: [&str; 4] = ["content", "templates", "themes", "static"];
@@ -34,7 +41,7 @@ pub struct Watcher {
 impl Watcher {
     pub fn new(root: &Path) -> Result<Watcher, Diagnostic> {
         let (tx, events) = mpsc::channel();
-        let mut debouncer = new_debouncer(Duration::from_millis(DEBOUNCE_MS), None, tx)
+        let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), tx)
             .map_err(|e| Diagnostic::error(format!("could not watch the site for changes: {e}")))?;
         debouncer
             .watch(root, RecursiveMode::NonRecursive)
