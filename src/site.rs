@@ -119,11 +119,41 @@ pub struct Skill {
     pub other: String,
     /// Oldest first.
     pub entries: Vec<Entry>,
+    /// The tags of the entries, gathered for the tag pages.
+    pub entry_tags: EntryTags,
     pub progress: Progress,
     /// A hash of every source file of the skill (write-up and entries). With the
     /// site's configuration and link targets, it decides everything shown of the
     /// skill, so `serve` can tell which pages an edit can have changed.
     pub fingerprint: u64,
+}
+
+/// The tags a skill's entries use, each once, and which entry uses which: the
+/// tag pages are made from these small lists instead of from every entry.
+#[derive(Debug, Clone, Default)]
+pub struct EntryTags {
+    pub names: Vec<Taxon>,
+    /// (entry index, index into `names`), in entry order.
+    pub uses: Vec<(u32, u32)>,
+}
+
+impl EntryTags {
+    fn of(entries: &[Entry]) -> EntryTags {
+        let mut tags = EntryTags::default();
+        for (e, entry) in entries.iter().enumerate() {
+            for t in &entry.tags {
+                let at = match tags.names.iter().position(|n| n.slug == t.slug) {
+                    Some(at) => at,
+                    None => {
+                        tags.names.push(t.clone());
+                        tags.names.len() - 1
+                    }
+                };
+                tags.uses.push((e as u32, at as u32));
+            }
+        }
+        tags
+    }
 }
 
 impl Skill {
@@ -378,31 +408,23 @@ impl Site {
             None => Home::default(),
         };
 
-        let mut timeline: Vec<EntryRef> = skills
-            .iter()
-            .enumerate()
-            .flat_map(|(s, skill)| (0..skill.entries.len()).map(move |e| (s, e)))
-            .collect();
-        let order = |r: &EntryRef| {
-            let e = &skills[r.0].entries[r.1];
-            (
-                std::cmp::Reverse((e.date.date, e.date.instant)),
-                skills[r.0].slug.as_str(),
-                std::cmp::Reverse(e.slug.as_str()),
-            )
-        };
-        timeline.sort_unstable_by(|a, b| order(a).cmp(&order(b)));
-
+        let timeline = timeline(&skills);
+        // Drafts shown with --drafts never count: the numbers are what is published.
         let progress = Progress::of(
-            timeline
+            skills
                 .iter()
-                .map(|r| &skills[r.0].entries[r.1])
+                .flat_map(|s| s.entries.iter())
                 .filter(|e| !e.draft)
                 .map(Entry::session),
             options.today,
         );
-        let fields = taxonomy(&skills, &timeline, |s| s.field.as_slice(), |_| &[]);
-        let tags = taxonomy(&skills, &timeline, |s| &s.tags, |e| &e.tags);
+        let fields = taxonomy(&skills, &timeline, |s| s.field.as_slice(), |_| (&[], &[]));
+        let tags = taxonomy(
+            &skills,
+            &timeline,
+            |s| &s.tags,
+            |s| (&s.entry_tags.names, &s.entry_tags.uses),
+        );
 
         let mut assets: Vec<Asset> = content.assets.into_iter().map(|(_, a)| a).collect();
         assets.extend(content.static_files);
@@ -444,14 +466,47 @@ impl Site {
     }
 }
 
+/// Every published entry, newest first; entries of one moment by skill, then
+/// by slug, from the last.
+fn timeline(skills: &[Arc<Skill>]) -> Vec<EntryRef> {
+    // Sorted by small keys gathered skill by skill: a sort that looks into the
+    // entries themselves jumps all over a large model. Skills are in slug order
+    // and each skill's entries in (date, slug) order, so indices stand for slugs.
+    let mut keys: Vec<(DateValue, u32, u32)> = skills
+        .iter()
+        .enumerate()
+        .flat_map(|(s, skill)| {
+            skill
+                .entries
+                .iter()
+                .enumerate()
+                .map(move |(e, entry)| (entry.date, s as u32, e as u32))
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        let key = |k: &(DateValue, u32, u32)| {
+            (
+                std::cmp::Reverse((k.0.date, k.0.instant)),
+                k.1,
+                std::cmp::Reverse(k.2),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    keys.into_iter()
+        .map(|(_, s, e)| (s as usize, e as usize))
+        .collect()
+}
+
+/// The pages of a taxonomy: a skill's own taxa come from `of_skill`; its
+/// entries' from `of_entries`, as the skill's [`EntryTags`].
 fn taxonomy<'a>(
     skills: &'a [Arc<Skill>],
     timeline: &[EntryRef],
     of_skill: impl Fn(&'a Skill) -> &'a [Taxon],
-    of_entry: impl Fn(&'a Entry) -> &'a [Taxon],
+    of_entries: impl Fn(&'a Skill) -> (&'a [Taxon], &'a [(u32, u32)]),
 ) -> Vec<TaxonPage> {
-    // Pages by slug through a hash index: a large log names the same few tags
-    // tens of thousands of times.
+    // Pages by slug through a hash index.
     fn page<'a>(
         index: &mut HashMap<&'a str, usize>,
         pages: &mut Vec<TaxonPage>,
@@ -474,21 +529,37 @@ fn taxonomy<'a>(
             pages[p].skills.push(i);
         }
     }
-    for r in timeline {
-        for t in of_entry(&skills[r.0].entries[r.1]) {
-            let p = page(&mut index, &mut pages, t);
-            pages[p].entries.push(*r);
+    // Entries are gathered from each skill's compact list and then put in
+    // timeline order: reading every entry's tags costs a large log more than
+    // the rest of the model.
+    let mut position: Vec<Vec<u32>> = skills.iter().map(|s| vec![0; s.entries.len()]).collect();
+    for (i, r) in timeline.iter().enumerate() {
+        position[r.0][r.1] = i as u32;
+    }
+    let mut found: Vec<Vec<(u32, EntryRef)>> = Vec::new();
+    for (s, skill) in skills.iter().enumerate() {
+        let (names, uses) = of_entries(skill);
+        let to_page: Vec<usize> = names
+            .iter()
+            .map(|t| page(&mut index, &mut pages, t))
+            .collect();
+        for &(e, t) in uses {
+            let p = to_page[t as usize];
+            if found.len() <= p {
+                found.resize_with(p + 1, Vec::new);
+            }
+            found[p].push((position[s][e as usize], (s, e as usize)));
         }
     }
+    for (page, mut entries) in pages.iter_mut().zip(found) {
+        entries.sort_unstable_by_key(|(at, _)| *at);
+        page.entries = entries.into_iter().map(|(_, r)| r).collect();
+    }
     pages.sort_by(|a, b| a.taxon.slug.cmp(&b.taxon.slug));
+    let titles: Vec<String> = skills.iter().map(|s| s.title.to_lowercase()).collect();
     for p in &mut pages {
         p.skills.dedup();
-        p.skills.sort_by(|a, b| {
-            skills[*a]
-                .title
-                .to_lowercase()
-                .cmp(&skills[*b].title.to_lowercase())
-        });
+        p.skills.sort_by(|a, b| titles[*a].cmp(&titles[*b]));
     }
     pages
 }
@@ -712,6 +783,7 @@ fn build_skill(
         parts,
         part_ids,
         other,
+        entry_tags: EntryTags::of(&entries),
         entries,
         progress,
         fingerprint: fingerprint(source),
