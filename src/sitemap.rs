@@ -14,10 +14,22 @@ pub struct Url {
     pub lastmod: Option<Date>,
 }
 
-pub fn sitemap(urls: &[Url]) -> String {
+/// The sitemap of the `<url>` elements in `parts`, in order (see [`url_elements`]).
+pub fn sitemap(parts: &[&str]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    for part in parts {
+        xml.push_str(part);
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// The `<url>` elements of `urls`: a part of a sitemap, which can be kept and
+/// put together with others.
+pub fn url_elements(urls: &[Url]) -> String {
+    let mut xml = String::new();
     for url in urls {
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", escape_xml(&url.loc));
         if let Some(date) = url.lastmod {
@@ -25,7 +37,6 @@ pub fn sitemap(urls: &[Url]) -> String {
         }
         xml.push_str("  </url>\n");
     }
-    xml.push_str("</urlset>\n");
     xml
 }
 
@@ -54,10 +65,10 @@ mod tests {
 
     #[test]
     fn urls_are_escaped_and_dated() {
-        let xml = sitemap(&[Url {
+        let xml = sitemap(&[&url_elements(&[Url {
             loc: "https://example.org/a?b=1&c=<2>".into(),
             lastmod: Some(jiff::civil::date(2026, 10, 3)),
-        }]);
+        }])]);
         assert!(
             xml.contains("<loc>https://example.org/a?b=1&amp;c=&lt;2&gt;</loc>"),
             "{xml}"

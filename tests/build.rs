@@ -500,3 +500,17 @@ fn review_cases_drafts_assets_theme_names_and_unsluggable_fields() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_generated_page_replaces_a_static_file_of_the_same_name() {
+    let site = fixture("site");
+    let root = site.path();
+    fs::create_dir_all(root.join("static/payoffs")).unwrap();
+    fs::write(root.join("static/404.html"), "static not-found page").unwrap();
+    fs::write(root.join("static/payoffs/index.html"), "static payoffs").unwrap();
+    fs::write(root.join("static/plain.html"), "a static page of its own").unwrap();
+    let public = build(root, &[]);
+    assert!(read(public.join("404.html")).contains("Page not found"));
+    assert!(read(public.join("payoffs/index.html")).contains("<html"));
+    assert_eq!(read(public.join("plain.html")), "a static page of its own");
+}

@@ -6,6 +6,7 @@
 mod templates;
 mod views;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use crate::highlight;
 use crate::output::{Contents, OutputFile};
 use crate::page_record::PageRecord;
 use crate::site::hash;
-use crate::site::{EntryRef, Site, TaxonPage};
+use crate::site::{EntryRef, Site, Skill, TaxonPage};
 use crate::sitemap;
 use crate::structured;
 use crate::theme::{Theme, ThemeFile};
@@ -37,10 +38,11 @@ const HOME_RECENT: usize = 8;
 const HOME_PAYOFFS: usize = 6;
 
 /// One page to render: where it goes, with which template and context.
-struct Job {
+struct Job<'a> {
     /// The page's folder relative to the output root (`skills/omelette/`), or a
-    /// file name for pages that are not folders (`404.html`).
-    path: String,
+    /// file name for pages that are not folders (`404.html`). Borrowed from the
+    /// model where it can be: a large site has tens of thousands of pages.
+    path: Cow<'a, str>,
     template: &'static str,
     /// Built up front, except an entry page's, which is made when it is rendered
     /// (and not at all when `serve` can reuse the page).
@@ -60,7 +62,9 @@ struct Job {
 
 /// Every file of the built site, sorted by path.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
-    Renderer::new(theme)?.render(site, theme)
+    let mut files = Renderer::new(theme)?.render(site, theme)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// The compiled templates, and what they last rendered: `serve` keeps one across
@@ -84,6 +88,8 @@ struct CachedSkill {
     entries: Vec<Value>,
     /// `None` when the previous output's feed is current (see [`PageRecord`]).
     feed: Option<Arc<[u8]>>,
+    /// The sitemap's `<url>` elements for the skill's page and its entries'.
+    sitemap: String,
 }
 
 type SkillCache = HashMap<String, Arc<CachedSkill>>;
@@ -92,7 +98,9 @@ struct Previous {
     site: Value,
     links: u64,
     config: String,
-    pages: HashMap<String, (Inputs, Arc<[u8]>)>,
+    /// In the order of the jobs that made them, which the next render's jobs
+    /// mostly share: a page is found by its position, by path only when that fails.
+    pages: Vec<(String, Inputs, Arc<[u8]>)>,
 }
 
 enum JobContext {
@@ -153,17 +161,15 @@ impl Renderer {
         self.sources == template_sources(theme)
     }
 
-    /// Every file of the site in memory, sorted by path; the pages are kept for
-    /// reuse by the next call.
+    /// Every file of the site in memory, in no particular order; the pages are
+    /// kept for reuse by the next call.
     pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
         let files = std::sync::Mutex::new(Vec::new());
         self.render_into(site, theme, true, None, &|file| {
             files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
             Ok(())
         })?;
-        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(files)
+        Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Renders every file of the site and hands each to `emit` as soon as it is
@@ -219,9 +225,22 @@ impl Renderer {
             .unwrap_or_default();
         self.templates.set_global("site", site_value.clone());
         let templates = &self.templates;
+        let by_path = std::sync::OnceLock::new();
+        let previous = |i: usize, path: &str| match reusable.get(i) {
+            Some(p) if p.0 == path => Some(p),
+            _ => by_path
+                .get_or_init(|| {
+                    (reusable.iter().enumerate())
+                        .map(|(i, p)| (p.0.as_str(), i))
+                        .collect::<HashMap<&str, usize>>()
+                })
+                .get(path)
+                .map(|&i| &reusable[i]),
+        };
         let rendered: Vec<Result<Option<Page>, Diagnostic>> = jobs
             .par_iter()
-            .map(|job| {
+            .enumerate()
+            .map(|(i, job)| {
                 let path = job.output_path();
                 let recorded = record.zip(shared).zip(job.fingerprint.or(job.list_key));
                 let inputs = recorded.map(|((r, shared), f)| (r, hash(&(shared, f))));
@@ -234,8 +253,8 @@ impl Renderer {
                     })?;
                     return Ok(None);
                 }
-                let html = match reusable.get(&path) {
-                    Some((inputs, html)) if inputs.matches(job) => Arc::clone(html),
+                let html = match previous(i, &path) {
+                    Some((_, inputs, html)) if inputs.matches(job) => Arc::clone(html),
                     _ => {
                         let made;
                         let context = match &job.context {
@@ -259,12 +278,13 @@ impl Renderer {
             })
             .collect();
         timer.lap("pages");
-        let mut pages = HashMap::new();
+        crate::drop_in_background(reusable);
+        let mut pages = Vec::with_capacity(if keep { jobs.len() } else { 0 });
         let mut errors = Diagnostics::default();
         for (job, r) in jobs.iter().zip(rendered) {
             match r {
                 Ok(Some((path, html))) => {
-                    pages.insert(path, (Inputs::of(job), html));
+                    pages.push((path, Inputs::of(job), html));
                 }
                 Ok(None) => {}
                 Err(d) => errors.push(d),
@@ -293,7 +313,15 @@ impl Renderer {
         } else {
             crate::drop_in_background(skills);
         }
-        crate::drop_in_background(jobs);
+        // Entry pages' jobs hold little; the contexts of the others go elsewhere.
+        crate::drop_in_background(
+            jobs.into_iter()
+                .filter_map(|j| match j.context {
+                    JobContext::Built(c) => Some(c),
+                    JobContext::Entry(_) => None,
+                })
+                .collect::<Vec<_>>(),
+        );
         others
             .into_par_iter()
             .try_for_each(emit)
@@ -305,7 +333,7 @@ impl Renderer {
     }
 }
 
-impl Job {
+impl Job<'_> {
     fn built(&self) -> Option<&Context> {
         match &self.context {
             JobContext::Built(c) => Some(c),
@@ -315,7 +343,7 @@ impl Job {
 
     fn output_path(&self) -> String {
         if self.path.ends_with(".html") {
-            self.path.clone()
+            self.path.to_string()
         } else {
             format!("{}index.html", self.path)
         }
@@ -360,19 +388,35 @@ fn other_files(
     for (path, contents) in &site.images.files {
         files.insert(path.clone(), contents.clone());
     }
-    for job in jobs {
-        files.remove(&job.output_path());
+    // Only a file named like a page can clash with one, and there are seldom any.
+    let clashing = |path: &String| path.ends_with(".html");
+    if files.keys().any(clashing) {
+        for job in jobs {
+            files.remove(&job.output_path());
+        }
     }
     let urls = Urls::new(&site.config);
-    let pages: Vec<sitemap::Url> = jobs
+    // Skill and entry pages (the ones with a fingerprint, all in a row) come
+    // from each skill's kept part of the sitemap.
+    let url = |j: &Job| sitemap::Url {
+        loc: urls.permalink(&j.path),
+        lastmod: j.lastmod,
+    };
+    let listed = |j: &&Job| j.in_sitemap && j.fingerprint.is_none();
+    let first_skill = jobs
         .iter()
-        .filter(|j| j.in_sitemap)
-        .map(|j| sitemap::Url {
-            loc: urls.permalink(&j.path),
-            lastmod: j.lastmod,
-        })
-        .collect();
-    files.insert("sitemap.xml".to_string(), bytes(sitemap::sitemap(&pages)));
+        .position(|j| j.fingerprint.is_some())
+        .unwrap_or(jobs.len());
+    let before: Vec<sitemap::Url> = jobs[..first_skill].iter().filter(listed).map(url).collect();
+    let after: Vec<sitemap::Url> = jobs[first_skill..].iter().filter(listed).map(url).collect();
+    let (before, after) = (
+        sitemap::url_elements(&before),
+        sitemap::url_elements(&after),
+    );
+    let mut parts = vec![before.as_str()];
+    parts.extend(skills.iter().map(|c| c.sitemap.as_str()));
+    parts.push(&after);
+    files.insert("sitemap.xml".to_string(), bytes(sitemap::sitemap(&parts)));
     for (path, xml) in feeds(site) {
         files.insert(path, bytes(xml));
     }
@@ -470,9 +514,28 @@ fn skill_parts(
                     .map(|e| value(&entry_view(e, skill, &urls)))
                     .collect(),
                 feed,
+                sitemap: skill_sitemap(skill, &urls),
             })
         })
         .collect()
+}
+
+/// The sitemap's part for a skill: its page, then its entries' pages.
+fn skill_sitemap(skill: &Skill, urls: &Urls) -> String {
+    let mut pages = vec![sitemap::Url {
+        loc: urls.permalink(&skill.path),
+        lastmod: skill_lastmod(skill),
+    }];
+    pages.extend(skill.entries.iter().map(|e| sitemap::Url {
+        loc: urls.permalink(&e.path),
+        lastmod: Some(e.date.date),
+    }));
+    sitemap::url_elements(&pages)
+}
+
+/// A skill page changes with its latest practice, or its start before any.
+fn skill_lastmod(skill: &Skill) -> Option<jiff::civil::Date> {
+    skill.progress.totals.last.or(Some(skill.started))
 }
 
 fn collect(list: Vec<Diagnostic>) -> Diagnostics {
@@ -565,7 +628,7 @@ fn entry_context(
     c
 }
 
-fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Vec<Job>) {
+fn jobs<'a>(site: &'a Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Vec<Job<'a>>) {
     let urls = Urls::new(&site.config);
     let has_about = site.pages.iter().any(|p| p.path == "about/");
     let site_value = value(&views::site_view(site, &urls, has_about));
@@ -624,7 +687,7 @@ fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Ve
         entries(&site.timeline[..site.timeline.len().min(HOME_RECENT)]),
     );
     jobs.push(Job {
-        path: String::new(),
+        path: Cow::Borrowed(""),
         template: "index.html",
         context: JobContext::Built(c),
         lastmod: newest(&site.timeline),
@@ -698,7 +761,7 @@ fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Ve
     c.insert_value("statuses", Value::from(statuses));
     c.insert("synergy", &synergy_chart(site, &by_title, &urls));
     jobs.push(Job {
-        path: "skills/".into(),
+        path: Cow::Borrowed("skills/"),
         template: "skills.html",
         context: JobContext::Built(c),
         lastmod: newest(&site.timeline),
@@ -737,22 +800,23 @@ fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Ve
         c.insert_value("entries", entries(&newest_first));
         c.insert_value("related", skills_of(&skill.related));
         jobs.push(Job {
-            path: skill.path.clone(),
+            path: Cow::Borrowed(&skill.path),
             template: "skill.html",
             context: JobContext::Built(c),
-            lastmod: skill.progress.totals.last.or(Some(skill.started)),
+            lastmod: skill_lastmod(skill),
             in_sitemap: true,
             fingerprint: Some(hash(&(skill.fingerprint, &related_prints))),
             list_key: None,
         });
+        let entry_print = hash(&(skill.fingerprint, "entry"));
         for (e, item) in skill.entries.iter().enumerate() {
             jobs.push(Job {
-                path: item.path.clone(),
+                path: Cow::Borrowed(&item.path),
                 template: "entry.html",
                 context: JobContext::Entry((s, e)),
                 lastmod: Some(item.date.date),
                 in_sitemap: true,
-                fingerprint: Some(hash(&(skill.fingerprint, "entry"))),
+                fingerprint: Some(entry_print),
                 list_key: None,
             });
         }
@@ -767,7 +831,7 @@ fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Ve
     c.insert_value("payoffs", entries(&payoffs));
     let all: Vec<usize> = (0..site.skills.len()).collect();
     jobs.push(Job {
-        path: "payoffs/".into(),
+        path: Cow::Borrowed("payoffs/"),
         template: "payoffs.html",
         context: JobContext::Built(c),
         lastmod: newest(&payoffs),
@@ -790,7 +854,7 @@ fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Ve
         c.insert("kind", singular);
         c.insert_value("taxa", Value::from(list));
         jobs.push(Job {
-            path: format!("{section}/"),
+            path: Cow::Owned(format!("{section}/")),
             template: "taxonomy_list.html",
             context: JobContext::Built(c),
             lastmod: None,
@@ -818,7 +882,7 @@ fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Ve
             shown.dedup();
             let key = hash(&(section, &t.taxon.name, skill_prints(site, &shown)));
             jobs.push(Job {
-                path: rel,
+                path: Cow::Owned(rel),
                 template: "taxonomy.html",
                 context: JobContext::Built(c),
                 lastmod: newest(&t.entries),
@@ -844,7 +908,7 @@ fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Ve
         m.insert("url".into(), Value::from(urls.path(&page.path)));
         c.insert_value("page", Value::from(m));
         jobs.push(Job {
-            path: page.path.clone(),
+            path: Cow::Borrowed(&page.path),
             template: "page.html",
             context: JobContext::Built(c),
             lastmod: None,
@@ -860,7 +924,7 @@ fn jobs(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Ve
         "404.html",
     );
     jobs.push(Job {
-        path: "404.html".into(),
+        path: Cow::Borrowed("404.html"),
         template: "404.html",
         context: JobContext::Built(c),
         lastmod: None,
