@@ -44,8 +44,8 @@ struct Job<'a> {
     /// model where it can be: a large site has tens of thousands of pages.
     path: Cow<'a, str>,
     template: &'static str,
-    /// Built up front, except an entry page's, which is made when it is rendered
-    /// (and not at all when `serve` can reuse the page).
+    /// Built up front, except a skill's or an entry's page's, which is made when
+    /// it is rendered (and not at all when `serve` can reuse the page).
     context: JobContext,
     lastmod: Option<jiff::civil::Date>,
     in_sitemap: bool,
@@ -62,7 +62,12 @@ struct Job<'a> {
 
 /// Every file of the built site, sorted by path.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
-    let mut files = Renderer::new(theme)?.render(site, theme)?;
+    let files = std::sync::Mutex::new(Vec::new());
+    Renderer::new(theme)?.render_into(site, theme, false, None, &|file| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -101,10 +106,32 @@ struct Previous {
     /// In the order of the jobs that made them, which the next render's jobs
     /// mostly share: a page is found by its position, by path only when that fails.
     pages: Vec<(String, Inputs, Arc<[u8]>)>,
+    /// Each skill's entry pages, by skill slug, with the fingerprint they were
+    /// made for (every entry page of a skill has the same).
+    entry_pages: HashMap<String, (u64, Arc<PageGroup>)>,
+}
+
+/// The entry pages of one skill, by output path. `serve` keeps a skill's group
+/// whole while the skill is unchanged, instead of handling thousands of pages
+/// one by one on every rebuild.
+#[derive(Default)]
+pub struct PageGroup {
+    /// The skill's folder in the output (`skills/omelette/`): every page of the
+    /// group is below it.
+    pub dir: String,
+    pub pages: HashMap<String, Contents>,
+}
+
+/// What [`Renderer::render`] makes: the site's files, less the entry pages,
+/// which come in a group per skill.
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub entry_pages: Vec<Arc<PageGroup>>,
 }
 
 enum JobContext {
     Built(Context),
+    Skill(usize),
     Entry(EntryRef),
 }
 
@@ -163,13 +190,23 @@ impl Renderer {
 
     /// Every file of the site in memory, in no particular order; the pages are
     /// kept for reuse by the next call.
-    pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
+    pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<Rendered, Diagnostics> {
         let files = std::sync::Mutex::new(Vec::new());
         self.render_into(site, theme, true, None, &|file| {
             files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
             Ok(())
         })?;
-        Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
+        let entry_pages = self.previous.as_ref().map_or_else(Vec::new, |p| {
+            site.skills
+                .iter()
+                .filter_map(|s| p.entry_pages.get(&s.slug))
+                .map(|(_, group)| Arc::clone(group))
+                .collect()
+        });
+        Ok(Rendered {
+            files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
+            entry_pages,
+        })
     }
 
     /// Renders every file of the site and hands each to `emit` as soon as it is
@@ -200,7 +237,21 @@ impl Renderer {
             record,
         );
         let base = PageBase::new(site);
-        let (site_value, jobs) = jobs(site, &skills, &base);
+        let site_value = site_value(site);
+        let previous = self.previous.take().filter(|p| {
+            p.site == site_value && p.links == site.links_fingerprint && p.config == config
+        });
+        // A skill whose entry pages are all as last rendered keeps its group,
+        // and its entries get no jobs.
+        let kept_groups: Vec<Option<Arc<PageGroup>>> = site
+            .skills
+            .iter()
+            .map(|skill| {
+                let (print, group) = previous.as_ref()?.entry_pages.get(&skill.slug)?;
+                (*print == entry_print(skill)).then(|| Arc::clone(group))
+            })
+            .collect();
+        let jobs = jobs(site, &skills, &base, &|s| kept_groups[s].is_some());
         // What every page with a fingerprint depends on besides it, for pages
         // recorded by an earlier build: the templates, the shared `site` value and
         // all the fingerprint of a serving session leaves to its other checks.
@@ -215,14 +266,7 @@ impl Renderer {
             ))
         });
         timer.lap("contexts");
-        let reusable = self
-            .previous
-            .take()
-            .filter(|p| {
-                p.site == site_value && p.links == site.links_fingerprint && p.config == config
-            })
-            .map(|p| p.pages)
-            .unwrap_or_default();
+        let reusable = previous.map(|p| p.pages).unwrap_or_default();
         self.templates.set_global("site", site_value.clone());
         let templates = &self.templates;
         let by_path = std::sync::OnceLock::new();
@@ -259,6 +303,10 @@ impl Renderer {
                         let made;
                         let context = match &job.context {
                             JobContext::Built(c) => c,
+                            JobContext::Skill(s) => {
+                                made = skill_context(site, &skills, &base, *s);
+                                &made
+                            }
                             JobContext::Entry(r) => {
                                 made = entry_context(site, &skills, &base, *r);
                                 &made
@@ -270,24 +318,40 @@ impl Renderer {
                 if let Some((r, inputs)) = inputs {
                     r.note(&path, inputs, html.len());
                 }
+                // What is kept goes into groups or the next render's pages, and
+                // is handed on by `render`.
+                if keep {
+                    return Ok(Some((path, html)));
+                }
                 emit(OutputFile {
-                    path: path.clone(),
-                    contents: Contents::Bytes(Arc::clone(&html)),
+                    path,
+                    contents: Contents::Bytes(html),
                 })?;
-                Ok(keep.then_some((path, html)))
+                Ok(None)
             })
             .collect();
         timer.lap("pages");
         crate::drop_in_background(reusable);
-        let mut pages = Vec::with_capacity(if keep { jobs.len() } else { 0 });
+        let mut pages = Vec::new();
+        let mut groups: Vec<PageGroup> = Vec::new();
         let mut errors = Diagnostics::default();
         for (job, r) in jobs.iter().zip(rendered) {
-            match r {
-                Ok(Some((path, html))) => {
+            match (r, &job.context) {
+                (Ok(Some((path, html))), JobContext::Entry((s, _))) => {
+                    if groups.is_empty() {
+                        groups.resize_with(site.skills.len(), PageGroup::default);
+                    }
+                    groups[*s].pages.insert(path, Contents::Bytes(html));
+                }
+                (Ok(Some((path, html))), _) => {
+                    emit(OutputFile {
+                        path: path.clone(),
+                        contents: Contents::Bytes(Arc::clone(&html)),
+                    })?;
                     pages.push((path, Inputs::of(job), html));
                 }
-                Ok(None) => {}
-                Err(d) => errors.push(d),
+                (Ok(None), _) => {}
+                (Err(d), _) => errors.push(d),
             }
         }
         if errors.has_errors() {
@@ -295,11 +359,26 @@ impl Renderer {
             return Err(errors);
         }
         if keep {
+            groups.resize_with(site.skills.len(), PageGroup::default);
+            let entry_pages = site
+                .skills
+                .iter()
+                .zip(kept_groups)
+                .zip(groups)
+                .map(|((skill, kept), mut made)| {
+                    let group = kept.unwrap_or_else(|| {
+                        made.dir = skill.path.clone();
+                        Arc::new(made)
+                    });
+                    (skill.slug.clone(), (entry_print(skill), group))
+                })
+                .collect();
             self.previous = Some(Previous {
                 site: site_value,
                 links: site.links_fingerprint,
                 config,
                 pages,
+                entry_pages,
             });
         }
         let others = other_files(site, theme, &jobs, &skills);
@@ -318,7 +397,7 @@ impl Renderer {
             jobs.into_iter()
                 .filter_map(|j| match j.context {
                     JobContext::Built(c) => Some(c),
-                    JobContext::Entry(_) => None,
+                    JobContext::Skill(_) | JobContext::Entry(_) => None,
                 })
                 .collect::<Vec<_>>(),
         );
@@ -337,7 +416,7 @@ impl Job<'_> {
     fn built(&self) -> Option<&Context> {
         match &self.context {
             JobContext::Built(c) => Some(c),
-            JobContext::Entry(_) => None,
+            JobContext::Skill(_) | JobContext::Entry(_) => None,
         }
     }
 
@@ -628,10 +707,61 @@ fn entry_context(
     c
 }
 
-fn jobs<'a>(site: &'a Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Value, Vec<Job<'a>>) {
+/// The `site` value every page's template sees.
+fn site_value(site: &Site) -> Value {
     let urls = Urls::new(&site.config);
     let has_about = site.pages.iter().any(|p| p.path == "about/");
-    let site_value = value(&views::site_view(site, &urls, has_about));
+    value(&views::site_view(site, &urls, has_about))
+}
+
+/// What every entry page of a skill is made from besides what all pages share.
+fn entry_print(skill: &Skill) -> u64 {
+    hash(&(skill.fingerprint, "entry"))
+}
+
+/// The context of a skill's page.
+fn skill_context(site: &Site, skills: &[Arc<CachedSkill>], page: &PageBase, s: usize) -> Context {
+    let skill = &site.skills[s];
+    let urls = &page.urls;
+    let description = skill.summary.as_deref().unwrap_or(&skill.title);
+    let mut c = page.context(&skill.title, description, &skill.path);
+    c.insert_value("skill", skills[s].value.clone());
+    let skill_feed = Feed {
+        title: format!("{} only", skill.title),
+        url: urls.permalink(&format!("{}atom.xml", skill.path)),
+    };
+    c.insert("feeds", &[&page.site_feed, &skill_feed]);
+    c.insert("og_type", "article");
+    let newest_image = skill.entries.iter().rev().find_map(first_image);
+    if let Some(url) = newest_image {
+        c.insert("image", &feed::absolute(urls, url));
+    } else if site.config.social_cards {
+        c.insert("image", &urls.permalink(&crate::cards::skill_path(skill)));
+    }
+    c.insert(
+        "json_ld",
+        &structured::script_json(&structured::skill(site, skill, urls)),
+    );
+    let newest_first: Vec<Value> = skills[s].entries.iter().rev().cloned().collect();
+    c.insert_value("entries", Value::from(newest_first));
+    let related: Vec<Value> = skill
+        .related
+        .iter()
+        .map(|&r| skills[r].value.clone())
+        .collect();
+    c.insert_value("related", Value::from(related));
+    c
+}
+
+/// Every page's job. `kept_entries(s)` tells whether skill `s`'s entry pages
+/// are kept from an earlier render, and so need no jobs.
+fn jobs<'a>(
+    site: &'a Site,
+    skills: &[Arc<CachedSkill>],
+    page: &PageBase,
+    kept_entries: &dyn Fn(usize) -> bool,
+) -> Vec<Job<'a>> {
+    let urls = Urls::new(&site.config);
     let portfolio_value = value(&views::portfolio_view(site));
     let skill_values: Vec<Value> = skills.iter().map(|c| c.value.clone()).collect();
     let entry_values: Vec<&Vec<Value>> = skills.iter().map(|c| &c.entries).collect();
@@ -645,7 +775,6 @@ fn jobs<'a>(site: &'a Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Va
         )
     };
     let newest = |refs: &[EntryRef]| refs.first().map(|r| site.entry(*r).date.date);
-    let site_feed = &page.site_feed;
     let base = |title: &str, description: &str, rel: &str| page.context(title, description, rel);
     let mut jobs = Vec::new();
 
@@ -772,43 +901,24 @@ fn jobs<'a>(site: &'a Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Va
 
     // Each skill and each of its entries.
     for (s, skill) in site.skills.iter().enumerate() {
-        let newest_first: Vec<EntryRef> = (0..skill.entries.len()).rev().map(|e| (s, e)).collect();
-        let description = skill.summary.as_deref().unwrap_or(&skill.title);
         let related_prints: Vec<u64> = skill
             .related
             .iter()
             .map(|&r| site.skills[r].fingerprint)
             .collect();
-        let mut c = base(&skill.title, description, &skill.path);
-        c.insert_value("skill", skill_values[s].clone());
-        let skill_feed = Feed {
-            title: format!("{} only", skill.title),
-            url: urls.permalink(&format!("{}atom.xml", skill.path)),
-        };
-        c.insert("feeds", &[site_feed, &skill_feed]);
-        c.insert("og_type", "article");
-        let newest_image = skill.entries.iter().rev().find_map(first_image);
-        if let Some(url) = newest_image {
-            c.insert("image", &feed::absolute(&urls, url));
-        } else if site.config.social_cards {
-            c.insert("image", &urls.permalink(&crate::cards::skill_path(skill)));
-        }
-        c.insert(
-            "json_ld",
-            &structured::script_json(&structured::skill(site, skill, &urls)),
-        );
-        c.insert_value("entries", entries(&newest_first));
-        c.insert_value("related", skills_of(&skill.related));
         jobs.push(Job {
             path: Cow::Borrowed(&skill.path),
             template: "skill.html",
-            context: JobContext::Built(c),
+            context: JobContext::Skill(s),
             lastmod: skill_lastmod(skill),
             in_sitemap: true,
             fingerprint: Some(hash(&(skill.fingerprint, &related_prints))),
             list_key: None,
         });
-        let entry_print = hash(&(skill.fingerprint, "entry"));
+        if kept_entries(s) {
+            continue;
+        }
+        let entry_print = entry_print(skill);
         for (e, item) in skill.entries.iter().enumerate() {
             jobs.push(Job {
                 path: Cow::Borrowed(&item.path),
@@ -932,7 +1042,7 @@ fn jobs<'a>(site: &'a Site, skills: &[Arc<CachedSkill>], page: &PageBase) -> (Va
         fingerprint: None,
         list_key: None,
     });
-    (site_value, jobs)
+    jobs
 }
 
 /// The fingerprints of the skills `ids`: all a page that shows only those skills

@@ -17,8 +17,8 @@ use std::time::Instant;
 use crate::Caches;
 use crate::LoadOptions;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::{Contents, OutputFile};
-use crate::render::Renderer;
+use crate::output::Contents;
+use crate::render::{PageGroup, Rendered, Renderer};
 
 pub use reload::Event;
 
@@ -39,22 +39,55 @@ pub struct ServeOptions {
 #[derive(Default)]
 pub struct Snapshot {
     files: HashMap<String, Contents>,
+    /// Each skill's entry pages, by the skill's folder: shared with the
+    /// previous snapshot for every skill that did not change.
+    entry_pages: HashMap<String, Arc<PageGroup>>,
 }
 
 impl Snapshot {
-    fn new(files: Vec<OutputFile>) -> Snapshot {
+    fn new(rendered: Rendered) -> Snapshot {
         Snapshot {
-            files: files.into_iter().map(|f| (f.path, f.contents)).collect(),
+            files: (rendered.files.into_iter())
+                .map(|f| (f.path, f.contents))
+                .collect(),
+            entry_pages: (rendered.entry_pages.into_iter())
+                .map(|g| (g.dir.clone(), g))
+                .collect(),
         }
     }
 
+    /// How many files the site has.
+    pub fn len(&self) -> usize {
+        self.files.len()
+            + self
+                .entry_pages
+                .values()
+                .map(|g| g.pages.len())
+                .sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The entry pages of the skill `path` is in, if it is in one.
+    fn group(&self, path: &str) -> Option<&PageGroup> {
+        let rest = path.strip_prefix("skills/")?;
+        let dir = &path[..path.len() - rest.len() + rest.find('/')? + 1];
+        self.entry_pages.get(dir).map(|g| g.as_ref())
+    }
+
     pub fn get(&self, path: &str) -> Option<&Contents> {
-        self.files.get(path)
+        // A generated page wins over a file of the same name.
+        match self.group(path).and_then(|g| g.pages.get(path)) {
+            Some(page) => Some(page),
+            None => self.files.get(path),
+        }
     }
 
     /// Reads a file's bytes, from memory or from the source it is copied from.
     pub fn bytes(&self, path: &str) -> Option<Vec<u8>> {
-        match self.files.get(path)? {
+        match self.get(path)? {
             Contents::Bytes(b) => Some(b.to_vec()),
             Contents::Embedded(b) => Some(b.to_vec()),
             Contents::Copy(source) => std::fs::read(source).ok(),
@@ -66,6 +99,22 @@ impl Snapshot {
     /// only, or the whole page. Copied files count as changed when their source
     /// is among `changed`.
     fn change_from(&self, old: &Snapshot, changed: &[PathBuf]) -> Option<Event> {
+        // Entry pages are HTML: any change to them reloads the page.
+        let groups_differ = (self.entry_pages.keys().chain(old.entry_pages.keys())).any(|dir| {
+            match (self.entry_pages.get(dir), old.entry_pages.get(dir)) {
+                (Some(a), Some(b)) => {
+                    !Arc::ptr_eq(a, b)
+                        && (a.pages.len() != b.pages.len()
+                            || a.pages.iter().any(|(path, page)| {
+                                !matches!((page, b.pages.get(path)), (Contents::Bytes(x), Some(Contents::Bytes(y))) if x == y)
+                            }))
+                }
+                _ => true,
+            }
+        });
+        if groups_differ {
+            return Some(Event::Reload);
+        }
         let differs = |path: &String| match (self.files.get(path), old.files.get(path)) {
             (Some(Contents::Bytes(a)), Some(Contents::Bytes(b))) => !Arc::ptr_eq(a, b) && a != b,
             (Some(Contents::Embedded(a)), Some(Contents::Embedded(b))) => a != b,
@@ -185,7 +234,7 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Dia
             report(&warnings);
             eprintln!(
                 "Built {} files in {} ms",
-                snapshot.files.len(),
+                snapshot.len(),
                 started.elapsed().as_millis()
             );
             *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
@@ -287,5 +336,58 @@ fn describe(root: &std::path::Path, changes: &[PathBuf]) -> String {
 fn report(warnings: &[Diagnostic]) {
     for w in warnings {
         eprintln!("{w}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::OutputFile;
+
+    fn bytes(text: &str) -> Contents {
+        Contents::Bytes(text.as_bytes().into())
+    }
+
+    fn snapshot(entry: &str) -> Snapshot {
+        let group = PageGroup {
+            dir: "skills/omelette/".into(),
+            pages: HashMap::from([("skills/omelette/fold/index.html".into(), bytes(entry))]),
+        };
+        let file = |path: &str, text: &str| OutputFile {
+            path: path.into(),
+            contents: bytes(text),
+        };
+        Snapshot::new(Rendered {
+            files: vec![
+                file("skills/omelette/fold/index.html", "a static file"),
+                file("skills/omelette/atom.xml", "feed"),
+                file("index.html", "home"),
+            ],
+            entry_pages: vec![Arc::new(group)],
+        })
+    }
+
+    #[test]
+    fn entry_pages_are_found_in_their_skill_and_win_over_files() {
+        let site = snapshot("fold");
+        assert_eq!(
+            site.bytes("skills/omelette/fold/index.html").unwrap(),
+            b"fold"
+        );
+        assert_eq!(site.bytes("skills/omelette/atom.xml").unwrap(), b"feed");
+        assert_eq!(site.bytes("index.html").unwrap(), b"home");
+        assert!(site.get("skills/omelette/other/index.html").is_none());
+        assert!(site.get("skills/omelette").is_none());
+        assert_eq!(site.len(), 4);
+    }
+
+    #[test]
+    fn a_changed_entry_page_reloads_and_an_equal_one_does_not() {
+        let old = snapshot("fold");
+        assert!(snapshot("fold").change_from(&old, &[]).is_none());
+        assert!(matches!(
+            snapshot("the fold, rewritten").change_from(&old, &[]),
+            Some(Event::Reload)
+        ));
     }
 }
