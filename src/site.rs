@@ -128,8 +128,9 @@ pub struct Skill {
     pub fingerprint: u64,
 }
 
-/// The tags a skill's entries use, each once, and which entry uses which: the
-/// tag pages are made from these small lists instead of from every entry.
+/// The tags a skill's entries use, each spelling once, and which entry uses
+/// which: the tag pages are made from these small lists instead of from every
+/// entry.
 #[derive(Debug, Clone, Default)]
 pub struct EntryTags {
     pub names: Vec<Taxon>,
@@ -142,7 +143,7 @@ impl EntryTags {
         let mut tags = EntryTags::default();
         for (e, entry) in entries.iter().enumerate() {
             for t in &entry.tags {
-                let at = match tags.names.iter().position(|n| n.slug == t.slug) {
+                let at = match tags.names.iter().position(|n| n == t) {
                     Some(at) => at,
                     None => {
                         tags.names.push(t.clone());
@@ -529,6 +530,8 @@ fn taxonomy<'a>(
             pages[p].skills.push(i);
         }
     }
+    // Pages from here on are named by entries only.
+    let named_by_skills = pages.len();
     // Entries are gathered from each skill's compact list and then put in
     // timeline order: reading every entry's tags costs a large log more than
     // the rest of the model.
@@ -551,9 +554,23 @@ fn taxonomy<'a>(
             found[p].push((position[s][e as usize], (s, e as usize)));
         }
     }
-    for (page, mut entries) in pages.iter_mut().zip(found) {
+    for (p, (page, mut entries)) in pages.iter_mut().zip(found).enumerate() {
         entries.sort_unstable_by_key(|(at, _)| *at);
         page.entries = entries.into_iter().map(|(_, r)| r).collect();
+        // Spelled as the newest entry spells it, when no skill names the taxon.
+        if p >= named_by_skills
+            && let Some(&(s, e)) = page.entries.first()
+        {
+            let (names, uses) = of_entries(&skills[s]);
+            let spelling = uses
+                .iter()
+                .filter(|(used_by, _)| *used_by as usize == e)
+                .map(|&(_, t)| &names[t as usize])
+                .find(|t| t.slug == page.taxon.slug);
+            if let Some(t) = spelling {
+                page.taxon.name.clone_from(&t.name);
+            }
+        }
     }
     pages.sort_by(|a, b| a.taxon.slug.cmp(&b.taxon.slug));
     let titles: Vec<String> = skills.iter().map(|s| s.title.to_lowercase()).collect();

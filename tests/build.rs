@@ -514,3 +514,38 @@ fn a_generated_page_replaces_a_static_file_of_the_same_name() {
     assert!(read(public.join("payoffs/index.html")).contains("<html"));
     assert_eq!(read(public.join("plain.html")), "a static page of its own");
 }
+
+#[test]
+fn a_tag_only_entries_use_is_spelled_as_its_newest_entry_spells_it() {
+    let site = fixture("site");
+    let root = site.path();
+    let entry = |rel: &str, date: &str, tag: &str| {
+        fs::write(
+            root.join(rel),
+            format!("+++\ntitle = \"Prep\"\ndate = {date}\nminutes = 10\ntags = [\"{tag}\"]\n+++\n\nPrep.\n"),
+        )
+        .unwrap()
+    };
+    // The newest entry is in the skill that comes last by slug, which also
+    // spells the tag another way in an older entry.
+    entry(
+        "content/skills/Knife Work/log/2026-09-01-prep.md",
+        "2026-09-01",
+        "mise en place",
+    );
+    entry(
+        "content/skills/perfect-omelette/log/2026-09-02-prep.md",
+        "2026-09-02",
+        "MISE EN PLACE",
+    );
+    entry(
+        "content/skills/perfect-omelette/log/2026-10-04-prep.md",
+        "2026-10-04",
+        "Mise En Place",
+    );
+    let public = build(root, &[]);
+    let page = read(public.join("tags/mise-en-place/index.html"));
+    assert!(page.contains("<title>Mise En Place · "), "{page}");
+    let tags = read(public.join("tags/index.html"));
+    assert!(tags.contains("Mise En Place"), "{tags}");
+}

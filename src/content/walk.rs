@@ -254,28 +254,43 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         }
     }
 
-    for skill in fresh.values_mut() {
-        skill.entries = entries_by_dir.remove(&skill.dir).unwrap_or_default();
-        // One folder's files: their paths compare as their names, and bytes compare
-        // far faster than path components.
-        skill
-            .entries
-            .sort_by(|a, b| a.file.path.as_os_str().cmp(b.file.path.as_os_str()));
-        let before = diagnostics.len();
-        check_entry_slugs(skill, &content.assets, &mut diagnostics);
-        if diagnostics.len() > before {
-            troubled.insert(skill.dir.clone());
-        }
-    }
     // In the walk's order, which decides which of two skills with one slug stays.
+    let mut slugs: HashMap<String, PathBuf> = HashMap::new();
     for (_, _, role) in &walk.jobs {
-        if let Role::Skill { dir } = role {
-            let skill = match unchanged.remove(dir) {
-                Some(skill) => Some(skill),
-                None => fresh.remove(dir).map(Arc::new),
-            };
-            content.skills.extend(skill);
+        let Role::Skill { dir } = role else {
+            continue;
+        };
+        let kept = unchanged.remove(dir);
+        let read = fresh.remove(dir);
+        let Some(source) = kept.as_deref().or(read.as_ref()) else {
+            continue;
+        };
+        if let Some(first) = slugs.get(&source.slug) {
+            diagnostics.push(duplicate_skill(&source.slug, first, &source.file));
+            troubled.insert(dir.clone());
+            entries_by_dir.remove(dir);
+            continue;
         }
+        slugs.insert(source.slug.clone(), source.file.path.clone());
+        let skill = match (kept, read) {
+            (Some(skill), _) => skill,
+            (None, Some(mut skill)) => {
+                skill.entries = entries_by_dir.remove(dir).unwrap_or_default();
+                // One folder's files: their paths compare as their names, and bytes
+                // compare far faster than path components.
+                skill
+                    .entries
+                    .sort_by(|a, b| a.file.path.as_os_str().cmp(b.file.path.as_os_str()));
+                let before = diagnostics.len();
+                check_entry_slugs(&mut skill, &content.assets, &mut diagnostics);
+                if diagnostics.len() > before {
+                    troubled.insert(dir.clone());
+                }
+                Arc::new(skill)
+            }
+            (None, None) => continue,
+        };
+        content.skills.push(skill);
     }
     for (dir, entries) in entries_by_dir {
         let index = Path::new("content").join(&dir).join("index.md");
@@ -292,7 +307,6 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         }
     }
 
-    check_skill_slugs(&mut content, &mut diagnostics, &mut troubled);
     if let Some(cache) = cache {
         let clean = content
             .skills
@@ -477,30 +491,14 @@ pub fn read_text(path: &Path, display: &Path) -> Result<SourceFile, Diagnostic> 
 }
 
 /// Two skills whose folder names make one slug: the first keeps it.
-fn check_skill_slugs(
-    content: &mut Content,
-    diagnostics: &mut Vec<Diagnostic>,
-    troubled: &mut std::collections::HashSet<PathBuf>,
-) {
-    let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    content.skills.retain(|skill| {
-        if let Some(first) = seen.get(&skill.slug) {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "two skills have the slug `{}`: {} and {}",
-                    skill.slug,
-                    first.display(),
-                    skill.file.path.display()
-                ))
-                .at(&skill.file.path, &skill.file.text, 0, 3)
-                .hint("slugs come from folder names, lowercased with punctuation turned into hyphens; rename one folder"),
-            );
-            troubled.insert(skill.dir.clone());
-            return false;
-        }
-        seen.insert(skill.slug.clone(), skill.file.path.clone());
-        true
-    });
+fn duplicate_skill(slug: &str, first: &Path, file: &SourceFile) -> Diagnostic {
+    Diagnostic::error(format!(
+        "two skills have the slug `{slug}`: {} and {}",
+        first.display(),
+        file.path.display()
+    ))
+    .at(&file.path, &file.text, 0, 3)
+    .hint("slugs come from folder names, lowercased with punctuation turned into hyphens; rename one folder")
 }
 
 /// Two entries of a skill whose file names make one slug, or an entry slug that

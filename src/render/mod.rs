@@ -247,7 +247,8 @@ impl Renderer {
             .skills
             .iter()
             .map(|skill| {
-                let (print, group) = previous.as_ref()?.entry_pages.get(&skill.slug)?;
+                let previous = previous.as_ref().filter(|_| keep)?;
+                let (print, group) = previous.entry_pages.get(&skill.slug)?;
                 (*print == entry_print(skill)).then(|| Arc::clone(group))
             })
             .collect();

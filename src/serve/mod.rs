@@ -46,14 +46,27 @@ pub struct Snapshot {
 
 impl Snapshot {
     fn new(rendered: Rendered) -> Snapshot {
-        Snapshot {
+        let mut snapshot = Snapshot {
             files: (rendered.files.into_iter())
                 .map(|f| (f.path, f.contents))
                 .collect(),
             entry_pages: (rendered.entry_pages.into_iter())
                 .map(|g| (g.dir.clone(), g))
                 .collect(),
+        };
+        // A static file named like an entry page is replaced by the page, as in
+        // a build.
+        let hidden: Vec<String> = (snapshot.files.keys())
+            .filter(|path| {
+                let group = snapshot.group(path);
+                group.is_some_and(|g| g.pages.contains_key(path.as_str()))
+            })
+            .cloned()
+            .collect();
+        for path in hidden {
+            snapshot.files.remove(&path);
         }
+        snapshot
     }
 
     /// How many files the site has.
@@ -378,7 +391,7 @@ mod tests {
         assert_eq!(site.bytes("index.html").unwrap(), b"home");
         assert!(site.get("skills/omelette/other/index.html").is_none());
         assert!(site.get("skills/omelette").is_none());
-        assert_eq!(site.len(), 4);
+        assert_eq!(site.len(), 3, "the static file is replaced by the page");
     }
 
     #[test]

@@ -15,15 +15,15 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::content::is_ignored;
 use crate::diagnostic::Diagnostic;
 
-/// How long a file must be quiet before its events count as one change: an
-/// editor's save (write a temporary file, rename it) takes well under a
-/// millisecond, a writer's next save seconds. Every millisecond here is one the
-/// writer waits for the page, so the window is short; a slow save that outlasts
-/// it only costs a second rebuild.
+/// How old a file's events must be before they are let through: an editor's save (write a temporary file, rename it over the
+/// original) takes well under a millisecond, a writer's next save seconds. Every
+/// millisecond here is one the writer waits for the page, so the window is
+/// short; a save spread over more than this costs a second rebuild, and the
+/// last one reads the finished file.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
-/// How often pending events are looked at: events wait at most this long past
-/// the debounce window, and an idle server wakes this often.
+/// How often waiting events are looked at: they wait at most this long past
+/// the window.
 const TICK: Duration = Duration::from_millis(4);
 
 /// The folders whose changes rebuild the site; `site.toml` beside them too.
