@@ -124,7 +124,7 @@ pub struct PageGroup {
 
 /// What [`Renderer::render`] makes: the site's files, less the entry pages,
 /// which come in a group per skill.
-pub struct Rendered {
+pub struct RenderedSite {
     pub files: Vec<OutputFile>,
     pub entry_pages: Vec<Arc<PageGroup>>,
 }
@@ -190,7 +190,7 @@ impl Renderer {
 
     /// Every file of the site in memory, in no particular order; the pages are
     /// kept for reuse by the next call.
-    pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<Rendered, Diagnostics> {
+    pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<RenderedSite, Diagnostics> {
         let files = std::sync::Mutex::new(Vec::new());
         self.render_into(site, theme, true, None, &|file| {
             files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
@@ -203,7 +203,7 @@ impl Renderer {
                 .map(|(_, group)| Arc::clone(group))
                 .collect()
         });
-        Ok(Rendered {
+        Ok(RenderedSite {
             files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
             entry_pages,
         })

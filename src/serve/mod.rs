@@ -18,7 +18,7 @@ use crate::Caches;
 use crate::LoadOptions;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::Contents;
-use crate::render::{PageGroup, Rendered, Renderer};
+use crate::render::{PageGroup, RenderedSite, Renderer};
 
 pub use reload::Event;
 
@@ -45,7 +45,7 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn new(rendered: Rendered) -> Snapshot {
+    fn new(rendered: RenderedSite) -> Snapshot {
         let mut snapshot = Snapshot {
             files: (rendered.files.into_iter())
                 .map(|f| (f.path, f.contents))
@@ -370,7 +370,7 @@ mod tests {
             path: path.into(),
             contents: bytes(text),
         };
-        Snapshot::new(Rendered {
+        Snapshot::new(RenderedSite {
             files: vec![
                 file("skills/omelette/fold/index.html", "a static file"),
                 file("skills/omelette/atom.xml", "feed"),
