@@ -5,9 +5,11 @@
 //! the same folders) and sizes. A
 //! build's time divided by the floor's is its distance to the limit.
 //!
-//!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR
+//!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep]
 //!
-//! BUILD_OUTPUT_DIR is only measured (file count and bytes), never written.
+//! BUILD_OUTPUT_DIR is only measured (file count and bytes), never written. The
+//! floor's files are removed afterwards, unless `--keep` is given: a benchmark of a
+//! quiet disk removes nothing between its timed runs.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -67,12 +69,14 @@ fn render(text: &str, syntaxes: &SyntaxSet) -> String {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
+    let mut args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
+    let keep = args.iter().any(|a| a == "--keep");
+    args.retain(|a| a != "--keep");
     let [site, built] = args.as_slice() else {
-        eprintln!("usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR");
+        eprintln!("usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep]");
         std::process::exit(2);
     };
     let built = Path::new(built);
@@ -111,7 +115,9 @@ fn main() {
         let _ = fs::write(path, &bytes[..*len]);
     });
     let elapsed = started.elapsed();
-    let _ = fs::remove_dir_all(&target);
+    if !keep {
+        let _ = fs::remove_dir_all(&target);
+    }
     println!(
         "floor: {} markdown files ({} bytes of HTML), {} files and {} bytes written, in {:.3} s",
         sources.len(),

@@ -10,6 +10,12 @@ saving one entry to the page being served. Nothing here is a test; the figures g
 into docs/performance.md.
 
     scripts/bench.py [--sizes small,medium,large] [--runs 5] [--work /tmp/skillfolio-bench]
+    scripts/bench.py --quiet-disk [--sizes large] [--runs 3]
+
+With --quiet-disk only cold builds are timed (skillfolio, the floor and Hugo), each
+into a folder of its own, and nothing is removed until every run is done: the
+figures of a disk that has not just freed a large output. Start it when nothing
+large was removed in the last five minutes.
 """
 
 import argparse
@@ -58,11 +64,44 @@ def clear(*dirs):
     time.sleep(1)
 
 
-def run_floor(site, out):
+def run_floor(site, out, keep=False):
     """Seconds the floor benchmark takes for `site`, writing as much as `out` holds."""
-    floor = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--", site, out], cwd=HERE,
+    floor = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--", site, out]
+                           + (["--keep"] if keep else []), cwd=HERE,
                            capture_output=True, text=True).stdout.strip()
     return float(floor.split(" in ")[-1].split()[0]) if " in " in floor else float("nan")
+
+
+def quiet_disk(args, hugo):
+    """Cold builds of skillfolio, the floor and Hugo in turn, each into a new folder,
+    with no removal between timed runs; everything is removed at the end."""
+    print(f"{'corpus':8} {'tool (quiet disk)':22} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9}  notes")
+    for size in args.sizes.split(","):
+        site = os.path.join(args.work, size)
+        hugo_site = site + "-hugo"
+        set_cards(site, False)
+        runs = os.path.join(args.work, f"{size}-quiet")
+        clear(runs)
+        os.makedirs(runs)
+        cold, peer, floors = [], [], []
+        for i in range(args.runs):
+            # A folder per run, so each build also starts without a code cache.
+            out = os.path.join(runs, str(i), "out")
+            os.makedirs(os.path.dirname(out))
+            cold.append(timed([BIN, "--root", site, "build", "--output", out]))
+            floors.append(run_floor(site, out, keep=True))
+            if hugo:
+                peer.append(timed([hugo, "--quiet", "--source", hugo_site,
+                                   "--destination", os.path.join(runs, str(i), "hugo")]))
+        c, floor_s = median(cold), statistics.median(floors)
+        note = f"{c[0] / floor_s:.2f}x the floor ({floor_s:.2f} s)"
+        if peer:
+            p = median(peer)
+            note += f"; Hugo {p[0]:.2f} s, {p[0] / c[0]:.1f}x slower"
+        print(f"{size:8} {'skillfolio cold':22} {c[0]:7.2f} {c[1]:7.2f} {c[2]:9.0f}  {note}")
+        if peer:
+            print(f"{size:8} {'hugo':22} {p[0]:7.2f} {p[1]:7.2f} {p[2]:9.0f}")
+        clear(runs)
 
 
 def main():
@@ -70,10 +109,17 @@ def main():
     ap.add_argument("--sizes", default="small,medium,large")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--work", default="/tmp/skillfolio-bench")
+    ap.add_argument("--quiet-disk", action="store_true", help="cold builds only, no removal between runs")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=HERE, check=True)
     hugo = shutil.which("hugo")
     os.makedirs(args.work, exist_ok=True)
+    if args.quiet_disk:
+        missing = [s for s in args.sizes.split(",") if not os.path.isdir(os.path.join(args.work, s))]
+        if missing:
+            sys.exit(f"generate the corpora first (a run without --quiet-disk): {', '.join(missing)}")
+        quiet_disk(args, hugo)
+        return
     print(f"{'corpus':8} {'tool':22} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9}  notes")
     for size in args.sizes.split(","):
         skills, entries = SIZES[size]

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -86,19 +87,25 @@ impl HighlightCache {
         *added = false;
         let mut keys: Vec<&u64> = blocks.keys().collect();
         keys.sort();
-        let mut out = MAGIC.to_vec();
-        for key in keys {
-            if let Some(html) = blocks.get(key) {
-                out.extend_from_slice(&key.to_le_bytes());
-                out.extend_from_slice(&(html.len() as u32).to_le_bytes());
-                out.extend_from_slice(html.as_bytes());
-            }
-        }
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
+        // Streamed to the file: a large site's cache is tens of megabytes, which
+        // would otherwise be held twice while a build is at its peak.
         let tmp = path.with_extension("tmp");
-        if std::fs::write(&tmp, &out).is_ok() {
+        let write = || -> std::io::Result<()> {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            out.write_all(MAGIC)?;
+            for key in keys {
+                if let Some(html) = blocks.get(key) {
+                    out.write_all(&key.to_le_bytes())?;
+                    out.write_all(&(html.len() as u32).to_le_bytes())?;
+                    out.write_all(html.as_bytes())?;
+                }
+            }
+            out.flush()
+        };
+        if write().is_ok() {
             let _ = std::fs::rename(&tmp, path);
         }
     }

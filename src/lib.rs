@@ -62,6 +62,20 @@ pub struct Loaded {
     pub site: Site,
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
+    /// The code cache being written while the site renders.
+    _saving: Saving,
+}
+
+/// Work on a thread of its own that must end before the process does: dropping
+/// this waits for it.
+struct Saving(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Saving {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Reads the site folder into the model. Every problem found is reported, not just
@@ -154,12 +168,11 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let model = caches.map(|c| &c.model);
     let (site, model_diagnostics) =
         Site::new(config, content, model_options, highlighter, model, images);
-    // `serve` renders only changed files and so uses only some blocks: its cache
-    // stays in memory, and only a whole build writes (and prunes) the file.
-    if caches.is_none() {
-        highlighter.save_cache();
-    }
     timer.lap("model and markdown");
+    // `serve` renders only changed files and so uses only some blocks: its cache
+    // stays in memory, and only a whole build writes (and prunes) the file, while
+    // the pages render.
+    let saving = Saving(own.map(|h| std::thread::spawn(move || h.save_cache())));
     // Once a file failed to load, links to it look broken too; only the model's
     // errors are worth adding then.
     diagnostics.extend(
@@ -174,6 +187,7 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
             site,
             theme,
             warnings: all.into_iter().collect(),
+            _saving: saving,
         }),
         _ => Err(all),
     }

@@ -190,6 +190,12 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
         root.join(".skillfolio-cache/pages-public.bin").is_file(),
         "the build records its pages beside the output"
     );
+    // Written while the pages render, and finished before the build exits.
+    let code = fs::read(root.join(".skillfolio-cache/highlight.bin")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&code).contains("println"),
+        "the highlighted code of the build is cached"
+    );
     let fresh = |name: &str| {
         let out = run(root, &["build", "--no-cache", "--output", name]);
         assert!(out.status.success(), "{}", stderr(&out));
