@@ -188,8 +188,9 @@ impl Renderer {
         self.sources == template_sources(theme)
     }
 
-    /// Every file of the site in memory, in no particular order; the pages are
-    /// kept for reuse by the next call.
+    /// The whole site in memory: the entry pages in a group per skill, every
+    /// other file in no particular order. The pages are kept for reuse by the
+    /// next call.
     pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<RenderedSite, Diagnostics> {
         let files = std::sync::Mutex::new(Vec::new());
         self.render_into(site, theme, true, None, &|file| {
