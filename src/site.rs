@@ -419,9 +419,16 @@ impl Site {
                 .map(Entry::session),
             options.today,
         );
-        let fields = taxonomy(&skills, &timeline, |s| s.field.as_slice(), |_| (&[], &[]));
+        let fields = taxonomy(
+            &skills,
+            &titles,
+            &timeline,
+            |s| s.field.as_slice(),
+            |_| (&[], &[]),
+        );
         let tags = taxonomy(
             &skills,
+            &titles,
             &timeline,
             |s| &s.tags,
             |s| (&s.entry_tags.names, &s.entry_tags.uses),
@@ -500,9 +507,11 @@ fn timeline(skills: &[Arc<Skill>]) -> Vec<EntryRef> {
 }
 
 /// The pages of a taxonomy: a skill's own taxa come from `of_skill`; its
-/// entries' from `of_entries`, as the skill's [`EntryTags`].
+/// entries' from `of_entries`, as the skill's [`EntryTags`]. Skills on a page
+/// are in the order of `titles` (lowercased, by skill).
 fn taxonomy<'a>(
     skills: &'a [Arc<Skill>],
+    titles: &[String],
     timeline: &[EntryRef],
     of_skill: impl Fn(&'a Skill) -> &'a [Taxon],
     of_entries: impl Fn(&'a Skill) -> (&'a [Taxon], &'a [(u32, u32)]),
@@ -573,7 +582,6 @@ fn taxonomy<'a>(
         }
     }
     pages.sort_by(|a, b| a.taxon.slug.cmp(&b.taxon.slug));
-    let titles: Vec<String> = skills.iter().map(|s| s.title.to_lowercase()).collect();
     for p in &mut pages {
         p.skills.dedup();
         p.skills.sort_by(|a, b| titles[*a].cmp(&titles[*b]));

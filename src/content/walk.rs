@@ -174,15 +174,15 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         }
         _ => HashMap::new(),
     };
-    let of_unchanged_skill = |role: &Role| match role {
-        Role::Skill { dir } | Role::Entry { dir } => unchanged.contains_key(dir),
-        Role::Home | Role::Page => false,
-    };
+    let to_read: Vec<&(PathBuf, PathBuf, Role)> = (walk.jobs.iter())
+        .filter(|(_, _, role)| match role {
+            Role::Skill { dir } | Role::Entry { dir } => !unchanged.contains_key(dir),
+            Role::Home | Role::Page => true,
+        })
+        .collect();
 
-    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = walk
-        .jobs
+    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = to_read
         .par_iter()
-        .filter(|(_, _, role)| !of_unchanged_skill(role))
         .map(|(path, rel, role)| {
             // The cached parse, if `current` accepts the stamp it was made at.
             let cached = |current: &dyn Fn(&Stamp) -> bool| {
@@ -232,11 +232,7 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
     // Skills with a problem in one of their files are read again by every load,
     // so the problem is reported every time.
     let mut troubled: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    let jobs = walk
-        .jobs
-        .iter()
-        .filter(|(_, _, role)| !of_unchanged_skill(role));
-    for ((parsed, errors), (_, _, role)) in parsed.into_iter().zip(jobs) {
+    for ((parsed, errors), (_, _, role)) in parsed.into_iter().zip(to_read) {
         if !errors.is_empty()
             && let Role::Skill { dir } | Role::Entry { dir } = role
         {

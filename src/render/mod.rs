@@ -335,14 +335,15 @@ impl Renderer {
         timer.lap("pages");
         crate::drop_in_background(reusable);
         let mut pages = Vec::new();
+        // Pages come back only to be kept, so only then are there groups to fill.
         let mut groups: Vec<PageGroup> = Vec::new();
+        if keep {
+            groups.resize_with(site.skills.len(), PageGroup::default);
+        }
         let mut errors = Diagnostics::default();
         for (job, r) in jobs.iter().zip(rendered) {
             match (r, &job.context) {
                 (Ok(Some((path, html))), JobContext::Entry((s, _))) => {
-                    if groups.is_empty() {
-                        groups.resize_with(site.skills.len(), PageGroup::default);
-                    }
                     groups[*s].pages.insert(path, Contents::Bytes(html));
                 }
                 (Ok(Some((path, html))), _) => {
@@ -361,7 +362,6 @@ impl Renderer {
             return Err(errors);
         }
         if keep {
-            groups.resize_with(site.skills.len(), PageGroup::default);
             let entry_pages = site
                 .skills
                 .iter()

@@ -113,37 +113,41 @@ impl Snapshot {
     /// is among `changed`.
     fn change_from(&self, old: &Snapshot, changed: &[PathBuf]) -> Option<Event> {
         // Entry pages are HTML: any change to them reloads the page.
-        let groups_differ = (self.entry_pages.keys().chain(old.entry_pages.keys())).any(|dir| {
-            match (self.entry_pages.get(dir), old.entry_pages.get(dir)) {
+        let group_differs =
+            |dir: &String| match (self.entry_pages.get(dir), old.entry_pages.get(dir)) {
                 (Some(a), Some(b)) => {
                     !Arc::ptr_eq(a, b)
                         && (a.pages.len() != b.pages.len()
-                            || a.pages.iter().any(|(path, page)| {
-                                !matches!((page, b.pages.get(path)), (Contents::Bytes(x), Some(Contents::Bytes(y))) if x == y)
+                            || (a.pages.iter()).any(|(path, page)| {
+                                differs(Some(page), b.pages.get(path), changed)
                             }))
                 }
                 _ => true,
-            }
-        });
-        if groups_differ {
+            };
+        if (self.entry_pages.keys().chain(old.entry_pages.keys())).any(group_differs) {
             return Some(Event::Reload);
         }
-        let differs = |path: &String| match (self.files.get(path), old.files.get(path)) {
-            (Some(Contents::Bytes(a)), Some(Contents::Bytes(b))) => !Arc::ptr_eq(a, b) && a != b,
-            (Some(Contents::Embedded(a)), Some(Contents::Embedded(b))) => a != b,
-            (Some(Contents::Copy(a)), Some(Contents::Copy(b))) => a != b || changed.contains(a),
-            _ => true,
-        };
         let mut paths = self
             .files
             .keys()
             .chain(old.files.keys())
-            .filter(|p| differs(p));
+            .filter(|p| differs(self.files.get(*p), old.files.get(*p), changed));
         let first = paths.next()?;
         let all_css = std::iter::once(first)
             .chain(paths)
             .all(|p| p.ends_with(".css"));
         Some(if all_css { Event::Css } else { Event::Reload })
+    }
+}
+
+/// Whether a file's contents in two snapshots differ. A copied file whose source
+/// is among the `changed` paths differs even under the same name.
+fn differs(new: Option<&Contents>, old: Option<&Contents>, changed: &[PathBuf]) -> bool {
+    match (new, old) {
+        (Some(Contents::Bytes(a)), Some(Contents::Bytes(b))) => !Arc::ptr_eq(a, b) && a != b,
+        (Some(Contents::Embedded(a)), Some(Contents::Embedded(b))) => a != b,
+        (Some(Contents::Copy(a)), Some(Contents::Copy(b))) => a != b || changed.contains(a),
+        _ => true,
     }
 }
 
