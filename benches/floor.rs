@@ -99,7 +99,7 @@ fn main() {
         .join(format!(".skillfolio-floor-{}", std::process::id()));
 
     let started = Instant::now();
-    let syntaxes = SyntaxSet::load_defaults_newlines();
+    let syntaxes = two_face::syntax::extra_newlines();
     let sources = files_under(&Path::new(site).join("content"), Some("md"));
     let rendered: u64 = sources
         .par_iter()

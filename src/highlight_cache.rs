@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Changes whenever the highlighted HTML for the same code could change.
-const VERSION: &str = "skillfolio-highlight-1 syntect-5.3 hl-classes";
+const VERSION: &str = "skillfolio-highlight-2 syntect-5.3 two-face-0.5.2 hl-classes";
 const MAGIC: &[u8] = b"SKILLFOLIO-HIGHLIGHT-CACHE 1\n";
 
 #[derive(Default)]
