@@ -105,6 +105,7 @@ fn main() {
         .par_iter()
         .map(|p| render(&fs::read_to_string(p).unwrap_or_default(), &syntaxes).len() as u64)
         .sum();
+    let rendered_in = started.elapsed();
     // The same files, folders and sizes as the build wrote.
     let bytes = vec![b'x'; largest];
     outputs.par_iter().for_each(|(rel, len)| {
@@ -119,11 +120,13 @@ fn main() {
         let _ = fs::remove_dir_all(&target);
     }
     println!(
-        "floor: {} markdown files ({} bytes of HTML), {} files and {} bytes written, in {:.3} s",
+        "floor: {} markdown files ({} bytes of HTML) in {:.3} s, {} files and {} bytes written in {:.3} s, in {:.3} s",
         sources.len(),
         rendered,
+        rendered_in.as_secs_f64(),
         outputs.len(),
         out_bytes,
+        (elapsed - rendered_in).as_secs_f64(),
         elapsed.as_secs_f64()
     );
 }

@@ -1,12 +1,14 @@
 //! Phase timings for benchmarks: with `SKILLFOLIO_TIMINGS=1` in the environment, each
-//! phase of a build prints how long it took, and the peak memory so far, to standard
-//! error. Off by default, and
-//! never part of the output.
+//! phase of a build prints how long it took, the processor time it used (on every
+//! core together, so a phase that keeps both cores busy shows twice its wall time)
+//! and the peak memory so far, to standard error. Off by default, and never part of
+//! the output.
 
 use std::time::Instant;
 
 pub struct Timer {
     last: std::cell::Cell<Instant>,
+    last_cpu: std::cell::Cell<f64>,
     enabled: bool,
 }
 
@@ -14,6 +16,7 @@ impl Timer {
     pub fn start() -> Timer {
         Timer {
             last: std::cell::Cell::new(Instant::now()),
+            last_cpu: std::cell::Cell::new(cpu_ms()),
             enabled: std::env::var_os("SKILLFOLIO_TIMINGS").is_some_and(|v| v != "0"),
         }
     }
@@ -22,14 +25,31 @@ impl Timer {
     pub fn lap(&self, phase: &str) {
         if self.enabled {
             let now = Instant::now();
+            let cpu = cpu_ms();
             eprintln!(
-                "timing: {phase:<20} {:>7.1} ms   peak memory so far {} MiB",
+                "timing: {phase:<20} {:>7.1} ms   cpu {:>5.0} ms   peak memory so far {} MiB",
                 (now - self.last.get()).as_secs_f64() * 1000.0,
+                cpu - self.last_cpu.get(),
                 peak_mib()
             );
             self.last.set(now);
+            self.last_cpu.set(cpu);
         }
     }
+}
+
+/// The processor time the process has used so far, user and system, in milliseconds
+/// (Linux; in steps of the kernel's clock tick, usually 10 ms).
+fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // The command name in parentheses may hold spaces; the fields after it don't.
+            let fields: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+            let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+            Some((ticks(11)? + ticks(12)?) * 10.0)
+        })
+        .unwrap_or(0.0)
 }
 
 /// The process's peak resident memory so far, where the system tells (Linux).
