@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use crate::highlight_cache::HighlightCache;
@@ -56,51 +56,58 @@ impl Highlighter {
     /// A `<pre>` block for `code`; a language syntect does not know is shown plain.
     pub fn block(&self, code: &str, lang: &str) -> String {
         let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
-        let mut html = String::with_capacity(code.len() * 3 + 64);
         let syntax = (!lang.is_empty())
             .then(|| self.syntaxes.find_syntax_by_token(lang))
             .flatten();
+        let cached;
+        let body: std::borrow::Cow<str> = match syntax {
+            Some(syntax) => {
+                let key = HighlightCache::key(code, &syntax.name);
+                match self.cache.get(key) {
+                    Some(found) => {
+                        cached = found;
+                        (&*cached).into()
+                    }
+                    None => {
+                        let body = self.highlight(code, syntax);
+                        self.cache.insert(key, &body);
+                        body.into()
+                    }
+                }
+            }
+            None => escape(code).into(),
+        };
+        // Made at its final size: highlighted code is many times longer than the
+        // code, and the block is handed on as a boxed string, which would otherwise
+        // be copied again to shed its spare room.
+        let lang = escape(lang);
+        let mut html = String::with_capacity(body.len() + 2 * lang.len() + 80);
         if lang.is_empty() {
             html.push_str("<pre class=\"code\"><code>");
         } else {
-            let lang = escape(lang);
             let _ = write!(
                 html,
                 "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">"
             );
         }
-        match syntax {
-            Some(syntax) => {
-                let key = HighlightCache::key(code, &syntax.name);
-                if let Some(cached) = self.cache.get(key) {
-                    html.push_str(&cached);
-                    html.push_str("</code></pre>\n");
-                    return html;
-                }
-                let start = html.len();
-                let mut generator =
-                    ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
-                let mut ok = true;
-                for line in LinesWithEndings::from(code) {
-                    if generator
-                        .parse_html_for_line_which_includes_newline(line)
-                        .is_err()
-                    {
-                        ok = false;
-                        break;
-                    }
-                }
-                if ok {
-                    html.push_str(&generator.finalize());
-                } else {
-                    html.push_str(&escape(code));
-                }
-                self.cache.insert(key, &html[start..]);
-            }
-            None => html.push_str(&escape(code)),
-        }
+        html.push_str(&body);
         html.push_str("</code></pre>\n");
         html
+    }
+
+    /// The classed spans for `code`, or the code escaped if its grammar fails on it.
+    fn highlight(&self, code: &str, syntax: &SyntaxReference) -> String {
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            if generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
+                return escape(code);
+            }
+        }
+        generator.finalize()
     }
 }
 

@@ -91,10 +91,12 @@ impl HighlightCache {
             let _ = std::fs::create_dir_all(dir);
         }
         // Streamed to the file: a large site's cache is tens of megabytes, which
-        // would otherwise be held twice while a build is at its peak.
+        // would otherwise be held twice while a build is at its peak; written in
+        // large pieces, as thousands of small writes cost the system more.
         let tmp = path.with_extension("tmp");
         let write = || -> std::io::Result<()> {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            let file = std::fs::File::create(&tmp)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
             out.write_all(MAGIC)?;
             for key in keys {
                 if let Some(html) = blocks.get(key) {

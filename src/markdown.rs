@@ -287,7 +287,10 @@ pub struct Fragment {
 
 impl Rendered {
     pub fn html(&self) -> String {
-        let mut html = String::new();
+        let len = (self.sections.iter())
+            .map(|s| s.heading_html.len() + s.body.len())
+            .sum();
+        let mut html = String::with_capacity(len);
         for s in &self.sections {
             html.push_str(&s.heading_html);
             html.push_str(&s.body);
@@ -489,11 +492,19 @@ pub fn render(
 
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // The summary mark is taken out where it is, with no copy of the page.
     let summary = match html.find(SUMMARY_CHAR) {
-        Some(i) => html[..i].replace(SECTION_CHAR, ""),
+        Some(i) => {
+            let summary = html[..i].replace(SECTION_CHAR, "");
+            html.replace_range(i..i + SUMMARY_CHAR.len_utf8(), "");
+            if html.contains(SUMMARY_CHAR) {
+                // Only if the text itself had the mark's control character.
+                html = html.replace(SUMMARY_CHAR, "");
+            }
+            summary
+        }
         None => html.replace(SECTION_CHAR, ""),
     };
-    let html = html.replace(SUMMARY_CHAR, "");
     let mut pieces = html.split(SECTION_CHAR);
     let mut sections = vec![Section {
         heading: None,

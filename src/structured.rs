@@ -3,6 +3,7 @@
 //! portfolio's skills. JSON-LD sits inside a `<script>` element, so it is escaped
 //! until no text can end that element early.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::feed::{absolute, entry_time};
@@ -11,9 +12,13 @@ use crate::urls::Urls;
 
 /// JSON safe to place between `<script type="application/ld+json">` tags: `<`, `>`
 /// and `&` become `\u` escapes, which JSON readers turn back into the characters.
-pub fn script_json(value: &Value) -> String {
+pub fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_string(value).unwrap_or_default();
-    let mut out = String::with_capacity(text.len());
+    let unsafe_char = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
+    if !text.contains(unsafe_char) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
@@ -27,17 +32,44 @@ pub fn script_json(value: &Value) -> String {
     out
 }
 
-fn person(site: &Site, urls: &Urls) -> Value {
+// The typed records below are written straight to text, which a page's JSON-LD is
+// made for every page of a build; their fields are declared in the order of their
+// names, as `json!` objects come out, so both kinds read alike.
+
+#[derive(Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Work<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+fn person_of<'a>(site: &'a Site, urls: &Urls) -> Person<'a> {
     let a = &site.config.author;
-    let mut p = json!({
-        "@type": "Person",
-        "name": if a.name.is_empty() { &site.config.title } else { &a.name },
-        "url": a.url.clone().unwrap_or_else(|| urls.permalink("")),
-    });
-    if let Some(email) = &a.email {
-        p["email"] = json!(email);
+    Person {
+        kind: "Person",
+        email: a.email.as_deref(),
+        name: if a.name.is_empty() {
+            &site.config.title
+        } else {
+            &a.name
+        },
+        url: a.url.clone().unwrap_or_else(|| urls.permalink("")),
     }
-    p
+}
+
+fn person(site: &Site, urls: &Urls) -> Value {
+    serde_json::to_value(person_of(site, urls)).unwrap_or_default()
 }
 
 /// The home page: the person and the skills they know about.
@@ -88,25 +120,53 @@ pub fn skill(site: &Site, skill: &Skill, urls: &Urls) -> Value {
 }
 
 /// An entry's page: a blog posting, part of its skill's write-up.
-pub fn entry(site: &Site, skill: &Skill, entry: &Entry, urls: &Urls) -> Value {
-    let mut v = json!({
-        "@context": "https://schema.org",
-        "@type": "BlogPosting",
-        "headline": entry.title,
-        "url": urls.permalink(&entry.path),
-        "datePublished": entry_time(entry),
-        "author": person(site, urls),
-        "isPartOf": { "@type": "CreativeWork", "name": skill.title, "url": urls.permalink(&skill.path) },
-        "keywords": entry.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-        "timeRequired": format!("PT{}M", entry.minutes),
-    });
-    if !entry.summary_text.is_empty() {
-        v["description"] = json!(entry.summary_text);
+#[derive(Serialize)]
+pub struct EntryPosting<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: Person<'a>,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(rename = "isPartOf")]
+    is_part_of: Work<'a>,
+    keywords: Vec<&'a str>,
+    #[serde(rename = "timeRequired")]
+    time_required: String,
+    url: String,
+}
+
+pub fn entry<'a>(
+    site: &'a Site,
+    skill: &'a Skill,
+    entry: &'a Entry,
+    urls: &Urls,
+) -> EntryPosting<'a> {
+    EntryPosting {
+        context: "https://schema.org",
+        kind: "BlogPosting",
+        author: person_of(site, urls),
+        date_published: entry_time(entry),
+        description: (!entry.summary_text.is_empty()).then_some(entry.summary_text.as_str()),
+        headline: &entry.title,
+        image: (entry.evidence.iter())
+            .find(|e| e.kind == "image")
+            .map(|image| absolute(urls, &image.url)),
+        is_part_of: Work {
+            kind: "CreativeWork",
+            name: &skill.title,
+            url: urls.permalink(&skill.path),
+        },
+        keywords: entry.tags.iter().map(|t| t.name.as_str()).collect(),
+        time_required: format!("PT{}M", entry.minutes),
+        url: urls.permalink(&entry.path),
     }
-    if let Some(image) = entry.evidence.iter().find(|e| e.kind == "image") {
-        v["image"] = json!(absolute(urls, &image.url));
-    }
-    v
 }
 
 /// `/portfolio.json`: a JSON Resume document (https://jsonresume.org/schema) whose

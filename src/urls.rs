@@ -44,29 +44,33 @@ impl<'a> Urls<'a> {
     pub fn absolutize(&self, html: &str, page: &str) -> String {
         let origin = self.origin();
         let mut out = String::with_capacity(html.len() + 256);
-        let mut rest = html;
-        while let Some(i) = rest.find(['h', 's']) {
-            let tail = &rest[i..];
-            let attr = ["href=\"", "src=\""]
-                .into_iter()
-                .find(|a| tail.starts_with(a));
-            match attr {
-                Some(a) => {
-                    out.push_str(&rest[..i + a.len()]);
-                    let value = &tail[a.len()..];
-                    if value.starts_with('/') && !value.starts_with("//") {
-                        out.push_str(origin);
-                    } else if value.starts_with('#') {
-                        out.push_str(page);
-                    }
-                    rest = value;
-                }
-                None => {
-                    out.push_str(&rest[..=i]);
-                    rest = &rest[i + 1..];
-                }
+        // Highlighted code is most of a page and full of `s` and `h`, so the two
+        // attribute names are searched for whole.
+        let finders = [
+            memchr::memmem::Finder::new(b"href=\""),
+            memchr::memmem::Finder::new(b"src=\""),
+        ];
+        let find = |i: usize, from: usize| {
+            finders[i]
+                .find(&html.as_bytes()[from..])
+                .map(|at| from + at)
+        };
+        // The next place of each name, each searched for again only once passed.
+        let mut next = [find(0, 0), find(1, 0)];
+        let mut done = 0;
+        while let Some((at, i)) = (0..2).filter_map(|i| Some((next[i]?, i))).min() {
+            let value = at + finders[i].needle().len();
+            out.push_str(&html[done..value]);
+            let rest = &html[value..];
+            if rest.starts_with('/') && !rest.starts_with("//") {
+                out.push_str(origin);
+            } else if rest.starts_with('#') {
+                out.push_str(page);
             }
+            done = value;
+            next[i] = find(i, value);
         }
+        let rest = &html[done..];
         out.push_str(rest);
         out
     }

@@ -91,13 +91,23 @@ struct CachedSkill {
     key: u64,
     value: Value,
     entries: Vec<Value>,
-    /// `None` when the previous output's feed is current (see [`PageRecord`]).
-    feed: Option<Arc<[u8]>>,
+    feed: SkillFeed,
     /// The sitemap's `<url>` elements for the skill's page and its entries'.
     sitemap: String,
 }
 
 type SkillCache = HashMap<String, Arc<CachedSkill>>;
+
+/// A skill's `atom.xml`.
+enum SkillFeed {
+    /// Made, and to be written with the other files.
+    Made(Arc<[u8]>),
+    /// The previous output's feed is current (see [`PageRecord`]).
+    Kept,
+    /// Already handed out: a build that keeps nothing writes each feed as soon as
+    /// it is made, instead of holding every feed while the pages render.
+    Written,
+}
 
 struct Previous {
     site: Value,
@@ -228,6 +238,7 @@ impl Renderer {
         let skills = skill_parts(
             site,
             &cached,
+            (!keep).then_some(emit),
             // A feed without entries is dated by the earliest skill's start.
             hash(&(
                 &config,
@@ -236,7 +247,8 @@ impl Renderer {
                 site.skills.iter().map(|s| s.started).min(),
             )),
             record,
-        );
+        )
+        .map_err(Diagnostics::from)?;
         let base = PageBase::new(site);
         let site_value = site_value(site);
         let previous = self.previous.take().filter(|p| {
@@ -314,7 +326,7 @@ impl Renderer {
                                 &made
                             }
                         };
-                        templates.render(job.template, context)?.into_bytes().into()
+                        templates.render_page(job.template, context)?.into()
                     }
                 };
                 if let Some((r, inputs)) = inputs {
@@ -502,11 +514,13 @@ fn other_files(
         files.insert(path, bytes(xml));
     }
     for (skill, parts) in site.skills.iter().zip(skills) {
-        let contents = match &parts.feed {
-            Some(feed) => Contents::Bytes(Arc::clone(feed)),
-            None => Contents::Kept,
+        let path = format!("{}atom.xml", skill.path);
+        match &parts.feed {
+            SkillFeed::Made(feed) => files.insert(path, Contents::Bytes(Arc::clone(feed))),
+            SkillFeed::Kept => files.insert(path, Contents::Kept),
+            // Written already; a static file of the same name must not follow it.
+            SkillFeed::Written => files.remove(&path),
         };
-        files.insert(format!("{}atom.xml", skill.path), contents);
     }
     let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
     files.insert("robots.txt".to_string(), bytes(robots));
@@ -554,9 +568,10 @@ fn feeds(site: &Site) -> Vec<(String, String)> {
 fn skill_parts(
     site: &Site,
     cached: &SkillCache,
+    write: Option<&(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync)>,
     site_key: u64,
     record: Option<&PageRecord>,
-) -> Vec<Arc<CachedSkill>> {
+) -> Result<Vec<Arc<CachedSkill>>, Diagnostic> {
     let urls = Urls::new(&site.config);
     site.skills
         .par_iter()
@@ -564,12 +579,12 @@ fn skill_parts(
         .map(|(i, skill)| {
             let key = hash(&(skill.fingerprint, site_key));
             if let Some(c) = cached.get(&skill.slug).filter(|c| c.key == key) {
-                return Arc::clone(c);
+                return Ok(Arc::clone(c));
             }
             let path = format!("{}atom.xml", skill.path);
             let inputs = record.map(|r| hash(&(r.version(), key)));
             let feed = match record.zip(inputs) {
-                Some((r, inputs)) if r.reuse(&path, inputs) => None,
+                Some((r, inputs)) if r.reuse(&path, inputs) => SkillFeed::Kept,
                 _ => {
                     let feed = feed::atom(
                         site,
@@ -583,10 +598,19 @@ fn skill_parts(
                     if let Some((r, inputs)) = record.zip(inputs) {
                         r.note(&path, inputs, feed.len());
                     }
-                    Some(feed.into_bytes().into())
+                    match write {
+                        Some(write) => {
+                            write(OutputFile {
+                                path,
+                                contents: Contents::Bytes(feed.into_bytes().into()),
+                            })?;
+                            SkillFeed::Written
+                        }
+                        None => SkillFeed::Made(feed.into_bytes().into()),
+                    }
                 }
             };
-            Arc::new(CachedSkill {
+            Ok(Arc::new(CachedSkill {
                 key,
                 value: value(&skill_view(skill, &urls, site.today)),
                 entries: skill
@@ -596,7 +620,7 @@ fn skill_parts(
                     .collect(),
                 feed,
                 sitemap: skill_sitemap(skill, &urls),
-            })
+            }))
         })
         .collect()
 }

@@ -27,6 +27,10 @@ pub struct Templates {
     sources: Vec<TemplateSource>,
 }
 
+/// Room for most pages of a portfolio: an entry page with a highlighted code block
+/// runs to 20-30 KiB.
+const PAGE_ROOM: usize = 48 * 1024;
+
 impl Templates {
     pub fn new(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
@@ -62,6 +66,16 @@ impl Templates {
         self.tera
             .render(name, context)
             .map_err(|e| self.diagnostic(Some(name), &e))
+    }
+
+    /// A page as bytes, rendered into room for a typical page from the start:
+    /// tera would begin at the template's size and grow the page several times.
+    pub fn render_page(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut page = Vec::with_capacity(PAGE_ROOM);
+        self.tera
+            .render_to(name, context, &mut page)
+            .map_err(|e| self.diagnostic(Some(name), &e))?;
+        Ok(page)
     }
 
     fn source(&self, name: &str) -> Option<&TemplateSource> {
