@@ -649,9 +649,6 @@ fn collect(list: Vec<Diagnostic>) -> Diagnostics {
     all
 }
 
-/// Builds the context of every page, and the `site` value all pages share. Each
-/// skill and entry becomes a template value once; pages share those values
-/// instead of serialising them again.
 /// What every page's context starts from: the site feed, a canonical URL and
 /// link-preview defaults; pages with more to say (skills, entries) replace them.
 struct PageBase<'a> {
