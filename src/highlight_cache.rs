@@ -56,8 +56,10 @@ impl HighlightCache {
         if self.path.is_none() {
             return;
         }
+        // Copied before the lock is taken: other threads look blocks up meanwhile.
+        let html: Arc<str> = html.into();
         if let Ok(mut blocks) = self.blocks.write() {
-            blocks.insert(key, html.into());
+            blocks.insert(key, html);
         }
         if let Ok(mut used) = self.used.lock() {
             used.insert(key);
