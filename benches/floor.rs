@@ -5,11 +5,12 @@
 //! the same folders) and sizes. A
 //! build's time divided by the floor's is its distance to the limit.
 //!
-//!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep]
+//!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep] [--beside DIR]
 //!
 //! BUILD_OUTPUT_DIR is only measured (file count and bytes), never written. The
-//! floor's files are removed afterwards, unless `--keep` is given: a benchmark of a
-//! quiet disk removes nothing between its timed runs.
+//! floor writes beside it, or beside DIR with `--beside`, which is where a build
+//! being compared writes. Its files are removed afterwards, unless `--keep` is
+//! given: a benchmark of a quiet disk removes nothing between its timed runs.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -75,9 +76,23 @@ fn main() {
         .collect();
     let keep = args.iter().any(|a| a == "--keep");
     args.retain(|a| a != "--keep");
-    let [site, built] = args.as_slice() else {
-        eprintln!("usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep]");
+    let usage = || -> ! {
+        eprintln!(
+            "usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep] [--beside DIR]"
+        );
         std::process::exit(2);
+    };
+    let beside = match args.iter().position(|a| a == "--beside") {
+        Some(i) if i + 1 < args.len() => {
+            let dir = args.remove(i + 1);
+            args.remove(i);
+            Some(PathBuf::from(dir))
+        }
+        Some(_) => usage(),
+        None => None,
+    };
+    let [site, built] = args.as_slice() else {
+        usage()
     };
     let built = Path::new(built);
     // Every file the build wrote, by its path in the output and its size: a site
@@ -93,7 +108,9 @@ fn main() {
     let largest = outputs.iter().map(|(_, len)| *len).max().unwrap_or(0);
     // Beside the build's output, as the build's staging folder is: where a file
     // system places new files, and how fast, depends on the folder they go in.
-    let target = built
+    let target = beside
+        .as_deref()
+        .unwrap_or(built)
         .parent()
         .unwrap_or(Path::new("."))
         .join(format!(".skillfolio-floor-{}", std::process::id()));

@@ -10,7 +10,7 @@ saving one entry to the page being served. Nothing here is a test; the figures g
 into docs/performance.md.
 
     scripts/bench.py [--sizes small,medium,large] [--runs 5] [--work /tmp/skillfolio-bench]
-    scripts/bench.py --quiet-disk [--sizes large] [--runs 3]
+    scripts/bench.py --quiet-disk [--sizes large] [--runs 4]
 
 With --quiet-disk only cold builds are timed (skillfolio, the floor and Hugo), each
 into a folder of its own, and nothing is removed until every run is done: the
@@ -81,10 +81,12 @@ def clear(*dirs):
     time.sleep(1)
 
 
-def run_floor(site, out, keep=False):
-    """Seconds the floor benchmark takes for `site`, writing as much as `out` holds."""
+def run_floor(site, out, keep=False, beside=None):
+    """Seconds the floor benchmark takes for `site`, writing as much as `out` holds
+    (beside `out`, or beside `beside`)."""
     floor = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--", site, out]
-                           + (["--keep"] if keep else []), cwd=HERE,
+                           + (["--keep"] if keep else [])
+                           + (["--beside", beside] if beside else []), cwd=HERE,
                            capture_output=True, text=True).stdout.strip()
     return float(floor.split(" in ")[-1].split()[0]) if " in " in floor else float("nan")
 
@@ -111,13 +113,14 @@ def quiet_disk(args, hugo):
             os.makedirs(os.path.dirname(out))
             # The first writer in a round reads the file system's records of free
             # space from the disk, and the next one finds them cached: the build
-            # and the floor take turns at going first.
+            # and the floor take turns at going first (an even --runs is fairest).
+            # The floor writes where the round's build does.
             for tool in (["build", "floor"] if i % 2 == 0 else ["floor", "build"]):
                 warm(site)
                 if tool == "build":
                     cold.append(timed([BIN, "--root", site, "build", "--output", out]))
                 else:
-                    floors.append(run_floor(site, reference, keep=True))
+                    floors.append(run_floor(site, reference, keep=True, beside=out))
             if hugo:
                 warm(hugo_site)
                 peer.append(timed([hugo, "--quiet", "--source", hugo_site,

@@ -3,8 +3,8 @@
 //! themes) colours every block and follows the reader's colour scheme. The
 //! grammars are syntect's defaults plus the ones a portfolio of practical skills
 //! keeps needing and syntect lacks (TOML, TypeScript, Dockerfile and more), as
-//! curated by bat and built into the binary as a ready dump, so nothing is compiled
-//! or read at run time.
+//! curated by bat and built into the binary as a ready dump, so no grammar file is
+//! read or compiled at run time.
 
 use std::fmt::Write;
 
@@ -25,6 +25,8 @@ pub const THEMES: [&str; 7] = [
     "Solarized (light)",
     "Solarized (dark)",
 ];
+
+const CLOSE: &str = "</code></pre>\n";
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -77,21 +79,23 @@ impl Highlighter {
             }
             None => escape(code).into(),
         };
+        let lang = escape(lang);
+        let mut open = String::from("<pre class=\"code\"");
+        if lang.is_empty() {
+            open.push_str("><code>");
+        } else {
+            let _ = write!(
+                open,
+                " data-lang=\"{lang}\"><code class=\"language-{lang}\">"
+            );
+        }
         // Made at its final size: highlighted code is many times longer than the
         // code, and the block is handed on as a boxed string, which would otherwise
         // be copied again to shed its spare room.
-        let lang = escape(lang);
-        let mut html = String::with_capacity(body.len() + 2 * lang.len() + 80);
-        if lang.is_empty() {
-            html.push_str("<pre class=\"code\"><code>");
-        } else {
-            let _ = write!(
-                html,
-                "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">"
-            );
-        }
+        let mut html = String::with_capacity(open.len() + body.len() + CLOSE.len());
+        html.push_str(&open);
         html.push_str(&body);
-        html.push_str("</code></pre>\n");
+        html.push_str(CLOSE);
         html
     }
 

@@ -32,9 +32,9 @@ pub fn script_json<T: Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
-// The typed records below are written straight to text, which a page's JSON-LD is
-// made for every page of a build; their fields are declared in the order of their
-// names, as `json!` objects come out, so both kinds read alike.
+// Every entry page has JSON-LD, so its records are typed and written straight to
+// text instead of built as maps first. Their fields are declared in the order of
+// their names, the order `json!` objects come out in, so both kinds read alike.
 
 #[derive(Serialize)]
 struct Person<'a> {
@@ -119,7 +119,7 @@ pub fn skill(site: &Site, skill: &Skill, urls: &Urls) -> Value {
     v
 }
 
-/// An entry's page: a blog posting, part of its skill's write-up.
+/// The JSON-LD of an entry's page.
 #[derive(Serialize)]
 pub struct EntryPosting<'a> {
     #[serde(rename = "@context")]
@@ -142,6 +142,7 @@ pub struct EntryPosting<'a> {
     url: String,
 }
 
+/// An entry's page: a blog posting, part of its skill's write-up.
 pub fn entry<'a>(
     site: &'a Site,
     skill: &'a Skill,

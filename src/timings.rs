@@ -14,10 +14,11 @@ pub struct Timer {
 
 impl Timer {
     pub fn start() -> Timer {
+        let enabled = std::env::var_os("SKILLFOLIO_TIMINGS").is_some_and(|v| v != "0");
         Timer {
             last: std::cell::Cell::new(Instant::now()),
-            last_cpu: std::cell::Cell::new(cpu_ms()),
-            enabled: std::env::var_os("SKILLFOLIO_TIMINGS").is_some_and(|v| v != "0"),
+            last_cpu: std::cell::Cell::new(if enabled { cpu_ms() } else { 0.0 }),
+            enabled,
         }
     }
 
@@ -39,7 +40,8 @@ impl Timer {
 }
 
 /// The processor time the process has used so far, user and system, in milliseconds
-/// (Linux; in steps of the kernel's clock tick, usually 10 ms).
+/// (Linux, which counts it in ticks of 1/100 s for every program whatever the
+/// kernel's own clock rate; so in steps of 10 ms).
 fn cpu_ms() -> f64 {
     std::fs::read_to_string("/proc/self/stat")
         .ok()

@@ -5,6 +5,15 @@
 use crate::config::Config;
 use crate::markdown::encode_path;
 
+/// The attributes whose URLs [`Urls::absolutize`] rewrites, as ready searches.
+static ATTRIBUTES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
+    std::sync::LazyLock::new(|| {
+        [
+            memchr::memmem::Finder::new(b"href=\""),
+            memchr::memmem::Finder::new(b"src=\""),
+        ]
+    });
+
 /// Turns site-relative output paths into URLs.
 pub struct Urls<'a> {
     config: &'a Config,
@@ -46,10 +55,7 @@ impl<'a> Urls<'a> {
         let mut out = String::with_capacity(html.len() + 256);
         // Highlighted code is most of a page and full of `s` and `h`, so the two
         // attribute names are searched for whole.
-        let finders = [
-            memchr::memmem::Finder::new(b"href=\""),
-            memchr::memmem::Finder::new(b"src=\""),
-        ];
+        let finders = &*ATTRIBUTES;
         let find = |i: usize, from: usize| {
             finders[i]
                 .find(&html.as_bytes()[from..])

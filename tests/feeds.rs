@@ -171,8 +171,18 @@ fn pages_announce_feeds_and_preview_well() {
     let ld = json_ld(&home);
     assert_eq!(ld["@type"], "Person");
     assert_eq!(ld["knowsAbout"][0]["name"], "Knife work");
-    assert_eq!(json_ld(&entry)["@type"], "BlogPosting");
     assert_eq!(json_ld(&skill)["@type"], "CreativeWork");
+    // An entry's JSON-LD whole, in the order of its names, as every other page's.
+    assert!(entry.contains(concat!(
+        r#"<script type="application/ld+json">{"@context":"https://schema.org","@type":"BlogPosting","#,
+        r#""author":{"@type":"Person","name":"Test Author","url":"https://example.org/portfolio/"},"#,
+        r#""datePublished":"2026-10-03T07:30:00Z","description":"It rolled. Back to the skill.","#,
+        r#""headline":"First fold without tearing","#,
+        r#""image":"https://example.org/portfolio/skills/perfect-omelette/pan.svg","#,
+        r#""isPartOf":{"@type":"CreativeWork","name":"The perfect omelette","url":"https://example.org/portfolio/skills/perfect-omelette/"},"#,
+        r#""keywords":[],"timeRequired":"PT25M","#,
+        r#""url":"https://example.org/portfolio/skills/perfect-omelette/2026-10-03-fold/"}</script>"#
+    )));
 }
 
 /// The JSON-LD of a page, parsed.

@@ -279,7 +279,7 @@ impl Renderer {
                 &self.sources,
             ))
         });
-        timer.lap("contexts");
+        timer.lap("contexts, skill feeds");
         let reusable = previous.map(|p| p.pages).unwrap_or_default();
         self.templates.set_global("site", site_value.clone());
         let templates = &self.templates;
@@ -564,7 +564,8 @@ fn feeds(site: &Site) -> Vec<(String, String)> {
 
 /// The template values and feed of every skill, reusing those of `cached` whose
 /// skill is unchanged. `site_key` stands for what every skill's parts depend on
-/// besides the skill itself: the configuration and the date.
+/// besides the skill itself: the configuration and the date. With `write`, each
+/// new feed is handed to it at once rather than kept (see [`SkillFeed::Written`]).
 fn skill_parts(
     site: &Site,
     cached: &SkillCache,

@@ -62,12 +62,6 @@ impl Templates {
         self.tera.global_context().insert_value(name, value);
     }
 
-    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| self.diagnostic(Some(name), &e))
-    }
-
     /// A page as bytes, rendered into room for a typical page from the start:
     /// tera would begin at the template's size and grow the page several times.
     pub fn render_page(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
