@@ -63,6 +63,22 @@ def median(rows):
     return tuple(statistics.median(col) for col in zip(*rows))
 
 
+def row(size, tool, runs, note=""):
+    """Prints the medians of `runs` (wall, CPU, peak) as one line of the table."""
+    wall, cpu, peak = median(runs)
+    print(f"{size:8} {tool:22} {wall:7.2f} {cpu:7.2f} {peak:9.0f}  {note}".rstrip())
+
+
+def cold_note(cold, floors, peer):
+    """The cold build against the floor and, when it ran, Hugo."""
+    c, floor_s = median(cold)[0], statistics.median(floors)
+    note = f"{c / floor_s:.2f}x the floor ({floor_s:.2f} s)"
+    if peer:
+        p = median(peer)[0]
+        note += f"; Hugo {p:.2f} s, {p / c:.1f}x slower"
+    return note
+
+
 def set_cards(site, on):
     """Preview cards on or off: off matches the work Hugo and the floor do."""
     path = os.path.join(site, "site.toml")
@@ -125,14 +141,9 @@ def quiet_disk(args, hugo):
                 warm(hugo_site)
                 peer.append(timed([hugo, "--quiet", "--source", hugo_site,
                                    "--destination", os.path.join(runs, str(i), "hugo")]))
-        c, floor_s = median(cold), statistics.median(floors)
-        note = f"{c[0] / floor_s:.2f}x the floor ({floor_s:.2f} s)"
+        row(size, "skillfolio cold", cold, cold_note(cold, floors, peer))
         if peer:
-            p = median(peer)
-            note += f"; Hugo {p[0]:.2f} s, {p[0] / c[0]:.1f}x slower"
-        print(f"{size:8} {'skillfolio cold':22} {c[0]:7.2f} {c[1]:7.2f} {c[2]:9.0f}  {note}")
-        if peer:
-            print(f"{size:8} {'hugo':22} {p[0]:7.2f} {p[1]:7.2f} {p[2]:9.0f}")
+            row(size, "hugo", peer)
         clear(runs)
 
 
@@ -191,20 +202,11 @@ def main():
                 clear(os.path.join(hugo_site, "public"))
                 warm(hugo_site)
                 peer.append(timed([hugo, "--quiet", "--source", hugo_site]))
-        floor_s = statistics.median(floors)
-        c, w = median(cold), median(warm_runs)
-        note = f"{c[0] / floor_s:.2f}x the floor ({floor_s:.2f} s)"
+        row(size, "skillfolio cold", cold, cold_note(cold, floors, peer))
+        row(size, "skillfolio warm", warm_runs, "cache present, content unchanged")
+        row(size, "skillfolio cold, cards", cards, "the default: a preview card per skill and payoff too")
         if peer:
-            p = median(peer)
-            note += f"; Hugo {p[0]:.2f} s, {p[0] / c[0]:.1f}x slower"
-        print(f"{size:8} {'skillfolio cold':22} {c[0]:7.2f} {c[1]:7.2f} {c[2]:9.0f}  {note}")
-        print(f"{size:8} {'skillfolio warm':22} {w[0]:7.2f} {w[1]:7.2f} {w[2]:9.0f}  cache present, content unchanged")
-        k = median(cards)
-        print(f"{size:8} {'skillfolio cold, cards':22} {k[0]:7.2f} {k[1]:7.2f} {k[2]:9.0f}  "
-              "the default: a preview card per skill and payoff too")
-        if peer:
-            p = median(peer)
-            print(f"{size:8} {'hugo':22} {p[0]:7.2f} {p[1]:7.2f} {p[2]:9.0f}")
+            row(size, "hugo", peer)
     for size in args.sizes.split(","):
         site = os.path.join(args.work, size)
         latency = subprocess.run([sys.executable, os.path.join(HERE, "scripts/serve_latency.py"), "--site", site,

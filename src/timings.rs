@@ -28,7 +28,7 @@ impl Timer {
             let now = Instant::now();
             let cpu = cpu_ms();
             eprintln!(
-                "timing: {phase:<20} {:>7.1} ms   cpu {:>5.0} ms   peak memory so far {} MiB",
+                "timing: {phase:<22} {:>7.1} ms   cpu {:>5.0} ms   peak memory so far {} MiB",
                 (now - self.last.get()).as_secs_f64() * 1000.0,
                 cpu - self.last_cpu.get(),
                 peak_mib()

@@ -15,11 +15,11 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::content::is_ignored;
 use crate::diagnostic::Diagnostic;
 
-/// How old a file's events must be before they are let through: an editor's save (write a temporary file, rename it over the
-/// original) takes well under a millisecond, a writer's next save seconds. Every
-/// millisecond here is one the writer waits for the page, so the window is
-/// short; a save spread over more than this costs a second rebuild, and the
-/// last one reads the finished file.
+/// How old a file's events must be before they are let through: an editor's
+/// save (write a temporary file, rename it over the original) takes well under a
+/// millisecond, a writer's next save seconds. Every millisecond here is one the
+/// writer waits for the page, so the window is short; a save spread over more
+/// than this costs a second rebuild, and the last one reads the finished file.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// How often waiting events are looked at: they wait at most this long past
