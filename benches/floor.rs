@@ -2,10 +2,15 @@
 //! parallel. It reads every markdown file, renders it with pulldown-cmark,
 //! highlights every fenced code block with syntect (class output, like the build),
 //! and writes the files a real build of the same site wrote: the same paths (so
-//! the same folders) and sizes. A
-//! build's time divided by the floor's is its distance to the limit.
+//! the same folders) and sizes. A build's time divided by the floor's is its
+//! distance to the limit.
 //!
-//!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep] [--beside DIR]
+//!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep] [--beside DIR] [--lines]
+//!
+//! With `--lines` it highlights as the build does, parsing each line it has met
+//! before in the same grammar state only once (`skillfolio::highlight_lines`):
+//! the floor of a generator that knows that trick. Without it, every line of every
+//! block is parsed.
 //!
 //! BUILD_OUTPUT_DIR is only measured (file count and bytes), never written. The
 //! floor writes beside it, or beside DIR with `--beside`, which is where a build
@@ -18,6 +23,7 @@ use std::time::Instant;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
+use skillfolio::highlight_lines::LineMemo;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -33,7 +39,9 @@ fn files_under(dir: &Path, ext: Option<&str>) -> Vec<PathBuf> {
         .collect()
 }
 
-fn render(text: &str, syntaxes: &SyntaxSet) -> String {
+const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+fn render(text: &str, syntaxes: &SyntaxSet, lines: Option<&LineMemo>) -> String {
     let mut events = Vec::new();
     let mut code: Option<(String, String)> = None;
     for event in Parser::new_ext(text, Options::all()) {
@@ -44,19 +52,19 @@ fn render(text: &str, syntaxes: &SyntaxSet) -> String {
             (Some((_, body)), Event::Text(t)) => body.push_str(&t),
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
                 let (lang, body) = code.take().unwrap_or_default();
-                let html = match syntaxes.find_syntax_by_token(&lang) {
-                    Some(syntax) => {
-                        let mut generator = ClassedHTMLGenerator::new_with_class_style(
-                            syntax,
-                            syntaxes,
-                            ClassStyle::SpacedPrefixed { prefix: "hl-" },
-                        );
+                let html = match (syntaxes.find_syntax_by_token(&lang), lines) {
+                    (Some(syntax), Some(lines)) => lines
+                        .highlight(&body, syntax, syntaxes, STYLE)
+                        .unwrap_or_default(),
+                    (Some(syntax), None) => {
+                        let mut generator =
+                            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, STYLE);
                         for line in LinesWithEndings::from(&body) {
                             let _ = generator.parse_html_for_line_which_includes_newline(line);
                         }
                         generator.finalize()
                     }
-                    None => body,
+                    (None, _) => body,
                 };
                 events.push(Event::Html(html.into()));
             }
@@ -75,10 +83,11 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let keep = args.iter().any(|a| a == "--keep");
-    args.retain(|a| a != "--keep");
+    let remember = args.iter().any(|a| a == "--lines");
+    args.retain(|a| a != "--keep" && a != "--lines");
     let usage = || -> ! {
         eprintln!(
-            "usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep] [--beside DIR]"
+            "usage: cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep] [--beside DIR] [--lines]"
         );
         std::process::exit(2);
     };
@@ -117,10 +126,18 @@ fn main() {
 
     let started = Instant::now();
     let syntaxes = two_face::syntax::extra_newlines();
+    let memo = remember.then(LineMemo::default);
     let sources = files_under(&Path::new(site).join("content"), Some("md"));
     let rendered: u64 = sources
         .par_iter()
-        .map(|p| render(&fs::read_to_string(p).unwrap_or_default(), &syntaxes).len() as u64)
+        .map(|p| {
+            render(
+                &fs::read_to_string(p).unwrap_or_default(),
+                &syntaxes,
+                memo.as_ref(),
+            )
+            .len() as u64
+        })
         .sum();
     let rendered_in = started.elapsed();
     // The same files, folders and sizes as the build wrote.

@@ -10,7 +10,7 @@ saving one entry to the page being served. Nothing here is a test; the figures g
 into docs/performance.md.
 
     scripts/bench.py [--sizes small,medium,large] [--runs 5] [--work /tmp/skillfolio-bench]
-    scripts/bench.py --quiet-disk [--sizes large] [--runs 4]
+    scripts/bench.py --quiet-disk [--sizes large] [--runs 3]
 
 With --quiet-disk only cold builds are timed (skillfolio, the floor and Hugo), each
 into a folder of its own, and nothing is removed until every run is done: the
@@ -69,10 +69,10 @@ def row(size, tool, runs, note=""):
     print(f"{size:8} {tool:22} {wall:7.2f} {cpu:7.2f} {peak:9.0f}  {note}".rstrip())
 
 
-def cold_note(cold, floors, peer):
-    """The cold build against the floor and, when it ran, Hugo."""
-    c, floor_s = median(cold)[0], statistics.median(floors)
-    note = f"{c / floor_s:.2f}x the floor ({floor_s:.2f} s)"
+def cold_note(cold, floors, line_floors, peer):
+    """The cold build against both floors and, when it ran, Hugo."""
+    c, floor_s, lines_s = median(cold)[0], statistics.median(floors), statistics.median(line_floors)
+    note = f"{c / floor_s:.2f}x the floor ({floor_s:.2f} s), {c / lines_s:.2f}x with --lines ({lines_s:.2f} s)"
     if peer:
         p = median(peer)[0]
         note += f"; Hugo {p:.2f} s, {p / c:.1f}x slower"
@@ -97,11 +97,12 @@ def clear(*dirs):
     time.sleep(1)
 
 
-def run_floor(site, out, keep=False, beside=None):
+def run_floor(site, out, keep=False, beside=None, lines=False):
     """Seconds the floor benchmark takes for `site`, writing as much as `out` holds
-    (beside `out`, or beside `beside`)."""
+    (beside `out`, or beside `beside`); with `lines`, remembering highlighted lines
+    as the build does."""
     floor = subprocess.run(["cargo", "bench", "--quiet", "--bench", "floor", "--", site, out]
-                           + (["--keep"] if keep else [])
+                           + (["--keep"] if keep else []) + (["--lines"] if lines else [])
                            + (["--beside", beside] if beside else []), cwd=HERE,
                            capture_output=True, text=True).stdout.strip()
     return float(floor.split(" in ")[-1].split()[0]) if " in " in floor else float("nan")
@@ -118,7 +119,7 @@ def quiet_disk(args, hugo):
         runs = os.path.join(args.work, f"{size}-quiet")
         clear(runs)
         os.makedirs(runs)
-        cold, peer, floors = [], [], []
+        cold, peer, floors, line_floors = [], [], [], []
         # What the floor writes as much of: an untimed build's output.
         reference = os.path.join(runs, "reference", "out")
         os.makedirs(os.path.dirname(reference))
@@ -128,20 +129,22 @@ def quiet_disk(args, hugo):
             out = os.path.join(runs, str(i), "out")
             os.makedirs(os.path.dirname(out))
             # The first writer in a round reads the file system's records of free
-            # space from the disk, and the next one finds them cached: the build
-            # and the floor take turns at going first (an even --runs is fairest).
-            # The floor writes where the round's build does.
-            for tool in (["build", "floor"] if i % 2 == 0 else ["floor", "build"]):
+            # space from the disk, and the next ones find them cached: the build
+            # and the two floors take turns at going first (a --runs that three
+            # divides is fairest). The floors write where the round's build does.
+            tools = ["build", "floor", "lines"]
+            for tool in tools[i % 3:] + tools[:i % 3]:
                 warm(site)
                 if tool == "build":
                     cold.append(timed([BIN, "--root", site, "build", "--output", out]))
                 else:
-                    floors.append(run_floor(site, reference, keep=True, beside=out))
+                    (floors if tool == "floor" else line_floors).append(
+                        run_floor(site, reference, keep=True, beside=out, lines=tool == "lines"))
             if hugo:
                 warm(hugo_site)
                 peer.append(timed([hugo, "--quiet", "--source", hugo_site,
                                    "--destination", os.path.join(runs, str(i), "hugo")]))
-        row(size, "skillfolio cold", cold, cold_note(cold, floors, peer))
+        row(size, "skillfolio cold", cold, cold_note(cold, floors, line_floors, peer))
         if peer:
             row(size, "hugo", peer)
         clear(runs)
@@ -178,7 +181,7 @@ def main():
                            stdout=subprocess.DEVNULL)
         out = os.path.join(args.work, f"{size}-out")
         cache = os.path.join(args.work, ".skillfolio-cache")
-        cold, warm_runs, peer, cards, floors = [], [], [], [], []
+        cold, warm_runs, peer, cards, floors, line_floors = [], [], [], [], [], []
         for _ in range(args.runs):
             set_cards(site, True)
             clear(out, cache)
@@ -198,11 +201,15 @@ def main():
             clear(junk)
             warm(site)
             floors.append(run_floor(site, out))
+            shutil.copytree(out, junk)
+            clear(junk)
+            warm(site)
+            line_floors.append(run_floor(site, out, lines=True))
             if hugo:
                 clear(os.path.join(hugo_site, "public"))
                 warm(hugo_site)
                 peer.append(timed([hugo, "--quiet", "--source", hugo_site]))
-        row(size, "skillfolio cold", cold, cold_note(cold, floors, peer))
+        row(size, "skillfolio cold", cold, cold_note(cold, floors, line_floors, peer))
         row(size, "skillfolio warm", warm_runs, "cache present, content unchanged")
         row(size, "skillfolio cold, cards", cards, "the default: a preview card per skill and payoff too")
         if peer:

@@ -4,16 +4,18 @@
 //! grammars are syntect's defaults plus the ones a portfolio of practical skills
 //! keeps needing and syntect lacks (TOML, TypeScript, Dockerfile and more), as
 //! curated by bat and built into the binary as a ready dump, so no grammar file is
-//! read or compiled at run time.
+//! read or compiled at run time. A block is looked up in the code cache first;
+//! a new one is highlighted line by line, and a line met before in the same
+//! grammar state is not parsed again (`highlight_lines`).
 
 use std::fmt::Write;
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
-use syntect::util::LinesWithEndings;
 
 use crate::highlight_cache::HighlightCache;
+use crate::highlight_lines::LineMemo;
 
 /// The themes syntect ships; the first two are the default light and dark ones.
 pub const THEMES: [&str; 7] = [
@@ -34,6 +36,7 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 pub struct Highlighter {
     syntaxes: SyntaxSet,
     cache: HighlightCache,
+    lines: LineMemo,
 }
 
 impl Default for Highlighter {
@@ -47,6 +50,7 @@ impl Highlighter {
         Highlighter {
             syntaxes: two_face::syntax::extra_newlines(),
             cache,
+            lines: LineMemo::default(),
         }
     }
 
@@ -101,17 +105,9 @@ impl Highlighter {
 
     /// The classed spans for `code`, or the code escaped if its grammar fails on it.
     fn highlight(&self, code: &str, syntax: &SyntaxReference) -> String {
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
-        for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
-                return escape(code);
-            }
-        }
-        generator.finalize()
+        self.lines
+            .highlight(code, syntax, &self.syntaxes, CLASS_STYLE)
+            .unwrap_or_else(|| escape(code))
     }
 }
 

@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod feed;
 pub mod highlight;
 pub mod highlight_cache;
+pub mod highlight_lines;
 pub mod images;
 pub mod markdown;
 pub mod model_cache;
