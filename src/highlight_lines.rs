@@ -7,6 +7,7 @@
 //! syntect's `ClassedHTMLGenerator` gives, byte for byte (tested below).
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,26 +30,39 @@ struct State {
     scopes: ScopeStack,
 }
 
-struct Seen {
-    line: Box<str>,
-    before: State,
-    spans: Arc<str>,
-    opened: isize,
-    after: State,
+/// Each grammar state met so far, once, by number: a run meets a few hundred
+/// states and tens of thousands of lines, so lines refer to states by number.
+#[derive(Default)]
+struct States {
+    all: Vec<State>,
+    /// Numbers by a hash of how the state prints, checked with `==`: syntect's
+    /// states cannot be hashed.
+    by_print: HashMap<u64, Vec<u32>>,
 }
 
 // SAFETY: `ParseState` is not `Send` only because, for a grammar whose end pattern
 // refers to an earlier capture (a heredoc's delimiter), it keeps that capture's
 // onig `Region`, which holds raw pointers to arrays the region allocates and frees
-// itself. Nothing ties those arrays to the thread that made them, and a `Seen` is
-// only ever reached under its shard's lock.
-unsafe impl Send for Seen {}
+// itself. Nothing ties those arrays to the thread that made them, and the states
+// are only ever reached under their lock.
+unsafe impl Send for States {}
+
+/// A line parsed from state `before`: its spans, how many of them it leaves open,
+/// and the state it leaves behind.
+struct Seen {
+    line: Box<str>,
+    before: u32,
+    spans: Arc<str>,
+    opened: isize,
+    after: u32,
+}
 
 /// The lines highlighted so far, shared by every thread of a run.
 #[derive(Default)]
 pub struct LineMemo {
     hasher: RandomState,
-    shards: [Mutex<HashMap<u64, Vec<Seen>>>; SHARDS],
+    states: Mutex<States>,
+    lines: [Mutex<HashMap<u64, Vec<Seen>>>; SHARDS],
     kept: AtomicUsize,
 }
 
@@ -61,15 +75,50 @@ impl LineMemo {
         syntaxes: &SyntaxSet,
         style: ClassStyle,
     ) -> Option<String> {
-        let mut state = State {
+        let start = State {
             parse: ParseState::new(syntax),
             scopes: ScopeStack::new(),
         };
+        let mut at = self.number(&start);
+        // The state itself, kept while lines are being parsed: a run of
+        // remembered lines only needs its number.
+        let mut live = Some(start);
         // Highlighted code is several times longer than the code.
         let mut html = String::with_capacity(code.len() * 4);
         let mut open = 0;
         for line in LinesWithEndings::from(code) {
-            let (spans, opened) = self.line(line, &mut state, syntaxes, style)?;
+            let key = at.map(|n| self.hasher.hash_one((n, line)));
+            let found = key.and_then(|key| {
+                let seen = self.lines[key as usize % SHARDS].lock().ok()?;
+                seen.get(&key)?
+                    .iter()
+                    .find(|s| Some(s.before) == at && *s.line == *line)
+                    .map(|s| (s.spans.clone(), s.opened, s.after))
+            });
+            let (spans, opened) = match found {
+                Some((spans, opened, after)) => {
+                    at = Some(after);
+                    live = None;
+                    (spans, opened)
+                }
+                None => {
+                    // Only a numbered state is ever let go of.
+                    let mut state = match live.take() {
+                        Some(state) => state,
+                        None => self.states.lock().ok()?.all[at? as usize].clone(),
+                    };
+                    let ops = state.parse.parse_line(line, syntaxes).ok()?;
+                    let (spans, opened) =
+                        line_tokens_to_classed_spans(line, &ops, style, &mut state.scopes).ok()?;
+                    let spans: Arc<str> = spans.into();
+                    let before = std::mem::replace(&mut at, self.number(&state));
+                    live = Some(state);
+                    if let (Some(key), Some(before), Some(after)) = (key, before, at) {
+                        self.keep(key, line, before, &spans, opened, after);
+                    }
+                    (spans, opened)
+                }
+            };
             html.push_str(&spans);
             open += opened;
         }
@@ -79,44 +128,54 @@ impl LineMemo {
         Some(html)
     }
 
-    /// The spans for `line` and how many of them it leaves open; moves `state`
-    /// past the line.
-    fn line(
-        &self,
-        line: &str,
-        state: &mut State,
-        syntaxes: &SyntaxSet,
-        style: ClassStyle,
-    ) -> Option<(Arc<str>, isize)> {
-        let key = self.hasher.hash_one(line);
-        let shard = &self.shards[key as usize % SHARDS];
+    fn keep(&self, key: u64, line: &str, before: u32, spans: &Arc<str>, opened: isize, after: u32) {
+        if self.full(line.len() + spans.len() + 64) {
+            return;
+        }
+        let seen = Seen {
+            line: line.into(),
+            before,
+            spans: spans.clone(),
+            opened,
+            after,
+        };
+        if let Ok(mut lines) = self.lines[key as usize % SHARDS].lock() {
+            lines.entry(key).or_default().push(seen);
+        }
+    }
+
+    /// Whether the memo has no room left for `size` more bytes; takes them if it has.
+    fn full(&self, size: usize) -> bool {
+        self.kept.fetch_add(size, Ordering::Relaxed) >= LIMIT
+    }
+
+    /// The number of `state`, given it if it is new. A state holding a capture
+    /// (the delimiter of a heredoc) gets none: syntect compares captures by their
+    /// address, so such a state never equals another and could never be found.
+    /// (Should syntect print states differently one day, those states would be
+    /// numbered in vain until the memo is full: slower, never wrong.)
+    fn number(&self, state: &State) -> Option<u32> {
+        let mut print = String::new();
+        write!(print, "{:?}{:?}", state.parse, state.scopes).ok()?;
+        if print.contains("captures: Some") {
+            return None;
+        }
+        let key = self.hasher.hash_one(&print);
+        let mut states = self.states.lock().ok()?;
+        let States { all, by_print } = &mut *states;
+        if let Some(&n) = by_print
+            .get(&key)
+            .and_then(|same| same.iter().find(|&&n| all[n as usize] == *state))
         {
-            let seen = shard.lock().ok()?;
-            let found = seen
-                .get(&key)
-                .and_then(|all| all.iter().find(|s| *s.line == *line && s.before == *state));
-            if let Some(found) = found {
-                state.clone_from(&found.after);
-                return Some((found.spans.clone(), found.opened));
-            }
+            return Some(n);
         }
-        let before = state.clone();
-        let ops = state.parse.parse_line(line, syntaxes).ok()?;
-        let (spans, opened) =
-            line_tokens_to_classed_spans(line, &ops, style, &mut state.scopes).ok()?;
-        let spans: Arc<str> = spans.into();
-        let size = line.len() + spans.len() + 256;
-        if self.kept.fetch_add(size, Ordering::Relaxed) < LIMIT {
-            let seen = Seen {
-                line: line.into(),
-                before,
-                spans: spans.clone(),
-                opened,
-                after: state.clone(),
-            };
-            shard.lock().ok()?.entry(key).or_default().push(seen);
+        if self.full(print.len()) {
+            return None;
         }
-        Some((spans, opened))
+        let n = u32::try_from(all.len()).ok()?;
+        all.push(state.clone());
+        by_print.entry(key).or_default().push(n);
+        Some(n)
     }
 }
 
@@ -155,12 +214,19 @@ mod tests {
     fn remembered_lines_give_what_syntect_gives() {
         let syntaxes = two_face::syntax::extra_newlines();
         let memo = LineMemo::default();
-        // Twice over, so the second pass is all remembered lines.
-        for (lang, code) in BLOCKS.iter().chain(BLOCKS.iter().rev()) {
-            let syntax = syntaxes.find_syntax_by_token(lang).unwrap();
-            let html = memo.highlight(code, syntax, &syntaxes, STYLE).unwrap();
-            assert_eq!(html, syntect(code, lang, &syntaxes), "{lang}: {code}");
-        }
+        let pass = |blocks: &mut dyn Iterator<Item = &(&str, &str)>| {
+            for (lang, code) in blocks {
+                let syntax = syntaxes.find_syntax_by_token(lang).unwrap();
+                let html = memo.highlight(code, syntax, &syntaxes, STYLE).unwrap();
+                assert_eq!(html, syntect(code, lang, &syntaxes), "{lang}: {code}");
+            }
+        };
+        pass(&mut BLOCKS.iter());
+        let kept = memo.kept.load(Ordering::Relaxed);
+        assert!(kept > 0);
+        // The second pass, in another order, finds every line it can remember.
+        pass(&mut BLOCKS.iter().rev());
+        assert_eq!(memo.kept.load(Ordering::Relaxed), kept);
     }
 
     #[test]
