@@ -4,51 +4,51 @@
 //! touches a real source causes exactly one rebuild.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::RecommendedWatcher;
-use notify_debouncer_full::notify::RecursiveMode;
-use notify_debouncer_full::notify::event::{EventKind, MetadataKind, ModifyKind};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::event::{EventKind, MetadataKind, ModifyKind};
+use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::content::is_ignored;
 use crate::diagnostic::Diagnostic;
 
-/// How old a file's events must be before they are let through: an editor's
-/// save (write a temporary file, rename it over the original) takes well under a
-/// millisecond, a writer's next save seconds. Every millisecond here is one the
-/// writer waits for the page, so the window is short; a save spread over more
-/// than this costs a second rebuild, and the last one reads the finished file.
+/// How long the sources must stay quiet before a burst of events is let
+/// through: an editor's save (write a temporary file, rename it over the
+/// original) takes well under a millisecond, a writer's next save seconds. Every
+/// millisecond here is one the writer waits for the page, so the window is short;
+/// a save spread over more than this costs a second rebuild, and the last one
+/// reads the finished file.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
-/// How often waiting events are looked at: they wait at most this long past
-/// the window.
-const TICK: Duration = Duration::from_millis(4);
+/// The longest a burst is held back while events keep coming (a folder being
+/// copied in), so the writer still sees progress.
+const LONGEST: Duration = Duration::from_millis(300);
 
 /// The folders whose changes rebuild the site; `site.toml` beside them too.
 pub const SOURCES: [&str; 4] = ["content", "templates", "themes", "static"];
 
 /// Watches a site's sources from the moment it is made, so no change between
-/// starting the server and waiting for changes is missed.
+/// starting the server and waiting for changes is missed. Between bursts it
+/// sleeps on the event channel: an idle server takes no processor time.
 pub struct Watcher {
     root: PathBuf,
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
-    events: mpsc::Receiver<DebounceEventResult>,
+    watcher: RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<Event>>,
     watched: Vec<&'static str>,
 }
 
 impl Watcher {
     pub fn new(root: &Path) -> Result<Watcher, Diagnostic> {
         let (tx, events) = mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), tx)
+        let mut watcher = notify::recommended_watcher(tx)
             .map_err(|e| Diagnostic::error(format!("could not watch the site for changes: {e}")))?;
-        debouncer
+        watcher
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| Diagnostic::error(format!("could not watch {}: {e}", root.display())))?;
         let mut watcher = Watcher {
             root: root.to_path_buf(),
-            debouncer,
+            watcher,
             events,
             watched: Vec::new(),
         };
@@ -65,46 +65,52 @@ impl Watcher {
             let path = self.root.join(dir);
             if !self.watched.contains(&dir)
                 && path.is_dir()
-                && self
-                    .debouncer
-                    .watch(&path, RecursiveMode::Recursive)
-                    .is_ok()
+                && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
             {
                 self.watched.push(dir);
             }
         }
     }
 
+    /// The next burst of events: it waits for one, then takes every event that
+    /// follows within [`DEBOUNCE`] of the one before. `None` once the watcher stops.
+    fn burst(&self) -> Option<Vec<notify::Result<Event>>> {
+        let mut burst = vec![self.events.recv().ok()?];
+        let started = Instant::now();
+        while started.elapsed() < LONGEST {
+            match self.events.recv_timeout(DEBOUNCE) {
+                Ok(event) => burst.push(event),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        Some(burst)
+    }
+
     /// Calls `on_change` with the changed source paths (absolute) after each burst
     /// of changes, until the watcher stops.
     pub fn run(mut self, mut on_change: impl FnMut(Vec<PathBuf>)) {
         let mut lost = false;
-        while let Ok(result) = self.events.recv() {
-            let events = match result {
-                Ok(events) => events,
-                Err(errors) => {
-                    for e in errors {
+        let content = self.root.join("content");
+        while let Some(burst) = self.burst() {
+            let mut changed = Vec::new();
+            for event in burst {
+                match event {
+                    // Reading files (as every rebuild does) is not a change.
+                    Ok(event) if !is_change(&event.kind) => {}
+                    // Events the system dropped (a queue overflow) could be anywhere.
+                    Ok(event) if event.need_rescan() => changed.push(content.clone()),
+                    Ok(event) => changed.extend(event.paths),
+                    Err(e) => {
                         eprintln!("warning: file watching: {e}");
+                        lost = true;
                     }
-                    lost = true;
-                    continue;
                 }
-            };
-            // Reading files (as every rebuild does) is not a change.
-            // Events the system dropped (a queue overflow) could be anywhere.
-            let content = self.root.join("content");
-            let mut changed: Vec<PathBuf> = events
-                .into_iter()
-                .filter(|e| is_change(&e.event.kind))
-                .flat_map(|e| match e.event.need_rescan() {
-                    true => vec![content.clone()],
-                    false => e.event.paths.clone(),
-                })
-                .filter(|p| is_source(&self.root, p))
-                .collect();
+            }
+            changed.retain(|p| is_source(&self.root, p));
             // After an error, what changed meanwhile is unknown.
             if !changed.is_empty() && std::mem::take(&mut lost) {
-                changed.push(content);
+                changed.push(content.clone());
             }
             changed.sort();
             changed.dedup();
