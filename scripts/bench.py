@@ -15,7 +15,8 @@ into docs/performance.md.
 With --quiet-disk only cold builds are timed (skillfolio, the floor and Hugo), each
 into a folder of its own, and nothing is removed until every run is done: the
 figures of a disk that has not just freed a large output. Start it when nothing
-large was removed in the last five minutes.
+large was removed in the last five minutes; it needs room for every run's output
+of every size at once.
 """
 
 import argparse
@@ -112,6 +113,7 @@ def quiet_disk(args, hugo):
     """Cold builds of skillfolio, the floor and Hugo in turn, each into a new folder,
     with no removal between timed runs; everything is removed at the end."""
     print(f"{'corpus':8} {'tool (quiet disk)':22} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9}  notes")
+    done = []
     for size in args.sizes.split(","):
         site = os.path.join(args.work, size)
         hugo_site = site + "-hugo"
@@ -147,7 +149,10 @@ def quiet_disk(args, hugo):
         row(size, "skillfolio cold", cold, cold_note(cold, floors, line_floors, peer))
         if peer:
             row(size, "hugo", peer)
-        clear(runs)
+        # Removed only once every size is measured, so none is measured just
+        # after a removal.
+        done.append(runs)
+    clear(*done)
 
 
 def main():
