@@ -1,15 +1,18 @@
 //! Criterion benchmarks of the hot paths of a build: reading front matter,
-//! rendering markdown with highlighted code, rendering one skill page, and writing
-//! a skill's Atom feed. Run with `cargo bench --bench hot_paths`.
+//! highlighting code never seen before, rendering markdown whose code was seen
+//! before, rendering the demo site, and writing a skill's Atom feed. Run with
+//! `cargo bench --bench hot_paths`.
 
 use std::path::{Path, PathBuf};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use skillfolio::content::SourceFile;
 use skillfolio::content::frontmatter::{Fields, split};
 use skillfolio::highlight::Highlighter;
+use skillfolio::highlight_lines::LineMemo;
 use skillfolio::markdown::{Links, render};
 use skillfolio::{LoadOptions, feed};
+use syntect::html::ClassStyle;
 
 fn demo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -48,7 +51,20 @@ fn benches(c: &mut Criterion) {
         images: Default::default(),
         lengths: Default::default(),
     };
-    c.bench_function("markdown with highlighting", |b| {
+    // Every line parsed: a memo of its own for each run.
+    let code = std::fs::read_to_string(demo().join("src/highlight_lines.rs")).unwrap();
+    let syntaxes = two_face::syntax::extra_newlines();
+    let rust = syntaxes.find_syntax_by_token("rust").unwrap();
+    let style = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+    c.bench_function("highlighting new code", |b| {
+        b.iter_batched(
+            LineMemo::default,
+            |memo| std::hint::black_box(memo.highlight(&code, rust, &syntaxes, style)),
+            BatchSize::SmallInput,
+        )
+    });
+    // Its code blocks are looked up from the first run on, as a rebuild finds them.
+    c.bench_function("markdown, code seen before", |b| {
         b.iter(|| {
             std::hint::black_box(render(
                 &skill,

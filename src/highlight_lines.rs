@@ -7,7 +7,6 @@
 //! syntect's `ClassedHTMLGenerator` gives, byte for byte (tested below).
 
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,6 +21,9 @@ const LIMIT: usize = 32 << 20;
 
 const SHARDS: usize = 16;
 
+/// What a kept grammar state is counted as against [`LIMIT`]: a few small vectors.
+const STATE_SIZE: usize = 512;
+
 /// Where a grammar stands when a line starts: what the parser expects next and
 /// which scopes are open.
 #[derive(Clone, PartialEq, Eq)]
@@ -35,9 +37,8 @@ struct State {
 #[derive(Default)]
 struct States {
     all: Vec<State>,
-    /// Numbers by a hash of how the state prints, checked with `==`: syntect's
-    /// states cannot be hashed.
-    by_print: HashMap<u64, Vec<u32>>,
+    /// Numbers by a hash of the state's open scopes, checked with `==`.
+    by_scopes: HashMap<u64, Vec<u32>>,
 }
 
 // SAFETY: `ParseState` is not `Send` only because, for a grammar whose end pattern
@@ -151,30 +152,27 @@ impl LineMemo {
 
     /// The number of `state`, given it if it is new. A state holding a capture
     /// (the delimiter of a heredoc) gets none: syntect compares captures by their
-    /// address, so such a state never equals another and could never be found.
-    /// (Should syntect print states differently one day, those states would be
-    /// numbered in vain until the memo is full: slower, never wrong.)
+    /// address, so such a state never equals another, not even its own copy, and
+    /// could never be found.
     fn number(&self, state: &State) -> Option<u32> {
-        let mut print = String::new();
-        write!(print, "{:?}{:?}", state.parse, state.scopes).ok()?;
-        if print.contains("captures: Some") {
-            return None;
-        }
-        let key = self.hasher.hash_one(&print);
+        // Parse states cannot be hashed; their open scopes can, and tell most
+        // states apart.
+        let key = self.hasher.hash_one(state.scopes.as_slice());
         let mut states = self.states.lock().ok()?;
-        let States { all, by_print } = &mut *states;
-        if let Some(&n) = by_print
+        let States { all, by_scopes } = &mut *states;
+        if let Some(&n) = by_scopes
             .get(&key)
             .and_then(|same| same.iter().find(|&&n| all[n as usize] == *state))
         {
             return Some(n);
         }
-        if self.full(print.len()) {
+        let copy = state.clone();
+        if copy != *state || self.full(STATE_SIZE) {
             return None;
         }
         let n = u32::try_from(all.len()).ok()?;
-        all.push(state.clone());
-        by_print.entry(key).or_default().push(n);
+        all.push(copy);
+        by_scopes.entry(key).or_default().push(n);
         Some(n)
     }
 }
