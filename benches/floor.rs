@@ -53,9 +53,7 @@ fn render(text: &str, syntaxes: &SyntaxSet, lines: Option<&LineMemo>) -> String 
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
                 let (lang, body) = code.take().unwrap_or_default();
                 let html = match (syntaxes.find_syntax_by_token(&lang), lines) {
-                    (Some(syntax), Some(lines)) => lines
-                        .highlight(&body, syntax, syntaxes, STYLE)
-                        .unwrap_or_default(),
+                    (Some(syntax), Some(lines)) => lines.highlight(&body, syntax).unwrap_or(body),
                     (Some(syntax), None) => {
                         let mut generator =
                             ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, STYLE);
@@ -125,15 +123,24 @@ fn main() {
         .join(format!(".skillfolio-floor-{}", std::process::id()));
 
     let started = Instant::now();
-    let syntaxes = two_face::syntax::extra_newlines();
-    let memo = remember.then(LineMemo::default);
+    let loaded = two_face::syntax::extra_newlines();
+    // The memo holds the grammars it highlights with.
+    let (memo, plain) = match remember {
+        true => (Some(LineMemo::new(loaded, STYLE)), None),
+        false => (None, Some(loaded)),
+    };
+    let syntaxes = memo
+        .as_ref()
+        .map(LineMemo::syntaxes)
+        .or(plain.as_ref())
+        .expect("the grammars are in one of the two");
     let sources = files_under(&Path::new(site).join("content"), Some("md"));
     let rendered: u64 = sources
         .par_iter()
         .map(|p| {
             render(
                 &fs::read_to_string(p).unwrap_or_default(),
-                &syntaxes,
+                syntaxes,
                 memo.as_ref(),
             )
             .len() as u64

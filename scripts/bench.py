@@ -119,7 +119,8 @@ def quiet_disk(args, hugo):
         hugo_site = site + "-hugo"
         set_cards(site, False)
         runs = os.path.join(args.work, f"{size}-quiet")
-        clear(runs)
+        if os.path.exists(runs):
+            sys.exit(f"remove {runs} (left by an interrupted run), then wait five minutes")
         os.makedirs(runs)
         cold, peer, floors, line_floors = [], [], [], []
         # What the floor writes as much of: an untimed build's output.
@@ -158,10 +159,12 @@ def quiet_disk(args, hugo):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="small,medium,large")
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, help="rounds per size (default 5; 3 with --quiet-disk)")
     ap.add_argument("--work", default="/tmp/skillfolio-bench")
     ap.add_argument("--quiet-disk", action="store_true", help="cold builds only, no removal between runs")
     args = ap.parse_args()
+    if args.runs is None:
+        args.runs = 3 if args.quiet_disk else 5
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=HERE, check=True)
     hugo = shutil.which("hugo")
     os.makedirs(args.work, exist_ok=True)

@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::parsing::SyntaxReference;
 
 use crate::highlight_cache::HighlightCache;
 use crate::highlight_lines::LineMemo;
@@ -34,8 +34,8 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Loaded once per run (it takes milliseconds) and shared by every page.
 pub struct Highlighter {
-    syntaxes: SyntaxSet,
     cache: HighlightCache,
+    /// The grammars, with every line highlighted so far.
     lines: LineMemo,
 }
 
@@ -48,10 +48,14 @@ impl Default for Highlighter {
 impl Highlighter {
     pub fn with_cache(cache: HighlightCache) -> Self {
         Highlighter {
-            syntaxes: two_face::syntax::extra_newlines(),
             cache,
-            lines: LineMemo::default(),
+            lines: LineMemo::new(two_face::syntax::extra_newlines(), CLASS_STYLE),
         }
+    }
+
+    /// Called between `serve`'s rebuilds: see [`LineMemo::forget_if_full`].
+    pub fn forget_lines_if_full(&mut self) {
+        self.lines.forget_if_full();
     }
 
     /// Keeps the highlighted blocks of this run for the next one.
@@ -63,7 +67,7 @@ impl Highlighter {
     pub fn block(&self, code: &str, lang: &str) -> String {
         let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
         let syntax = (!lang.is_empty())
-            .then(|| self.syntaxes.find_syntax_by_token(lang))
+            .then(|| self.lines.syntaxes().find_syntax_by_token(lang))
             .flatten();
         let cached;
         let body: std::borrow::Cow<str> = match syntax {
@@ -106,7 +110,7 @@ impl Highlighter {
     /// The classed spans for `code`, or the code escaped if its grammar fails on it.
     fn highlight(&self, code: &str, syntax: &SyntaxReference) -> String {
         self.lines
-            .highlight(code, syntax, &self.syntaxes, CLASS_STYLE)
+            .highlight(code, syntax)
             .unwrap_or_else(|| escape(code))
     }
 }

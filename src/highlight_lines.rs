@@ -9,20 +9,17 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-/// Past this many bytes kept, new lines are parsed but no longer kept: `serve`
-/// keeps one memo for its whole session.
+/// Past this many bytes kept, new lines are parsed but no longer kept until
+/// `serve`, which keeps one memo for its whole session, starts it afresh.
 const LIMIT: usize = 32 << 20;
 
 const SHARDS: usize = 16;
-
-/// What a kept grammar state is counted as against [`LIMIT`]: a few small vectors.
-const STATE_SIZE: usize = 512;
 
 /// Where a grammar stands when a line starts: what the parser expects next and
 /// which scopes are open.
@@ -42,10 +39,11 @@ struct States {
 }
 
 // SAFETY: `ParseState` is not `Send` only because, for a grammar whose end pattern
-// refers to an earlier capture (a heredoc's delimiter), it keeps that capture's
-// onig `Region`, which holds raw pointers to arrays the region allocates and frees
-// itself. Nothing ties those arrays to the thread that made them, and the states
-// are only ever reached under their lock.
+// refers to an earlier capture (a heredoc's delimiter), it may keep that capture's
+// onig `Region`, which holds raw pointers to arrays the region allocates with
+// malloc and frees itself. Nothing ties those arrays to the thread that made them.
+// Besides, no state kept here holds a capture (see `LineMemo::number`), and the
+// states are only ever reached under their lock.
 unsafe impl Send for States {}
 
 /// A line parsed from state `before`: its spans, how many of them it leaves open,
@@ -58,24 +56,60 @@ struct Seen {
     after: u32,
 }
 
-/// The lines highlighted so far, shared by every thread of a run.
-#[derive(Default)]
+/// The lines highlighted so far with one grammar set and one class style, shared
+/// by every thread of a run.
 pub struct LineMemo {
+    syntaxes: SyntaxSet,
+    style: ClassStyle,
     hasher: RandomState,
     states: Mutex<States>,
     lines: [Mutex<HashMap<u64, Vec<Seen>>>; SHARDS],
     kept: AtomicUsize,
 }
 
+/// A poisoned lock still holds a sound memo: nothing is changed half-way under it.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl LineMemo {
-    /// The classed spans for `code`, or `None` if its grammar fails on it.
-    pub fn highlight(
-        &self,
-        code: &str,
-        syntax: &SyntaxReference,
-        syntaxes: &SyntaxSet,
-        style: ClassStyle,
-    ) -> Option<String> {
+    pub fn new(syntaxes: SyntaxSet, style: ClassStyle) -> LineMemo {
+        LineMemo {
+            syntaxes,
+            style,
+            hasher: RandomState::new(),
+            states: Mutex::default(),
+            lines: Default::default(),
+            kept: AtomicUsize::new(0),
+        }
+    }
+
+    /// The grammars the memo highlights with.
+    pub fn syntaxes(&self) -> &SyntaxSet {
+        &self.syntaxes
+    }
+
+    /// Starts afresh once the memo is full, so a long `serve` session keeps
+    /// remembering the code being written now.
+    pub fn forget_if_full(&mut self) {
+        if *self.kept.get_mut() >= LIMIT {
+            self.forget();
+        }
+    }
+
+    /// Forgets every line and state, keeping the grammars (and the patterns
+    /// they have compiled).
+    pub fn forget(&mut self) {
+        *self.states.get_mut().unwrap_or_else(|e| e.into_inner()) = States::default();
+        for shard in &mut self.lines {
+            shard.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+        *self.kept.get_mut() = 0;
+    }
+
+    /// The classed spans for `code`, a grammar of this memo's set, or `None` if
+    /// the grammar fails on it.
+    pub fn highlight(&self, code: &str, syntax: &SyntaxReference) -> Option<String> {
         let start = State {
             parse: ParseState::new(syntax),
             scopes: ScopeStack::new(),
@@ -90,8 +124,8 @@ impl LineMemo {
         for line in LinesWithEndings::from(code) {
             let key = at.map(|n| self.hasher.hash_one((n, line)));
             let found = key.and_then(|key| {
-                let seen = self.lines[key as usize % SHARDS].lock().ok()?;
-                seen.get(&key)?
+                lock(&self.lines[key as usize % SHARDS])
+                    .get(&key)?
                     .iter()
                     .find(|s| Some(s.before) == at && *s.line == *line)
                     .map(|s| (s.spans.clone(), s.opened, s.after))
@@ -106,11 +140,12 @@ impl LineMemo {
                     // Only a numbered state is ever let go of.
                     let mut state = match live.take() {
                         Some(state) => state,
-                        None => self.states.lock().ok()?.all[at? as usize].clone(),
+                        None => lock(&self.states).all[at? as usize].clone(),
                     };
-                    let ops = state.parse.parse_line(line, syntaxes).ok()?;
+                    let ops = state.parse.parse_line(line, &self.syntaxes).ok()?;
                     let (spans, opened) =
-                        line_tokens_to_classed_spans(line, &ops, style, &mut state.scopes).ok()?;
+                        line_tokens_to_classed_spans(line, &ops, self.style, &mut state.scopes)
+                            .ok()?;
                     let spans: Arc<str> = spans.into();
                     let before = std::mem::replace(&mut at, self.number(&state));
                     live = Some(state);
@@ -140,14 +175,16 @@ impl LineMemo {
             opened,
             after,
         };
-        if let Ok(mut lines) = self.lines[key as usize % SHARDS].lock() {
-            lines.entry(key).or_default().push(seen);
-        }
+        lock(&self.lines[key as usize % SHARDS])
+            .entry(key)
+            .or_default()
+            .push(seen);
     }
 
     /// Whether the memo has no room left for `size` more bytes; takes them if it has.
     fn full(&self, size: usize) -> bool {
-        self.kept.fetch_add(size, Ordering::Relaxed) >= LIMIT
+        self.kept.load(Ordering::Relaxed) >= LIMIT
+            || self.kept.fetch_add(size, Ordering::Relaxed) >= LIMIT
     }
 
     /// The number of `state`, given it if it is new. A state holding a capture
@@ -158,21 +195,28 @@ impl LineMemo {
         // Parse states cannot be hashed; their open scopes can, and tell most
         // states apart.
         let key = self.hasher.hash_one(state.scopes.as_slice());
-        let mut states = self.states.lock().ok()?;
-        let States { all, by_scopes } = &mut *states;
-        if let Some(&n) = by_scopes
-            .get(&key)
-            .and_then(|same| same.iter().find(|&&n| all[n as usize] == *state))
-        {
+        let find = |states: &States| {
+            let same = states.by_scopes.get(&key)?;
+            same.iter()
+                .copied()
+                .find(|&n| states.all[n as usize] == *state)
+        };
+        if let Some(n) = find(&lock(&self.states)) {
             return Some(n);
         }
         let copy = state.clone();
-        if copy != *state || self.full(STATE_SIZE) {
+        let size = 256 + 64 * state.scopes.len();
+        if copy != *state || self.full(size) {
             return None;
         }
-        let n = u32::try_from(all.len()).ok()?;
-        all.push(copy);
-        by_scopes.entry(key).or_default().push(n);
+        let mut states = lock(&self.states);
+        // Another thread may have numbered it meanwhile.
+        if let Some(n) = find(&states) {
+            return Some(n);
+        }
+        let n = u32::try_from(states.all.len()).ok()?;
+        states.all.push(copy);
+        states.by_scopes.entry(key).or_default().push(n);
         Some(n)
     }
 }
@@ -211,11 +255,11 @@ mod tests {
     #[test]
     fn remembered_lines_give_what_syntect_gives() {
         let syntaxes = two_face::syntax::extra_newlines();
-        let memo = LineMemo::default();
+        let memo = LineMemo::new(syntaxes.clone(), STYLE);
         let pass = |blocks: &mut dyn Iterator<Item = &(&str, &str)>| {
             for (lang, code) in blocks {
                 let syntax = syntaxes.find_syntax_by_token(lang).unwrap();
-                let html = memo.highlight(code, syntax, &syntaxes, STYLE).unwrap();
+                let html = memo.highlight(code, syntax).unwrap();
                 assert_eq!(html, syntect(code, lang, &syntaxes), "{lang}: {code}");
             }
         };
@@ -230,7 +274,7 @@ mod tests {
     #[test]
     fn threads_share_what_they_remember() {
         let syntaxes = two_face::syntax::extra_newlines();
-        let memo = LineMemo::default();
+        let memo = LineMemo::new(syntaxes.clone(), STYLE);
         std::thread::scope(|scope| {
             for turn in 0..4 {
                 let (memo, syntaxes) = (&memo, &syntaxes);
@@ -238,7 +282,7 @@ mod tests {
                     for i in 0..BLOCKS.len() {
                         let (lang, code) = BLOCKS[(i + turn) % BLOCKS.len()];
                         let syntax = syntaxes.find_syntax_by_token(lang).unwrap();
-                        let html = memo.highlight(code, syntax, syntaxes, STYLE).unwrap();
+                        let html = memo.highlight(code, syntax).unwrap();
                         assert_eq!(html, syntect(code, lang, syntaxes), "{lang}: {code}");
                     }
                 });

@@ -201,6 +201,7 @@ impl Builder {
     }
 
     pub fn build(&mut self) -> Result<(Snapshot, Vec<Diagnostic>), Diagnostics> {
+        self.caches.highlighter.forget_lines_if_full();
         let loaded = crate::load_cached(&self.options, Some(&self.caches))?;
         let renderer = match self.renderer.take() {
             Some(r) if r.fits(&loaded.theme) => r,

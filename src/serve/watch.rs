@@ -13,7 +13,7 @@ use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher as _};
 use crate::content::is_ignored;
 use crate::diagnostic::Diagnostic;
 
-/// How long the sources must stay quiet before a burst of events is let
+/// How long the sources must stay quiet before a burst of changes is let
 /// through: an editor's save (write a temporary file, rename it over the
 /// original) takes well under a millisecond, a writer's next save seconds. Every
 /// millisecond here is one the writer waits for the page, so the window is short;
@@ -72,51 +72,61 @@ impl Watcher {
         }
     }
 
-    /// The next burst of events: it waits for one, then takes every event that
-    /// follows within [`DEBOUNCE`] of the one before. `None` once the watcher stops.
-    fn burst(&self) -> Option<Vec<notify::Result<Event>>> {
-        let mut burst = vec![self.events.recv().ok()?];
-        let started = Instant::now();
-        while started.elapsed() < LONGEST {
-            match self.events.recv_timeout(DEBOUNCE) {
-                Ok(event) => burst.push(event),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return None,
+    /// The source paths changed in the next burst: it waits for a change to a
+    /// source, then takes every change that follows until the sources have been
+    /// quiet for [`DEBOUNCE`] ([`LONGEST`] at most). Other events (a file opened,
+    /// an editor's swap file) neither start nor prolong a burst. `None` once the
+    /// watcher stops.
+    fn burst(&self, lost: &mut bool) -> Option<Vec<PathBuf>> {
+        let mut changed = Vec::new();
+        let mut started: Option<Instant> = None;
+        let mut quiet_from = Instant::now();
+        loop {
+            let event = match started {
+                None => self.events.recv().ok()?,
+                Some(start) => {
+                    let wait = quiet_from
+                        .min(start + LONGEST)
+                        .saturating_duration_since(Instant::now());
+                    match self.events.recv_timeout(wait) {
+                        Ok(event) => event,
+                        Err(RecvTimeoutError::Timeout) => return Some(changed),
+                        Err(RecvTimeoutError::Disconnected) => return None,
+                    }
+                }
+            };
+            let before = changed.len();
+            match event {
+                // Reading files (as every rebuild does) is not a change.
+                Ok(event) if !is_change(&event.kind) => {}
+                // Events the system dropped (a queue overflow) could be anywhere.
+                Ok(event) if event.need_rescan() => changed.push(self.root.join("content")),
+                Ok(event) => {
+                    changed.extend(event.paths.into_iter().filter(|p| is_source(&self.root, p)))
+                }
+                Err(e) => {
+                    eprintln!("warning: file watching: {e}");
+                    *lost = true;
+                }
+            }
+            if changed.len() > before {
+                started.get_or_insert_with(Instant::now);
+                quiet_from = Instant::now() + DEBOUNCE;
             }
         }
-        Some(burst)
     }
 
     /// Calls `on_change` with the changed source paths (absolute) after each burst
     /// of changes, until the watcher stops.
     pub fn run(mut self, mut on_change: impl FnMut(Vec<PathBuf>)) {
         let mut lost = false;
-        let content = self.root.join("content");
-        while let Some(burst) = self.burst() {
-            let mut changed = Vec::new();
-            for event in burst {
-                match event {
-                    // Reading files (as every rebuild does) is not a change.
-                    Ok(event) if !is_change(&event.kind) => {}
-                    // Events the system dropped (a queue overflow) could be anywhere.
-                    Ok(event) if event.need_rescan() => changed.push(content.clone()),
-                    Ok(event) => changed.extend(event.paths),
-                    Err(e) => {
-                        eprintln!("warning: file watching: {e}");
-                        lost = true;
-                    }
-                }
-            }
-            changed.retain(|p| is_source(&self.root, p));
+        while let Some(mut changed) = self.burst(&mut lost) {
             // After an error, what changed meanwhile is unknown.
-            if !changed.is_empty() && std::mem::take(&mut lost) {
-                changed.push(content.clone());
+            if std::mem::take(&mut lost) {
+                changed.push(self.root.join("content"));
             }
             changed.sort();
             changed.dedup();
-            if changed.is_empty() {
-                continue;
-            }
             self.watch_new_sources();
             on_change(changed);
         }
