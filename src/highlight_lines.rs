@@ -255,19 +255,24 @@ mod tests {
     #[test]
     fn remembered_lines_give_what_syntect_gives() {
         let syntaxes = two_face::syntax::extra_newlines();
-        let memo = LineMemo::new(syntaxes.clone(), STYLE);
-        let pass = |blocks: &mut dyn Iterator<Item = &(&str, &str)>| {
+        let mut memo = LineMemo::new(syntaxes.clone(), STYLE);
+        let pass = |memo: &LineMemo, blocks: &mut dyn Iterator<Item = &(&str, &str)>| {
             for (lang, code) in blocks {
                 let syntax = syntaxes.find_syntax_by_token(lang).unwrap();
                 let html = memo.highlight(code, syntax).unwrap();
                 assert_eq!(html, syntect(code, lang, &syntaxes), "{lang}: {code}");
             }
         };
-        pass(&mut BLOCKS.iter());
+        pass(&memo, &mut BLOCKS.iter());
         let kept = memo.kept.load(Ordering::Relaxed);
         assert!(kept > 0);
         // The second pass, in another order, finds every line it can remember.
-        pass(&mut BLOCKS.iter().rev());
+        pass(&memo, &mut BLOCKS.iter().rev());
+        assert_eq!(memo.kept.load(Ordering::Relaxed), kept);
+        // Forgotten, the memo learns the same lines again, and gives the same spans.
+        memo.forget();
+        assert_eq!(memo.kept.load(Ordering::Relaxed), 0);
+        pass(&memo, &mut BLOCKS.iter());
         assert_eq!(memo.kept.load(Ordering::Relaxed), kept);
     }
 
