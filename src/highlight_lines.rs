@@ -107,8 +107,8 @@ impl LineMemo {
         *self.kept.get_mut() = 0;
     }
 
-    /// The classed spans for `code`, a grammar of this memo's set, or `None` if
-    /// the grammar fails on it.
+    /// The classed spans for `code` in `syntax` (one of this memo's grammars), or
+    /// `None` if the grammar fails on it.
     pub fn highlight(&self, code: &str, syntax: &SyntaxReference) -> Option<String> {
         let start = State {
             parse: ParseState::new(syntax),
