@@ -25,7 +25,6 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use skillfolio::highlight_lines::LineMemo;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 use walkdir::WalkDir;
 
@@ -41,7 +40,10 @@ fn files_under(dir: &Path, ext: Option<&str>) -> Vec<PathBuf> {
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-fn render(text: &str, syntaxes: &SyntaxSet, lines: Option<&LineMemo>) -> String {
+/// `text` as HTML; with `remember`, code is highlighted by `lines`, otherwise by
+/// syntect alone with the same grammars.
+fn render(text: &str, lines: &LineMemo, remember: bool) -> String {
+    let syntaxes = lines.syntaxes();
     let mut events = Vec::new();
     let mut code: Option<(String, String)> = None;
     for event in Parser::new_ext(text, Options::all()) {
@@ -52,9 +54,9 @@ fn render(text: &str, syntaxes: &SyntaxSet, lines: Option<&LineMemo>) -> String 
             (Some((_, body)), Event::Text(t)) => body.push_str(&t),
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
                 let (lang, body) = code.take().unwrap_or_default();
-                let html = match (syntaxes.find_syntax_by_token(&lang), lines) {
-                    (Some(syntax), Some(lines)) => lines.highlight(&body, syntax).unwrap_or(body),
-                    (Some(syntax), None) => {
+                let html = match syntaxes.find_syntax_by_token(&lang) {
+                    Some(syntax) if remember => lines.highlight(&body, syntax).unwrap_or(body),
+                    Some(syntax) => {
                         let mut generator =
                             ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, STYLE);
                         for line in LinesWithEndings::from(&body) {
@@ -62,7 +64,7 @@ fn render(text: &str, syntaxes: &SyntaxSet, lines: Option<&LineMemo>) -> String 
                         }
                         generator.finalize()
                     }
-                    (None, _) => body,
+                    None => body,
                 };
                 events.push(Event::Html(html.into()));
             }
@@ -123,28 +125,12 @@ fn main() {
         .join(format!(".skillfolio-floor-{}", std::process::id()));
 
     let started = Instant::now();
-    let loaded = two_face::syntax::extra_newlines();
-    // The memo holds the grammars it highlights with.
-    let (memo, plain) = match remember {
-        true => (Some(LineMemo::new(loaded, STYLE)), None),
-        false => (None, Some(loaded)),
-    };
-    let syntaxes = memo
-        .as_ref()
-        .map(LineMemo::syntaxes)
-        .or(plain.as_ref())
-        .expect("the grammars are in one of the two");
+    // The memo holds the grammars; without `--lines` only they are used.
+    let lines = LineMemo::new(two_face::syntax::extra_newlines(), STYLE);
     let sources = files_under(&Path::new(site).join("content"), Some("md"));
     let rendered: u64 = sources
         .par_iter()
-        .map(|p| {
-            render(
-                &fs::read_to_string(p).unwrap_or_default(),
-                syntaxes,
-                memo.as_ref(),
-            )
-            .len() as u64
-        })
+        .map(|p| render(&fs::read_to_string(p).unwrap_or_default(), &lines, remember).len() as u64)
         .sum();
     let rendered_in = started.elapsed();
     // The same files, folders and sizes as the build wrote.

@@ -135,14 +135,13 @@ def quiet_disk(args, hugo):
             # space from the disk, and the next ones find them cached: the build
             # and the two floors take turns at going first (a --runs that three
             # divides is fairest). The floors write where the round's build does.
-            tools = ["build", "floor", "lines"]
-            for tool in tools[i % 3:] + tools[:i % 3]:
+            tools = [(None, cold), (False, floors), (True, line_floors)]
+            for lines, times in tools[i % 3:] + tools[:i % 3]:
                 warm(site)
-                if tool == "build":
-                    cold.append(timed([BIN, "--root", site, "build", "--output", out]))
+                if lines is None:
+                    times.append(timed([BIN, "--root", site, "build", "--output", out]))
                 else:
-                    (floors if tool == "floor" else line_floors).append(
-                        run_floor(site, reference, keep=True, beside=out, lines=tool == "lines"))
+                    times.append(run_floor(site, reference, keep=True, beside=out, lines=lines))
             if hugo:
                 warm(hugo_site)
                 peer.append(timed([hugo, "--quiet", "--source", hugo_site,
@@ -205,14 +204,11 @@ def main():
             # removal of the same size as the cold build's: on a disk that discards
             # freed blocks, writing just after a large removal is several times slower.
             junk = out + ".junk"
-            shutil.copytree(out, junk)
-            clear(junk)
-            warm(site)
-            floors.append(run_floor(site, out))
-            shutil.copytree(out, junk)
-            clear(junk)
-            warm(site)
-            line_floors.append(run_floor(site, out, lines=True))
+            for lines, times in ((False, floors), (True, line_floors)):
+                shutil.copytree(out, junk)
+                clear(junk)
+                warm(site)
+                times.append(run_floor(site, out, lines=lines))
             if hugo:
                 clear(os.path.join(hugo_site, "public"))
                 warm(hugo_site)

@@ -124,7 +124,7 @@ impl LineMemo {
         for line in LinesWithEndings::from(code) {
             let key = at.map(|n| self.hasher.hash_one((n, line)));
             let found = key.and_then(|key| {
-                lock(&self.lines[key as usize % SHARDS])
+                self.shard(key)
                     .get(&key)?
                     .iter()
                     .find(|s| Some(s.before) == at && *s.line == *line)
@@ -149,8 +149,17 @@ impl LineMemo {
                     let spans: Arc<str> = spans.into();
                     let before = std::mem::replace(&mut at, self.number(&state));
                     live = Some(state);
-                    if let (Some(key), Some(before), Some(after)) = (key, before, at) {
-                        self.keep(key, line, before, &spans, opened, after);
+                    if let (Some(key), Some(before), Some(after)) = (key, before, at)
+                        && !self.full(line.len() + spans.len() + 64)
+                    {
+                        let seen = Seen {
+                            line: line.into(),
+                            before,
+                            spans: spans.clone(),
+                            opened,
+                            after,
+                        };
+                        self.shard(key).entry(key).or_default().push(seen);
                     }
                     (spans, opened)
                 }
@@ -164,21 +173,9 @@ impl LineMemo {
         Some(html)
     }
 
-    fn keep(&self, key: u64, line: &str, before: u32, spans: &Arc<str>, opened: isize, after: u32) {
-        if self.full(line.len() + spans.len() + 64) {
-            return;
-        }
-        let seen = Seen {
-            line: line.into(),
-            before,
-            spans: spans.clone(),
-            opened,
-            after,
-        };
+    /// The lines whose key is `key`, locked.
+    fn shard(&self, key: u64) -> MutexGuard<'_, HashMap<u64, Vec<Seen>>> {
         lock(&self.lines[key as usize % SHARDS])
-            .entry(key)
-            .or_default()
-            .push(seen);
     }
 
     /// Whether the memo has no room left for `size` more bytes; takes them if it has.
