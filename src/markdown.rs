@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::content::{SourceFile, join_normalized};
+use crate::content::{SourceFile, asset_candidates, join_normalized, shown};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::{Highlighter, escape};
 use crate::images::{ImageInfo, picture_html};
@@ -606,7 +606,7 @@ fn rewrite<'a>(
         }
         Resolved::Missing(path) => {
             warnings.push(
-                Diagnostic::warning(format!("link to `{dest}` leads nowhere: {} does not exist", path))
+                Diagnostic::warning(format!("link to `{dest}` leads nowhere: {path}"))
                     .at(&file.path, &file.text, offset, 1)
                     .hint("links between content files are relative to the file they are in, e.g. `../other-skill/index.md` or `log/2026-10-03-first-fold.md`"),
             );
@@ -628,11 +628,14 @@ pub enum Resolved {
     Keep,
     /// The URL, and the content file it leads to.
     Url(String, PathBuf),
-    /// A relative link to something that is not published; the resolved path.
+    /// A relative link to something that is not published: where it was looked for.
     Missing(String),
 }
 
-/// Resolves a relative link written in a file of the content folder `dir`.
+/// Resolves a relative link written in a file of the content folder `dir`. A
+/// link to a `.md` file is relative to that file alone; a link to anything else
+/// (a photo, a PDF) written below a skill's folder falls back to the skill's
+/// folder, where a skill keeps its assets.
 pub fn resolve(dest: &str, dir: &Path, links: &Links) -> Resolved {
     if dest.is_empty()
         || dest.starts_with('#')
@@ -647,18 +650,30 @@ pub fn resolve(dest: &str, dir: &Path, links: &Links) -> Resolved {
         None => (dest, ""),
     };
     let decoded = percent_decode(path);
-    let Some(joined) = join_normalized(dir, &decoded) else {
-        return Resolved::Missing(format!("{decoded} (outside the content folder)"));
+    let is_md = decoded.to_ascii_lowercase().ends_with(".md");
+    let places = if is_md {
+        join_normalized(dir, &decoded).into_iter().collect()
+    } else {
+        asset_candidates(dir, &decoded)
     };
-    match links.url_of(&joined) {
-        Some(mut url) => {
+    if places.is_empty() {
+        return Resolved::Missing(format!("{decoded} is outside the content folder"));
+    }
+    for place in &places {
+        if let Some(mut url) = links.url_of(place) {
             url.push_str(fragment);
-            Resolved::Url(url, links.target_file(&joined))
+            return Resolved::Url(url, links.target_file(place));
         }
-        None => Resolved::Missing(format!(
-            "content/{}",
-            joined.to_string_lossy().replace('\\', "/")
-        )),
+    }
+    Resolved::Missing(nowhere(&places))
+}
+
+/// "content/a does not exist", or, when two places were tried, "neither ... nor ... exists".
+pub fn nowhere(places: &[PathBuf]) -> String {
+    match places {
+        [one] => format!("{} does not exist", shown(one)),
+        [first, second, ..] => format!("neither {} nor {} exists", shown(first), shown(second)),
+        [] => "it is outside the content folder".to_string(),
     }
 }
 

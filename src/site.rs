@@ -13,7 +13,6 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::{
     Asset, Content, DateValue, EntrySource, Kind, Part, SkillSource, Status, Target,
-    join_normalized,
 };
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
@@ -1048,11 +1047,13 @@ fn build_entry(
             });
             continue;
         }
-        let resolved =
-            join_normalized(log_dir, src).and_then(|p| links.targets.get(&p).map(|t| (p, t)));
+        let places = crate::content::asset_candidates(log_dir, src);
+        let resolved = places
+            .iter()
+            .find_map(|p| links.targets.get(p).filter(|t| !t.ends_with('/')));
         let url = |target: &str| format!("{}{}", links.base_path, markdown::encode_path(target));
         match resolved {
-            Some((_, target)) if !target.ends_with('/') => evidence.push(Evidence {
+            Some(target) => evidence.push(Evidence {
                 url: url(target),
                 kind: evidence_kind(target),
                 external: false,
@@ -1067,17 +1068,21 @@ fn build_entry(
                 file_name: target.rsplit('/').next().map(str::to_string),
                 size: links.lengths.get(target.as_str()).map(|&n| human_size(n)),
             }),
-            _ => {
-                let shown = join_normalized(log_dir, src)
-                    .map(|p| format!("content/{}", p.to_string_lossy().replace('\\', "/")))
-                    .unwrap_or_else(|| src.to_string());
+            None => {
+                let hint = match places.first() {
+                    Some(first) => format!(
+                        "add the file at {}, or correct the path: a name is looked for beside the entry's file, then beside the skill's index.md; a full https:// URL works too",
+                        crate::content::shown(first)
+                    ),
+                    None => "a path names a file inside the skill's folder; a full https:// URL works too".to_string(),
+                };
                 diagnostics.push(
-                    Diagnostic::error(format!("evidence `{src}` not found: {shown} does not exist"))
-                        .at(&e.file.path, &e.file.text, item.src.span.start, item.src.span.len())
-                        .hint(format!(
-                            "add the file at {shown}, or correct the path: it is relative to the entry's file, so `../{}` is beside the skill's index.md; a full https:// URL works too",
-                            Path::new(src).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-                        )),
+                    Diagnostic::error(format!(
+                        "evidence `{src}` not found: {}",
+                        markdown::nowhere(&places)
+                    ))
+                    .at(&e.file.path, &e.file.text, item.src.span.start, item.src.span.len())
+                    .hint(hint),
                 );
             }
         }

@@ -204,3 +204,66 @@ pub fn join_normalized(dir: &Path, rel: &str) -> Option<PathBuf> {
     }
     Some(parts.iter().collect())
 }
+
+/// The places a relative path written in a file of the content folder `dir` may
+/// name, in the order they are tried: beside the file, then, for a file below a
+/// skill's folder (its `log/`), in the skill's folder. A skill is one bundle, so a
+/// log entry may name the photo beside `index.md` as plainly as `index.md` does.
+pub fn asset_candidates(dir: &Path, rel: &str) -> Vec<PathBuf> {
+    let mut places: Vec<PathBuf> = join_normalized(dir, rel).into_iter().collect();
+    if let Some(bundle) = skill_bundle(dir)
+        && bundle != dir
+        && let Some(path) = join_normalized(&bundle, rel)
+        && path.starts_with(&bundle)
+        && !places.contains(&path)
+    {
+        places.push(path);
+    }
+    places
+}
+
+/// The folder of the skill that `dir` is in or below (`skills/<name>/log` ->
+/// `skills/<name>`), if any.
+fn skill_bundle(dir: &Path) -> Option<PathBuf> {
+    let mut parts = dir.components();
+    let skills = parts.next()?;
+    let name = parts.next()?;
+    (skills.as_os_str() == "skills").then(|| Path::new("skills").join(name.as_os_str()))
+}
+
+/// `content/<path>`, `/`-separated, as messages name a place in the content folder.
+pub fn shown(path: &Path) -> String {
+    format!("content/{}", path.to_string_lossy().replace('\\', "/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_entry_finds_assets_beside_the_file_then_beside_index_md() {
+        let log = Path::new("skills/Omelette/log");
+        assert_eq!(
+            asset_candidates(log, "fold.jpg"),
+            vec![
+                PathBuf::from("skills/Omelette/log/fold.jpg"),
+                PathBuf::from("skills/Omelette/fold.jpg")
+            ]
+        );
+        // `../fold.jpg` already names the skill's folder: tried once.
+        assert_eq!(
+            asset_candidates(log, "../fold.jpg"),
+            vec![PathBuf::from("skills/Omelette/fold.jpg")]
+        );
+        // index.md and plain pages have only their own folder.
+        assert_eq!(
+            asset_candidates(Path::new("skills/Omelette"), "fold.jpg"),
+            vec![PathBuf::from("skills/Omelette/fold.jpg")]
+        );
+        assert_eq!(
+            asset_candidates(Path::new("notes"), "a.png"),
+            vec![PathBuf::from("notes/a.png")]
+        );
+        assert!(asset_candidates(Path::new(""), "../../x").is_empty());
+    }
+}
