@@ -5,6 +5,7 @@
 
 mod pages;
 mod skills;
+mod tags;
 mod templates;
 mod views;
 
