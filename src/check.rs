@@ -1,5 +1,6 @@
-//! `check`: everything `build` would complain about, plus the lint a writer wants
-//! before publishing (parts not yet written, empty entries, two entries with one
+//! `check`: everything `build` would complain about (templates that do not parse
+//! included), plus the lint a writer wants before publishing (parts not yet
+//! written, part headings that look misspelt, empty entries, two entries with one
 //! title on one day), with no output written. Findings come back sorted by file
 //! and line, so they read as a list per file.
 
@@ -22,6 +23,9 @@ pub fn check(root: &Path) -> Diagnostics {
     let mut all = match crate::load(&options) {
         Ok(loaded) => {
             let mut d = Diagnostics::default();
+            if let Err(errors) = crate::render::check_templates(&loaded.theme) {
+                d.extend(errors);
+            }
             d.extend(loaded.warnings);
             d
         }

@@ -145,6 +145,12 @@ impl Inputs {
     }
 }
 
+/// Compiles the theme's templates without rendering anything, for `check`: a
+/// template that does not parse is found without building the site.
+pub fn check_templates(theme: &Theme) -> Result<(), Diagnostics> {
+    Templates::new(theme).map(drop).map_err(collect)
+}
+
 impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer, Diagnostics> {
         Ok(Renderer {
