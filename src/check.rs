@@ -144,7 +144,9 @@ fn missing_parts(file: &SourceFile, body: &std::ops::Range<usize>) -> Option<Dia
     let d = Diagnostic::warning(message);
     Some(match heading_at[first as usize] {
         Some(at) => {
-            let len = file.text[at..].find(['\n', '\r']).unwrap_or(file.text.len() - at);
+            let len = file.text[at..]
+                .find(['\n', '\r'])
+                .unwrap_or(file.text.len() - at);
             d.at(&file.path, &file.text, at, len).hint(format!(
                 "the `## {}` heading is there: write what you found under it, in place of the prompt",
                 first.heading()

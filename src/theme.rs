@@ -107,13 +107,20 @@ fn unknown_theme(root: &Path, name: &str) -> Diagnostic {
         .join(", ");
     let near = names
         .iter()
-        .map(|n| (strsim::jaro_winkler(&name.to_lowercase(), &n.to_lowercase()), n))
+        .map(|n| {
+            (
+                strsim::jaro_winkler(&name.to_lowercase(), &n.to_lowercase()),
+                n,
+            )
+        })
         .filter(|(score, _)| *score > 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, n)| n);
     let hint = match near {
         Some(n) => format!("did you mean `theme = \"{n}\"`? The themes are {list}"),
-        None => format!("the themes are {list}; a theme of your own goes in its own folder under themes/"),
+        None => format!(
+            "the themes are {list}; a theme of your own goes in its own folder under themes/"
+        ),
     };
     at_theme_key(
         root,

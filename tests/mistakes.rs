@@ -53,8 +53,14 @@ fn a_misspelt_part_heading_is_a_warning_naming_the_part() {
         "the heading `## Entry trik` is none of the six parts; did you mean `## Entry trick`?",
     );
     assert!(err.contains("did you mean `## Rub-pat barrier`?"), "{err}");
-    assert!(err.contains("did you mean `## Background support`?"), "{err}");
-    assert!(!err.contains("`## Notes`"), "free headings stay free: {err}");
+    assert!(
+        err.contains("did you mean `## Background support`?"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("`## Notes`"),
+        "free headings stay free: {err}"
+    );
     insta::assert_snapshot!("misspelt-heading", err);
     let site = fixture("mistakes/misspelt-heading");
     let out = run(site.path(), &["check", "--deny-warnings"]);
@@ -88,7 +94,10 @@ fn a_name_without_letters_or_digits_is_an_error_and_other_scripts_transliterate(
         "content/!!!.md:1:1",
         "the name `!!!.md` gives an empty slug",
     );
-    assert!(err.contains("--> content/skills/@@@/index.md:1:1\n"), "{err}");
+    assert!(
+        err.contains("--> content/skills/@@@/index.md:1:1\n"),
+        "{err}"
+    );
     assert!(!err.contains("日本語"), "a Japanese name has a slug: {err}");
     insta::assert_snapshot!("empty-slug", err);
     let site = fixture("mistakes/empty-slug");
@@ -177,7 +186,15 @@ fn log_dates_are_year_month_day() {
     ] {
         let out = run(
             site.path(),
-            &["log", "perfect-omelette", "Fold", "--date", date, "--message", "x"],
+            &[
+                "log",
+                "perfect-omelette",
+                "Fold",
+                "--date",
+                date,
+                "--message",
+                "x",
+            ],
         );
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{err}");
@@ -198,7 +215,15 @@ fn a_log_date_after_today_warns_and_writes() {
     let site = fixture("site");
     let out = run(
         site.path(),
-        &["log", "perfect-omelette", "Plan", "--date", "2026-10-12", "--message", "x"],
+        &[
+            "log",
+            "perfect-omelette",
+            "Plan",
+            "--date",
+            "2026-10-12",
+            "--message",
+            "x",
+        ],
     );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");

@@ -213,14 +213,28 @@ mod tests {
     fn near_misses_of_part_names_are_recognised() {
         assert_eq!(near_part("Entry trik"), Some(Part::EntryTrick));
         assert_eq!(near_part("Rub pat"), Some(Part::RubPatBarrier));
-        assert_eq!(near_part("Backgound support"), Some(Part::BackgroundSupport));
+        assert_eq!(
+            near_part("Backgound support"),
+            Some(Part::BackgroundSupport)
+        );
         assert_eq!(near_part("Repeatibility"), Some(Part::Repeatability));
-        assert_eq!(near_part("Experimental possibilites"), Some(Part::ExperimentalPossibilities));
+        assert_eq!(
+            near_part("Experimental possibilites"),
+            Some(Part::ExperimentalPossibilities)
+        );
     }
 
     #[test]
     fn free_headings_and_real_parts_are_not_near_misses() {
-        for heading in ["Notes", "Practice log", "Payoff ideas", "Gear", "Why", "Entry trick", "Set-up"] {
+        for heading in [
+            "Notes",
+            "Practice log",
+            "Payoff ideas",
+            "Gear",
+            "Why",
+            "Entry trick",
+            "Set-up",
+        ] {
             assert_eq!(near_part(heading), None, "{heading}");
         }
     }

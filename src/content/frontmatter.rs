@@ -63,11 +63,13 @@ fn yaml_front_matter(file: &SourceFile, fence: Range<usize>, block: &str) -> Dia
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    Diagnostic::error("front matter is YAML (between `---` lines); skillfolio reads TOML between `+++` lines")
-        .at(&file.path, &file.text, fence.start, fence.len())
-        .hint(format!(
-            "replace both `---` lines with `+++` and write each key as `key = value`: {example}"
-        ))
+    Diagnostic::error(
+        "front matter is YAML (between `---` lines); skillfolio reads TOML between `+++` lines",
+    )
+    .at(&file.path, &file.text, fence.start, fence.len())
+    .hint(format!(
+        "replace both `---` lines with `+++` and write each key as `key = value`: {example}"
+    ))
 }
 
 /// Yields each line's range without its line ending, and where the next line starts;

@@ -19,7 +19,11 @@ pub fn parse_page(
     let draft = f.bool("draft").unwrap_or(false);
     f.finish("page front matter", &["title", "description", "draft"]);
     if let Some(name) = nameless(&rel) {
-        errors.push(super::skill::empty_slug(&file, &name, "rename it with letters or digits in its name, e.g. `about.md` or `notes/gear.md`"));
+        errors.push(super::skill::empty_slug(
+            &file,
+            &name,
+            "rename it with letters or digits in its name, e.g. `about.md` or `notes/gear.md`",
+        ));
     }
     if errors.len() > before {
         return None;

@@ -111,8 +111,7 @@ impl Templates {
         hint: &str,
     ) -> Diagnostic {
         let mut d =
-            Diagnostic::error(format!("template error {action}: {}", report.message()))
-                .hint(hint);
+            Diagnostic::error(format!("template error {action}: {}", report.message())).hint(hint);
         let name = report.filename();
         if let Some(source) = self.source(name) {
             let span = report.span();

@@ -190,7 +190,10 @@ pub fn read_date(text: &str) -> Result<Date, Diagnostic> {
         [one] => format!("did you mean {one}?"),
         many => format!("did you mean {}?", many.join(" or ")),
     };
-    Err(Diagnostic::error(format!("`{text}` is not a date: dates are written YYYY-MM-DD")).hint(hint))
+    Err(Diagnostic::error(format!(
+        "`{text}` is not a date: dates are written YYYY-MM-DD"
+    ))
+    .hint(hint))
 }
 
 const MONTHS: [&str; 12] = [
@@ -430,8 +433,17 @@ mod tests {
             "did you mean 2026-12-04 (4 December) or 2026-04-12 (12 April)?"
         );
         assert_eq!(hint("2026-13-01"), "did you mean 2026-01-13 (13 January)?");
-        assert_eq!(hint("13/25/2026"), "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`");
-        assert_eq!(hint("2026-02-30"), "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`");
-        assert_eq!(hint("yesterday"), "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`");
+        assert_eq!(
+            hint("13/25/2026"),
+            "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`"
+        );
+        assert_eq!(
+            hint("2026-02-30"),
+            "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`"
+        );
+        assert_eq!(
+            hint("yesterday"),
+            "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`"
+        );
     }
 }
