@@ -1,5 +1,6 @@
-//! `check`: everything `build` would complain about, plus the lint a writer wants
-//! before publishing (parts not yet written, empty entries, two entries with one
+//! `check`: everything `build` would complain about (templates that do not parse
+//! included), plus the lint a writer wants before publishing (parts not yet
+//! written, part headings that look misspelt, empty entries, two entries with one
 //! title on one day), with no output written. Findings come back sorted by file
 //! and line, so they read as a list per file.
 
@@ -7,7 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::LoadOptions;
-use crate::content::{self, Part, SourceFile};
+use crate::content::{self, Part, SourceFile, anatomy};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Every finding for the site at `root`, errors and warnings.
@@ -22,6 +23,9 @@ pub fn check(root: &Path) -> Diagnostics {
     let mut all = match crate::load(&options) {
         Ok(loaded) => {
             let mut d = Diagnostics::default();
+            if let Err(errors) = crate::render::check_templates(&loaded.theme) {
+                d.extend(errors);
+            }
             d.extend(loaded.warnings);
             d
         }
@@ -94,45 +98,63 @@ fn fence_end(file: &SourceFile) -> usize {
     file.text.match_indices("+++").nth(1).map_or(0, |(i, _)| i)
 }
 
-/// A warning naming the parts a write-up does not document yet.
+/// A warning naming the parts a write-up does not document yet. A part whose
+/// heading holds nothing but the prompt `skillfolio new` wrote is not written
+/// either, and the warning says so rather than asking for a heading that exists.
 fn missing_parts(file: &SourceFile, body: &std::ops::Range<usize>) -> Option<Diagnostic> {
-    let text = &file.text[body.clone()];
     let mut written = [false; 6];
+    let mut heading_at: [Option<usize>; 6] = [None; 6];
     let mut current: Option<Part> = None;
-    let mut in_fence = false;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-        }
-        if !in_fence && trimmed.starts_with("## ") && !trimmed.starts_with("###") {
-            current = Part::from_heading(&trimmed[3..]);
+    for (start, line, heading) in anatomy::lines(&file.text, body.clone()) {
+        if let Some(heading) = heading {
+            current = Part::from_heading(heading);
+            if let Some(part) = current {
+                let indent = line.len() - line.trim_start().len();
+                heading_at[part as usize].get_or_insert(start + indent);
+            }
             continue;
         }
+        let trimmed = line.trim();
         let comment = trimmed.starts_with("<!--") && trimmed.ends_with("-->");
-        let has_text = !trimmed.is_empty() && !comment;
-        if let (Some(part), true) = (current, has_text) {
+        if let Some(part) = current
+            && !trimmed.is_empty()
+            && !comment
+            && !anatomy::is_prompt(part, trimmed)
+        {
             written[part as usize] = true;
         }
     }
-    let missing: Vec<&str> = Part::ALL
-        .iter()
-        .filter(|p| !written[**p as usize])
-        .map(|p| p.heading())
+    let missing: Vec<Part> = Part::ALL
+        .into_iter()
+        .filter(|p| !written[*p as usize])
         .collect();
-    if missing.is_empty() {
-        return None;
-    }
-    Some(
-        Diagnostic::warning(format!(
-            "the write-up documents {} of the six parts; not yet written: {}",
-            6 - missing.len(),
-            missing.join(", ")
-        ))
-        .at(&file.path, &file.text, 0, 3)
-        .hint(format!(
+    let first = *missing.first()?;
+    let names: Vec<String> = missing
+        .iter()
+        .map(|p| match heading_at[*p as usize] {
+            Some(_) => format!("{} (its heading holds only the prompt)", p.heading()),
+            None => p.heading().to_string(),
+        })
+        .collect();
+    let message = format!(
+        "the write-up documents {} of the six parts; not yet written: {}",
+        6 - missing.len(),
+        names.join(", ")
+    );
+    let d = Diagnostic::warning(message);
+    Some(match heading_at[first as usize] {
+        Some(at) => {
+            let len = file.text[at..]
+                .find(['\n', '\r'])
+                .unwrap_or(file.text.len() - at);
+            d.at(&file.path, &file.text, at, len).hint(format!(
+                "the `## {}` heading is there: write what you found under it, in place of the prompt",
+                first.heading()
+            ))
+        }
+        None => d.at(&file.path, &file.text, 0, 3).hint(format!(
             "add a `## {}` section (and the others) when you can say something about it",
-            missing[0]
+            first.heading()
         )),
-    )
+    })
 }

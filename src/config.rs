@@ -91,8 +91,7 @@ impl Config {
 
     pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
         let mut errors = Vec::new();
-        let range = Some(0..file.text.len());
-        let Some(mut f) = Fields::parse(file, range, &mut errors) else {
+        let Some(mut f) = Fields::parse_document(file, &mut errors) else {
             return Err(errors);
         };
         let title = f.required_string("title");
@@ -116,7 +115,7 @@ impl Config {
                 let name = a.string("name");
                 let email = a.string("email");
                 let url = a.string("url");
-                a.finish("`author`", &["name", "email", "url"]);
+                a.finish("`[author]` of site.toml", &["name", "email", "url"]);
                 Author {
                     name: name.unwrap_or_default(),
                     email,
@@ -152,7 +151,7 @@ impl Config {
             Some(mut t) => {
                 let limit = t.uint("limit").map_or(20, |n| n as usize);
                 let payoffs_only = t.choice("entries", &["all", "payoffs"]) == Some("payoffs");
-                t.finish("`feed`", &["limit", "entries"]);
+                t.finish("`[feed]` of site.toml", &["limit", "entries"]);
                 FeedConfig {
                     limit,
                     payoffs_only,
@@ -194,7 +193,7 @@ impl Config {
                 ),
                 _ => {}
             }
-            t.finish("`images`", &["widths", "quality"]);
+            t.finish("`[images]` of site.toml", &["widths", "quality"]);
         }
         images.keep_metadata = f.bool("keep_image_metadata").unwrap_or(false);
         let social_cards = f.bool("social_cards").unwrap_or(true);
@@ -233,6 +232,13 @@ impl Config {
         self.base_url = url;
         Ok(())
     }
+}
+
+/// Where the value of a top-level key of `site.toml` is written, for problems
+/// only found after the file was read (a theme that does not exist).
+pub fn value_span(file: &SourceFile, key: &str) -> Option<std::ops::Range<usize>> {
+    let table = toml::de::DeTable::parse(&file.text).ok()?;
+    table.get_ref().get(key).map(|v| v.span())
 }
 
 fn normalize_base_url(url: &str) -> Result<String, &'static str> {

@@ -767,6 +767,10 @@ fn build_skill(
     let (r, anchors) = md.render_untracked(&source.file, &source.body, &source.dir);
     let mut all_anchors = vec![anchors];
     diagnostics.extend(r.warnings.iter().cloned());
+    diagnostics.extend(crate::content::anatomy::misspelt_headings(
+        &source.file,
+        source.body.clone(),
+    ));
     let (intro, parts, part_ids, other) = anatomy(&r);
 
     let log_dir = source.dir.join("log");

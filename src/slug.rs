@@ -2,8 +2,10 @@
 //! stable (a shared link must keep working) and safe (a slug is a single path
 //! segment, so no name on disk can make the build write outside its output folder).
 
-/// Lowercase ASCII letters, digits and single hyphens; common accented letters are
-/// transliterated so "Crème brûlée" becomes `creme-brulee` rather than `cr-me-br-l-e`.
+/// Lowercase ASCII letters, digits and single hyphens. Other letters are
+/// transliterated (by `deunicode`), so "Crème brûlée" becomes `creme-brulee` rather
+/// than `cr-me-br-l-e`, and a name in another script keeps a readable slug
+/// (`日本語` is `ri-ben-yu`) instead of none at all.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_hyphen = false;
@@ -17,13 +19,24 @@ pub fn slugify(text: &str) -> String {
                 push(&mut out, &mut pending_hyphen, c.to_ascii_lowercase());
                 continue;
             }
-            _ => transliterate(c),
+            '&' => " and ",
+            c if c.is_ascii() => "",
+            // A combining accent (a name saved decomposed, as macOS does) maps
+            // to nothing and must not split its word.
+            c => match deunicode::deunicode_char(c) {
+                Some(m) if m.trim().is_empty() && !c.is_whitespace() => continue,
+                Some(m) => m,
+                None => "",
+            },
         };
         if mapped.is_empty() {
             pending_hyphen = !out.is_empty();
-        } else {
-            for m in mapped.chars() {
-                push(&mut out, &mut pending_hyphen, m);
+        }
+        for m in mapped.chars() {
+            if m.is_ascii_alphanumeric() {
+                push(&mut out, &mut pending_hyphen, m.to_ascii_lowercase());
+            } else {
+                pending_hyphen = !out.is_empty();
             }
         }
     }
@@ -36,32 +49,6 @@ fn push(out: &mut String, pending_hyphen: &mut bool, c: char) {
         *pending_hyphen = false;
     }
     out.push(c);
-}
-
-fn transliterate(c: char) -> &'static str {
-    match c.to_lowercase().next().unwrap_or(c) {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'æ' => "ae",
-        'ç' | 'ć' | 'č' => "c",
-        'ď' | 'đ' | 'ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
-        'ğ' => "g",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => "i",
-        'ł' | 'ľ' | 'ĺ' => "l",
-        'ñ' | 'ń' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
-        'œ' => "oe",
-        'ř' | 'ŕ' => "r",
-        'ś' | 'š' | 'ş' | 'ș' => "s",
-        'ß' => "ss",
-        'ť' | 'ţ' | 'ț' => "t",
-        'þ' => "th",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => "u",
-        'ý' | 'ÿ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
-        '&' => "and",
-        _ => "",
-    }
 }
 
 #[cfg(test)]
@@ -82,5 +69,22 @@ mod tests {
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("/abs"), "abs");
         assert_eq!(slugify("..."), "");
+    }
+
+    #[test]
+    fn letters_of_any_script_are_transliterated() {
+        assert_eq!(slugify("Crêpe"), "crepe");
+        assert_eq!(slugify("Ærø"), "aero");
+        assert_eq!(slugify("Œuf à la coque"), "oeuf-a-la-coque");
+        assert_eq!(slugify("日本語"), "ri-ben-yu");
+        assert_eq!(slugify("Борщ"), "borshch");
+        // Decomposed, as macOS stores file names.
+        assert_eq!(slugify("Cre\u{300}me bru\u{302}le\u{301}e"), "creme-brulee");
+    }
+
+    #[test]
+    fn names_without_letters_or_digits_give_no_slug() {
+        assert_eq!(slugify("!!!"), "");
+        assert_eq!(slugify("  -- "), "");
     }
 }

@@ -56,9 +56,11 @@ impl Theme {
             && Path::new(name).components().count() == 1;
         if !plain {
             return Err(vec![
-                Diagnostic::error(format!("`theme = \"{name}\"` is not a theme name"))
-                    .in_file(Path::new("site.toml"))
-                    .hint("name a folder directly under themes/, e.g. `theme = \"paper\"`, or use \"default\""),
+                at_theme_key(
+                    root,
+                    Diagnostic::error(format!("`theme = \"{name}\"` is not a theme name")),
+                )
+                .hint("name a folder directly under themes/, e.g. `theme = \"paper\"`, or use \"default\""),
             ]);
         }
         let dir = root.join("themes").join(name);
@@ -67,15 +69,7 @@ impl Theme {
         } else if name == "default" {
             embedded()
         } else {
-            return Err(vec![
-                Diagnostic::error(format!(
-                    "theme `{name}` not found: there is no folder themes/{name}/"
-                ))
-                .in_file(Path::new("site.toml"))
-                .hint(
-                    "use `theme = \"default\"` (built in), or put the theme's folder under themes/",
-                ),
-            ]);
+            return Err(vec![unknown_theme(root, name)]);
         };
         let overrides = root.join("templates");
         if overrides.is_dir() {
@@ -86,6 +80,71 @@ impl Theme {
         }
         theme.templates.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(theme)
+    }
+}
+
+/// A theme name that is neither built in nor a folder of `themes/`: the nearest
+/// name and every theme there is, at the `theme` line of `site.toml`.
+fn unknown_theme(root: &Path, name: &str) -> Diagnostic {
+    let mut names = vec!["default".to_string()];
+    if let Ok(entries) = std::fs::read_dir(root.join("themes")) {
+        let mut found: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "default" && !crate::content::is_ignored(n))
+            .collect();
+        found.sort();
+        names.extend(found);
+    }
+    let list = names
+        .iter()
+        .map(|n| match n.as_str() {
+            "default" => "`default` (built in)".to_string(),
+            n => format!("`{n}` (themes/{n}/)"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let near = names
+        .iter()
+        .map(|n| {
+            (
+                strsim::jaro_winkler(&name.to_lowercase(), &n.to_lowercase()),
+                n,
+            )
+        })
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n);
+    let hint = match near {
+        Some(n) => format!("did you mean `theme = \"{n}\"`? The themes are {list}"),
+        None => format!(
+            "the themes are {list}; a theme of your own goes in its own folder under themes/"
+        ),
+    };
+    at_theme_key(
+        root,
+        Diagnostic::error(format!(
+            "unknown theme `{name}`: it is not built in and there is no folder themes/{name}/"
+        )),
+    )
+    .hint(hint)
+}
+
+/// Points a diagnostic at the `theme` value in `site.toml`, or names the file when
+/// it cannot be read again.
+fn at_theme_key(root: &Path, d: Diagnostic) -> Diagnostic {
+    let display = Path::new("site.toml");
+    let Ok(text) = std::fs::read_to_string(root.join(display)) else {
+        return d.in_file(display);
+    };
+    let file = crate::content::SourceFile {
+        path: display.to_path_buf(),
+        text: text.into(),
+    };
+    match crate::config::value_span(&file, "theme") {
+        Some(span) => d.at(display, &file.text, span.start, span.len()),
+        None => d.in_file(display),
     }
 }
 

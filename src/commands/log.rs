@@ -23,7 +23,7 @@ pub struct Args {
     part: Option<String>,
     /// The day of the session (default: today), as YYYY-MM-DD.
     #[arg(long, short)]
-    date: Option<jiff::civil::Date>,
+    date: Option<String>,
     /// A photo, video or other file (copied beside the skill) or a URL. Repeatable.
     #[arg(long, short)]
     evidence: Vec<String>,
@@ -37,6 +37,15 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+    let today = skillfolio::today(root);
+    let date = match args.date.as_deref().map(skillfolio::scaffold::read_date) {
+        Some(Err(d)) => {
+            eprintln!("{d}");
+            return Err(());
+        }
+        Some(Ok(date)) => Some(date),
+        None => None,
+    };
     let body = match args.message {
         Some(m) => Some(m),
         None if !args.edit && !std::io::stdin().is_terminal() => {
@@ -52,11 +61,10 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
         minutes: args.minutes,
         kind: args.kind.as_deref().and_then(Kind::from_key),
         part: args.part.as_deref().and_then(Part::from_key),
-        date: args.date,
+        date,
         evidence: args.evidence,
         body,
     };
-    let today = skillfolio::today(root);
     let path = match skillfolio::scaffold::log_entry(root, &args.skill, &args.title, &entry, today)
     {
         Ok(path) => path,
@@ -65,6 +73,14 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
             return Err(());
         }
     };
+    if let Some(date) = date.filter(|d| *d > today) {
+        // Written all the same: a session planned ahead is a fair thing to log.
+        let d = skillfolio::diagnostic::Diagnostic::warning(format!(
+            "{date} is after today ({today}): the entry counts in no number until that day"
+        ))
+        .hint("if the session was today, leave out `--date`; `today` in site.toml, when set, fixes what today is");
+        eprintln!("{d}");
+    }
     println!("{}", path.display());
     if args.edit {
         let editor = std::env::var("VISUAL")

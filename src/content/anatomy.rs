@@ -2,7 +2,12 @@
 //! recognised as them. People write headings their own way, so matching ignores
 //! case and punctuation and accepts the aliases of the design.
 
+use std::ops::Range;
+
 use serde::Serialize;
+
+use super::SourceFile;
+use crate::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -101,9 +106,147 @@ impl Part {
     }
 }
 
+/// A line of a write-up's body: where it starts in the file, its text, and the
+/// text of the second-level heading it is, if it is one. Lines in fenced code
+/// are never headings.
+pub fn lines(text: &str, body: Range<usize>) -> Vec<(usize, &str, Option<&str>)> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    let mut offset = body.start;
+    let Some(body_text) = text.get(body) else {
+        return out;
+    };
+    for line in body_text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        let heading = (!in_fence)
+            .then(|| trimmed.strip_prefix("## "))
+            .flatten()
+            .map(|h| h.trim().trim_end_matches('#').trim_end());
+        out.push((start, line, heading));
+    }
+    out
+}
+
+/// Whether a line under a part's heading is still only what `skillfolio new`
+/// wrote there: its prompt, as a comment or with the comment marks taken off.
+pub fn is_prompt(part: Part, line: &str) -> bool {
+    let bare = line
+        .trim()
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->")
+        .trim()
+        .trim_matches(['*', '_'])
+        .trim();
+    bare == part.prompt()
+}
+
+/// The part a heading that is none of them was probably meant to be: a near
+/// spelling of a part's name or alias, or its start (`## Rub pat`). Headings
+/// far from every name are free text and get `None`.
+pub fn near_part(heading: &str) -> Option<Part> {
+    if Part::from_heading(heading).is_some() {
+        return None;
+    }
+    let normalized = normalize(heading);
+    if normalized.len() < 4 {
+        return None;
+    }
+    let mut best: Option<(f64, Part)> = None;
+    for part in Part::ALL {
+        for name in part.names() {
+            let similar = strsim::normalized_damerau_levenshtein(&normalized, name);
+            let start = normalized.len() >= 5 && name.starts_with(&normalized);
+            let score = if start { similar.max(0.8) } else { similar };
+            if score >= 0.8 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, part));
+            }
+        }
+    }
+    best.map(|(_, part)| part)
+}
+
+fn normalize(heading: &str) -> String {
+    heading
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A warning for each second-level heading that is a near miss of a part's
+/// name: as written, its section is free text and the part counts as missing.
+pub fn misspelt_headings(file: &SourceFile, body: Range<usize>) -> Vec<Diagnostic> {
+    lines(&file.text, body)
+        .into_iter()
+        .filter_map(|(start, line, heading)| {
+            let heading = heading?;
+            let part = near_part(heading)?;
+            let column = line.len() - line.trim_start().len();
+            Some(
+                Diagnostic::warning(format!(
+                    "the heading `## {heading}` is none of the six parts; did you mean `## {}`?",
+                    part.heading()
+                ))
+                .at(&file.path, &file.text, start + column, line.trim().len())
+                .hint(format!(
+                    "write `## {}`: as it is, the section is shown as free text and {} counts as not yet written",
+                    part.heading(),
+                    part.heading()
+                )),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::Part;
+    use super::{is_prompt, near_part};
+
+    #[test]
+    fn near_misses_of_part_names_are_recognised() {
+        assert_eq!(near_part("Entry trik"), Some(Part::EntryTrick));
+        assert_eq!(near_part("Rub pat"), Some(Part::RubPatBarrier));
+        assert_eq!(
+            near_part("Backgound support"),
+            Some(Part::BackgroundSupport)
+        );
+        assert_eq!(near_part("Repeatibility"), Some(Part::Repeatability));
+        assert_eq!(
+            near_part("Experimental possibilites"),
+            Some(Part::ExperimentalPossibilities)
+        );
+    }
+
+    #[test]
+    fn free_headings_and_real_parts_are_not_near_misses() {
+        for heading in [
+            "Notes",
+            "Practice log",
+            "Payoff ideas",
+            "Gear",
+            "Why",
+            "Entry trick",
+            "Set-up",
+        ] {
+            assert_eq!(near_part(heading), None, "{heading}");
+        }
+    }
+
+    #[test]
+    fn the_prompt_of_new_is_recognised_with_or_without_its_comment() {
+        let prompt = Part::Payoff.prompt();
+        assert!(is_prompt(Part::Payoff, &format!("<!-- {prompt} -->")));
+        assert!(is_prompt(Part::Payoff, prompt));
+        assert!(!is_prompt(Part::Payoff, "Five in a row under 90 seconds."));
+        assert!(!is_prompt(Part::EntryTrick, prompt));
+    }
 
     #[test]
     fn headings_and_aliases_match_regardless_of_case_and_punctuation() {

@@ -32,6 +32,9 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
             body: start..text.len(),
         });
     };
+    if let Some((fence, block)) = super::yaml::find(text, start) {
+        return Err(yaml_front_matter(file, fence, block));
+    }
     if text[first.clone()].trim_end() != "+++" {
         return Ok(Split {
             toml: None,
@@ -50,6 +53,23 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     Err(Diagnostic::error("front matter is never closed")
         .at(&file.path, text, first.start, 3)
         .hint("add a line containing only `+++` after the last front matter key"))
+}
+
+/// Front matter in YAML: named at its opening `---`, with the first keys as TOML.
+fn yaml_front_matter(file: &SourceFile, fence: Range<usize>, block: &str) -> Diagnostic {
+    let keys = super::yaml::to_toml(block);
+    let example = keys
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Diagnostic::error(
+        "front matter is YAML (between `---` lines); skillfolio reads TOML between `+++` lines",
+    )
+    .at(&file.path, &file.text, fence.start, fence.len())
+    .hint(format!(
+        "replace both `---` lines with `+++` and write each key as `key = value`: {example}"
+    ))
 }
 
 /// Yields each line's range without its line ending, and where the next line starts;
@@ -105,6 +125,25 @@ impl<'a> Fields<'a> {
         errors: &'a mut Vec<Diagnostic>,
     ) -> Option<Fields<'a>> {
         let opening = file.text.find("+++").unwrap_or(0);
+        Fields::parse_at(file, range, opening, false, errors)
+    }
+
+    /// Parses a whole file that is TOML (`site.toml`), whose errors name the file
+    /// rather than a front matter it does not have.
+    pub fn parse_document(
+        file: &'a SourceFile,
+        errors: &'a mut Vec<Diagnostic>,
+    ) -> Option<Fields<'a>> {
+        Fields::parse_at(file, Some(0..file.text.len()), 0, true, errors)
+    }
+
+    fn parse_at(
+        file: &'a SourceFile,
+        range: Option<Range<usize>>,
+        opening: usize,
+        document: bool,
+        errors: &'a mut Vec<Diagnostic>,
+    ) -> Option<Fields<'a>> {
         let Some(range) = range else {
             return Some(Fields {
                 file,
@@ -131,6 +170,12 @@ impl<'a> Fields<'a> {
                     (
                         message.clone(),
                         "write a real calendar date as YYYY-MM-DD, e.g. `date = 2026-10-03`",
+                    )
+                } else if document {
+                    let name = file.path.display();
+                    (
+                        format!("invalid TOML in {name}: {message}"),
+                        "write each setting as `key = value`: `title = \"text\"`, `today = 2026-10-03`, `[author]` on a line of its own before its keys",
                     )
                 } else {
                     (
@@ -238,19 +283,35 @@ impl<'a> Fields<'a> {
         if let Some(n) = uint_value(value) {
             return Some(n);
         }
+        if let Some(i) = value.as_integer()
+            && let Some(digits) = i.as_str().strip_prefix('-')
+        {
+            let digits = digits.to_string();
+            self.error_at(
+                &span,
+                format!("`{key}` must be zero or more, found -{digits}"),
+                Some(format!("write a count of zero or more: `{key} = {digits}`")),
+            );
+            return None;
+        }
         let found = value.type_str();
         self.wrong_type(key, span, found, "a whole number of zero or more", "25");
         None
     }
 
-    /// A list of strings; a single string is accepted as a list of one.
+    /// A list of strings. A single string is an error, with the list it was
+    /// probably meant as: `"kitchen, eggs"` is two tags, not one with a comma.
     pub fn strings(&mut self, key: &str) -> Vec<(String, Range<usize>)> {
         let Some((span, value)) = self.get(key) else {
             return Vec::new();
         };
         let offset = self.offset;
         match value {
-            DeValue::String(s) => vec![(s.to_string(), offset + span.start..offset + span.end)],
+            DeValue::String(s) => {
+                let text = s.to_string();
+                self.text_for_list(key, span, &text);
+                Vec::new()
+            }
             DeValue::Array(items) => {
                 let mut out = Vec::new();
                 let mut bad = None;
@@ -274,6 +335,21 @@ impl<'a> Fields<'a> {
                 Vec::new()
             }
         }
+    }
+
+    /// Reports one text written where a list is wanted, with the list form.
+    fn text_for_list(&mut self, key: &str, span: Range<usize>, text: &str) {
+        let items: Vec<String> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| toml::Value::String(t.to_string()).to_string())
+            .collect();
+        self.error_at(
+            &span,
+            format!("`{key}` must be a list in square brackets, found a single text"),
+            Some(format!("write `{key} = [{}]`", items.join(", "))),
+        );
     }
 
     /// One of a fixed set of words; a near miss gets a suggestion.

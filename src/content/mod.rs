@@ -7,6 +7,7 @@ pub mod frontmatter;
 mod page;
 mod skill;
 mod walk;
+mod yaml;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};

@@ -18,6 +18,13 @@ pub fn parse_page(
     let description = f.string("description");
     let draft = f.bool("draft").unwrap_or(false);
     f.finish("page front matter", &["title", "description", "draft"]);
+    if let Some(name) = nameless(&rel) {
+        errors.push(super::skill::empty_slug(
+            &file,
+            &name,
+            "rename it with letters or digits in its name, e.g. `about.md` or `notes/gear.md`",
+        ));
+    }
     if errors.len() > before {
         return None;
     }
@@ -28,6 +35,27 @@ pub fn parse_page(
         description,
         draft,
         file,
+    })
+}
+
+/// The first part of a page's path (a folder, or the file name) that has no
+/// letter or digit to make its address from.
+fn nameless(rel: &std::path::Path) -> Option<String> {
+    let mut parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.push(rel.file_name()?.to_string_lossy().into_owned());
+    let last = parts.len() - 1;
+    parts.into_iter().enumerate().find_map(|(i, part)| {
+        let stem = if i == last {
+            part.strip_suffix(".md").unwrap_or(&part)
+        } else {
+            &part
+        };
+        crate::slug::slugify(stem).is_empty().then_some(part)
     })
 }
 

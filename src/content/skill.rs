@@ -69,11 +69,11 @@ pub fn parse_skill(
         .unwrap_or_default();
     let slug = slugify(&dir_name);
     if slug.is_empty() {
-        errors.push(
-            Diagnostic::error(format!("the folder name `{dir_name}` gives an empty slug"))
-                .in_file(&file.path)
-                .hint("name the skill's folder with letters or digits, e.g. `perfect-omelette`"),
-        );
+        errors.push(empty_slug(
+            &file,
+            &format!("{dir_name}/"),
+            "rename the skill's folder with letters or digits in its name, e.g. `perfect-omelette`",
+        ));
     }
     if errors.len() > before {
         return None;
@@ -133,11 +133,11 @@ pub fn parse_entry(
         .unwrap_or_default();
     let slug = slugify(&stem);
     if slug.is_empty() {
-        errors.push(
-            Diagnostic::error(format!("the file name `{stem}.md` gives an empty slug"))
-                .in_file(&file.path)
-                .hint("name log entries like `2026-10-03-first-fold.md`"),
-        );
+        errors.push(empty_slug(
+            &file,
+            &format!("{stem}.md"),
+            "rename it with letters or digits in its name, e.g. `2026-10-03-first-fold.md`",
+        ));
     }
     if errors.len() > before || (kind_given && kind.is_none()) {
         return None;
@@ -158,9 +158,20 @@ pub fn parse_entry(
     })
 }
 
+/// A file or folder name with nothing to make an address from (`!!!.md`): the
+/// slug keeps ASCII letters and digits, and transliterates other letters, so
+/// only punctuation and symbols are left out.
+pub(super) fn empty_slug(file: &SourceFile, name: &str, hint: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the name `{name}` gives an empty slug: it has no letters or digits to make an address from"
+    ))
+    .at(&file.path, &file.text, 0, 3)
+    .hint(hint)
+}
+
 /// `evidence` items are a path or URL, or a table with `src`, `alt` and `caption`.
 fn evidence(f: &mut Fields<'_>) -> Vec<EvidenceSource> {
-    let Some((span, value)) = f.raw("evidence") else {
+    let Some((_, value)) = f.raw("evidence") else {
         return Vec::new();
     };
     let items: Vec<(std::ops::Range<usize>, DeValue<'_>)> = match value {
@@ -168,7 +179,7 @@ fn evidence(f: &mut Fields<'_>) -> Vec<EvidenceSource> {
             .iter()
             .map(|i| (f.absolute(i.span()), i.get_ref().clone()))
             .collect(),
-        DeValue::String(_) => vec![(span.clone(), value.clone())],
+        // A single path, or anything else, is reported by the list reader.
         _ => {
             let _ = f.strings("evidence");
             return Vec::new();

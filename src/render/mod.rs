@@ -5,6 +5,7 @@
 
 mod pages;
 mod skills;
+mod tags;
 mod templates;
 mod views;
 
@@ -142,6 +143,12 @@ impl Inputs {
             _ => false,
         }
     }
+}
+
+/// Compiles the theme's templates without rendering anything, for `check`: a
+/// template that does not parse is found without building the site.
+pub fn check_templates(theme: &Theme) -> Result<(), Diagnostics> {
+    Templates::new(theme).map(drop).map_err(collect)
 }
 
 impl Renderer {

@@ -83,36 +83,16 @@ impl Templates {
         };
         let hint = "fix the template; `templates/` in the site folder overrides the theme's template of the same name";
         match error.kind() {
-            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-                let mut d =
-                    Diagnostic::error(format!("template error {action}: {}", report.message()))
-                        .hint(hint);
-                let name = report.filename();
-                if let Some(source) = self.source(name) {
-                    let span = report.span();
-                    let line_text = source
-                        .text
-                        .lines()
-                        .nth(span.start_line.saturating_sub(1))
-                        .unwrap_or("")
-                        .to_string();
-                    let width = if span.end_line == span.start_line {
-                        span.end_col.saturating_sub(span.start_col).max(1)
-                    } else {
-                        1
-                    };
-                    d = d.with_location(Location {
-                        file: source.path.clone(),
-                        line: span.start_line.max(1),
-                        column: span.start_col + 1,
-                        source_line: line_text,
-                        width,
-                    });
-                } else if !name.is_empty() {
-                    d = d.in_file(Path::new(name));
+            ErrorKind::SyntaxError(report) => {
+                let open = self
+                    .source(report.filename())
+                    .and_then(|source| Some((source, super::tags::unclosed(&source.text)?)));
+                match open {
+                    Some((source, open)) => unclosed_diagnostic(source, &open, &action),
+                    None => self.report_diagnostic(report, &action, hint),
                 }
-                d
             }
+            ErrorKind::RenderingError(report) => self.report_diagnostic(report, &action, hint),
             _ => {
                 let d = Diagnostic::error(format!("template error {action}: {error}")).hint(hint);
                 match rendering.and_then(|n| self.source(n)) {
@@ -122,4 +102,63 @@ impl Templates {
             }
         }
     }
+
+    /// tera's own report: its message, at the span it names.
+    fn report_diagnostic(
+        &self,
+        report: &tera::ReportError,
+        action: &str,
+        hint: &str,
+    ) -> Diagnostic {
+        let mut d =
+            Diagnostic::error(format!("template error {action}: {}", report.message())).hint(hint);
+        let name = report.filename();
+        if let Some(source) = self.source(name) {
+            let span = report.span();
+            let line_text = source
+                .text
+                .lines()
+                .nth(span.start_line.saturating_sub(1))
+                .unwrap_or("")
+                .to_string();
+            let width = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col).max(1)
+            } else {
+                1
+            };
+            d = d.with_location(Location {
+                file: source.path.clone(),
+                line: span.start_line.max(1),
+                column: span.start_col + 1,
+                source_line: line_text,
+                width,
+            });
+        } else if !name.is_empty() {
+            d = d.in_file(Path::new(name));
+        }
+        d
+    }
+}
+
+/// A block tag never closed, at the tag itself rather than where tera noticed.
+fn unclosed_diagnostic(
+    source: &TemplateSource,
+    open: &super::tags::Unclosed,
+    action: &str,
+) -> Diagnostic {
+    let text = &source.text;
+    let opener = &text[open.span.clone()];
+    let name = open.name;
+    let hint = match &open.met {
+        Some(met) => format!(
+            "close it with `{{% end{name} %}}` before `{}`",
+            &text[met.clone()]
+        ),
+        None => format!("close it with `{{% end{name} %}}` where its body ends"),
+    };
+    Diagnostic::error(format!(
+        "template error {action}: `{opener}` is never closed"
+    ))
+    .at(&source.path, text, open.span.start, open.span.len())
+    .hint(hint)
 }

@@ -168,6 +168,89 @@ pub fn new_skill(
     Ok(path)
 }
 
+/// A date given on the command line. Only YYYY-MM-DD is read, since `04/12/2026`
+/// is 4 December in one country and 12 April in another; anything else is an
+/// error offering the valid readings of its numbers.
+pub fn read_date(text: &str) -> Result<Date, Diagnostic> {
+    let text = text.trim();
+    let iso = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if iso && let Ok(date) = text.parse::<Date>() {
+        return Ok(date);
+    }
+    let readings: Vec<String> = readings(text)
+        .iter()
+        .map(|d| format!("{d} ({} {})", d.day(), MONTHS[d.month() as usize - 1]))
+        .collect();
+    let hint = match readings.as_slice() {
+        [] => "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`".to_string(),
+        [one] => format!("did you mean {one}?"),
+        many => format!("did you mean {}?", many.join(" or ")),
+    };
+    Err(Diagnostic::error(format!(
+        "`{text}` is not a date: dates are written YYYY-MM-DD"
+    ))
+    .hint(hint))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The real dates three numbers can name: with the year first, as year, month
+/// and day, then with month and day swapped; with the year last, day first
+/// (most of the world) and then month first.
+fn readings(text: &str) -> Vec<Date> {
+    let numbers: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let [a, b, c] = numbers.as_slice() else {
+        return Vec::new();
+    };
+    let n = |s: &str| s.parse::<i16>().ok();
+    let (Some(x), Some(y), Some(z)) = (n(a), n(b), n(c)) else {
+        return Vec::new();
+    };
+    let orders = if a.len() == 4 {
+        [(x, y, z), (x, z, y)]
+    } else if c.len() == 4 {
+        [(z, y, x), (z, x, y)]
+    } else {
+        return Vec::new();
+    };
+    let mut out: Vec<Date> = Vec::new();
+    for (year, month, day) in orders {
+        let Ok(month) = i8::try_from(month) else {
+            continue;
+        };
+        let Ok(day) = i8::try_from(day) else {
+            continue;
+        };
+        if let Ok(date) = Date::new(year, month, day)
+            && !out.contains(&date)
+            && date.to_string() != text
+        {
+            out.push(date);
+        }
+    }
+    out
+}
+
 /// What `log` writes besides the skill and title.
 #[derive(Debug, Default)]
 pub struct LogEntry {
@@ -323,4 +406,44 @@ fn copy_evidence(source: &Path, skill_dir: &Path) -> Result<String, Diagnostic> 
         }
     }
     unreachable!("some numbered name is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_date;
+
+    fn hint(text: &str) -> String {
+        read_date(text).unwrap_err().hint.unwrap()
+    }
+
+    #[test]
+    fn only_year_month_day_is_read() {
+        assert_eq!(read_date("2026-10-03").unwrap().to_string(), "2026-10-03");
+        let err = read_date("04/12/2026").unwrap_err();
+        assert_eq!(
+            err.message,
+            "`04/12/2026` is not a date: dates are written YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn the_valid_readings_are_offered() {
+        assert_eq!(
+            hint("04/12/2026"),
+            "did you mean 2026-12-04 (4 December) or 2026-04-12 (12 April)?"
+        );
+        assert_eq!(hint("2026-13-01"), "did you mean 2026-01-13 (13 January)?");
+        assert_eq!(
+            hint("13/25/2026"),
+            "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`"
+        );
+        assert_eq!(
+            hint("2026-02-30"),
+            "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`"
+        );
+        assert_eq!(
+            hint("yesterday"),
+            "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`"
+        );
+    }
 }
