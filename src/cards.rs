@@ -61,6 +61,9 @@ pub struct CardMaker {
     dir: Option<PathBuf>,
     options: OnceLock<usvg::Options<'static>>,
     used: Mutex<HashSet<String>>,
+    /// Name the cards without drawing them, for `check`, which writes nothing
+    /// and only needs to know which files a build would write.
+    paths_only: bool,
 }
 
 impl CardMaker {
@@ -69,6 +72,15 @@ impl CardMaker {
             dir: cache_dir.map(|d| d.join("cards")),
             options: OnceLock::new(),
             used: Mutex::default(),
+            paths_only: false,
+        }
+    }
+
+    /// A maker that names every card and draws none (see `paths_only`).
+    pub fn paths_only() -> CardMaker {
+        CardMaker {
+            paths_only: true,
+            ..CardMaker::new(None)
         }
     }
 
@@ -91,6 +103,14 @@ impl CardMaker {
                     layouts.push((entry_path(skill, entry), payoff_svg(site, skill, entry)));
                 }
             }
+        }
+        if self.paths_only {
+            return layouts.into_iter().try_for_each(|(path, _)| {
+                emit(OutputFile {
+                    path,
+                    contents: Contents::Bytes(Arc::from(&[][..])),
+                })
+            });
         }
         layouts.into_par_iter().try_for_each(|(path, svg)| {
             let contents = self.card(&svg).map_err(|e| {

@@ -23,10 +23,12 @@ pub fn check(root: &Path) -> Diagnostics {
     let mut all = match crate::load(&options) {
         Ok(loaded) => {
             let mut d = Diagnostics::default();
-            if let Err(errors) = crate::render::check_templates(&loaded.theme) {
-                d.extend(errors);
+            match crate::check_links(&loaded, root) {
+                Ok(broken) => d.extend(broken),
+                // A template that does not parse or render: reported as `build` would.
+                Err(errors) => d.extend(errors),
             }
-            d.extend(loaded.warnings);
+            d.extend(loaded.warnings.iter().cloned());
             d
         }
         Err(diagnostics) => diagnostics,
@@ -70,7 +72,18 @@ pub fn check(root: &Path) -> Diagnostics {
             }
         }
     }
+    // Publishing a link that leads nowhere is what `check` is run to prevent.
+    let mut all: Diagnostics = all
+        .into_iter()
+        .map(|mut d| {
+            if d.broken_link {
+                d.severity = crate::diagnostic::Severity::Error;
+            }
+            d
+        })
+        .collect();
     all.sort_by_file();
+    all.dedup();
     all
 }
 

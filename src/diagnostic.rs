@@ -31,6 +31,9 @@ pub struct Diagnostic {
     /// Boxed so a `Result<_, Diagnostic>` stays small on the happy path.
     pub location: Option<Box<Location>>,
     pub hint: Option<String>,
+    /// A link that leads nowhere: a warning where the site is still published
+    /// (`build`, `serve`), an error where the site is judged (`check`).
+    pub broken_link: bool,
 }
 
 impl Diagnostic {
@@ -40,6 +43,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             hint: None,
+            broken_link: false,
         }
     }
 
@@ -47,6 +51,14 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
+        }
+    }
+
+    /// A warning about a link that leads nowhere; see [`Diagnostic::broken_link`].
+    pub fn broken_link(message: impl Into<String>) -> Self {
+        Diagnostic {
+            broken_link: true,
+            ..Diagnostic::warning(message)
         }
     }
 
@@ -148,7 +160,18 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics(Vec<Diagnostic>);
 
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
 impl Diagnostics {
+    /// Drops a finding reported twice in a row (two pages showing one broken link).
+    pub fn dedup(&mut self) {
+        self.0.dedup();
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }

@@ -15,6 +15,7 @@ pub mod highlight;
 pub mod highlight_cache;
 pub mod highlight_lines;
 pub mod images;
+pub mod links;
 pub mod markdown;
 pub mod model_cache;
 pub mod output;
@@ -199,6 +200,21 @@ pub fn render(loaded: &Loaded) -> Result<Vec<OutputFile>, Diagnostics> {
     render::render_site(&loaded.site, &loaded.theme)
 }
 
+/// Every link of a loaded site that leads nowhere: the pages are rendered in
+/// memory (preview cards named, not drawn) and each link looked up among the
+/// files a build would write.
+pub fn check_links(loaded: &Loaded, root: &Path) -> Result<Vec<Diagnostic>, Diagnostics> {
+    let config = &loaded.site.config;
+    let links = links::LinkCheck::new(&config.base_url, &config.base_path);
+    render::Renderer::new(&loaded.theme)?
+        .without_card_pixels()
+        .render_into(&loaded.site, &loaded.theme, false, None, &|file| {
+            links.add_file(&file, None);
+            Ok(())
+        })?;
+    Ok(links.finish(&loaded.theme, root))
+}
+
 /// What `build` was asked to do beyond loading.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -252,6 +268,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging = staging.previous_files(record.as_ref().and_then(|r| r.previous_files()));
     let pages = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
+    let config = &loaded.site.config;
+    let links = links::LinkCheck::new(&config.base_url, &config.base_path);
     let result = renderer.render_into(
         &loaded.site,
         &loaded.theme,
@@ -262,6 +280,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             if file.path.ends_with(".html") {
                 pages.fetch_add(1, Ordering::Relaxed);
             }
+            links.add_file(&file, Some(&output));
             staging.put(&file)
         },
     );
@@ -270,7 +289,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         staging.abort();
         return Err(errors);
     }
-    let Loaded { site, warnings, .. } = loaded;
+    let link_warnings = links.finish(&loaded.theme, &options.load.root);
+    timer.lap("link check");
+    let Loaded {
+        site, mut warnings, ..
+    } = loaded;
+    warnings.extend(link_warnings);
     let images = site.images.stats;
     drop_in_background(site);
     let id = staging.commit().map_err(Diagnostics::from)?;

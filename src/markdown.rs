@@ -175,8 +175,17 @@ impl<'a> Renderer<'a> {
                 let Some(known) = ids.get(target) else {
                     continue; // an asset, or a page without rendered markdown
                 };
-                if !known.contains(&f.id.as_str()) && !extra_ids(target).contains(&f.id) {
-                    warnings.push(f.warning.clone());
+                let extra = extra_ids(target);
+                if !known.contains(&f.id.as_str()) && !extra.contains(&f.id) {
+                    let mut warning = f.warning.clone();
+                    let ids = known
+                        .iter()
+                        .copied()
+                        .chain(extra.iter().map(String::as_str));
+                    if let Some(id) = crate::diagnostic::did_you_mean(&f.id, ids) {
+                        warning.hint = Some(format!("did you mean `#{id}`?"));
+                    }
+                    warnings.push(warning);
                 }
             }
         }
@@ -583,7 +592,7 @@ fn rewrite<'a>(
 ) -> CowStr<'a> {
     let fragment = |target: Option<PathBuf>, id: &str| {
         Fragment {
-        warning: Diagnostic::warning(format!("link to `{dest}` leads to a part of the page that does not exist: no heading has the id `{id}`"))
+        warning: Diagnostic::broken_link(format!("link to `{dest}` leads to a part of the page that does not exist: no heading has the id `{id}`"))
             .at(&file.path, &file.text, offset, 1)
             .hint("heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`"),
         target,
@@ -606,13 +615,43 @@ fn rewrite<'a>(
         }
         Resolved::Missing(path) => {
             warnings.push(
-                Diagnostic::warning(format!("link to `{dest}` leads nowhere: {path}"))
+                Diagnostic::broken_link(format!("link to `{dest}` leads nowhere: {path}"))
                     .at(&file.path, &file.text, offset, 1)
-                    .hint("links between content files are relative to the file they are in, e.g. `../other-skill/index.md` or `log/2026-10-03-first-fold.md`"),
+                    .hint(match nearest_file(&dest, dir, links) {
+                        Some(near) => format!("did you mean `{near}`? Links between content files are relative to the file they are in"),
+                        None => "links between content files are relative to the file they are in, e.g. `../other-skill/index.md` or `log/2026-10-03-first-fold.md`".to_string(),
+                    }),
             );
             dest
         }
     }
+}
+
+/// The published file closest to a link that leads nowhere, written as the link
+/// would have to be, relative to `dir`.
+fn nearest_file(dest: &str, dir: &Path, links: &Links) -> Option<String> {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    let wanted = join_normalized(dir, &percent_decode(path))?;
+    let wanted = wanted.to_string_lossy().replace('\\', "/");
+    let known: Vec<String> = (links.targets.keys())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let near = crate::diagnostic::did_you_mean(&wanted, known.iter().map(String::as_str))?;
+    Some(relative_to(dir, Path::new(near)))
+}
+
+/// `target` as a path relative to the folder `dir`, both under `content/`.
+fn relative_to(dir: &Path, target: &Path) -> String {
+    let from: Vec<_> = dir.components().collect();
+    let to: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 /// The processed image a markdown image leads to, if it is one.

@@ -168,6 +168,13 @@ impl Renderer {
         self
     }
 
+    /// Names the preview cards without drawing them: for `check`, which only
+    /// needs to know what a build would write.
+    pub fn without_card_pixels(mut self) -> Renderer {
+        self.cards = crate::cards::CardMaker::paths_only();
+        self
+    }
+
     /// Drops cached cards this renderer's last render did not use.
     pub fn prune_cards(&self) {
         self.cards.prune();

@@ -1,0 +1,535 @@
+//! The link check over what a build writes. Markdown checks the links it rewrites
+//! as it renders them, but only the rendered pages show every `href` and `src` a
+//! visitor can follow: root-relative paths, absolute URLs under `base_url`, and
+//! whatever the templates emit. Each page is read once as it is made; once every
+//! file is known, each link is looked up among them, and a broken one is traced
+//! back to the content file or template that wrote it, so the message points at
+//! a line a person can fix.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use memchr::memmem;
+
+use crate::diagnostic::Diagnostic;
+use crate::output::{Contents, OutputFile};
+use crate::theme::Theme;
+
+/// What the pages of one build link to and which files and ids they have.
+pub struct LinkCheck {
+    base_url: String,
+    base_path: String,
+    found: Mutex<Found>,
+}
+
+#[derive(Default)]
+struct Found {
+    files: HashSet<String>,
+    /// The ids of each HTML page, by its output path.
+    ids: HashMap<String, HashSet<String>>,
+    /// Each distinct link target, with the first page and the text that named it.
+    links: HashMap<Target, Use>,
+}
+
+/// A link's output path (before `index.html` is added) and its fragment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Target {
+    path: String,
+    fragment: String,
+    /// A root-relative link outside the site's path: broken wherever it leads.
+    outside: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Use {
+    page: String,
+    raw: String,
+}
+
+impl LinkCheck {
+    pub fn new(base_url: &str, base_path: &str) -> LinkCheck {
+        LinkCheck {
+            base_url: base_url.to_string(),
+            base_path: base_path.to_string(),
+            found: Mutex::new(Found::default()),
+        }
+    }
+
+    /// Notes a file the build writes; `html` is its text when it is a page.
+    pub fn add(&self, path: &str, html: Option<&[u8]>) {
+        let Some(html) = html.filter(|_| path.ends_with(".html")) else {
+            self.lock().files.insert(path.to_string());
+            return;
+        };
+        let page = scan(html);
+        let mut links = Vec::with_capacity(page.links.len());
+        for raw in page.links {
+            if let Some(target) = self.target(path, &raw) {
+                links.push((target, raw));
+            }
+        }
+        let mut found = self.lock();
+        found.files.insert(path.to_string());
+        found.ids.insert(path.to_string(), page.ids);
+        for (target, raw) in links {
+            found.links.entry(target).or_insert_with(|| Use {
+                page: path.to_string(),
+                raw,
+            });
+        }
+    }
+
+    /// Notes a file as the build hands it over. A page kept from the previous
+    /// build is read from `previous`, the output folder it is still in.
+    pub fn add_file(&self, file: &OutputFile, previous: Option<&Path>) {
+        match &file.contents {
+            Contents::Bytes(bytes) => self.add(&file.path, Some(bytes)),
+            Contents::Kept if file.path.ends_with(".html") => {
+                let bytes = previous.and_then(|dir| std::fs::read(dir.join(&file.path)).ok());
+                self.add(&file.path, bytes.as_deref());
+            }
+            _ => self.add(&file.path, None),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Found> {
+        self.found.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Where `raw`, written on the page at `page`, leads inside the site; `None`
+    /// for links elsewhere (other hosts, `mailto:`, `data:`).
+    fn target(&self, page: &str, raw: &str) -> Option<Target> {
+        let raw = raw.trim();
+        let (rest, fragment) = match raw.split_once('#') {
+            Some((rest, fragment)) => (rest, fragment),
+            None => (raw, ""),
+        };
+        let rest = rest.split('?').next().unwrap_or(rest);
+        let mut outside = false;
+        let path = if rest.is_empty() {
+            page.to_string()
+        } else if let Some(under) = rest.strip_prefix(&self.base_url) {
+            under.to_string()
+        } else if rest.starts_with("//") || has_scheme(rest) {
+            return None;
+        } else if let Some(absolute) = rest.strip_prefix('/') {
+            match format!("/{absolute}").strip_prefix(&self.base_path) {
+                Some(under) => under.to_string(),
+                None => {
+                    outside = true;
+                    absolute.to_string()
+                }
+            }
+        } else {
+            let dir = page.rfind('/').map_or("", |i| &page[..=i]);
+            join(dir, rest)?
+        };
+        Some(Target {
+            path: percent_decode(&path),
+            fragment: percent_decode(fragment),
+            outside,
+        })
+    }
+
+    /// Every broken link, located where it was written when that can be found:
+    /// links that markdown already checked (relative ones in content) are left to
+    /// it. `theme` gives the templates; content files are read from `root` only
+    /// when some link needs tracing.
+    pub fn finish(self, theme: &Theme, root: &Path) -> Vec<Diagnostic> {
+        let LinkCheck {
+            base_url,
+            base_path,
+            found,
+        } = self;
+        let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut broken: Vec<(&Target, &Use, Problem)> = found
+            .links
+            .iter()
+            .filter_map(|(target, used)| Some((target, used, found.problem(target)?)))
+            .collect();
+        if broken.is_empty() {
+            return Vec::new();
+        }
+        broken.sort_by(|a, b| (&a.1.page, &a.1.raw).cmp(&(&b.1.page, &b.1.raw)));
+        let content = content_sources(root);
+        let templates: Vec<(PathBuf, &str)> = (theme.templates.iter())
+            .map(|t| (t.path.clone(), t.text.as_str()))
+            .collect();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (target, used, problem) in broken {
+            let relative = !used.raw.starts_with('/') && !has_scheme(&used.raw);
+            let in_content = content
+                .iter()
+                .find_map(|(path, text)| find_link(text, &used.raw).map(|at| (path, text, at)));
+            let written = if relative {
+                // Markdown reported relative links of content files as it rendered them.
+                if in_content.is_some() {
+                    continue;
+                }
+                None
+            } else {
+                in_content.map(|(p, t, at)| (p.clone(), t.as_str(), at, used.raw.len()))
+            };
+            let written = written.or_else(|| {
+                in_templates(&templates, &used.raw, &base_url, &base_path)
+                    .map(|(p, t, at, len)| (p.clone(), t, at, len))
+            });
+            if written.is_none() && matches!(problem, Problem::NoId(_)) {
+                // A rewritten `.md` link: its fragment was checked with the markdown.
+                continue;
+            }
+            let message = problem.message(&used.raw, &used.page, &base_path);
+            let mut d = Diagnostic::broken_link(message);
+            if let Some((path, text, at, len)) = &written {
+                if !seen.insert((path.clone(), *at)) {
+                    continue;
+                }
+                d = d.at(path, text, *at, *len);
+            }
+            out.push(d.hint(problem.hint(&found, target, &base_path)));
+        }
+        out
+    }
+}
+
+/// Where a template writes `raw`: the text itself, or the part after the
+/// site's address, which a template writes after `{{ base_url }}`.
+fn in_templates<'t>(
+    templates: &'t [(PathBuf, &'t str)],
+    raw: &str,
+    base_url: &str,
+    base_path: &str,
+) -> Option<(&'t PathBuf, &'t str, usize, usize)> {
+    let tail = raw
+        .strip_prefix(base_url)
+        .or_else(|| raw.strip_prefix(base_path))
+        .filter(|t| t.len() > 1);
+    let wanted: Vec<&str> = std::iter::once(raw).chain(tail).collect();
+    // A site's own templates come first: they are the likelier to be new.
+    let mut order: Vec<&(PathBuf, &str)> = templates.iter().collect();
+    order.sort_by_key(|(path, _)| !path.starts_with("templates"));
+    for text in wanted {
+        for (path, source) in &order {
+            if let Some(at) = memmem::find(source.as_bytes(), text.as_bytes()) {
+                return Some((path, source, at, text.len()));
+            }
+        }
+    }
+    None
+}
+
+enum Problem {
+    Outside,
+    NoPage,
+    NoId(String),
+}
+
+impl Problem {
+    fn message(&self, raw: &str, page: &str, base_path: &str) -> String {
+        let shown = format!("{base_path}{}", page.trim_end_matches("index.html"));
+        match self {
+            Problem::Outside => {
+                format!("link to `{raw}` leads outside the site (on the page {shown})")
+            }
+            Problem::NoPage => {
+                format!(
+                    "link to `{raw}` leads nowhere: the site has no such page or file (on the page {shown})"
+                )
+            }
+            Problem::NoId(page) => format!(
+                "link to `{raw}` leads to a part of {base_path}{} that does not exist (on the page {shown})",
+                page.trim_end_matches("index.html")
+            ),
+        }
+    }
+
+    fn hint(&self, found: &Found, target: &Target, base_path: &str) -> String {
+        match self {
+            Problem::Outside => format!(
+                "the site is published under `{base_path}`: write `{base_path}{}`, or link to the page's `.md` file",
+                target.path
+            ),
+            Problem::NoPage => {
+                let pages = found
+                    .files
+                    .iter()
+                    .filter_map(|f| f.strip_suffix("index.html"))
+                    .collect::<Vec<_>>();
+                match crate::diagnostic::did_you_mean(&target.path, pages.iter().copied()) {
+                    Some(page) => format!("did you mean `{base_path}{page}`?"),
+                    None => "link to a page by its `.md` file, relative to the file the link is in; the build writes the URL".to_string(),
+                }
+            }
+            Problem::NoId(page) => {
+                let ids = found.ids.get(page.as_str()).into_iter().flatten();
+                match crate::diagnostic::did_you_mean(&target.fragment, ids.map(String::as_str)) {
+                    Some(id) => format!("did you mean `#{id}`?"),
+                    None => "heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`".to_string(),
+                }
+            }
+        }
+    }
+}
+
+impl Found {
+    fn problem(&self, target: &Target) -> Option<Problem> {
+        if target.outside {
+            return Some(Problem::Outside);
+        }
+        let page = self.page(&target.path)?;
+        let Some(page) = page else {
+            return Some(Problem::NoPage);
+        };
+        let fragment = target.fragment.as_str();
+        if fragment.is_empty() || fragment == "top" || !page.ends_with(".html") {
+            return None;
+        }
+        let ids = self.ids.get(page.as_str())?;
+        (!ids.contains(fragment)).then_some(Problem::NoId(page))
+    }
+
+    /// The file a path is served from: `Some(None)` when there is none.
+    fn page(&self, path: &str) -> Option<Option<String>> {
+        let candidates = if path.is_empty() || path.ends_with('/') {
+            vec![format!("{path}index.html")]
+        } else {
+            vec![path.to_string(), format!("{path}/index.html")]
+        };
+        Some(candidates.into_iter().find(|c| self.files.contains(c)))
+    }
+}
+
+/// The links and ids of one page.
+struct Scanned {
+    links: Vec<String>,
+    ids: HashSet<String>,
+}
+
+/// Reads the `href`, `src` and `id` attributes of a page. Text and code are
+/// escaped by then, so an attribute is only ever markup.
+fn scan(html: &[u8]) -> Scanned {
+    let mut scanned = Scanned {
+        links: Vec::new(),
+        ids: HashSet::new(),
+    };
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'=', &html[at..]) {
+        let eq = at + i;
+        at = eq + 1;
+        let name_start = html[..eq]
+            .iter()
+            .rposition(|b| !b.is_ascii_alphanumeric() && *b != b'-')
+            .map_or(0, |p| p + 1);
+        let name = &html[name_start..eq];
+        let is_link = name.eq_ignore_ascii_case(b"href") || name.eq_ignore_ascii_case(b"src");
+        let is_id = name.eq_ignore_ascii_case(b"id");
+        if !(is_link || is_id) || name_start == 0 || !html[name_start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let Some(&quote) = html.get(eq + 1).filter(|q| **q == b'"' || **q == b'\'') else {
+            continue;
+        };
+        let Some(len) = memchr::memchr(quote, &html[eq + 2..]) else {
+            break;
+        };
+        let value = unescape(&String::from_utf8_lossy(&html[eq + 2..eq + 2 + len]));
+        at = eq + 2 + len;
+        if is_id {
+            scanned.ids.insert(value);
+        } else {
+            scanned.links.push(value);
+        }
+    }
+    scanned
+}
+
+/// Every markdown file under `content/`, read for tracing links back.
+fn content_sources(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = walkdir::WalkDir::new(root.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let shown = e.path().strip_prefix(root).ok()?.to_path_buf();
+            Some((shown, text))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Where a markdown file writes `raw` as a link: after `](`, `<`, a quote or a
+/// reference definition's `: `.
+fn find_link(text: &str, raw: &str) -> Option<usize> {
+    if raw.is_empty() {
+        return None;
+    }
+    let finder = memmem::Finder::new(raw.as_bytes());
+    finder.find_iter(text.as_bytes()).find(|&at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + raw.len()..].chars().next();
+        matches!(before, Some('(' | '<' | '"' | '\'' | ' '))
+            && matches!(
+                after,
+                None | Some(')' | '>' | '"' | '\'' | ' ' | '\n' | '\r')
+            )
+    })
+}
+
+/// `dir` (ending in `/`) and a relative path, `.` and `..` resolved; `None` above
+/// the root.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let trailing = rel.ends_with('/')
+        || rel.ends_with("/.")
+        || rel.ends_with("/..")
+        || rel == "."
+        || rel == "..";
+    for piece in rel.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut joined = parts.join("/");
+    if trailing && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+fn has_scheme(url: &str) -> bool {
+    url.find(':').is_some_and(|i| {
+        let scheme = &url[..i];
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theme::TemplateSource;
+
+    /// The findings for `pages` (output path, HTML) and other `files`, with one
+    /// site template whose text is `template`.
+    fn check(pages: &[(&str, &str)], files: &[&str], template: &str) -> Vec<String> {
+        let links = LinkCheck::new("https://example.org/folio/", "/folio/");
+        for (path, html) in pages {
+            links.add(path, Some(html.as_bytes()));
+        }
+        for f in files {
+            links.add(f, None);
+        }
+        let theme = Theme {
+            templates: vec![TemplateSource {
+                name: "base.html".into(),
+                path: "templates/base.html".into(),
+                text: template.into(),
+            }],
+            ..Theme::default()
+        };
+        let mut out: Vec<String> = links
+            .finish(&theme, Path::new("/nonexistent"))
+            .iter()
+            .map(|d| {
+                let at = d.location.as_ref().map_or(String::new(), |l| {
+                    format!("{}:{}:{} ", l.file.display(), l.line, l.column)
+                });
+                format!("{at}{} | {}", d.message, d.hint.clone().unwrap_or_default())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn links_of_every_kind_are_looked_up_among_the_written_files() {
+        let home = r##"<a href="/folio/about/">a</a> <a href="https://example.org/folio/skills/#list">s</a>
+            <img src="photo.jpg"> <a href="skills/">s</a> <a href="#top">t</a> <h2 id="intro">i</h2>
+            <a href="#intro">i</a> <a href="https://elsewhere.example/x">e</a> <a href="mailto:a@b">m</a>
+            <a href="skills/x%20y.txt">encoded</a> <a href="?page=2">query</a>"##;
+        let skills = r#"<main id="list"></main><a href="../about">about, no slash</a>"#;
+        let pages = [
+            ("index.html", home),
+            ("skills/index.html", skills),
+            ("about/index.html", "<p>about</p>"),
+        ];
+        let files = ["photo.jpg", "skills/x y.txt"];
+        assert_eq!(check(&pages, &files, ""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_broken_path_an_unknown_id_and_a_link_outside_the_base_path_are_reported() {
+        let home = r##"<a href="/folio/abuot/">a</a> <a href="/folio/skills/#lsit">s</a>
+            <a href="/about/">outside</a> <a href="#nowhere">n</a>"##;
+        let template = "<nav>\n  <a href=\"{{ site.base_path }}skills/#lsit\">s</a> <a href=\"#nowhere\">n</a>\n</nav>";
+        let pages = [
+            ("index.html", home),
+            ("skills/index.html", r#"<main id="list"></main>"#),
+            ("about/index.html", "<p>about</p>"),
+        ];
+        assert_eq!(
+            check(&pages, &[], template),
+            [
+                "link to `/about/` leads outside the site (on the page /folio/) | the site is published under `/folio/`: write `/folio/about/`, or link to the page's `.md` file",
+                "link to `/folio/abuot/` leads nowhere: the site has no such page or file (on the page /folio/) | did you mean `/folio/about/`?",
+                "templates/base.html:2:32 link to `/folio/skills/#lsit` leads to a part of /folio/skills/ that does not exist (on the page /folio/) | did you mean `#list`?",
+                "templates/base.html:2:61 link to `#nowhere` leads to a part of /folio/ that does not exist (on the page /folio/) | heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`",
+            ]
+        );
+    }
+
+    #[test]
+    fn attributes_are_read_only_from_markup() {
+        let page =
+            scan(br#"<p>href="x" id=&quot;y&quot;</p><a class="c" href='a&amp;b' data-id="z">"#);
+        assert_eq!(page.links, ["a&b"]);
+        assert!(page.ids.is_empty());
+    }
+}
