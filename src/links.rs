@@ -20,6 +20,9 @@ use crate::theme::Theme;
 pub struct LinkCheck {
     base_url: String,
     base_path: String,
+    /// The address in `site.toml` when the pages were made for another (`serve`):
+    /// links written with it are the site's too.
+    published: Option<(String, String)>,
     found: Mutex<Found>,
 }
 
@@ -36,6 +39,9 @@ struct Found {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Target {
     path: String,
+    /// Another reading of a root-relative path, under the published path when
+    /// the pages were made for another (`serve`): the link works if either does.
+    alternative: Option<String>,
     fragment: String,
     /// A root-relative link outside the site's path: broken wherever it leads.
     outside: bool,
@@ -52,8 +58,17 @@ impl LinkCheck {
         LinkCheck {
             base_url: base_url.to_string(),
             base_path: base_path.to_string(),
+            published: None,
             found: Mutex::new(Found::default()),
         }
+    }
+
+    /// Counts links to `base_url` (with its path `base_path`) as the site's own.
+    pub fn published_at(mut self, base_url: &str, base_path: &str) -> LinkCheck {
+        if base_url != self.base_url {
+            self.published = Some((base_url.to_string(), base_path.to_string()));
+        }
+        self
     }
 
     /// Notes a file the build writes; `html` is its text when it is a page.
@@ -97,6 +112,13 @@ impl LinkCheck {
         self.found.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The site's address and path, then those it is published at.
+    fn bases(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once((self.base_url.as_str(), self.base_path.as_str())).chain(
+            (self.published.iter()).map(|(url, path)| (url.as_str(), path.as_str())),
+        )
+    }
+
     /// Where `raw`, written on the page at `page`, leads inside the site; `None`
     /// for links elsewhere (other hosts, `mailto:`, `data:`).
     fn target(&self, page: &str, raw: &str) -> Option<Target> {
@@ -107,18 +129,22 @@ impl LinkCheck {
         };
         let rest = rest.split('?').next().unwrap_or(rest);
         let mut outside = false;
+        let mut alternative = None;
         let path = if rest.is_empty() {
             page.to_string()
-        } else if let Some(under) = rest.strip_prefix(&self.base_url) {
+        } else if let Some(under) = self.bases().find_map(|(url, _)| rest.strip_prefix(url)) {
             under.to_string()
         } else if rest.starts_with("//") || has_scheme(rest) {
             return None;
-        } else if let Some(absolute) = rest.strip_prefix('/') {
-            match format!("/{absolute}").strip_prefix(&self.base_path) {
+        } else if rest.starts_with('/') {
+            let mut readings = self.bases().filter_map(|(_, path)| rest.strip_prefix(path));
+            let first = readings.next();
+            alternative = readings.next().map(percent_decode);
+            match first {
                 Some(under) => under.to_string(),
                 None => {
                     outside = true;
-                    absolute.to_string()
+                    rest[1..].to_string()
                 }
             }
         } else {
@@ -127,6 +153,7 @@ impl LinkCheck {
         };
         Some(Target {
             path: percent_decode(&path),
+            alternative,
             fragment: percent_decode(fragment),
             outside,
         })
@@ -141,6 +168,7 @@ impl LinkCheck {
             base_url,
             base_path,
             found,
+            ..
         } = self;
         let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut broken: Vec<(&Target, &Use, Problem)> = found
@@ -278,7 +306,10 @@ impl Found {
         if target.outside {
             return Some(Problem::Outside);
         }
-        let page = self.page(&target.path)?;
+        let page = match (self.page(&target.path)?, &target.alternative) {
+            (None, Some(other)) => self.page(other)?,
+            (page, _) => page,
+        };
         let Some(page) = page else {
             return Some(Problem::NoPage);
         };

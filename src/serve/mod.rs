@@ -98,6 +98,23 @@ impl Snapshot {
         }
     }
 
+    /// Every link of the served pages that leads nowhere, as `build` reports them.
+    pub fn broken_links(&self, job: &LinkJob) -> Vec<Diagnostic> {
+        use rayon::prelude::*;
+        let mut links = crate::links::LinkCheck::new(&job.base_url, &job.base_path);
+        if let Some((url, path)) = &job.published {
+            links = links.published_at(url, path);
+        }
+        let files: Vec<(&String, &Contents)> = (self.files.iter())
+            .chain(self.entry_pages.values().flat_map(|g| g.pages.iter()))
+            .collect();
+        files.par_iter().for_each(|(path, contents)| match contents {
+            Contents::Bytes(bytes) => links.add(path, Some(bytes)),
+            _ => links.add(path, None),
+        });
+        links.finish(&job.theme, &job.root)
+    }
+
     /// Reads a file's bytes, from memory or from the source it is copied from.
     pub fn bytes(&self, path: &str) -> Option<Vec<u8>> {
         match self.get(path)? {
@@ -178,6 +195,24 @@ pub struct Builder {
     renderer: Option<Renderer>,
 }
 
+/// What the link check of a served build needs besides its pages. It runs after
+/// the new pages are served, so a save is shown as fast as without it.
+pub struct LinkJob {
+    base_url: String,
+    base_path: String,
+    theme: crate::theme::Theme,
+    root: PathBuf,
+    /// `base_url` and its path as `site.toml` has them.
+    published: Option<(String, String)>,
+}
+
+impl LinkJob {
+    /// Checks `snapshot`'s links on a thread of its own and prints what it finds.
+    fn spawn(self, snapshot: Arc<Snapshot>) {
+        std::thread::spawn(move || report(&snapshot.broken_links(&self)));
+    }
+}
+
 impl Builder {
     pub fn new(root: &std::path::Path, drafts: bool, base_url: &str) -> Builder {
         // The same highlight cache `build` keeps beside `public/`, so serving starts fast.
@@ -200,7 +235,7 @@ impl Builder {
         self.caches.content.only_changed(paths);
     }
 
-    pub fn build(&mut self) -> Result<(Snapshot, Vec<Diagnostic>), Diagnostics> {
+    pub fn build(&mut self) -> Result<(Snapshot, Vec<Diagnostic>, LinkJob), Diagnostics> {
         self.caches.highlighter.forget_lines_if_full();
         let loaded = crate::load_cached(&self.options, Some(&self.caches))?;
         let renderer = match self.renderer.take() {
@@ -217,11 +252,20 @@ impl Builder {
         let timer = crate::timings::Timer::start();
         let files = renderer.render(&loaded.site, &loaded.theme)?;
         timer.lap("render");
+        let job = LinkJob {
+            base_url: loaded.site.config.base_url.clone(),
+            base_path: loaded.site.config.base_path.clone(),
+            theme: loaded.theme.clone(),
+            root: self.options.root.clone(),
+            published: crate::config::Config::load(&self.options.root)
+                .ok()
+                .map(|c| (c.base_url, c.base_path)),
+        };
         let warnings = loaded.warnings;
         crate::drop_in_background(loaded.site);
         let snapshot = Snapshot::new(files);
         timer.lap("snapshot");
-        Ok((snapshot, warnings))
+        Ok((snapshot, warnings, job))
     }
 }
 
@@ -248,14 +292,16 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Dia
     });
     let mut builder = Builder::new(&options.root, options.drafts, &base_url);
     match builder.build() {
-        Ok((snapshot, warnings)) => {
+        Ok((snapshot, warnings, links)) => {
             report(&warnings);
             eprintln!(
                 "Built {} files in {} ms",
                 snapshot.len(),
                 started.elapsed().as_millis()
             );
-            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+            let snapshot = Arc::new(snapshot);
+            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::clone(&snapshot);
+            links.spawn(snapshot);
         }
         Err(diagnostics) => {
             eprint!("{diagnostics}");
@@ -310,11 +356,13 @@ fn rebuild(builder: &mut Builder, root: &std::path::Path, state: &State, changes
     let what = describe(root, changes);
     builder.only_changed(changes);
     match builder.build() {
-        Ok((snapshot, warnings)) => {
+        Ok((snapshot, warnings, links)) => {
             report(&warnings);
             let old = state.snapshot();
             let event = snapshot.change_from(&old, changes);
-            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+            let snapshot = Arc::new(snapshot);
+            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::clone(&snapshot);
+            links.spawn(snapshot);
             let was_broken = state
                 .error
                 .write()
