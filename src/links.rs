@@ -114,9 +114,8 @@ impl LinkCheck {
 
     /// The site's address and path, then those it is published at.
     fn bases(&self) -> impl Iterator<Item = (&str, &str)> {
-        std::iter::once((self.base_url.as_str(), self.base_path.as_str())).chain(
-            (self.published.iter()).map(|(url, path)| (url.as_str(), path.as_str())),
-        )
+        std::iter::once((self.base_url.as_str(), self.base_path.as_str()))
+            .chain((self.published.iter()).map(|(url, path)| (url.as_str(), path.as_str())))
     }
 
     /// Where `raw`, written on the page at `page`, leads inside the site; `None`
@@ -287,6 +286,11 @@ impl Problem {
                     .collect::<Vec<_>>();
                 match crate::diagnostic::did_you_mean(&target.path, pages.iter().copied()) {
                     Some(page) => format!("did you mean `{base_path}{page}`?"),
+                    None if target.path.ends_with('/') => format!(
+                        "no page is published at `{base_path}{}`: add one (content/{}.md), or link to a page by its `.md` file, relative to the file the link is in",
+                        target.path,
+                        target.path.trim_end_matches('/')
+                    ),
                     None => "link to a page by its `.md` file, relative to the file the link is in; the build writes the URL".to_string(),
                 }
             }
