@@ -6,6 +6,7 @@
 //! back to the content file or template that wrote it, so the message points at
 //! a line a person can fix.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -87,11 +88,22 @@ impl LinkCheck {
         let mut found = self.lock();
         found.files.insert(path.to_string());
         found.ids.insert(path.to_string(), page.ids);
+        // Pages are made in parallel: the first page by path names a link, so
+        // the message is the same from one run to the next.
         for (target, raw) in links {
-            found.links.entry(target).or_insert_with(|| Use {
+            let used = Use {
                 page: path.to_string(),
                 raw,
-            });
+            };
+            match found.links.entry(target) {
+                Entry::Occupied(mut o) if o.get().page > used.page => {
+                    o.insert(used);
+                }
+                Entry::Occupied(_) => {}
+                Entry::Vacant(v) => {
+                    v.insert(used);
+                }
+            }
         }
     }
 

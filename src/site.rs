@@ -1073,7 +1073,8 @@ fn build_entry(
                 size: links.lengths.get(target.as_str()).map(|&n| human_size(n)),
             }),
             None => {
-                let hint = match places.first() {
+                // The skill's folder, tried last, is where a skill keeps its photos.
+                let hint = match places.last() {
                     Some(first) => format!(
                         "add the file at {}, or correct the path: a name is looked for beside the entry's file, then beside the skill's index.md; a full https:// URL works too",
                         crate::content::shown(first)

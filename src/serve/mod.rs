@@ -108,10 +108,12 @@ impl Snapshot {
         let files: Vec<(&String, &Contents)> = (self.files.iter())
             .chain(self.entry_pages.values().flat_map(|g| g.pages.iter()))
             .collect();
-        files.par_iter().for_each(|(path, contents)| match contents {
-            Contents::Bytes(bytes) => links.add(path, Some(bytes)),
-            _ => links.add(path, None),
-        });
+        files
+            .par_iter()
+            .for_each(|(path, contents)| match contents {
+                Contents::Bytes(bytes) => links.add(path, Some(bytes)),
+                _ => links.add(path, None),
+            });
         links.finish(&job.theme, &job.root)
     }
 
