@@ -147,7 +147,7 @@ impl LinkCheck {
             under.to_string()
         } else if rest.starts_with("//") || has_scheme(rest) {
             return None;
-        } else if rest.starts_with('/') {
+        } else if let Some(absolute) = rest.strip_prefix('/') {
             let mut readings = self.bases().filter_map(|(_, path)| rest.strip_prefix(path));
             let first = readings.next();
             alternative = readings.next().map(percent_decode);
@@ -155,7 +155,7 @@ impl LinkCheck {
                 Some(under) => under.to_string(),
                 None => {
                     outside = true;
-                    rest[1..].to_string()
+                    absolute.to_string()
                 }
             }
         } else {
