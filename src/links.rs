@@ -192,6 +192,7 @@ impl LinkCheck {
         }
         broken.sort_by(|a, b| (&a.1.page, &a.1.raw).cmp(&(&b.1.page, &b.1.raw)));
         let content = content_sources(root);
+        let written_in = link_index(&content);
         let templates: Vec<(PathBuf, &str)> = (theme.templates.iter())
             .map(|t| (t.path.clone(), t.text.as_str()))
             .collect();
@@ -199,9 +200,9 @@ impl LinkCheck {
         let mut out = Vec::new();
         for (target, used, problem) in broken {
             let relative = !used.raw.starts_with('/') && !has_scheme(&used.raw);
-            let in_content = content
-                .iter()
-                .find_map(|(path, text)| find_link(text, &used.raw).map(|at| (path, text, at)));
+            let in_content = written_in
+                .get(used.raw.as_str())
+                .map(|&(file, at)| (&content[file].0, &content[file].1, at));
             let written = if relative {
                 // Markdown reported relative links of content files as it rendered them.
                 if in_content.is_some() {
@@ -291,10 +292,18 @@ impl Problem {
                 target.path
             ),
             Problem::NoPage => {
-                let pages = found
-                    .files
-                    .iter()
+                // Pages in the same folder as the link's target: a slip in the
+                // last name is the likely one, and a large site has thousands of
+                // pages to compare with otherwise.
+                let folder = |path: &str| {
+                    let path = path.trim_end_matches('/');
+                    path.rfind('/')
+                        .map_or(String::new(), |i| path[..=i].to_string())
+                };
+                let wanted = folder(&target.path);
+                let pages = (found.files.iter())
                     .filter_map(|f| f.strip_suffix("index.html"))
+                    .filter(|p| folder(p) == wanted)
                     .collect::<Vec<_>>();
                 match crate::diagnostic::did_you_mean(&target.path, pages.iter().copied()) {
                     Some(page) => format!("did you mean `{base_path}{page}`?"),
@@ -394,11 +403,15 @@ fn scan(html: &[u8]) -> Scanned {
 
 /// Every markdown file under `content/`, read for tracing links back.
 fn content_sources(root: &Path) -> Vec<(PathBuf, String)> {
-    let mut files: Vec<(PathBuf, String)> = walkdir::WalkDir::new(root.join("content"))
+    use rayon::prelude::*;
+    let paths: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(root.join("content"))
         .sort_by_file_name()
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .collect();
+    let mut files: Vec<(PathBuf, String)> = paths
+        .par_iter()
         .filter_map(|e| {
             let text = std::fs::read_to_string(e.path()).ok()?;
             let shown = e.path().strip_prefix(root).ok()?.to_path_buf();
@@ -409,22 +422,33 @@ fn content_sources(root: &Path) -> Vec<(PathBuf, String)> {
     files
 }
 
-/// Where a markdown file writes `raw` as a link: after `](`, `<`, a quote or a
-/// reference definition's `: `.
-fn find_link(text: &str, raw: &str) -> Option<usize> {
-    if raw.is_empty() {
-        return None;
+/// Where each link destination is first written in the content files: after
+/// `](`, inside `<...>`, or after a reference definition's `]: `. One pass over
+/// the files, so tracing many broken links costs no more than tracing one.
+fn link_index(files: &[(PathBuf, String)]) -> HashMap<&str, (usize, usize)> {
+    let mut index = HashMap::new();
+    for (n, (_, text)) in files.iter().enumerate() {
+        let bytes = text.as_bytes();
+        for (at, _) in text.match_indices(['(', '<', ':']) {
+            let start = match bytes[at] {
+                b'(' if at > 0 && bytes[at - 1] == b']' => at + 1,
+                b'<' => at + 1,
+                b':' if at > 0 && bytes[at - 1] == b']' && bytes.get(at + 1) == Some(&b' ') => {
+                    at + 2
+                }
+                _ => continue,
+            };
+            let start = start + (text[start..].len() - text[start..].trim_start_matches(' ').len());
+            let end = text[start..]
+                .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
+                .map_or(text.len(), |i| start + i);
+            let dest = text[start..end].trim_start_matches('<');
+            if !dest.is_empty() {
+                index.entry(dest).or_insert((n, end - dest.len()));
+            }
+        }
     }
-    let finder = memmem::Finder::new(raw.as_bytes());
-    finder.find_iter(text.as_bytes()).find(|&at| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + raw.len()..].chars().next();
-        matches!(before, Some('(' | '<' | '"' | '\'' | ' '))
-            && matches!(
-                after,
-                None | Some(')' | '>' | '"' | '\'' | ' ' | '\n' | '\r')
-            )
-    })
+    index
 }
 
 /// `dir` (ending in `/`) and a relative path, `.` and `..` resolved; `None` above
