@@ -265,7 +265,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .cache_dir
         .as_deref()
         .map(|dir| page_record::PageRecord::open(&record_path(dir, &output), &output));
-    let staging = staging.previous_files(record.as_ref().and_then(|r| r.previous_files()));
+    let staging = staging
+        .previous_files(record.as_ref().and_then(|r| r.previous_files()))
+        .kept_digests(record.as_ref().map(|r| r.digests()));
     let pages = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
     let config = &loaded.site.config;

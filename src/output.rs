@@ -3,9 +3,10 @@
 //! failed or interrupted build leaves the previous site exactly as it was. A
 //! marker file tells a folder skillfolio made from one it must not delete.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -101,9 +102,14 @@ pub struct Staging {
     /// How many files the previous output holds, when a record of the last build
     /// says so; otherwise they are counted.
     previous_files: Option<usize>,
-    /// Written into the marker, so a record of this build can tell it describes
-    /// the output in place.
-    id: u64,
+    /// The build's id, written into the marker so a record of this build can
+    /// tell it describes the output in place: a digest of every file's path and
+    /// bytes, summed so files can be put in any order from any thread. Equal
+    /// content gives an equal id, and so a byte-identical output.
+    id: AtomicU64,
+    /// The digests of the files the previous output holds, from the page record,
+    /// for the files kept from it unread.
+    kept: HashMap<String, u64>,
     /// Held for the whole build: two builds into one folder would trample each other.
     _lock: fs::File,
 }
@@ -143,7 +149,8 @@ impl Staging {
             same: Mutex::new(Vec::new()),
             changed: AtomicBool::new(false),
             previous_files: None,
-            id: new_build_id(),
+            id: AtomicU64::new(0),
+            kept: HashMap::new(),
             _lock: lock,
         })
     }
@@ -155,9 +162,35 @@ impl Staging {
         self
     }
 
+    /// Trusts `digests` as the digests of the previous output's files, for the
+    /// files the build keeps from it.
+    pub fn kept_digests(mut self, digests: Option<HashMap<String, u64>>) -> Staging {
+        self.kept = digests.unwrap_or_default();
+        self
+    }
+
+    /// Adds one file to the build's id, whichever way its bytes arrive (made now,
+    /// copied from a cache or kept from the previous output).
+    fn count(&self, file: &OutputFile) {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let digest = match &file.contents {
+            Contents::Bytes(bytes) => digest(&file.path, bytes),
+            Contents::Embedded(bytes) => digest(&file.path, bytes),
+            Contents::Copy(source) if by_length(&file.path) => {
+                fs::metadata(source).map_or(0, |m| m.len())
+            }
+            Contents::Copy(source) => fs::read(source).map_or(0, |b| digest(&file.path, &b)),
+            Contents::Kept => self.kept.get(&file.path).copied().unwrap_or(0),
+        };
+        let mut h = DefaultHasher::new();
+        (&file.path, digest).hash(&mut h);
+        self.id.fetch_add(h.finish(), AtomicOrdering::Relaxed);
+    }
+
     /// Writes one file into the staging folder.
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
         let rel = safe_relative(&file.path)?;
+        self.count(file);
         if matches!(file.contents, Contents::Kept) {
             if self.previous.is_none() {
                 return Err(Diagnostic::error(format!(
@@ -209,11 +242,12 @@ impl Staging {
     pub fn commit(self) -> Result<u64, Diagnostic> {
         let timer = crate::timings::Timer::start();
         let same = std::mem::take(&mut *self.same.lock().unwrap_or_else(|e| e.into_inner()));
+        let id = self.id.load(AtomicOrdering::Relaxed);
         if let Some(previous) = &self.previous {
             let files = self.previous_files.unwrap_or_else(|| file_count(previous));
             if !self.changed.load(AtomicOrdering::Relaxed)
                 && files == same.len() + 1
-                && let Some(id) = build_id(previous)
+                && build_id(previous) == Some(id)
             {
                 let _ = fs::remove_dir_all(&self.dir);
                 timer.lap("nothing changed");
@@ -235,7 +269,7 @@ impl Staging {
             timer.lap("link unchanged files");
         }
         let marker = self.dir.join(MARKER);
-        let text = format!("{MARKER_TEXT}build {:016x}\n", self.id);
+        let text = format!("{MARKER_TEXT}build {id:016x}\n");
         if let Err(e) = fs::write(&marker, text) {
             let _ = fs::remove_dir_all(&self.dir);
             return Err(io_error("write", &marker, &e));
@@ -273,7 +307,7 @@ impl Staging {
             let _ = fs::remove_dir_all(&self.old);
         }
         timer.lap("remove old output");
-        Ok(self.id)
+        Ok(id)
     }
 }
 
@@ -293,13 +327,29 @@ pub fn build_id(output: &Path) -> Option<u64> {
     u64::from_str_radix(id.trim(), 16).ok()
 }
 
-/// Different for every build: the time and the process make it so.
-fn new_build_id() -> u64 {
-    use std::hash::{BuildHasher, RandomState};
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    RandomState::new().hash_one((nanos, std::process::id()))
+/// The digest of the output file at `path` holding `bytes`, the same in every run
+/// of the program: the bytes themselves, or for photos, videos and other media
+/// only their length. Media are the largest files by far and are copied, not
+/// made, so reading them again would cost more than the build's id is worth; the
+/// record the id guards covers pages and feeds, which are always read.
+pub fn digest(path: &str, bytes: &[u8]) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    if by_length(path) {
+        return bytes.len() as u64;
+    }
+    let mut h = DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Whether the output file at `path` is a medium whose digest is its length.
+fn by_length(path: &str) -> bool {
+    const MEDIA: [&str; 16] = [
+        "jpg", "jpeg", "png", "webp", "gif", "avif", "ico", "mp4", "webm", "mov", "mp3", "ogg",
+        "pdf", "woff", "woff2", "zip",
+    ];
+    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+    MEDIA.iter().any(|m| extension.eq_ignore_ascii_case(m))
 }
 
 /// Puts back an output that a build killed between its two renames left aside,

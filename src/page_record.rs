@@ -4,9 +4,11 @@
 //! pages only to find their bytes equal would be most of a rebuild's time.
 //!
 //! The record is trusted only while the output folder still holds what the
-//! recorded build wrote: the build's id is written into the output's marker file,
-//! and a record with another id (a build with `--no-cache`, a folder replaced by
-//! hand) is ignored. A page is skipped only when its inputs hash is the recorded
+//! recorded build wrote: the build's id, a digest of the files it wrote, is in the
+//! output's marker file, and a record with another id (a `--no-cache` build of
+//! other content, a folder replaced by hand) is ignored. Each recorded file keeps
+//! the digest of its bytes, so a file kept from the previous output counts in the
+//! id exactly as the same file made afresh would. A page is skipped only when its inputs hash is the recorded
 //! one and the output still has a file of the recorded length.
 
 use std::collections::HashMap;
@@ -18,13 +20,14 @@ use std::sync::Mutex;
 /// version of skillfolio, or of this file's format. The running program's size
 /// and time are added to it, so a rebuilt program never trusts another's pages.
 const VERSION: &str = concat!("skillfolio-pages-1 ", env!("CARGO_PKG_VERSION"));
-const MAGIC: &[u8] = b"SKILLFOLIO-PAGE-RECORD 1\n";
+const MAGIC: &[u8] = b"SKILLFOLIO-PAGE-RECORD 2\n";
 
-/// What one output file was made from, and how long it is.
+/// What one output file was made from, how long it is and the digest of its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     inputs: u64,
     len: u64,
+    digest: u64,
 }
 
 pub struct PageRecord {
@@ -87,15 +90,24 @@ impl PageRecord {
         present
     }
 
-    /// Records that the file at `path` was made from `inputs` and is `len` bytes long.
-    pub fn note(&self, path: &str, inputs: u64, len: usize) {
+    /// Records that the file at `path` was made from `inputs` and holds `bytes`.
+    pub fn note(&self, path: &str, inputs: u64, bytes: &[u8]) {
         self.insert(
             path,
             Stamp {
                 inputs,
-                len: len as u64,
+                len: bytes.len() as u64,
+                digest: crate::output::digest(path, bytes),
             },
         );
+    }
+
+    /// The digest of the bytes of every file the recorded build wrote, for the
+    /// files this build keeps from it.
+    pub fn digests(&self) -> HashMap<String, u64> {
+        (self.previous.iter())
+            .map(|(path, stamp)| (path.clone(), stamp.digest))
+            .collect()
     }
 
     fn insert(&self, path: &str, stamp: Stamp) {
@@ -120,6 +132,7 @@ impl PageRecord {
         for (path, stamp) in paths {
             out.extend_from_slice(&stamp.inputs.to_le_bytes());
             out.extend_from_slice(&stamp.len.to_le_bytes());
+            out.extend_from_slice(&stamp.digest.to_le_bytes());
             out.extend_from_slice(&(path.len() as u32).to_le_bytes());
             out.extend_from_slice(path.as_bytes());
         }
@@ -152,10 +165,18 @@ fn decode(bytes: &[u8]) -> Option<(u64, usize, HashMap<String, Stamp>)> {
     while !rest.is_empty() {
         let inputs = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
         let len = u64::from_le_bytes(rest.get(8..16)?.try_into().ok()?);
-        let n = u32::from_le_bytes(rest.get(16..20)?.try_into().ok()?) as usize;
-        let path = std::str::from_utf8(rest.get(20..20 + n)?).ok()?;
-        pages.insert(path.to_string(), Stamp { inputs, len });
-        rest = &rest[20 + n..];
+        let digest = u64::from_le_bytes(rest.get(16..24)?.try_into().ok()?);
+        let n = u32::from_le_bytes(rest.get(24..28)?.try_into().ok()?) as usize;
+        let path = std::str::from_utf8(rest.get(28..28 + n)?).ok()?;
+        pages.insert(
+            path.to_string(),
+            Stamp {
+                inputs,
+                len,
+                digest,
+            },
+        );
+        rest = &rest[28 + n..];
     }
     Some((id, files, pages))
 }

@@ -178,7 +178,7 @@ fn log_reads_notes_from_a_pipe_and_copies_evidence_without_overwriting() {
     let entry = read(stdout(&out).trim());
     assert!(entry.contains("date = 2026-10-09\n"));
     assert!(
-        entry.contains("evidence = [\"../photo.svg\", \"https://example.org/video\"]"),
+        entry.contains("evidence = [\"photo.svg\", \"https://example.org/video\"]"),
         "{entry}"
     );
     assert!(entry.ends_with("+++\n\nNotes from a script.\n"));
@@ -206,13 +206,113 @@ fn log_reads_notes_from_a_pipe_and_copies_evidence_without_overwriting() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(read(stdout(&out).trim()).contains("evidence = [\"../photo-2.svg\"]"));
+    assert!(read(stdout(&out).trim()).contains("evidence = [\"photo-2.svg\"]"));
     assert_eq!(
         read(root.join("content/skills/perfect-omelette/photo.svg")),
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
     );
     let out = run(root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Runs `log` on the fixture's omelette with one `--evidence` and returns the
+/// entry's text and the published page of the entry.
+fn log_with_evidence(root: &Path, title: &str, evidence: &str) -> (String, String) {
+    let out = run(
+        root,
+        &[
+            "log",
+            "perfect-omelette",
+            title,
+            "--date",
+            "2026-10-09",
+            "--evidence",
+            evidence,
+            "--message",
+            "x",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let entry = read(stdout(&out).trim());
+    let slug = Path::new(stdout(&out).trim())
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(
+        root.join("public/skills/perfect-omelette")
+            .join(slug)
+            .join("index.html"),
+    );
+    (entry, page)
+}
+
+const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>";
+
+#[test]
+fn log_evidence_names_files_the_way_the_log_finds_them() {
+    let site = fixture("site");
+    let root = site.path();
+    let skill = root.join("content/skills/perfect-omelette");
+    let shown = |name: &str| format!("src=\"/portfolio/skills/perfect-omelette/{name}\"");
+
+    // A file from outside is copied beside index.md and named plainly.
+    fs::write(root.join("outside.svg"), SVG).unwrap();
+    let (entry, page) = log_with_evidence(root, "Outside", "outside.svg");
+    assert!(entry.contains("evidence = [\"outside.svg\"]"), "{entry}");
+    assert_eq!(read(skill.join("outside.svg")), SVG);
+    assert!(page.contains(&shown("outside.svg")), "{page}");
+
+    // ... unless a file of that name is in log/, which the plain name would find.
+    fs::write(root.join("shadow.svg"), SVG).unwrap();
+    fs::write(skill.join("log/shadow.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let (entry, page) = log_with_evidence(root, "Shadowed", "shadow.svg");
+    assert!(entry.contains("evidence = [\"../shadow.svg\"]"), "{entry}");
+    assert_eq!(read(skill.join("shadow.svg")), SVG);
+    assert!(page.contains(&shown("shadow.svg")), "{page}");
+
+    // A file already beside index.md is not copied again: its plain name.
+    let (entry, page) = log_with_evidence(
+        root,
+        "Beside",
+        "content/skills/perfect-omelette/pan.svg",
+    );
+    assert!(entry.contains("evidence = [\"pan.svg\"]"), "{entry}");
+    assert!(!skill.join("pan-2.svg").exists());
+    assert!(page.contains(&shown("pan.svg")), "{page}");
+
+    // A file in log/ keeps its place and goes by its name there.
+    fs::write(skill.join("log/fold.svg"), SVG).unwrap();
+    let (entry, page) = log_with_evidence(
+        root,
+        "In the log",
+        "content/skills/perfect-omelette/log/fold.svg",
+    );
+    assert!(entry.contains("evidence = [\"fold.svg\"]"), "{entry}");
+    assert!(!skill.join("fold.svg").exists());
+    assert!(page.contains(&shown("log/fold.svg")), "{page}");
+
+    // A bare name that is no file here is the skill's own: in log/ first, then
+    // beside index.md.
+    let (entry, page) = log_with_evidence(root, "Bare in log", "fold.svg");
+    assert!(entry.contains("evidence = [\"fold.svg\"]"), "{entry}");
+    assert!(page.contains(&shown("log/fold.svg")), "{page}");
+    let (entry, page) = log_with_evidence(root, "Bare beside", "pan.svg");
+    assert!(entry.contains("evidence = [\"pan.svg\"]"), "{entry}");
+    assert!(page.contains(&shown("pan.svg")), "{page}");
+    assert!(!root.join("pan.svg").exists() && !skill.join("log/pan.svg").exists());
+
+    // A name found nowhere is refused, and no entry is written.
+    let entries = fs::read_dir(skill.join("log")).unwrap().count();
+    let out = run(
+        root,
+        &["log", "perfect-omelette", "Lost", "--evidence", "nowhere.svg", "--message", "x"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("the evidence file nowhere.svg does not exist"), "{}", stderr(&out));
+    assert_eq!(fs::read_dir(skill.join("log")).unwrap().count(), entries);
 }
 
 #[test]

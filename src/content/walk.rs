@@ -31,13 +31,17 @@ enum Parsed {
     Failed,
 }
 
-/// Files that editors and operating systems leave beside real content.
+/// Files that editors, merge tools and operating systems leave beside real content
+/// (lock files such as `.#index.md` start with a dot). They are never published:
+/// a backup holds whatever the page said before, drafts and private notes included.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with(".orig")
         || (name.starts_with('#') && name.ends_with('#'))
         || name == "Thumbs.db"
 }
@@ -376,8 +380,15 @@ fn walk_content(root: &Path, content_dir: &Path) -> Walk {
                     dir: PathBuf::from("skills").join(dir),
                 })
             }
-            // Inside a skill folder only index.md and log/*.md are content; any other
-            // markdown file there (notes, evidence) is an asset like a photo.
+            // Inside a skill folder only index.md and log/*.md are pages. Any other
+            // markdown file there is a source (notes, ideas, a draft) and is never
+            // published, neither as a page nor copied raw.
+            [skills, _, ..] if skills == "skills" && is_md => {
+                if !is_draft(&path) {
+                    diagnostics.push(unpublished_markdown(&Path::new("content").join(&rel)));
+                }
+                continue;
+            }
             [skills, _, ..] if skills == "skills" => None,
             _ if is_md => Some(Role::Page),
             _ => None,
@@ -405,6 +416,35 @@ fn walk_content(root: &Path, content_dir: &Path) -> Walk {
         }
     }
     walk
+}
+
+/// A markdown file in a skill's folder that is neither `index.md` nor a log entry:
+/// left out of the site, which is worth saying in case it was meant as a page.
+fn unpublished_markdown(path: &Path) -> Diagnostic {
+    let shown = path.to_string_lossy().replace('\\', "/");
+    Diagnostic::warning(format!(
+        "{shown} is not published: inside a skill's folder only index.md and log/*.md are pages"
+    ))
+    .in_file(path)
+    .hint("to publish it, move it into the skill's log/ folder as an entry (with `title` and `date`) or to content/ as a page; to keep it private and silence this, give it front matter with `draft = true`")
+}
+
+/// Whether a markdown file's front matter says `draft = true`; a file without
+/// readable front matter is not a draft.
+fn is_draft(path: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
+    let Some(rest) = text.strip_prefix("+++") else {
+        return false;
+    };
+    let Some(end) = rest.find("\n+++") else {
+        return false;
+    };
+    toml::from_str::<toml::Table>(&rest[..end])
+        .ok()
+        .and_then(|t| t.get("draft").and_then(toml::Value::as_bool))
+        .unwrap_or(false)
 }
 
 /// A skill's assets go under the skill's slug, so a folder named "Perfect Omelette"

@@ -317,7 +317,7 @@ impl Renderer {
                     }
                 };
                 if let Some((r, inputs)) = inputs {
-                    r.note(&path, inputs, html.len());
+                    r.note(&path, inputs, &html);
                 }
                 // What is kept goes into groups or the next render's pages, and
                 // is handed on by `render`.

@@ -77,7 +77,7 @@ pub fn skill_parts(
                         },
                     );
                     if let Some((r, inputs)) = record.zip(inputs) {
-                        r.note(&path, inputs, feed.len());
+                        r.note(&path, inputs, feed.as_bytes());
                     }
                     match write {
                         Some(write) => {

@@ -263,8 +263,9 @@ pub struct LogEntry {
 }
 
 /// `log`: a dated entry file for a skill. A second entry of the same name on the
-/// same day gets a numbered slug. Local evidence files are copied beside the
-/// skill; the entry refers to the copies.
+/// same day gets a numbered slug. Local evidence files from outside the skill are
+/// copied beside its index.md; the entry refers to each file by the shortest name
+/// that resolves to it from the log.
 pub fn log_entry(
     root: &Path,
     skill: &str,
@@ -288,7 +289,7 @@ pub fn log_entry(
         if item.contains("://") {
             evidence.push(item.clone());
         } else {
-            evidence.push(format!("../{}", copy_evidence(Path::new(item), &dir)?));
+            evidence.push(local_evidence(item, &dir)?);
         }
     }
     let mut text = String::from("+++\n");
@@ -371,6 +372,60 @@ fn find_skill(skills_dir: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
         ),
     };
     Err(Diagnostic::error(format!("there is no skill `{name}`")).hint(hint))
+}
+
+/// The name a log entry writes for the local evidence file `item`: a file
+/// already in the skill's folder is named where it is, one from elsewhere is
+/// copied beside index.md first. A name that is no file from the current folder
+/// may be one of the skill's own files, in `log/` or beside index.md.
+fn local_evidence(item: &str, skill_dir: &Path) -> Result<String, Diagnostic> {
+    let source = Path::new(item);
+    let inside = |path: &Path| {
+        let skill = fs::canonicalize(skill_dir).ok()?;
+        let file = fs::canonicalize(path).ok()?;
+        file.strip_prefix(&skill).ok().map(Path::to_path_buf)
+    };
+    let rel = if source.is_file() {
+        inside(source)
+    } else if source.is_relative() && skill_dir.join("log").join(source).is_file() {
+        Some(Path::new("log").join(source))
+    } else if source.is_relative() && skill_dir.join(source).is_file() {
+        Some(source.to_path_buf())
+    } else {
+        None
+    };
+    let rel = match rel {
+        Some(rel) => rel,
+        None if !source.is_file() => {
+            return Err(Diagnostic::error(format!(
+                "the evidence file {item} does not exist"
+            ))
+            .hint(format!(
+                "give the path of a file on this computer (relative to the current folder), the name of a file in {} or its log/ folder, or a full https:// URL",
+                skill_dir.display()
+            )));
+        }
+        None => PathBuf::from(copy_evidence(source, skill_dir)?),
+    };
+    Ok(name_from_log(&rel, skill_dir))
+}
+
+/// How a log entry names the file at `rel` in the skill's folder: a path is
+/// looked for beside the entry first, then beside index.md, so a file in `log/`
+/// goes by its name there, and one beside index.md by its plain name unless a
+/// file in `log/` would take that name.
+fn name_from_log(rel: &Path, skill_dir: &Path) -> String {
+    let slashed = |p: &Path| {
+        p.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    match rel.strip_prefix("log") {
+        Ok(in_log) => slashed(in_log),
+        Err(_) if skill_dir.join("log").join(rel).exists() => format!("../{}", slashed(rel)),
+        Err(_) => slashed(rel),
+    }
 }
 
 /// Copies a local evidence file into the skill's folder and returns its name
