@@ -178,7 +178,7 @@ fn paths_that_climb_out_of_the_site_lead_nowhere() {
 }
 
 #[test]
-fn a_markdown_file_beside_a_skill_is_an_asset_not_a_page() {
+fn a_markdown_file_beside_a_skill_is_neither_a_page_nor_published_raw() {
     let site = fixture("site");
     let root = site.path();
     write(
@@ -192,13 +192,11 @@ fn a_markdown_file_beside_a_skill_is_an_asset_not_a_page() {
         b"not an entry\n",
     );
     let public = build(root, &[]);
-    assert_eq!(
-        read(public.join("skills/perfect-omelette/shopping-list.md")),
-        "Eggs, butter, chives.\n"
-    );
-    assert!(
-        !public
-            .join("skills/perfect-omelette/shopping-list")
-            .exists()
-    );
+    for path in [
+        "skills/perfect-omelette/shopping-list.md",
+        "skills/perfect-omelette/shopping-list",
+        "skills/perfect-omelette/log/notes/old.md",
+    ] {
+        assert!(!public.join(path).exists(), "{path} was published");
+    }
 }
