@@ -1085,7 +1085,12 @@ fn build_entry(
                         "evidence `{src}` not found: {}",
                         markdown::nowhere(&places)
                     ))
-                    .at(&e.file.path, &e.file.text, item.src.span.start, item.src.span.len())
+                    .at(
+                        &e.file.path,
+                        &e.file.text,
+                        item.src.span.start,
+                        item.src.span.len(),
+                    )
                     .hint(hint),
                 );
             }

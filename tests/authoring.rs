@@ -267,18 +267,19 @@ fn log_evidence_names_files_the_way_the_log_finds_them() {
 
     // ... unless a file of that name is in log/, which the plain name would find.
     fs::write(root.join("shadow.svg"), SVG).unwrap();
-    fs::write(skill.join("log/shadow.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    fs::write(
+        skill.join("log/shadow.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
     let (entry, page) = log_with_evidence(root, "Shadowed", "shadow.svg");
     assert!(entry.contains("evidence = [\"../shadow.svg\"]"), "{entry}");
     assert_eq!(read(skill.join("shadow.svg")), SVG);
     assert!(page.contains(&shown("shadow.svg")), "{page}");
 
     // A file already beside index.md is not copied again: its plain name.
-    let (entry, page) = log_with_evidence(
-        root,
-        "Beside",
-        "content/skills/perfect-omelette/pan.svg",
-    );
+    let (entry, page) =
+        log_with_evidence(root, "Beside", "content/skills/perfect-omelette/pan.svg");
     assert!(entry.contains("evidence = [\"pan.svg\"]"), "{entry}");
     assert!(!skill.join("pan-2.svg").exists());
     assert!(page.contains(&shown("pan.svg")), "{page}");
@@ -308,10 +309,22 @@ fn log_evidence_names_files_the_way_the_log_finds_them() {
     let entries = fs::read_dir(skill.join("log")).unwrap().count();
     let out = run(
         root,
-        &["log", "perfect-omelette", "Lost", "--evidence", "nowhere.svg", "--message", "x"],
+        &[
+            "log",
+            "perfect-omelette",
+            "Lost",
+            "--evidence",
+            "nowhere.svg",
+            "--message",
+            "x",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("the evidence file nowhere.svg does not exist"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the evidence file nowhere.svg does not exist"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(fs::read_dir(skill.join("log")).unwrap().count(), entries);
 }
 
@@ -372,7 +385,9 @@ fn completions_and_man_page_come_from_the_command_line() {
 /// The fenced block of `lang` that follows `after` in the README.
 fn readme_block(after: &str, lang: &str) -> String {
     let readme = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
-    let start = readme.find(after).unwrap_or_else(|| panic!("no {after:?} in README.md"));
+    let start = readme
+        .find(after)
+        .unwrap_or_else(|| panic!("no {after:?} in README.md"));
     let fence = format!("```{lang}\n");
     let open = start + readme[start..].find(&fence).unwrap() + fence.len();
     let close = open + readme[open..].find("```").unwrap();
@@ -416,15 +431,26 @@ fn init_site_toml_explains_every_key_site_toml_accepts() {
         }
         let i = written(key, 0, first_table)
             .unwrap_or_else(|| panic!("init's site.toml lacks `{key}` before its tables:\n{text}"));
-        assert!(lines[..i].iter().rev().take_while(|l| !l.is_empty()).any(|l| l.starts_with("# ")), "`{key}` has no comment");
+        assert!(
+            lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| !l.is_empty())
+                .any(|l| l.starts_with("# ")),
+            "`{key}` has no comment"
+        );
     }
     for (table, keys) in skillfolio::config::TABLE_KEYS {
-        let start = table_start(table).unwrap_or_else(|| panic!("init's site.toml has no [{table}]"));
+        let start =
+            table_start(table).unwrap_or_else(|| panic!("init's site.toml has no [{table}]"));
         let end = (start + 1..lines.len())
             .find(|&i| lines[i].starts_with('['))
             .unwrap_or(lines.len());
         for key in keys {
-            assert!(written(key, start, end).is_some(), "[{table}] lacks `{key}`:\n{text}");
+            assert!(
+                written(key, start, end).is_some(),
+                "[{table}] lacks `{key}`:\n{text}"
+            );
         }
     }
     // Every key shown, uncommented, builds.
@@ -458,7 +484,15 @@ fn init_and_the_readme_give_the_same_next_step() {
     assert!(steps.contains("skillfolio init my-portfolio && cd my-portfolio"));
     assert!(said.contains("    cd my-portfolio\n"), "{said}");
     assert!(after_init[0].starts_with("skillfolio new \""), "{steps}");
-    assert!(said.contains("    skillfolio new \"Skill name\"\n"), "{said}");
-    assert!(after_init.last().unwrap().starts_with("skillfolio serve --open"));
+    assert!(
+        said.contains("    skillfolio new \"Skill name\"\n"),
+        "{said}"
+    );
+    assert!(
+        after_init
+            .last()
+            .unwrap()
+            .starts_with("skillfolio serve --open")
+    );
     assert!(said.contains("    skillfolio serve --open\n"), "{said}");
 }
