@@ -52,7 +52,8 @@ pub struct Config {
     pub social_cards: bool,
 }
 
-const KEYS: [&str; 15] = [
+/// Every top-level key site.toml accepts, in the order `init` writes them.
+pub const KEYS: [&str; 15] = [
     "title",
     "description",
     "base_url",
@@ -69,6 +70,21 @@ const KEYS: [&str; 15] = [
     "keep_image_metadata",
     "social_cards",
 ];
+
+/// The keys each table of site.toml accepts.
+pub const TABLE_KEYS: [(&str, &[&str]); 3] = [
+    ("author", &["name", "email", "url"]),
+    ("feed", &["limit", "entries"]),
+    ("images", &["widths", "quality"]),
+];
+
+/// The keys the table `name` of site.toml accepts.
+fn table_keys(name: &str) -> &'static [&'static str] {
+    TABLE_KEYS
+        .iter()
+        .find(|(table, _)| *table == name)
+        .map_or(&[], |(_, keys)| keys)
+}
 
 impl Config {
     /// Reads `site.toml` from the site root, reporting every problem in it at once.
@@ -115,7 +131,7 @@ impl Config {
                 let name = a.string("name");
                 let email = a.string("email");
                 let url = a.string("url");
-                a.finish("`[author]` of site.toml", &["name", "email", "url"]);
+                a.finish("`[author]` of site.toml", table_keys("author"));
                 Author {
                     name: name.unwrap_or_default(),
                     email,
@@ -151,7 +167,7 @@ impl Config {
             Some(mut t) => {
                 let limit = t.uint("limit").map_or(20, |n| n as usize);
                 let payoffs_only = t.choice("entries", &["all", "payoffs"]) == Some("payoffs");
-                t.finish("`[feed]` of site.toml", &["limit", "entries"]);
+                t.finish("`[feed]` of site.toml", table_keys("feed"));
                 FeedConfig {
                     limit,
                     payoffs_only,
@@ -193,7 +209,7 @@ impl Config {
                 ),
                 _ => {}
             }
-            t.finish("`[images]` of site.toml", &["widths", "quality"]);
+            t.finish("`[images]` of site.toml", table_keys("images"));
         }
         images.keep_metadata = f.bool("keep_image_metadata").unwrap_or(false);
         let social_cards = f.bool("social_cards").unwrap_or(true);

@@ -267,18 +267,19 @@ fn log_evidence_names_files_the_way_the_log_finds_them() {
 
     // ... unless a file of that name is in log/, which the plain name would find.
     fs::write(root.join("shadow.svg"), SVG).unwrap();
-    fs::write(skill.join("log/shadow.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    fs::write(
+        skill.join("log/shadow.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
     let (entry, page) = log_with_evidence(root, "Shadowed", "shadow.svg");
     assert!(entry.contains("evidence = [\"../shadow.svg\"]"), "{entry}");
     assert_eq!(read(skill.join("shadow.svg")), SVG);
     assert!(page.contains(&shown("shadow.svg")), "{page}");
 
     // A file already beside index.md is not copied again: its plain name.
-    let (entry, page) = log_with_evidence(
-        root,
-        "Beside",
-        "content/skills/perfect-omelette/pan.svg",
-    );
+    let (entry, page) =
+        log_with_evidence(root, "Beside", "content/skills/perfect-omelette/pan.svg");
     assert!(entry.contains("evidence = [\"pan.svg\"]"), "{entry}");
     assert!(!skill.join("pan-2.svg").exists());
     assert!(page.contains(&shown("pan.svg")), "{page}");
@@ -308,10 +309,22 @@ fn log_evidence_names_files_the_way_the_log_finds_them() {
     let entries = fs::read_dir(skill.join("log")).unwrap().count();
     let out = run(
         root,
-        &["log", "perfect-omelette", "Lost", "--evidence", "nowhere.svg", "--message", "x"],
+        &[
+            "log",
+            "perfect-omelette",
+            "Lost",
+            "--evidence",
+            "nowhere.svg",
+            "--message",
+            "x",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("the evidence file nowhere.svg does not exist"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the evidence file nowhere.svg does not exist"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(fs::read_dir(skill.join("log")).unwrap().count(), entries);
 }
 
@@ -372,4 +385,119 @@ fn completions_and_man_page_come_from_the_command_line() {
         stdout(&out)
     );
     assert!(stdout(&out).contains("skillfolio"));
+}
+
+/// The fenced block of `lang` that follows `after` in the README.
+fn readme_block(after: &str, lang: &str) -> String {
+    let readme = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    let start = readme
+        .find(after)
+        .unwrap_or_else(|| panic!("no {after:?} in README.md"));
+    let fence = format!("```{lang}\n");
+    let open = start + readme[start..].find(&fence).unwrap() + fence.len();
+    let close = open + readme[open..].find("```").unwrap();
+    readme[open..close].to_string()
+}
+
+#[test]
+fn the_readme_site_toml_builds_as_written() {
+    let site = fixture("site");
+    let sample = readme_block("`site.toml`:\n", "toml");
+    assert!(sample.contains("social_cards"), "{sample}");
+    fs::write(site.path().join("site.toml"), &sample).unwrap();
+    let out = run(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("site.toml"), "{}", stderr(&out));
+    let home = read(site.path().join("public/index.html"));
+    assert!(home.contains("Small skills, practised in public"));
+}
+
+#[test]
+fn init_site_toml_explains_every_key_site_toml_accepts() {
+    let dir = TempDir::new().unwrap();
+    let out = run(dir.path(), &["init", "."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = read(dir.path().join("site.toml"));
+    let lines: Vec<&str> = text.lines().collect();
+    // A key is written (or commented out) at the start of a line, with a comment
+    // line just above it or above its group.
+    let written = |key: &str, from: usize, to: usize| {
+        (from..to).find(|&i| {
+            let line = lines[i].trim_start_matches("# ");
+            line.starts_with(&format!("{key} = "))
+        })
+    };
+    let table_start = |name: &str| lines.iter().position(|l| *l == format!("[{name}]"));
+    let first_table = lines.iter().position(|l| l.starts_with('[')).unwrap();
+    for key in skillfolio::config::KEYS {
+        if let Some(start) = table_start(key) {
+            assert!(lines[start - 1].starts_with("# "), "[{key}] has no comment");
+            continue;
+        }
+        let i = written(key, 0, first_table)
+            .unwrap_or_else(|| panic!("init's site.toml lacks `{key}` before its tables:\n{text}"));
+        assert!(
+            lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| !l.is_empty())
+                .any(|l| l.starts_with("# ")),
+            "`{key}` has no comment"
+        );
+    }
+    for (table, keys) in skillfolio::config::TABLE_KEYS {
+        let start =
+            table_start(table).unwrap_or_else(|| panic!("init's site.toml has no [{table}]"));
+        let end = (start + 1..lines.len())
+            .find(|&i| lines[i].starts_with('['))
+            .unwrap_or(lines.len());
+        for key in keys {
+            assert!(
+                written(key, start, end).is_some(),
+                "[{table}] lacks `{key}`:\n{text}"
+            );
+        }
+    }
+    // Every key shown, uncommented, builds.
+    let uncommented: String = lines
+        .iter()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if rest.contains(" = ") && !rest.starts_with("title") => rest,
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        // A preview image needs a file, which a new portfolio does not have.
+        .replace("image = \"card.png\"\n", "");
+    fs::write(dir.path().join("site.toml"), uncommented).unwrap();
+    let out = run(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn init_and_the_readme_give_the_same_next_step() {
+    let dir = TempDir::new().unwrap();
+    let out = run(dir.path(), &["init", "my-portfolio"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stderr(&out);
+    let steps = readme_block("## Your own portfolio in 60 seconds", "sh");
+    let after_init: Vec<&str> = steps
+        .lines()
+        .skip_while(|l| !l.starts_with("skillfolio init"))
+        .skip(1)
+        .collect();
+    assert!(steps.contains("skillfolio init my-portfolio && cd my-portfolio"));
+    assert!(said.contains("    cd my-portfolio\n"), "{said}");
+    assert!(after_init[0].starts_with("skillfolio new \""), "{steps}");
+    assert!(
+        said.contains("    skillfolio new \"Skill name\"\n"),
+        "{said}"
+    );
+    assert!(
+        after_init
+            .last()
+            .unwrap()
+            .starts_with("skillfolio serve --open")
+    );
+    assert!(said.contains("    skillfolio serve --open\n"), "{said}");
 }

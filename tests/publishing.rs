@@ -29,7 +29,10 @@ fn sources_backups_and_drafts_are_never_in_the_output() {
         "content/skills/bike tube repair/index.md~",
         "content/skills/bike tube repair/.#index.md",
     ] {
-        assert!(site.path().join(source).is_file(), "the fixture lost {source}");
+        assert!(
+            site.path().join(source).is_file(),
+            "the fixture lost {source}"
+        );
     }
     let public = build(site.path(), &[]);
     let files = tree(&public);
@@ -94,7 +97,10 @@ fn check_names_a_markdown_file_it_does_not_publish() {
         ),
         "{text}"
     );
-    assert!(text.contains("move it into the skill's log/ folder"), "{text}");
+    assert!(
+        text.contains("move it into the skill's log/ folder"),
+        "{text}"
+    );
     // A note marked as a draft is private on purpose: nothing to warn about.
     assert!(!text.contains("notes.md"), "{text}");
     // The build says the same.

@@ -24,10 +24,15 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
                 println!("{}", path.display());
             }
             let shown = dir.display();
+            // The same steps as the README's "Your own portfolio in 60 seconds".
+            let cd = if dir == Path::new(".") {
+                String::new()
+            } else {
+                format!("    cd {shown}\n")
+            };
             eprintln!(
-                "A new portfolio is ready in {shown}. Preview it with:\n\n    skillfolio --root {shown} serve\n"
+                "A new portfolio is ready in {shown}. Next, start your own skill and preview it:\n\n{cd}    skillfolio new \"Skill name\"\n    skillfolio serve --open\n"
             );
-            eprintln!("Then start your own skill with `skillfolio new \"Skill name\"`.");
             Ok(())
         }
         Err(d) => {
