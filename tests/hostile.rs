@@ -178,7 +178,7 @@ fn paths_that_climb_out_of_the_site_lead_nowhere() {
 }
 
 #[test]
-fn a_markdown_file_beside_a_skill_is_neither_a_page_nor_published_raw() {
+fn a_markdown_file_beside_a_skill_is_neither_a_page_nor_published() {
     let site = fixture("site");
     let root = site.path();
     write(
@@ -191,12 +191,25 @@ fn a_markdown_file_beside_a_skill_is_neither_a_page_nor_published_raw() {
         "content/skills/perfect-omelette/log/notes/old.md",
         b"not an entry\n",
     );
-    let public = build(root, &[]);
-    for path in [
-        "skills/perfect-omelette/shopping-list.md",
-        "skills/perfect-omelette/shopping-list",
-        "skills/perfect-omelette/log/notes/old.md",
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for source in [
+        "content/skills/perfect-omelette/shopping-list.md",
+        "content/skills/perfect-omelette/log/notes/old.md",
     ] {
-        assert!(!public.join(path).exists(), "{path} was published");
+        assert!(err.contains(&format!("{source} is not published")), "{err}");
     }
+    let public = root.join("public");
+    assert!(
+        !public
+            .join("skills/perfect-omelette/shopping-list.md")
+            .exists()
+    );
+    assert!(
+        !public
+            .join("skills/perfect-omelette/shopping-list")
+            .exists()
+    );
+    assert!(!public.join("skills/perfect-omelette/log/notes").exists());
 }
