@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use memchr::memmem;
 
 use crate::diagnostic::Diagnostic;
+use crate::markdown::{has_scheme, percent_decode};
 use crate::output::{Contents, OutputFile};
 use crate::theme::Theme;
 
@@ -476,16 +477,6 @@ fn join(dir: &str, rel: &str) -> Option<String> {
     Some(joined)
 }
 
-fn has_scheme(url: &str) -> bool {
-    url.find(':').is_some_and(|i| {
-        let scheme = &url[..i];
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    })
-}
-
 fn unescape(value: &str) -> String {
     if !value.contains('&') {
         return value.to_string();
@@ -497,29 +488,6 @@ fn unescape(value: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

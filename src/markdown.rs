@@ -568,7 +568,7 @@ fn collapse_whitespace(text: &str) -> String {
 }
 
 /// True for `https:`, `mailto:` and the like: a scheme before any `/`.
-fn has_scheme(url: &str) -> bool {
+pub(crate) fn has_scheme(url: &str) -> bool {
     match url.find(':') {
         Some(i) => {
             let scheme = &url[..i];
@@ -729,7 +729,7 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_string();
     }
