@@ -55,7 +55,13 @@ fn render(text: &str, lines: &LineMemo, remember: bool) -> String {
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
                 let (lang, body) = code.take().unwrap_or_default();
                 let html = match syntaxes.find_syntax_by_token(&lang) {
-                    Some(syntax) if remember => lines.highlight(&body, syntax).unwrap_or(body),
+                    Some(syntax) if remember => lines
+                        .highlight(
+                            &body,
+                            syntax,
+                            std::time::Instant::now() + skillfolio::highlight::BUDGET,
+                        )
+                        .unwrap_or(body),
                     Some(syntax) => {
                         let mut generator =
                             ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, STYLE);

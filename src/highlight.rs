@@ -9,10 +9,10 @@
 //! grammar state is not parsed again (`highlight_lines`).
 
 use std::fmt::Write;
+use std::time::{Duration, Instant};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxReference;
 
 use crate::highlight_cache::HighlightCache;
 use crate::highlight_lines::LineMemo;
@@ -29,6 +29,16 @@ pub const THEMES: [&str; 7] = [
 ];
 
 const CLOSE: &str = "</code></pre>\n";
+
+/// How long one code block may take to highlight before it is published plain:
+/// far more than any real block needs (the slowest grammars take milliseconds
+/// for hundreds of lines), and short enough that a grammar gone wrong costs a
+/// build or a save only this once.
+pub const BUDGET: Duration = Duration::from_secs(2);
+
+/// Marks a code-cache entry as a block shown plain, around the reason why:
+/// escaped code never holds this character.
+const PLAIN: char = '\u{0}';
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -64,25 +74,44 @@ impl Highlighter {
     }
 
     /// A `<pre>` block for `code`; a language syntect does not know is shown plain.
-    pub fn block(&self, code: &str, lang: &str) -> String {
+    /// The second value says why a known language was not highlighted: its
+    /// grammar failed, or took longer than [`BUDGET`]. Such a block is remembered
+    /// as plain, so it costs its time once, not on every rebuild.
+    pub fn block(&self, code: &str, lang: &str) -> (String, Option<String>) {
         let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
         let syntax = (!lang.is_empty())
             .then(|| self.lines.syntaxes().find_syntax_by_token(lang))
             .flatten();
         let cached;
+        let mut problem = None;
         let body: std::borrow::Cow<str> = match syntax {
             Some(syntax) => {
                 let key = HighlightCache::key(code, &syntax.name);
                 match self.cache.get(key) {
                     Some(found) => {
                         cached = found;
-                        (&*cached).into()
+                        match cached.strip_prefix(PLAIN) {
+                            Some(rest) => {
+                                let (why, plain) = rest.split_once(PLAIN).unwrap_or(("", rest));
+                                problem = Some(why.to_string());
+                                plain.into()
+                            }
+                            None => (&*cached).into(),
+                        }
                     }
-                    None => {
-                        let body = self.highlight(code, syntax);
-                        self.cache.insert(key, &body);
-                        body.into()
-                    }
+                    None => match self.lines.highlight(code, syntax, Instant::now() + BUDGET) {
+                        Ok(body) => {
+                            self.cache.insert(key, &body);
+                            body.into()
+                        }
+                        Err(why) => {
+                            let plain = escape(code);
+                            self.cache
+                                .insert(key, &format!("{PLAIN}{why}{PLAIN}{plain}"));
+                            problem = Some(why);
+                            plain.into()
+                        }
+                    },
                 }
             }
             None => escape(code).into(),
@@ -104,14 +133,7 @@ impl Highlighter {
         html.push_str(&open);
         html.push_str(&body);
         html.push_str(CLOSE);
-        html
-    }
-
-    /// The classed spans for `code`, or the code escaped if its grammar fails on it.
-    fn highlight(&self, code: &str, syntax: &SyntaxReference) -> String {
-        self.lines
-            .highlight(code, syntax)
-            .unwrap_or_else(|| escape(code))
+        (html, problem)
     }
 }
 
@@ -153,14 +175,43 @@ mod tests {
             ("dockerfile", "FROM debian:stable\nRUN true\n"),
             ("rust", "fn main() {}\n"),
         ] {
-            let html = highlighter.block(code, lang);
+            let (html, problem) = highlighter.block(code, lang);
+            assert_eq!(problem, None);
             assert!(
                 html.contains("<span class=\"hl-"),
                 "{lang} was not highlighted: {html}"
             );
         }
-        let plain = highlighter.block("<b>", "no-such-language");
+        let (plain, problem) = highlighter.block("<b>", "no-such-language");
+        assert_eq!(problem, None, "an unknown language is not a problem");
         assert!(!plain.contains("hl-"));
         assert!(plain.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn a_block_remembered_as_plain_is_shown_plain_with_its_reason_and_not_highlighted_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = HighlightCache::open(&dir.path().join("highlight.bin"));
+        let code = "let a = 1;\n";
+        let key = HighlightCache::key(code, "Rust");
+        cache.insert(
+            key,
+            &format!("{PLAIN}it took too long{PLAIN}{}", escape(code)),
+        );
+        let highlighter = Highlighter::with_cache(cache);
+        let (html, problem) = highlighter.block(code, "rust");
+        assert_eq!(problem.as_deref(), Some("it took too long"));
+        assert!(!html.contains("hl-"), "{html}");
+        assert!(html.contains("let a = 1;"), "{html}");
+    }
+
+    #[test]
+    fn javascript_that_used_to_loop_forever_is_highlighted() {
+        let highlighter = Highlighter::default();
+        for code in ["x /*\n", "a /* b */ c\n", "class A { #p = 1; /* c */ }\n"] {
+            let (html, problem) = highlighter.block(code, "javascript");
+            assert_eq!(problem, None, "{code}");
+            assert!(html.contains("hl-comment"), "{code}: {html}");
+        }
     }
 }

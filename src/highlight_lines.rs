@@ -108,8 +108,14 @@ impl LineMemo {
     }
 
     /// The classed spans for `code` in `syntax` (one of this memo's grammars), or
-    /// `None` if the grammar fails on it.
-    pub fn highlight(&self, code: &str, syntax: &SyntaxReference) -> Option<String> {
+    /// why there are none: the grammar failed on a line, or the block was still
+    /// unfinished at `deadline`.
+    pub fn highlight(
+        &self,
+        code: &str,
+        syntax: &SyntaxReference,
+        deadline: std::time::Instant,
+    ) -> Result<String, String> {
         let start = State {
             parse: ParseState::new(syntax),
             scopes: ScopeStack::new(),
@@ -121,7 +127,19 @@ impl LineMemo {
         // Highlighted code is several times longer than the code.
         let mut html = String::with_capacity(code.len() * 4);
         let mut open = 0;
-        for line in LinesWithEndings::from(code) {
+        for (number, line) in LinesWithEndings::from(code).enumerate() {
+            // Checked between lines: a grammar cannot be stopped inside one, but
+            // the parser bounds the matches a single line may take.
+            if std::time::Instant::now() > deadline {
+                return Err(late(number));
+            }
+            if line.len() > LONGEST_LINE {
+                return Err(format!(
+                    "line {} of the block is {} characters long, and lines longer than {LONGEST_LINE} are not highlighted",
+                    number + 1,
+                    line.chars().count()
+                ));
+            }
             let key = at.map(|n| self.hasher.hash_one((n, line)));
             let found = key.and_then(|key| {
                 self.shard(key)
@@ -138,14 +156,29 @@ impl LineMemo {
                 }
                 None => {
                     // Only a numbered state is ever let go of.
-                    let mut state = match live.take() {
-                        Some(state) => state,
-                        None => lock(&self.states).all[at? as usize].clone(),
+                    let failed = |e: &dyn std::fmt::Display| {
+                        format!(
+                            "the {} grammar failed on line {} of the block: {e}",
+                            syntax.name,
+                            number + 1
+                        )
                     };
-                    let ops = state.parse.parse_line(line, &self.syntaxes).ok()?;
+                    let mut state = match (live.take(), at) {
+                        (Some(state), _) => state,
+                        (None, Some(at)) => lock(&self.states).all[at as usize].clone(),
+                        (None, None) => return Err(failed(&"its state was lost")),
+                    };
+                    let parsed = state
+                        .parse
+                        .parse_line_until(line, &self.syntaxes, Some(deadline));
+                    let ops = match parsed {
+                        Ok(ops) => ops,
+                        Err(syntect::parsing::ParsingError::Deadline) => return Err(late(number)),
+                        Err(e) => return Err(failed(&e)),
+                    };
                     let (spans, opened) =
                         line_tokens_to_classed_spans(line, &ops, self.style, &mut state.scopes)
-                            .ok()?;
+                            .map_err(|e| failed(&e))?;
                     let spans: Arc<str> = spans.into();
                     let before = std::mem::replace(&mut at, self.number(&state));
                     live = Some(state);
@@ -170,7 +203,7 @@ impl LineMemo {
         for _ in 0..open {
             html.push_str("</span>");
         }
-        Some(html)
+        Ok(html)
     }
 
     /// The lines whose key is `key`, locked.
@@ -218,12 +251,30 @@ impl LineMemo {
     }
 }
 
+/// The longest line highlighted. Grammars search a line from each token on, so
+/// a line's time grows with its square: a 64 KiB line of minified code or base64
+/// takes seconds, in one regex search that nothing can interrupt.
+pub const LONGEST_LINE: usize = 10_000;
+
+/// Why a block past its deadline is shown plain; `number` counts from 0.
+fn late(number: usize) -> String {
+    format!(
+        "highlighting it took too long (stopped at line {} of the block)",
+        number + 1
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use syntect::html::ClassedHTMLGenerator;
 
     const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+    /// A deadline no test block comes near.
+    fn far() -> std::time::Instant {
+        std::time::Instant::now() + std::time::Duration::from_secs(600)
+    }
 
     fn syntect(code: &str, lang: &str, syntaxes: &SyntaxSet) -> String {
         let syntax = syntaxes.find_syntax_by_token(lang).unwrap();
@@ -256,7 +307,7 @@ mod tests {
         let pass = |memo: &LineMemo, blocks: &mut dyn Iterator<Item = &(&str, &str)>| {
             for (lang, code) in blocks {
                 let syntax = syntaxes.find_syntax_by_token(lang).unwrap();
-                let html = memo.highlight(code, syntax).unwrap();
+                let html = memo.highlight(code, syntax, far()).unwrap();
                 assert_eq!(html, syntect(code, lang, &syntaxes), "{lang}: {code}");
             }
         };
@@ -284,12 +335,29 @@ mod tests {
                     for i in 0..BLOCKS.len() {
                         let (lang, code) = BLOCKS[(i + turn) % BLOCKS.len()];
                         let syntax = syntaxes.find_syntax_by_token(lang).unwrap();
-                        let html = memo.highlight(code, syntax).unwrap();
+                        let html = memo.highlight(code, syntax, far()).unwrap();
                         assert_eq!(html, syntect(code, lang, syntaxes), "{lang}: {code}");
                     }
                 });
             }
         });
         assert!(memo.kept.load(Ordering::Relaxed) > 0);
+    }
+
+    #[test]
+    fn a_block_past_its_deadline_stops_with_the_line_it_reached() {
+        let memo = LineMemo::new(two_face::syntax::extra_newlines(), STYLE);
+        let rust = memo
+            .syntaxes()
+            .find_syntax_by_token("rust")
+            .unwrap()
+            .clone();
+        let past = std::time::Instant::now() - std::time::Duration::from_secs(1);
+        let err = memo.highlight("fn main() {}\n", &rust, past).unwrap_err();
+        assert_eq!(
+            err,
+            "highlighting it took too long (stopped at line 1 of the block)"
+        );
+        assert!(memo.highlight("fn main() {}\n", &rust, far()).is_ok());
     }
 }

@@ -367,7 +367,15 @@ pub fn render(
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
-                    events.push(Event::Html(highlighter.block(&text, &lang).into()));
+                    let (html, problem) = highlighter.block(&text, &lang);
+                    if let Some(why) = problem {
+                        warnings.push(
+                            Diagnostic::warning(format!("this `{lang}` block is published without highlighting: {why}"))
+                                .at(&file.path, &file.text, body.start + range.start, 3)
+                                .hint("the code is shown as plain text and nothing else changes; if the language is right, the snippet is worth reporting with the grammar's name"),
+                        );
+                    }
+                    events.push(Event::Html(html.into()));
                 }
                 _ => {}
             }

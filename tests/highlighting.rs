@@ -1,0 +1,250 @@
+//! Highlighting always ends: a grammar that goes round in circles is stopped at
+//! the cause (the parser's loop guard), any block is bounded by a deadline, and
+//! real source files of every language a portfolio quotes highlight without
+//! reaching it.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{BIN, fixture, read};
+use skillfolio::highlight::Highlighter;
+
+/// Runs `work` on a thread of its own and fails the test if it is not done in
+/// `limit`: a regression here loops forever, and a test that hangs says less
+/// than one that fails.
+fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(work());
+    });
+    receive
+        .recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("still running after {limit:?}"))
+}
+
+#[test]
+fn a_grammar_whose_lookahead_sets_lead_back_to_each_other_ends() {
+    use syntect::parsing::{ParseState, SyntaxDefinition, SyntaxSetBuilder};
+    // `main` and `other` set each other without consuming anything, as two
+    // contexts of the JavaScript grammar do after `x /*`.
+    let grammar = r#"
+name: Circle
+scope: source.circle
+contexts:
+  main:
+    - match: (?=x)
+      set: other
+    - match: \w
+      scope: word.circle
+  other:
+    - match: (?=x)
+      set: main
+"#;
+    let definition = SyntaxDefinition::load_from_str(grammar, true, None).unwrap();
+    let mut builder = SyntaxSetBuilder::new();
+    builder.add(definition);
+    let set = builder.build();
+    let ops = within(Duration::from_secs(10), move || {
+        let syntax = set.find_syntax_by_name("Circle").unwrap();
+        let mut state = ParseState::new(syntax);
+        state.parse_line("xx y\n", &set).map(|ops| ops.len())
+    });
+    assert!(ops.unwrap() > 0, "the line was parsed");
+}
+
+/// A class with private fields and comments after code: real JavaScript that
+/// once kept `build` busy forever.
+const CLASS: &str = r#"class Counter {
+  #count = 0; /* starts at zero */
+  #step;
+  static #instances = 0;
+
+  constructor(step = 1) {
+    this.#step = step; /* how far each tick goes */
+    Counter.#instances++;
+  }
+
+  get value() { return this.#count; }
+
+  tick() {
+    this.#count += this.#step /* never negative */;
+    return this;
+  }
+
+  #reset() { this.#count = 0 }
+
+  static get instances() { return Counter.#instances /* shared */ }
+
+  toJSON() {
+    return { count: this.#count, step: this.#step }; // plain data
+  }
+}
+
+const c = new Counter(2);
+c.tick().tick(); /* 4 */
+x /*
+"#;
+
+#[test]
+fn javascript_that_once_hung_the_build_is_built_and_highlighted() {
+    let site = fixture("links");
+    let about = site.path().join("content/about.md");
+    let text = format!("{}\n```javascript\n{CLASS}```\n", read(&about));
+    std::fs::write(&about, text).unwrap();
+    let mut child = Command::new(BIN)
+        .arg("--root")
+        .arg(site.path())
+        .args(["build", "--no-cache"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the build was still running after a minute");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success());
+    let page = read(site.path().join("public/about/index.html"));
+    assert!(page.contains("hl-comment"), "the comments are highlighted");
+    assert!(page.contains("starts at zero"), "{page}");
+}
+
+/// Files of each language a portfolio quotes, from what this machine has.
+fn real_sources() -> Vec<(PathBuf, &'static str)> {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let python = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let places: [(String, &[(&str, &str)]); 5] = [
+        (python, &[("py", "python")]),
+        (
+            format!("{home}/.cargo/registry/src"),
+            &[("rs", "rust"), ("toml", "toml"), ("json", "json")],
+        ),
+        (
+            "/usr/lib/node_modules".into(),
+            &[
+                ("js", "javascript"),
+                ("json", "json"),
+                ("mjs", "javascript"),
+            ],
+        ),
+        (
+            "/usr/share/nodejs".into(),
+            &[("js", "javascript"), ("json", "json")],
+        ),
+        ("/usr/bin".into(), &[("sh", "bash")]),
+    ];
+    let mut found = Vec::new();
+    for (dir, kinds) in &places {
+        if dir.is_empty() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            let path = entry.path();
+            let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+                continue;
+            };
+            if let Some((_, lang)) = kinds.iter().find(|(e, _)| *e == ext)
+                && entry.file_type().is_file()
+            {
+                found.push((path.to_path_buf(), *lang));
+            }
+        }
+    }
+    found
+}
+
+/// Every `step`-th file, so a bounded sample still reaches every language.
+fn sample(files: Vec<(PathBuf, &'static str)>, size: usize) -> Vec<(PathBuf, &'static str)> {
+    let mut by_lang: std::collections::BTreeMap<&str, Vec<PathBuf>> = Default::default();
+    for (path, lang) in files {
+        by_lang.entry(lang).or_default().push(path);
+    }
+    let per_lang = size.div_ceil(by_lang.len().max(1));
+    let mut out = Vec::new();
+    for (lang, paths) in by_lang {
+        let step = (paths.len() / per_lang).max(1);
+        out.extend(
+            paths
+                .into_iter()
+                .step_by(step)
+                .take(per_lang)
+                .map(|p| (p, lang)),
+        );
+    }
+    out
+}
+
+/// Highlights real files from this machine: a bounded sample by default (what
+/// CI runs), every file with `SKILLFOLIO_SWEEP=all`, or `SKILLFOLIO_SWEEP=N`.
+#[test]
+fn real_source_files_highlight_within_the_deadline() {
+    let all = real_sources();
+    let wanted = std::env::var("SKILLFOLIO_SWEEP").unwrap_or_default();
+    let files = match wanted.as_str() {
+        "all" => all,
+        n => sample(all, n.parse().unwrap_or(120)),
+    };
+    if files.is_empty() {
+        let reason = "no source files found on this machine";
+        assert!(std::env::var("CI").is_err(), "{reason}");
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    let highlighter = Highlighter::default();
+    let started = Instant::now();
+    let (mut lines, mut bytes, mut slowest) = (0, 0, (Duration::ZERO, PathBuf::new()));
+    let mut problems = Vec::new();
+    let mut too_long = 0;
+    for (path, lang) in &files {
+        let Ok(code) = std::fs::read_to_string(path) else {
+            continue; // not UTF-8: a writer could not paste it either
+        };
+        // A quoted snippet is rarely longer than this; whole generated files are.
+        let code: String = code.lines().take(2000).flat_map(|l| [l, "\n"]).collect();
+        let begun = Instant::now();
+        let (_, problem) = highlighter.block(&code, lang);
+        let took = begun.elapsed();
+        if took > slowest.0 {
+            slowest = (took, path.clone());
+        }
+        lines += code.lines().count();
+        bytes += code.len();
+        match problem {
+            // A documented limit, not a failure: minified code and data blobs.
+            Some(why) if why.contains("are not highlighted") => too_long += 1,
+            Some(why) => problems.push(format!("{} ({lang}): {why}", path.display())),
+            None => {}
+        }
+    }
+    eprintln!(
+        "highlighted {} files ({too_long} plain for a line past the limit), {lines} lines, {} KiB in {:.1} s; slowest {:.0} ms: {}",
+        files.len(),
+        bytes / 1024,
+        started.elapsed().as_secs_f64(),
+        slowest.0.as_secs_f64() * 1000.0,
+        slowest.1.display()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
