@@ -68,6 +68,13 @@ impl Highlighter {
         self.lines.forget_if_full();
     }
 
+    /// A fence language that names each grammar built in, in a stable order.
+    pub fn languages(&self) -> Vec<String> {
+        (self.lines.syntaxes().syntaxes().iter())
+            .filter_map(|s| s.file_extensions.first().cloned())
+            .collect()
+    }
+
     /// Keeps the highlighted blocks of this run for the next one.
     pub fn save_cache(&self) {
         self.cache.save();

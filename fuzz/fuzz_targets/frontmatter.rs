@@ -8,7 +8,7 @@ use skillfolio::content::frontmatter::{Fields, parse_date, split};
 fuzz_target!(|data: &[u8]| {
     let file = SourceFile {
         path: "content/fuzz.md".into(),
-        text: String::from_utf8_lossy(data).into_owned(),
+        text: String::from_utf8_lossy(data).into(),
     };
     let Ok(parts) = split(&file) else { return };
     let mut errors = Vec::new();

@@ -20,8 +20,10 @@ fuzz_target!(|data: &[u8]| {
     let links = Links {
         targets,
         base_path: "/p/".to_string(),
+        images: HashMap::new(),
+        lengths: HashMap::new(),
     };
-    let text = String::from_utf8_lossy(data).into_owned();
+    let text: std::sync::Arc<str> = String::from_utf8_lossy(data).into();
     let file = SourceFile {
         path: "content/skills/a/index.md".into(),
         text,
