@@ -83,7 +83,10 @@ mod tests {
             content_type("atom.xml"),
             "application/atom+xml; charset=utf-8"
         );
-        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
+        );
         assert_eq!(content_type("feed.json"), "application/json");
         assert_eq!(content_type("favicon.svg"), "image/svg+xml");
         assert_eq!(content_type("fold.mp4"), "video/mp4");

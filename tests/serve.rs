@@ -555,7 +555,10 @@ fn range_requests_get_exactly_the_bytes_asked_for() {
     assert_eq!(whole.status, 200);
     assert_eq!(whole.header("Accept-Ranges"), Some("bytes"));
     assert_eq!(whole.header("Content-Type"), Some("video/mp4"));
-    assert_eq!(whole.header("Content-Length"), Some(len.to_string().as_str()));
+    assert_eq!(
+        whole.header("Content-Length"),
+        Some(len.to_string().as_str())
+    );
     assert!(whole.body == clip);
 
     for (range, first, last) in [
@@ -626,7 +629,10 @@ fn read_until_closed(stream: &mut std::net::TcpStream, limit: Duration) -> (Vec<
 
 fn status_of(raw: &[u8]) -> u16 {
     let text = String::from_utf8_lossy(raw);
-    text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    text.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -645,7 +651,9 @@ fn a_half_sent_request_is_closed_within_its_timeout() {
         .map(|_| TcpStream::connect(&server.addr).unwrap())
         .collect();
     for stream in &mut half {
-        stream.write_all(b"GET /skills/ HTTP/1.1\r\nHost: x\r\n").unwrap();
+        stream
+            .write_all(b"GET /skills/ HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
     }
     // One more sends a byte a second, which must not stretch its time.
     let mut trickle = TcpStream::connect(&server.addr).unwrap();
@@ -675,8 +683,14 @@ fn a_half_sent_request_is_closed_within_its_timeout() {
     {
         std::thread::sleep(Duration::from_millis(300));
         let after = usage(server.pid());
-        assert!(after.1 <= before.1 + 2, "threads left: {before:?} -> {after:?}");
-        assert!(after.0 <= before.0 + 2, "files left: {before:?} -> {after:?}");
+        assert!(
+            after.1 <= before.1 + 2,
+            "threads left: {before:?} -> {after:?}"
+        );
+        assert!(
+            after.0 <= before.0 + 2,
+            "files left: {before:?} -> {after:?}"
+        );
     }
     assert_eq!(server.get("/skills/").status, 200);
 }
@@ -704,7 +718,10 @@ fn past_its_connection_cap_it_answers_503_and_serves_again_after() {
             busy += 1;
         }
     }
-    assert!(busy >= 10, "only {busy} of 11 past the cap were answered 503");
+    assert!(
+        busy >= 10,
+        "only {busy} of 11 past the cap were answered 503"
+    );
     drop(idle);
     server.wait_for("/skills/", |r| r.status == 200);
 }
@@ -734,7 +751,12 @@ fn an_oversized_header_is_refused_without_being_read_into_memory() {
         sent
     });
     let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(20));
-    assert_eq!(status_of(&answer), 431, "{}", String::from_utf8_lossy(&answer));
+    assert_eq!(
+        status_of(&answer),
+        431,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
     let sent = sent.join().unwrap();
     let after = usage(server.pid());
     assert!(

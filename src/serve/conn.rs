@@ -349,7 +349,12 @@ pub fn read_head(
             Ok(0) => return Err(HeadError::Gone),
             Ok(n) => pending.extend_from_slice(&chunk[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                ) =>
+            {
                 return Err(if silent {
                     HeadError::Gone
                 } else {
@@ -384,7 +389,9 @@ fn parse_head(head: &[u8], limits: &Limits) -> Result<Request, HeadError> {
         return Err(HeadError::LineTooLong);
     }
     if line.iter().any(|&b| !(b' '..=b'~').contains(&b)) {
-        return Err(HeadError::Malformed("the request line is not printable ASCII"));
+        return Err(HeadError::Malformed(
+            "the request line is not printable ASCII",
+        ));
     }
     let line = String::from_utf8_lossy(line);
     let parts: Vec<&str> = line.split(' ').collect();
@@ -474,7 +481,11 @@ mod tests {
     fn other_versions_are_505_and_garbage_is_400() {
         for line in ["HTTP/2.0", "HTTP/3", "HTTP/0.9", "HTTP/1.2", "HTTP/10.1"] {
             let raw = format!("GET / {line}\r\n\r\n");
-            assert_eq!(read(raw.as_bytes()).unwrap_err(), HeadError::Version, "{line}");
+            assert_eq!(
+                read(raw.as_bytes()).unwrap_err(),
+                HeadError::Version,
+                "{line}"
+            );
         }
         for raw in [
             "GET /\r\n\r\n",
@@ -539,7 +550,11 @@ mod tests {
         let limits = Limits::default();
         let silent = read_head(&mut Stalled(b""), &mut Vec::new(), &limits);
         assert_eq!(silent.unwrap_err(), HeadError::Gone);
-        let half = read_head(&mut Stalled(b"GET / HTTP/1.1\r\nHo"), &mut Vec::new(), &limits);
+        let half = read_head(
+            &mut Stalled(b"GET / HTTP/1.1\r\nHo"),
+            &mut Vec::new(),
+            &limits,
+        );
         assert_eq!(half.unwrap_err(), HeadError::TimedOut);
     }
 

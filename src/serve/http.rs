@@ -52,7 +52,11 @@ pub fn handle(request: &Request, state: &State) -> Reply {
         },
         Some(body) => (200, target, body),
         None => match snapshot.bytes("404.html") {
-            Some(page) => (404, "404.html".to_string(), Body::memory(reload::inject(page))),
+            Some(page) => (
+                404,
+                "404.html".to_string(),
+                Body::memory(reload::inject(page)),
+            ),
             // No good build yet: a page that shows why, and reloads once fixed.
             None => match state.error() {
                 Some(_) => (
@@ -60,7 +64,11 @@ pub fn handle(request: &Request, state: &State) -> Reply {
                     "error.html".to_string(),
                     Body::memory(reload::inject(reload::BROKEN_PAGE.as_bytes().to_vec())),
                 ),
-                None => (404, "404.txt".to_string(), Body::memory(b"Not found.\n".to_vec())),
+                None => (
+                    404,
+                    "404.txt".to_string(),
+                    Body::memory(b"Not found.\n".to_vec()),
+                ),
             },
         },
     };
@@ -75,7 +83,9 @@ pub fn handle(request: &Request, state: &State) -> Reply {
     headers.push(header("Accept-Ranges", "bytes"));
     // If-Range names a version to resume; this server gives files no
     // validators, so no version can match and the whole file is sent.
-    let asked = request.header("Range").filter(|_| request.header("If-Range").is_none());
+    let asked = request
+        .header("Range")
+        .filter(|_| request.header("If-Range").is_none());
     let response = match byte_range(asked, body.len) {
         Ranged::Whole => respond(200, headers, body.reader, body.len),
         Ranged::Part(first, last) => {
