@@ -267,6 +267,10 @@ fn send(
 ) -> io::Result<()> {
     if !keep_alive {
         response.add_header(header("Connection", "close"));
+    } else if minor == 0 {
+        // An HTTP/1.0 client that asked to keep the connection waits for its
+        // close unless told it is kept.
+        response.add_header(header("Connection", "keep-alive"));
     }
     // Every body's length is known: it is sent with Content-Length rather
     // than chunked, which media players need to seek.
