@@ -92,7 +92,7 @@ pub fn check(root: &Path) -> Diagnostics {
 fn missing_alt(file: &SourceFile, item: &content::EvidenceSource) -> Option<Diagnostic> {
     let src = item.src.value.trim();
     let path = src.split(['?', '#']).next().unwrap_or(src);
-    let is_image = crate::site::mime_type(path).starts_with("image/");
+    let is_image = crate::media::type_of(path).starts_with("image/");
     let has_alt = item.alt.as_deref().is_some_and(|a| !a.trim().is_empty());
     if !is_image || has_alt || src.contains("://") {
         return None;

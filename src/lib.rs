@@ -17,6 +17,7 @@ pub mod highlight_lines;
 pub mod images;
 pub mod links;
 pub mod markdown;
+pub mod media;
 pub mod model_cache;
 pub mod output;
 pub mod page_record;

@@ -901,7 +901,7 @@ fn has_text(html: &str) -> bool {
 }
 
 fn evidence_kind(path: &str) -> &'static str {
-    let mime = mime_type(path);
+    let mime = crate::media::type_of(path);
     if mime.starts_with("image/") {
         "image"
     } else if mime.starts_with("video/") {
@@ -927,32 +927,6 @@ fn human_size(bytes: u64) -> String {
         format!("{value:.1} {}", UNITS[unit])
     } else {
         format!("{value:.0} {}", UNITS[unit])
-    }
-}
-
-/// The media type of a published file, by its extension.
-pub fn mime_type(path: &str) -> &'static str {
-    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        "bmp" => "image/bmp",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "ogv" => "video/ogg",
-        "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
-        "pdf" => "application/pdf",
-        "txt" | "log" => "text/plain",
-        "md" => "text/markdown",
-        "csv" => "text/csv",
-        "json" => "application/json",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
     }
 }
 
@@ -1067,7 +1041,7 @@ fn build_entry(
                 host: None,
                 provider: None,
                 image: links.images.get(target.as_str()).map(|i| i.view(url)),
-                mime: Some(mime_type(target)),
+                mime: Some(crate::media::type_of(target)),
                 length: links.lengths.get(target.as_str()).copied(),
                 file_name: target.rsplit('/').next().map(str::to_string),
                 size: links.lengths.get(target.as_str()).map(|&n| human_size(n)),

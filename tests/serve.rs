@@ -6,8 +6,9 @@ mod common;
 
 use std::fs;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use common::http::{Server, request};
+use common::http::{Server, request, request_with};
 use common::{fixture, read, run, stderr, tree};
 
 const ENTRY: &str = "content/skills/perfect-omelette/log/2026-10-01-first.md";
@@ -44,7 +45,8 @@ fn serves_pages_with_the_right_types_and_statuses() {
     for (path, mime) in [
         ("/style.css", "text/css; charset=utf-8"),
         ("/favicon.svg", "image/svg+xml"),
-        ("/sitemap.xml", "application/xml"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/skills/perfect-omelette/pan.svg", "image/svg+xml"),
         ("/atom.xml", "application/atom+xml; charset=utf-8"),
         ("/feed.json", "application/json"),
         ("/robots.txt", "text/plain; charset=utf-8"),
@@ -523,4 +525,274 @@ fn skills_kept_between_rebuilds_still_see_the_edits_of_others() {
         404
     );
     assert_served_equals_a_full_build(&server, root);
+}
+
+/// A file of `len` bytes that no two ranges of share a pattern by chance.
+fn noise(len: usize) -> Vec<u8> {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+#[test]
+fn range_requests_get_exactly_the_bytes_asked_for() {
+    let site = fixture("site");
+    let clip = noise(300_000);
+    fs::write(site.path().join("static/clip.mp4"), &clip).unwrap();
+    let server = Server::start(site.path());
+    let len = clip.len();
+    let ranged = |method: &str, target: &str, range: &str| {
+        request_with(&server.addr, method, target, &[("Range", range)], None)
+    };
+
+    let whole = server.get("/clip.mp4");
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.header("Accept-Ranges"), Some("bytes"));
+    assert_eq!(whole.header("Content-Type"), Some("video/mp4"));
+    assert_eq!(
+        whole.header("Content-Length"),
+        Some(len.to_string().as_str())
+    );
+    assert!(whole.body == clip);
+
+    for (range, first, last) in [
+        ("bytes=100-199", 100, 199),
+        ("bytes=299990-", 299_990, len - 1),
+        ("bytes=-10", len - 10, len - 1),
+        ("bytes=0-0", 0, 0),
+        ("bytes=250000-999999", 250_000, len - 1),
+    ] {
+        let part = ranged("GET", "/clip.mp4", range);
+        assert_eq!(part.status, 206, "{range}");
+        let content_range = format!("bytes {first}-{last}/{len}");
+        assert_eq!(part.header("Content-Range"), Some(content_range.as_str()));
+        let count = (last - first + 1).to_string();
+        assert_eq!(part.header("Content-Length"), Some(count.as_str()));
+        assert!(part.body == clip[first..=last], "{range}: wrong bytes");
+        // HEAD says the same and sends nothing.
+        let head = ranged("HEAD", "/clip.mp4", range);
+        assert_eq!(head.status, 206, "HEAD {range}");
+        assert_eq!(head.header("Content-Range"), Some(content_range.as_str()));
+        assert_eq!(head.header("Content-Length"), Some(count.as_str()));
+        assert!(head.body.is_empty());
+    }
+
+    for range in [format!("bytes={len}-"), "bytes=-0".to_string()] {
+        let refused = ranged("GET", "/clip.mp4", &range);
+        assert_eq!(refused.status, 416, "{range}");
+        let all = format!("bytes */{len}");
+        assert_eq!(refused.header("Content-Range"), Some(all.as_str()));
+    }
+
+    // Several ranges are answered with the whole file; so is a range that is
+    // not one.
+    for range in ["bytes=0-1,5-6", "bytes=9-2", "pages=1-2"] {
+        let full = ranged("GET", "/clip.mp4", range);
+        assert_eq!(full.status, 200, "{range}");
+        assert!(full.body == clip);
+    }
+
+    // A page in memory, its live-reload script included, is cut the same way.
+    let page = server.get("/skills/").body;
+    let tail = ranged("GET", "/skills/", "bytes=-20");
+    assert_eq!(tail.status, 206);
+    assert_eq!(tail.body, page[page.len() - 20..]);
+}
+
+/// Reads what the server sends until it closes the connection or `limit`
+/// passes; returns the bytes and whether it closed.
+fn read_until_closed(stream: &mut std::net::TcpStream, limit: Duration) -> (Vec<u8>, bool) {
+    use std::io::Read;
+    let deadline = Instant::now() + limit;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return (seen, false);
+        }
+        stream.set_read_timeout(Some(left)).unwrap();
+        match stream.read(&mut buf) {
+            Ok(0) => return (seen, true),
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return (seen, true),
+            Err(_) => return (seen, false),
+        }
+    }
+}
+
+fn status_of(raw: &[u8]) -> u16 {
+    let text = String::from_utf8_lossy(raw);
+    text.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+#[test]
+fn a_half_sent_request_is_closed_within_its_timeout() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    #[cfg(target_os = "linux")]
+    let before = usage(server.pid());
+
+    let started = Instant::now();
+    let mut half: Vec<TcpStream> = (0..100)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    for stream in &mut half {
+        stream
+            .write_all(b"GET /skills/ HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
+    }
+    // One more sends a byte a second, which must not stretch its time.
+    let mut trickle = TcpStream::connect(&server.addr).unwrap();
+    trickle.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+    let mut trickle_reader = trickle.try_clone().unwrap();
+    let trickling = std::thread::spawn(move || {
+        for _ in 0..20 {
+            std::thread::sleep(Duration::from_secs(1));
+            if trickle.write_all(b"X").is_err() {
+                break;
+            }
+        }
+    });
+
+    let limit = TIMEOUT + Duration::from_secs(3);
+    for stream in half.iter_mut().chain([&mut trickle_reader]) {
+        let left = limit.saturating_sub(started.elapsed());
+        let (answer, closed) = read_until_closed(stream, left);
+        assert!(closed, "still open after {:?}", started.elapsed());
+        assert_eq!(status_of(&answer), 408);
+    }
+    assert!(started.elapsed() < limit);
+    drop(half);
+    trickling.join().unwrap();
+
+    #[cfg(target_os = "linux")]
+    {
+        std::thread::sleep(Duration::from_millis(300));
+        let after = usage(server.pid());
+        assert!(
+            after.1 <= before.1 + 2,
+            "threads left: {before:?} -> {after:?}"
+        );
+        assert!(
+            after.0 <= before.0 + 2,
+            "files left: {before:?} -> {after:?}"
+        );
+    }
+    assert_eq!(server.get("/skills/").status, 200);
+}
+
+#[test]
+fn past_its_connection_cap_it_answers_503_and_serves_again_after() {
+    use std::net::TcpStream;
+    let site = fixture("site");
+    let cap = 16;
+    let server = Server::start_with(site.path(), &["--max-connections", &cap.to_string()]);
+    // Idle clients just under the cap: others are still served.
+    let mut idle: Vec<TcpStream> = (0..cap - 1)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    assert_eq!(server.get("/").status, 200);
+    // Ten past it.
+    idle.extend((0..11).map(|_| TcpStream::connect(&server.addr).unwrap()));
+    let mut busy = 0;
+    for stream in idle.iter_mut().skip(cap - 1) {
+        let (answer, closed) = read_until_closed(stream, Duration::from_secs(2));
+        if status_of(&answer) == 503 {
+            assert!(closed, "a 503 closes its connection");
+            let text = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+            assert!(text.contains("\r\nretry-after: 1\r\n"), "{text}");
+            busy += 1;
+        }
+    }
+    assert!(
+        busy >= 10,
+        "only {busy} of 11 past the cap were answered 503"
+    );
+    drop(idle);
+    server.wait_for("/skills/", |r| r.status == 200);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_oversized_header_is_refused_without_being_read_into_memory() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    for _ in 0..20 {
+        server.get("/");
+    }
+    let before = usage(server.pid());
+
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sent = std::thread::spawn(move || {
+        let mut sent = 0usize;
+        let chunk = vec![b'a'; 64 * 1024];
+        let _ = writer.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ");
+        // Up to 200 MB, until the server closes the connection.
+        while sent < 200 * 1024 * 1024 && writer.write_all(&chunk).is_ok() {
+            sent += chunk.len();
+        }
+        sent
+    });
+    let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(20));
+    assert_eq!(
+        status_of(&answer),
+        431,
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    let sent = sent.join().unwrap();
+    let after = usage(server.pid());
+    assert!(
+        after.2 <= before.2 + 8 * 1024,
+        "memory grew by {} KiB after {sent} bytes of header",
+        after.2 - before.2
+    );
+
+    // A request line past its limit is refused the same way.
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    let target = "a".repeat(100_000);
+    let _ = stream.write_all(format!("GET /{target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+    let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(10));
+    assert_eq!(status_of(&answer), 414);
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn other_http_versions_get_505_and_garbled_request_lines_400() {
+    use std::io::Write;
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    for (head, status) in [
+        ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+        ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
+        ("GET / HTTP/3\r\nHost: x\r\n\r\n", 505),
+        ("GET / HTTP/0.9\r\n\r\n", 505),
+        ("GET / SPDY/3\r\n\r\n", 400),
+        ("hello\r\n\r\n", 400),
+        ("GET / HTTP/1.1 extra\r\n\r\n", 400),
+    ] {
+        let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        let (answer, closed) = read_until_closed(&mut stream, Duration::from_secs(5));
+        assert_eq!(status_of(&answer), status, "{head:?}");
+        assert!(closed, "{head:?} left the connection open");
+    }
+    assert_eq!(server.get("/").status, 200);
 }

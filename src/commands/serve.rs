@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::path::Path;
 
-use skillfolio::serve::{ServeOptions, serve};
+use skillfolio::serve::{Limits, ServeOptions, serve};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,6 +19,11 @@ pub struct Args {
     /// Include skills, entries and pages marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+    /// How many connections may be open at once; past it new ones are answered
+    /// 503. Hidden: the default suits any preview, and tests lower it to reach
+    /// it with few sockets.
+    #[arg(long, hide = true, default_value_t = Limits::default().connections)]
+    max_connections: usize,
 }
 
 pub fn run(root: &Path, args: Args) -> Result<(), ()> {
@@ -38,6 +43,10 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
         interface: args.interface,
         port: args.port,
         port_attempts: 10,
+        limits: Limits {
+            connections: args.max_connections.max(1),
+            ..Limits::default()
+        },
     };
     let open = args.open;
     let result = serve(&options, |url| {

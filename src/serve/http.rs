@@ -2,31 +2,29 @@
 //! the build's own list of files, never joined onto a folder, so no spelling of
 //! `..` can reach a file outside the site; odd spellings are refused outright.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Header, Response, ResponseBox, StatusCode};
 
-use super::{State, reload};
+use super::conn::{Reply, Request, header};
+use super::{Body, State, reload};
 
-pub fn handle(request: Request, state: &State) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
+pub fn handle(request: &Request, state: &State) -> Reply {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
         let response = text(405, "Only GET and HEAD are allowed here.\n")
             .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+        return Reply::Response(response.boxed());
     }
-    let url = request.url().to_string();
+    let url = request.target.as_str();
     let (path, query) = match url.split_once(['?', '#']) {
         Some((p, q)) => (p, Some(q)),
-        None => (url.as_str(), None),
+        None => (url, None),
     };
     if path == reload::EVENTS_PATH {
-        reload::subscribe(request, state);
-        return;
+        return Reply::Stream(reload::subscribe(state));
     }
     let Some(path) = clean_path(path) else {
-        let _ = request.respond(text(400, "Bad request path.\n"));
-        return;
+        return Reply::Response(text(400, "Bad request path.\n").boxed());
     };
     let snapshot = state.snapshot();
     let target = if path.is_empty() || path.ends_with('/') {
@@ -42,42 +40,79 @@ pub fn handle(request: Request, state: &State) {
             None => format!("/{path}/"),
         };
         let response = text(301, "Moved.\n").with_header(header("Location", &location));
-        let _ = request.respond(response);
-        return;
+        return Reply::Response(response.boxed());
     }
-    let (status, name, body) = match snapshot.bytes(&target) {
+    let html = |name: &str| crate::media::type_of(name) == "text/html";
+    let (status, name, body) = match snapshot.open(&target) {
+        // Pages carry the live-reload script, so their bytes are the page's
+        // with it; ranges below count in those.
+        Some(_) if html(&target) => match snapshot.bytes(&target) {
+            Some(page) => (200, target, Body::memory(reload::inject(page))),
+            None => (404, target, Body::memory(b"Not found.\n".to_vec())),
+        },
         Some(body) => (200, target, body),
         None => match snapshot.bytes("404.html") {
-            Some(body) => (404, "404.html".to_string(), body),
+            Some(page) => (
+                404,
+                "404.html".to_string(),
+                Body::memory(reload::inject(page)),
+            ),
             // No good build yet: a page that shows why, and reloads once fixed.
             None => match state.error() {
                 Some(_) => (
                     503,
                     "error.html".to_string(),
-                    reload::BROKEN_PAGE.as_bytes().to_vec(),
+                    Body::memory(reload::inject(reload::BROKEN_PAGE.as_bytes().to_vec())),
                 ),
-                None => (404, "404.txt".to_string(), b"Not found.\n".to_vec()),
+                None => (
+                    404,
+                    "404.txt".to_string(),
+                    Body::memory(b"Not found.\n".to_vec()),
+                ),
             },
         },
     };
-    let mime = mime_type(&name);
-    let body = if mime.starts_with("text/html") {
-        reload::inject(body)
-    } else {
-        body
+    let mut headers = vec![
+        header("Content-Type", &crate::media::content_type(&name)),
+        header("Cache-Control", "no-store"),
+        header("X-Content-Type-Options", "nosniff"),
+    ];
+    if status != 200 {
+        return Reply::Response(respond(status, headers, body.reader, body.len));
+    }
+    headers.push(header("Accept-Ranges", "bytes"));
+    // If-Range names a version to resume; this server gives files no
+    // validators, so no version can match and the whole file is sent.
+    let asked = request
+        .header("Range")
+        .filter(|_| request.header("If-Range").is_none());
+    let response = match byte_range(asked, body.len) {
+        Ranged::Whole => respond(200, headers, body.reader, body.len),
+        Ranged::Part(first, last) => {
+            let mut reader = body.reader;
+            if reader.seek(SeekFrom::Start(first)).is_err() {
+                return Reply::Response(text(500, "Could not read the file.\n").boxed());
+            }
+            let len = last - first + 1;
+            let range = format!("bytes {first}-{last}/{}", body.len);
+            headers.push(header("Content-Range", &range));
+            respond(206, headers, Box::new(reader.take(len)), len)
+        }
+        Ranged::Unsatisfiable => {
+            let range = format!("bytes */{}", body.len);
+            let message = "The range asked for is outside the file.\n";
+            text(416, message)
+                .with_header(header("Content-Range", &range))
+                .with_header(header("Accept-Ranges", "bytes"))
+                .boxed()
+        }
     };
-    let response = Response::new(
-        StatusCode(status),
-        vec![
-            header("Content-Type", mime),
-            header("Cache-Control", "no-store"),
-            header("X-Content-Type-Options", "nosniff"),
-        ],
-        Cursor::new(body.clone()),
-        Some(body.len()),
-        None,
-    );
-    let _ = request.respond(response);
+    Reply::Response(response)
+}
+
+fn respond(status: u16, headers: Vec<Header>, body: Box<dyn Read + Send>, len: u64) -> ResponseBox {
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
+    Response::new(StatusCode(status), headers, body, Some(len), None)
 }
 
 fn text(status: u16, body: &str) -> Response<Cursor<Vec<u8>>> {
@@ -86,9 +121,49 @@ fn text(status: u16, body: &str) -> Response<Cursor<Vec<u8>>> {
         .with_header(header("Content-Type", "text/plain; charset=utf-8"))
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("valid header"))
+/// What a `Range` header asks of a file of a given length.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ranged {
+    Whole,
+    /// The first and last byte, both included.
+    Part(u64, u64),
+    Unsatisfiable,
+}
+
+/// Reads a `Range` header (RFC 9110, 14.1.2). One range is answered as asked;
+/// several are answered with the whole file, which the RFC allows and which
+/// spares a multipart body; a header that is not a byte range is ignored.
+pub fn byte_range(header: Option<&str>, len: u64) -> Ranged {
+    let Some((unit, spec)) = header.and_then(|h| h.trim().split_once('=')) else {
+        return Ranged::Whole;
+    };
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return Ranged::Whole;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ranged::Whole;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // A number past u64 is past any file's end.
+    let number = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
+    let (first, last) = (first.trim(), last.trim());
+    match (digits(first), digits(last)) {
+        (false, true) if first.is_empty() => match number(last) {
+            0 => Ranged::Unsatisfiable,
+            _ if len == 0 => Ranged::Unsatisfiable,
+            n => Ranged::Part(len - n.min(len), len - 1),
+        },
+        (true, false) if last.is_empty() => match number(first) {
+            a if a >= len => Ranged::Unsatisfiable,
+            a => Ranged::Part(a, len - 1),
+        },
+        (true, true) => match (number(first), number(last)) {
+            (a, b) if b < a => Ranged::Whole,
+            (a, _) if a >= len => Ranged::Unsatisfiable,
+            (a, b) => Ranged::Part(a, b.min(len - 1)),
+        },
+        _ => Ranged::Whole,
+    }
 }
 
 /// The request path without its leading `/`, percent-decoded, or `None` when it
@@ -123,36 +198,6 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-pub fn mime_type(path: &str) -> &'static str {
-    if path.ends_with("atom.xml") {
-        return "application/atom+xml; charset=utf-8";
-    }
-    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,14 +225,32 @@ mod tests {
     }
 
     #[test]
-    fn types_for_what_sites_hold() {
-        assert_eq!(mime_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(mime_type("x.SVG"), "image/svg+xml");
-        assert_eq!(mime_type("sitemap.xml"), "application/xml");
-        assert_eq!(
-            mime_type("skills/a/atom.xml"),
-            "application/atom+xml; charset=utf-8"
-        );
-        assert_eq!(mime_type("f.woff2"), "font/woff2");
+    fn byte_ranges_as_rfc_9110_reads_them() {
+        use Ranged::*;
+        let cases: &[(Option<&str>, u64, Ranged)] = &[
+            (None, 10, Whole),
+            (Some("bytes=0-3"), 10, Part(0, 3)),
+            (Some("bytes=4-"), 10, Part(4, 9)),
+            (Some("bytes=-3"), 10, Part(7, 9)),
+            (Some("bytes=-30"), 10, Part(0, 9)),
+            (Some("bytes=5-500"), 10, Part(5, 9)),
+            (Some("Bytes = 9-9"), 10, Part(9, 9)),
+            (Some("bytes=0-99999999999999999999999"), 10, Part(0, 9)),
+            (Some("bytes=10-"), 10, Unsatisfiable),
+            (Some("bytes=10-20"), 10, Unsatisfiable),
+            (Some("bytes=99999999999999999999999-"), 10, Unsatisfiable),
+            (Some("bytes=-0"), 10, Unsatisfiable),
+            (Some("bytes=0-"), 0, Unsatisfiable),
+            (Some("bytes=-5"), 0, Unsatisfiable),
+            (Some("bytes=0-1,4-5"), 10, Whole),
+            (Some("bytes=5-2"), 10, Whole),
+            (Some("bytes=a-b"), 10, Whole),
+            (Some("bytes=-"), 10, Whole),
+            (Some("lines=0-1"), 10, Whole),
+            (Some("bytes 0-1"), 10, Whole),
+        ];
+        for (header, len, expected) in cases {
+            assert_eq!(&byte_range(*header, *len), expected, "{header:?} of {len}");
+        }
     }
 }

@@ -4,12 +4,13 @@
 //! changes; open pages reload themselves. A broken edit keeps the last good site
 //! served, shows the error over the page, and heals when the file is fixed.
 
+mod conn;
 mod http;
 mod reload;
 mod watch;
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -20,10 +21,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::Contents;
 use crate::render::{PageGroup, RenderedSite, Renderer};
 
+pub use conn::Limits;
 pub use reload::Event;
-
-/// How many threads answer requests, so one slow client cannot hold up the rest.
-const WORKERS: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -33,6 +32,27 @@ pub struct ServeOptions {
     pub port: u16,
     /// How many following ports to try when `port` is taken.
     pub port_attempts: u16,
+    /// The bounds on connections and request heads.
+    pub limits: Limits,
+}
+
+/// A file's bytes as served: its length, and a reader that can start anywhere
+/// in it, so a range of a large video is read from disk, not all of it.
+pub struct Body {
+    reader: Box<dyn ReadSeek>,
+    len: u64,
+}
+
+trait ReadSeek: std::io::Read + std::io::Seek + Send {}
+impl<T: std::io::Read + std::io::Seek + Send> ReadSeek for T {}
+
+impl Body {
+    fn memory(bytes: Vec<u8>) -> Body {
+        Body {
+            len: bytes.len() as u64,
+            reader: Box::new(std::io::Cursor::new(bytes)),
+        }
+    }
 }
 
 /// One successful build, as served: output path -> contents.
@@ -125,6 +145,22 @@ impl Snapshot {
             Contents::Copy(source) => std::fs::read(source).ok(),
             Contents::Kept => None,
         }
+    }
+
+    /// Opens a file for reading, from memory or from the source it is copied from.
+    pub fn open(&self, path: &str) -> Option<Body> {
+        use std::io::Cursor;
+        let (reader, len): (Box<dyn ReadSeek>, u64) = match self.get(path)? {
+            Contents::Bytes(b) => (Box::new(Cursor::new(Arc::clone(b))), b.len() as u64),
+            Contents::Embedded(b) => (Box::new(Cursor::new(*b)), b.len() as u64),
+            Contents::Copy(source) => {
+                let file = std::fs::File::open(source).ok()?;
+                let len = file.metadata().ok()?.len();
+                (Box::new(file), len)
+            }
+            Contents::Kept => return None,
+        };
+        Some(Body { reader, len })
     }
 
     /// Which kind of reload a change from `old` to `self` needs: none, stylesheets
@@ -274,7 +310,7 @@ impl Builder {
 /// Starts the server and blocks, rebuilding on every change, until the process is
 /// stopped. `ready` is called once with the address being served.
 pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Diagnostic> {
-    let (server, addr) = bind(options)?;
+    let (listener, addr) = bind(options)?;
     let host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_string()
     } else if addr.is_ipv6() {
@@ -312,36 +348,32 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Dia
         }
     }
 
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let server = Arc::clone(&server);
+    let handler: Arc<conn::Handler> = {
         let state = Arc::clone(&state);
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &state);
-            }
-        });
-    }
+        Arc::new(move |request: &conn::Request| http::handle(request, &state))
+    };
+    let limits = options.limits;
+    std::thread::spawn(move || conn::run(listener, limits, handler));
     ready(&base_url);
 
     watcher.run(|changes| rebuild(&mut builder, &options.root, &state, &changes));
     Ok(())
 }
 
-fn bind(options: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), Diagnostic> {
+fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), Diagnostic> {
     let mut last_error = String::new();
     for offset in 0..=options.port_attempts {
         let Some(port) = options.port.checked_add(offset) else {
             break;
         };
         let addr = SocketAddr::new(options.interface, port);
-        match tiny_http::Server::http(addr) {
-            Ok(server) => {
+        match TcpListener::bind(addr) {
+            Ok(listener) => {
                 if offset > 0 {
                     eprintln!("Port {} is taken; using {port} instead.", options.port);
                 }
-                let bound = server.server_addr().to_ip().unwrap_or(addr);
-                return Ok((server, bound));
+                let bound = listener.local_addr().unwrap_or(addr);
+                return Ok((listener, bound));
             }
             Err(e) => last_error = e.to_string(),
         }

@@ -5,11 +5,10 @@
 //! script exists only in `serve`; `build` output never has it.
 
 use std::io::Write;
+use std::net::TcpStream;
 use std::sync::Mutex;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::Duration;
-
-use tiny_http::Request;
 
 use super::State;
 
@@ -59,9 +58,9 @@ impl Hub {
     }
 }
 
-/// Holds the request open as an event stream on a thread of its own, first telling
-/// the browser whether the site currently builds.
-pub fn subscribe(request: Request, state: &State) {
+/// Registers a browser for events and returns what holds its connection open as
+/// the event stream, first telling it whether the site currently builds.
+pub fn subscribe(state: &State) -> Box<dyn FnOnce(TcpStream) + Send> {
     let (tx, rx) = mpsc::channel::<String>();
     let first = match state.error() {
         Some(text) => Event::Failed(text).encode(),
@@ -71,8 +70,7 @@ pub fn subscribe(request: Request, state: &State) {
     if let Ok(mut clients) = state.hub.clients.lock() {
         clients.push(tx);
     }
-    std::thread::spawn(move || {
-        let mut writer = request.into_writer();
+    Box::new(move |mut writer: TcpStream| {
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
         if writer
             .write_all(head.as_bytes())
@@ -96,7 +94,7 @@ pub fn subscribe(request: Request, state: &State) {
                 return;
             }
         }
-    });
+    })
 }
 
 const SCRIPT: &str = r#"<script>

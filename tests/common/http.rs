@@ -20,10 +20,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    /// Starts `serve` with more arguments, such as the hidden `--max-connections`.
+    pub fn start_with(root: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(BIN)
             .arg("--root")
             .arg(root)
             .args(["serve", "--port", "0"])
+            .args(extra)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -123,11 +129,25 @@ impl HttpResponse {
 
 /// Sends one request with `Connection: close` and reads the whole response.
 pub fn request(addr: &str, method: &str, target: &str, body: Option<&str>) -> HttpResponse {
+    request_with(addr, method, target, &[], body)
+}
+
+/// [`request`] with more headers.
+pub fn request_with(
+    addr: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> HttpResponse {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
     if let Some(b) = body {
         head.push_str(&format!(
             "Content-Type: application/json\r\nContent-Length: {}\r\n",
