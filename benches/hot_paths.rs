@@ -51,6 +51,7 @@ fn benches(c: &mut Criterion) {
         base_path: "/".to_string(),
         images: Default::default(),
         lengths: Default::default(),
+        refused: Default::default(),
     };
     // A memo emptied before each run: only lines repeated within the block are
     // looked up, as for a block unlike any before it.

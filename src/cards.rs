@@ -154,7 +154,11 @@ impl CardMaker {
                 .and_then(|()| fs::rename(&temp, &path));
             return Ok(match stored {
                 Ok(()) => Contents::Copy(path),
-                Err(_) => Contents::Bytes(png.into()),
+                Err(_) => {
+                    // A full disk must not keep the piece that was written.
+                    let _ = fs::remove_file(&temp);
+                    Contents::Bytes(png.into())
+                }
             });
         }
         Ok(Contents::Bytes(self.draw(svg)?.into()))

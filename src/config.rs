@@ -75,7 +75,7 @@ pub const KEYS: [&str; 15] = [
 pub const TABLE_KEYS: [(&str, &[&str]); 3] = [
     ("author", &["name", "email", "url"]),
     ("feed", &["limit", "entries"]),
-    ("images", &["widths", "quality"]),
+    ("images", &["widths", "quality", "max_pixels", "max_bytes"]),
 ];
 
 /// The keys the table `name` of site.toml accepts.
@@ -208,6 +208,31 @@ impl Config {
                     "82 keeps photos sharp at a fraction of the size; 90 and up is for close detail",
                 ),
                 _ => {}
+            }
+            // A u32 is the widest a key reads: up to 4,294 MP and 4 GiB, past what
+            // one decoded image could sensibly take.
+            for (key, at_least, value, hint) in [
+                (
+                    "max_pixels",
+                    1_000_000,
+                    &mut images.max_pixels,
+                    "40_000_000 (40 MP) is more than any phone's camera takes",
+                ),
+                (
+                    "max_bytes",
+                    16 << 20,
+                    &mut images.max_bytes,
+                    "536_870_912 (512 MiB) decodes any 40 MP photo",
+                ),
+            ] {
+                let span = t.raw(key).map(|(span, _)| span);
+                match (t.uint(key), span) {
+                    (Some(n), _) if u64::from(n) >= at_least => *value = u64::from(n),
+                    (Some(_), Some(span)) => {
+                        t.push_error(span, &format!("`{key}` must be at least {at_least}"), hint)
+                    }
+                    _ => {}
+                }
             }
             t.finish("`[images]` of site.toml", table_keys("images"));
         }

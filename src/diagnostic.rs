@@ -127,10 +127,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", printable(&self.message, true))?;
         let mut gutter = 1;
         if let Some(loc) = &self.location {
-            let file = loc.file.display();
+            let file = loc.file.to_string_lossy();
+            let file = printable(&file, false);
             if loc.line == 0 {
                 writeln!(f, "  --> {file}")?;
             } else {
@@ -139,20 +140,63 @@ impl fmt::Display for Diagnostic {
                 let pad = " ".repeat(gutter);
                 writeln!(f, "{pad}--> {file}:{}:{}", loc.line, loc.column)?;
                 writeln!(f, "{pad} |")?;
-                writeln!(f, "{number} | {}", loc.source_line)?;
-                let indent: String = loc
-                    .source_line
-                    .chars()
-                    .take(loc.column - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width))?;
+                writeln!(f, "{number} | {}", printable(&loc.source_line, false))?;
+                let mut chars = loc.source_line.chars();
+                let mut indent = String::new();
+                for c in chars.by_ref().take(loc.column - 1) {
+                    match c {
+                        '\t' => indent.push('\t'),
+                        c => indent.extend(std::iter::repeat_n(' ', shown_width(c))),
+                    }
+                }
+                // Past the end of the line (a missing value) each caret is one column.
+                let (mut width, mut counted) = (0, 0);
+                for c in chars.take(loc.width) {
+                    width += shown_width(c);
+                    counted += 1;
+                }
+                width += loc.width - counted;
+                writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
             }
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "{} = hint: {hint}", " ".repeat(gutter))?;
+            writeln!(
+                f,
+                "{} = hint: {}",
+                " ".repeat(gutter),
+                printable(hint, true)
+            )?;
         }
         Ok(())
+    }
+}
+
+/// Text from the content as a terminal may show it: a control character (ESC,
+/// the rest of C0 but tab, DEL, C1) could recolour, move or clear what the
+/// reader sees, so it is written as its escape, `\u{1b}`. `lines` keeps line
+/// breaks, which the messages themselves use.
+pub fn printable(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| c == '\t' || (lines && c == '\n') || !c.is_control();
+    if text.chars().all(keep) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if keep(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    out.into()
+}
+
+/// How many columns a character of a quoted line takes once made printable.
+fn shown_width(c: char) -> usize {
+    if c == '\t' || !c.is_control() {
+        1
+    } else {
+        format!("\\u{{{:x}}}", c as u32).len()
     }
 }
 
@@ -286,6 +330,34 @@ mod tests {
             d.to_string(),
             "error: unknown key `titel`\n --> a.md:2:1\n  |\n2 | titel = \"x\"\n  | ^^^^^\n  = hint: did you mean `title`?\n"
         );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_the_caret_stays_under_its_text() {
+        let text = "+++\ntitle = \"\x1b[31mred\x1b[0m\"\nmood = 1\u{9b}2\x7f\n+++\n";
+        let offset = text.find("mood").unwrap();
+        let d = Diagnostic::error("unknown key `\x1b]0;owned\x07mood`")
+            .at(Path::new("a\x1b.md"), text, offset + 10, 1)
+            .hint("not `\x1b[2J`");
+        let shown = d.to_string();
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
+        let caret = format!("  | {}^", " ".repeat(14));
+        assert_eq!(
+            shown,
+            format!(
+                "error: unknown key `\\u{{1b}}]0;owned\\u{{7}}mood`\n --> a\\u{{1b}}.md:3:10\n  |\n3 | mood = 1\\u{{9b}}2\\u{{7f}}\n{caret}\n  = hint: not `\\u{{1b}}[2J`\n"
+            )
+        );
+        // The escape itself is underlined whole.
+        let d = Diagnostic::error("x").at(Path::new("a"), text, offset + 8, 1);
+        let caret = format!("\n  | {}^^^^^^\n", " ".repeat(8));
+        assert!(d.to_string().contains(&caret), "{d}");
+        let d = Diagnostic::error("x").at(Path::new("a"), "a\tb\x1bc", 4, 1);
+        let caret = format!("\n  |  \t{}^\n", " ".repeat(7));
+        assert!(d.to_string().contains(&caret), "{d}");
     }
 
     #[test]

@@ -109,8 +109,14 @@ impl HighlightCache {
             }
             out.flush()
         };
-        if write().is_ok() {
-            let _ = std::fs::rename(&tmp, path);
+        // On a full disk the partial file is tens of megabytes that would keep
+        // the disk full for the next build: it goes, whatever failed.
+        if write().and_then(|()| std::fs::rename(&tmp, path)).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+            // Only goes when empty: the folder this save may have made.
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
         }
     }
 }

@@ -247,12 +247,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         None => options.load.root.join(&config.output_dir),
     };
     output::recover(&output);
+    // Checked before loading, which writes caches beside the output: a refused
+    // build writes nothing anywhere.
+    output::check_target(&output, &options.load.root, options.force).map_err(Diagnostics::from)?;
     let mut load_options = options.load.clone();
     if !options.no_cache {
         load_options.cache_dir = Some(cache_dir(&output));
     }
     let loaded = load(&load_options)?;
-    output::check_target(&output, &options.load.root, options.force).map_err(Diagnostics::from)?;
     let timer = timings::Timer::start();
     // Pages are written as they are rendered, into a staging folder that only
     // replaces the output once everything succeeded.

@@ -27,6 +27,8 @@ pub struct Links {
     pub images: HashMap<String, Arc<ImageInfo>>,
     /// Every published asset's size by output path, for feed enclosures.
     pub lengths: HashMap<String, u64>,
+    /// Images past the limits, by output path: why they were not processed.
+    pub refused: HashMap<String, String>,
 }
 
 impl Links {
@@ -73,6 +75,9 @@ impl Links {
         let mut lengths: Vec<_> = self.lengths.iter().collect();
         lengths.sort();
         lengths.hash(&mut h);
+        let mut refused: Vec<_> = self.refused.iter().collect();
+        refused.sort();
+        refused.hash(&mut h);
         h.finish()
     }
 }
@@ -384,6 +389,14 @@ pub fn render(
         // Resolved once here, since the match below takes the event apart.
         let processed = match (&image, &event) {
             (None, Event::Start(Tag::Image { dest_url, .. })) => {
+                if let Some(why) = refused_image(dest_url, dir, links) {
+                    warnings.push(too_large(dest_url, why).at(
+                        &file.path,
+                        &file.text,
+                        body.start + range.start,
+                        range.len(),
+                    ));
+                }
                 processed_image(dest_url, dir, links)
             }
             _ => None,
@@ -670,6 +683,24 @@ fn processed_image<'l>(dest: &str, dir: &Path, links: &'l Links) -> Option<&'l A
     }
 }
 
+/// Why the image a markdown image leads to was refused, if it was.
+fn refused_image<'l>(dest: &str, dir: &Path, links: &'l Links) -> Option<&'l str> {
+    match resolve(dest, dir, links) {
+        Resolved::Url(_, target) => links
+            .refused
+            .get(links.targets.get(&target)?)
+            .map(String::as_str),
+        _ => None,
+    }
+}
+
+/// The error for a reference to an image past the limits, to be located at the
+/// line that names it.
+pub fn too_large(src: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(format!("the image `{src}` is too large to publish: {why}"))
+        .hint("export it smaller (a few thousand pixels wide is plenty for a page), or raise `max_pixels` / `max_bytes` in [images] of site.toml")
+}
+
 pub enum Resolved {
     /// An external, absolute or in-page link, left as written.
     Keep,
@@ -786,6 +817,7 @@ mod tests {
             targets,
             base_path: "/portfolio/".to_string(),
             images: HashMap::new(),
+            refused: HashMap::new(),
             lengths: HashMap::new(),
         }
     }

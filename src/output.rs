@@ -274,6 +274,14 @@ impl Staging {
             let _ = fs::remove_dir_all(&self.dir);
             return Err(io_error("write", &marker, &e));
         }
+        // Renames reach the disk in any order with the data they name: without
+        // this, a power cut after the swap could leave empty or torn pages in
+        // place of the site that was there.
+        if let Err(e) = sync_tree(&self.dir) {
+            let _ = fs::remove_dir_all(&self.dir);
+            return Err(io_error("flush to disk", &self.shown, &e));
+        }
+        timer.lap("flush to disk");
         let target = &self.target;
         let had_output = target.exists();
         if had_output {
@@ -302,12 +310,44 @@ impl Staging {
                 &e,
             ));
         }
+        if let Some(parent) = target.parent() {
+            let _ = sync_dir(parent);
+        }
         timer.lap("swap");
         if had_output {
             let _ = fs::remove_dir_all(&self.old);
         }
         timer.lap("remove old output");
         Ok(id)
+    }
+}
+
+/// Flushes every file and folder under `dir` to the disk, files in parallel.
+/// Files linked from the previous output are flushed already and cost little.
+fn sync_tree(dir: &Path) -> std::io::Result<()> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files
+        .par_iter()
+        .try_for_each(|path| fs::File::open(path)?.sync_all())?;
+    dirs.par_iter().try_for_each(|path| sync_dir(path))
+}
+
+/// Flushes a folder's entries (names made or renamed in it). Systems that cannot
+/// open a folder as a file order renames on their own.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    if cfg!(unix) {
+        fs::File::open(dir)?.sync_all()
+    } else {
+        Ok(())
     }
 }
 

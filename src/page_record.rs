@@ -140,8 +140,12 @@ impl PageRecord {
             let _ = fs::create_dir_all(dir);
         }
         let tmp = self.file.with_extension("tmp");
-        if fs::write(&tmp, &out).is_ok() {
-            let _ = fs::rename(&tmp, &self.file);
+        if fs::write(&tmp, &out)
+            .and_then(|()| fs::rename(&tmp, &self.file))
+            .is_err()
+        {
+            // Whatever part was written would only hold on to space.
+            let _ = fs::remove_file(&tmp);
         }
     }
 }

@@ -715,6 +715,7 @@ fn link_targets(config: &Config, content: &Content, images: &Images, drafts: boo
         base_path: config.base_path.clone(),
         images: images.info.clone(),
         lengths,
+        refused: images.refused.clone(),
     }
 }
 
@@ -753,6 +754,9 @@ fn links_key(
     let mut info: Vec<_> = images.info.values().collect();
     info.sort_by(|a, b| a.path.cmp(&b.path));
     info.hash(&mut h);
+    let mut refused: Vec<_> = images.refused.iter().collect();
+    refused.sort();
+    refused.hash(&mut h);
     h.finish()
 }
 
@@ -1030,6 +1034,14 @@ fn build_entry(
             .iter()
             .find_map(|p| links.targets.get(p).filter(|t| !t.ends_with('/')));
         let url = |target: &str| format!("{}{}", links.base_path, markdown::encode_path(target));
+        if let Some(why) = resolved.and_then(|t| links.refused.get(t.as_str())) {
+            diagnostics.push(markdown::too_large(src, why).at(
+                &e.file.path,
+                &e.file.text,
+                item.src.span.start,
+                item.src.span.len(),
+            ));
+        }
         match resolved {
             Some(target) => evidence.push(Evidence {
                 url: url(target),

@@ -213,3 +213,43 @@ fn a_markdown_file_beside_a_skill_is_neither_a_page_nor_published() {
     );
     assert!(!public.join("skills/perfect-omelette/log/notes").exists());
 }
+
+#[test]
+fn control_characters_in_content_reach_the_terminal_escaped() {
+    let site = fixture("site");
+    let file = format!("{LOG}/2026-10-04-colour.md");
+    let no_control = |err: &str| {
+        assert!(
+            !err.chars().any(|c| c.is_control() && c != '\n'),
+            "a control character reached the terminal: {err:?}"
+        );
+    };
+    write(
+        site.path(),
+        &file,
+        b"+++\ntitle = \"Colour\"\ndate = 2026-10-04\nkind = \"\x1b[31mpayoff\x1b]0;owned\x07\"\n+++\n",
+    );
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    no_control(&err);
+    assert!(
+        err.contains("4 | kind = \"\\u{1b}[31mpayoff\\u{1b}]0;owned\\u{7}\""),
+        "{err}"
+    );
+
+    // A TOML error just past an escape: the caret is under the `[` it names.
+    write(
+        site.path(),
+        &file,
+        b"+++\ntitle = \"Colour\"\ndate = 2026-10-04\n\x1b[2Jmood = \"x\"\n+++\n",
+    );
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    no_control(&err);
+    assert!(
+        err.contains("4 | \\u{1b}[2Jmood = \"x\"\n  |       ^\n"),
+        "{err}"
+    );
+}

@@ -466,3 +466,130 @@ fn an_image_that_cannot_be_read_is_a_warning_not_a_failure() {
         b"not a jpeg at all"
     );
 }
+
+/// A PNG of a few dozen bytes whose header declares `width` x `height` pixels: a
+/// 1x1 image with its IHDR patched and its checksum made again.
+fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut bytes = png(1, 1, 0);
+    // Signature (8), length (4), then "IHDR" and its 13 bytes, then the CRC.
+    assert_eq!(&bytes[12..16], b"IHDR");
+    bytes[16..20].copy_from_slice(&width.to_be_bytes());
+    bytes[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&bytes[12..29]);
+    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+/// Every entry under `dir`, folders included, so an empty folder left behind shows.
+fn listing(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            e.path().strip_prefix(dir).unwrap().display().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_photo_declaring_billions_of_pixels_is_an_error_where_it_is_named() {
+    let site = fixture("images");
+    let dir = site.path().join("content/skills/juggling");
+    let huge = png_declaring(30_000, 30_000);
+    assert!(huge.len() < 100, "the file itself is small");
+    assert_eq!(
+        ImageReader::new(std::io::Cursor::new(&huge))
+            .with_guessed_format()
+            .unwrap()
+            .into_dimensions()
+            .unwrap(),
+        (30_000, 30_000)
+    );
+    fs::write(dir.join("diagram.png"), &huge).unwrap();
+    fs::write(
+        dir.join("log/2026-10-01-first-run.md"),
+        "+++\ntitle = \"A hundred catches\"\ndate = 2026-10-01\nkind = \"payoff\"\nevidence = [\n  { src = \"../diagram.png\", alt = \"The path\" },\n]\n+++\n\nFilmed.\n",
+    )
+    .unwrap();
+    let before = listing(site.path());
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Both places that show the image say why, at their line.
+    insta::assert_snapshot!("image_past_the_limits", stderr(&out));
+    assert_eq!(
+        listing(site.path()),
+        before,
+        "a failed build writes nothing"
+    );
+
+    // The limit is the site's to raise; then the header's claim is still not
+    // trusted blindly: the decoder's allocation limit holds.
+    let config = site.path().join("site.toml");
+    let text = read(&config);
+    fs::write(
+        &config,
+        format!("{text}\n[images]\nmax_pixels = 1_000_000_000\n"),
+    )
+    .unwrap();
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "30000x30000 pixels, 2575 MiB once decoded, more than `max_bytes` (512 MiB) allows"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_image_limits_are_the_sites_to_set() {
+    let site = evidence_site();
+    let config = site.path().join("site.toml");
+    let text = read(&config);
+    // The 2400x1600 photo is 3.84 MP.
+    fs::write(
+        &config,
+        format!("{text}\n[images]\nmax_pixels = 3_000_000\n"),
+    )
+    .unwrap();
+    let out = run(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: the image `../photo.jpg` is too large to publish: it is 2400x1600 pixels (3.8 MP), more than `max_pixels` (3 MP) allows"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> content/skills/juggling/log/2026-10-01-first-run.md:7:11"),
+        "{err}"
+    );
+    fs::write(
+        &config,
+        format!("{text}\n[images]\nmax_pixels = 4_000_000\n"),
+    )
+    .unwrap();
+    let out = run(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    fs::write(&config, format!("{text}\n[images]\nmax_pixels = 12\n")).unwrap();
+    let out = run(site.path(), &["build"]);
+    assert!(
+        stderr(&out).contains("`max_pixels` must be at least 1000000"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -282,3 +282,115 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
         common::read(public.join("skills/empty/atom.xml")).contains("<updated>2025-01-01T00:00:00")
     );
 }
+
+/// Every entry under `dir` with its bytes (folders as empty), so a leftover
+/// file, an emptied one or an empty folder shows.
+fn listing(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let bytes = if e.file_type().is_file() {
+                fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// A small filesystem of its own, unmounted when dropped.
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    /// `None` where this process may not mount one (not root, or no tmpfs).
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(SmallDisk(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+#[test]
+fn a_build_that_fills_the_disk_leaves_nothing_behind() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        eprintln!("skipped: a 2 MiB tmpfs cannot be mounted here (needs root)");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI runs as root and must run this test"
+        );
+        return;
+    };
+    let site = fixture("site");
+    let output = disk.0.path().join("public");
+    let output_arg = output.to_str().unwrap();
+    let ok = run(site.path(), &["build", "--output", output_arg]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let before = listing(disk.0.path());
+    assert!(
+        before.contains_key(".skillfolio-cache"),
+        "{:?}",
+        before.keys()
+    );
+
+    // Pages full of highlighted code: the cache, the pages and the staging
+    // folder cannot all fit.
+    add_entries(site.path(), 300);
+    let out = run(site.path(), &["build", "--output", output_arg]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("No space left on device"),
+        "{}",
+        stderr(&out)
+    );
+    let after = listing(disk.0.path());
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "files were left behind"
+    );
+    // The code cache may have been brought up to date before the disk filled;
+    // everything else, the previous output first, is as it was.
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(name, bytes)| before.get(*name) != Some(*bytes))
+        .map(|(name, _)| name)
+        .filter(|name| name.as_str() != ".skillfolio-cache/highlight.bin")
+        .collect();
+    assert!(changed.is_empty(), "changed: {changed:?}");
+}
+
+#[test]
+fn a_refused_build_writes_nothing_anywhere() {
+    let outer = tempfile::TempDir::new().unwrap();
+    let root = outer.path().join("site");
+    common::copy_dir(&common::fixtures().join("site"), &root);
+    let before = listing(outer.path());
+    for output in ["/", ".", "content/public"] {
+        let out = run(&root, &["build", "--output", output]);
+        assert_eq!(out.status.code(), Some(1), "{output}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("refusing to build into"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            listing(outer.path()) == before,
+            "{output}: something was written"
+        );
+    }
+    assert!(!Path::new("/.skillfolio-cache").exists());
+}

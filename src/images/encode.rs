@@ -32,12 +32,52 @@ pub struct Size {
 /// it stands in for the photo as taken, so it is kept high.
 const ORIGINAL_QUALITY: u8 = 92;
 
-pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encoded, String> {
-    let mut decoder = ImageReader::with_format(Cursor::new(bytes), format.image_format())
+/// Why an image could not be processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The file is damaged or not what its name says.
+    Unreadable(String),
+    /// Its header declares more than the limits allow: it was never decoded.
+    TooLarge(String),
+}
+
+impl From<String> for Problem {
+    fn from(reason: String) -> Problem {
+        Problem::Unreadable(reason)
+    }
+}
+
+pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encoded, Problem> {
+    let reader = || ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    // Only the header is read here: a file of a few kilobytes may declare
+    // billions of pixels, and the decoder would try to allocate them.
+    let (width, height) = reader()
+        .into_dimensions()
+        .map_err(|e| Problem::Unreadable(e.to_string()))?;
+    check_size(width, height, settings)?;
+    let mut decoder = reader()
         .into_decoder()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Problem::Unreadable(e.to_string()))?;
+    let decoded = decoder.total_bytes();
+    if decoded > settings.max_bytes {
+        return Err(Problem::TooLarge(format!(
+            "it is {width}x{height} pixels, {} once decoded, more than `max_bytes` ({}) allows",
+            mebibytes(decoded),
+            mebibytes(settings.max_bytes)
+        )));
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    limits.max_alloc = Some(settings.max_bytes);
+    decoder
+        .set_limits(limits)
+        .map_err(|e| Problem::TooLarge(e.to_string()))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(e) => Problem::TooLarge(e.to_string()),
+        e => Problem::Unreadable(e.to_string()),
+    })?;
     img.apply_orientation(orientation);
     let (width, height) = (img.width(), img.height());
 
@@ -99,6 +139,33 @@ pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encod
         original,
         sizes,
     })
+}
+
+/// Refuses an image whose declared size is past `max_pixels`, before any pixel
+/// is decoded.
+pub fn check_size(width: u32, height: u32, settings: &Settings) -> Result<(), Problem> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > settings.max_pixels {
+        return Err(Problem::TooLarge(format!(
+            "it is {width}x{height} pixels ({}), more than `max_pixels` ({}) allows",
+            megapixels(pixels),
+            megapixels(settings.max_pixels)
+        )));
+    }
+    Ok(())
+}
+
+fn megapixels(pixels: u64) -> String {
+    let mp = pixels as f64 / 1e6;
+    if mp >= 10.0 || mp.fract() == 0.0 {
+        format!("{mp:.0} MP")
+    } else {
+        format!("{mp:.1} MP")
+    }
+}
+
+fn mebibytes(bytes: u64) -> String {
+    format!("{} MiB", bytes.div_ceil(1 << 20))
 }
 
 fn encode_as(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, String> {

@@ -35,7 +35,16 @@ pub struct Settings {
     pub quality: u8,
     /// Publish originals as they are, metadata included.
     pub keep_metadata: bool,
+    /// The most pixels an image may declare: past it, it is never decoded.
+    pub max_pixels: u64,
+    /// The most bytes decoding one image may take.
+    pub max_bytes: u64,
 }
+
+/// 40 MP: more than any phone's camera takes.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// 512 MiB: a 40 MP photo with an alpha channel decodes to 160 MiB.
+pub const MAX_BYTES: u64 = 512 << 20;
 
 impl Default for Settings {
     fn default() -> Settings {
@@ -43,6 +52,8 @@ impl Default for Settings {
             widths: vec![480, 960, 1600],
             quality: 82,
             keep_metadata: false,
+            max_pixels: MAX_PIXELS,
+            max_bytes: MAX_BYTES,
         }
     }
 }
@@ -182,6 +193,9 @@ pub struct Images {
     pub info: HashMap<String, Arc<ImageInfo>>,
     /// Output path -> contents, originals included; they replace the plain copy.
     pub files: Vec<(String, Contents)>,
+    /// Images past the limits, by the original's output path: why. Each page
+    /// that shows one is an error at the line that names it.
+    pub refused: HashMap<String, String>,
     pub stats: Stats,
 }
 
@@ -196,6 +210,9 @@ pub struct Stats {
 /// One image's result, kept in memory between `serve` rebuilds.
 struct Processed {
     info: Arc<ImageInfo>,
+    /// Past the limits: why. Nothing is published in its place but the file
+    /// as it is.
+    refused: Option<String>,
     files: Vec<(String, Contents)>,
     /// The cache folder entry it came from, to keep it when pruning.
     key: String,
@@ -259,6 +276,10 @@ impl Processor {
         let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
         for result in results {
             match result {
+                Ok(p) if p.refused.is_some() => {
+                    let why = p.refused.clone().unwrap_or_default();
+                    images.refused.insert(p.info.path.clone(), why);
+                }
                 Ok(p) => {
                     used.insert(p.key.clone());
                     images.files.extend(p.files.iter().cloned());
@@ -314,12 +335,16 @@ impl Processor {
             Some(format) => self.raster(asset, &bytes, format, settings, (processed, cached)),
             None => svg(asset, &bytes),
         };
-        let p = Arc::new(result.map_err(|reason| {
-            Diagnostic::warning(format!(
-                "could not read the image: {reason}; it is published as it is, without resized copies"
-            ))
-            .hint("open it in an image editor and export it again as JPEG, PNG or WebP")
-        })?);
+        let p = Arc::new(match result {
+            Ok(p) => p,
+            Err(encode::Problem::TooLarge(why)) => refused(asset, why),
+            Err(encode::Problem::Unreadable(reason)) => {
+                return Err(Diagnostic::warning(format!(
+                    "could not read the image: {reason}; it is published as it is, without resized copies"
+                ))
+                .hint("open it in an image editor and export it again as JPEG, PNG or WebP"));
+            }
+        });
         if let Ok(mut memo) = self.memo.lock() {
             memo.insert(asset.source.clone(), (stamp, Arc::clone(&p)));
         }
@@ -340,7 +365,7 @@ impl Processor {
         format: Format,
         settings: &Settings,
         (processed, cached): (&AtomicUsize, &AtomicUsize),
-    ) -> Result<Processed, String> {
+    ) -> Result<Processed, encode::Problem> {
         let key = key(bytes, format, settings);
         let names = Names::new(&asset.output);
         if let Some(dir) = &self.dir {
@@ -481,16 +506,23 @@ fn store(
     files: &HashMap<String, Vec<u8>>,
     manifest: &Manifest,
 ) -> std::io::Result<()> {
-    fs::create_dir_all(entry)?;
-    for (name, bytes) in files {
-        fs::write(entry.join(name), bytes)?;
-    }
-    let temp = entry.join("manifest.json.tmp");
-    fs::write(
-        &temp,
-        serde_json::to_vec(manifest).map_err(std::io::Error::other)?,
-    )?;
-    fs::rename(temp, entry.join("manifest.json"))
+    let write = || -> std::io::Result<()> {
+        fs::create_dir_all(entry)?;
+        for (name, bytes) in files {
+            fs::write(entry.join(name), bytes)?;
+        }
+        let temp = entry.join("manifest.json.tmp");
+        fs::write(
+            &temp,
+            serde_json::to_vec(manifest).map_err(std::io::Error::other)?,
+        )?;
+        fs::rename(temp, entry.join("manifest.json"))
+    };
+    // A half-written entry is never trusted, but on a full disk it would keep the
+    // space the next build needs.
+    write().inspect_err(|_| {
+        let _ = fs::remove_dir_all(entry);
+    })
 }
 
 fn variants(names: &Names, manifest: &Manifest) -> Vec<Variant> {
@@ -564,13 +596,31 @@ fn assemble(
             variants: variants(names, manifest),
             length,
         }),
+        refused: None,
         files,
         key,
     }
 }
 
+/// An image past the limits: remembered as such, so `serve` does not read it again
+/// until it changes.
+fn refused(asset: &Asset, why: String) -> Processed {
+    Processed {
+        info: Arc::new(ImageInfo {
+            path: asset.output.clone(),
+            width: 0,
+            height: 0,
+            variants: Vec::new(),
+            length: asset.len,
+        }),
+        refused: Some(why),
+        files: Vec::new(),
+        key: String::new(),
+    }
+}
+
 /// An SVG is published as it is; only its size is read, for `width` and `height`.
-fn svg(asset: &Asset, bytes: &[u8]) -> Result<Processed, String> {
+fn svg(asset: &Asset, bytes: &[u8]) -> Result<Processed, encode::Problem> {
     let tree = resvg::usvg::Tree::from_data(bytes, &resvg::usvg::Options::default())
         .map_err(|e| e.to_string())?;
     let size = tree.size();
@@ -582,6 +632,7 @@ fn svg(asset: &Asset, bytes: &[u8]) -> Result<Processed, String> {
             variants: Vec::new(),
             length: bytes.len() as u64,
         }),
+        refused: None,
         files: vec![(asset.output.clone(), Contents::Copy(asset.source.clone()))],
         key: String::new(),
     })
