@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         base_path: "/p/".to_string(),
         images: HashMap::new(),
         lengths: HashMap::new(),
+        refused: HashMap::new(),
     };
     let text: std::sync::Arc<str> = String::from_utf8_lossy(data).into();
     let file = SourceFile {
