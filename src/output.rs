@@ -322,8 +322,27 @@ impl Staging {
     }
 }
 
+/// Flushes every file and folder under `dir` to the disk. On Linux that is one
+/// `syncfs` of the file system holding `dir`: the kernel writes the staged files
+/// out together, where a flush per file makes the disk commit its journal once
+/// per file (3 s for the 12,580 files of the large benchmark, against a fraction
+/// of that).
+#[cfg(target_os = "linux")]
+fn sync_tree(dir: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let folder = fs::File::open(dir)?;
+    // SAFETY: `syncfs` only reads the descriptor, which `folder` keeps open for
+    // the length of the call.
+    if unsafe { libc::syncfs(folder.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
 /// Flushes every file and folder under `dir` to the disk, files in parallel.
 /// Files linked from the previous output are flushed already and cost little.
+#[cfg(not(target_os = "linux"))]
 fn sync_tree(dir: &Path) -> std::io::Result<()> {
     let mut files = Vec::new();
     let mut dirs = Vec::new();
