@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::{BIN, fixture, read};
-use skillfolio::highlight::Highlighter;
+use skillfolio::highlight::{BUDGET, Highlighter};
 
 /// Runs `work` on a thread of its own and fails the test if it is not done in
 /// `limit`: a regression here loops forever, and a test that hangs says less
@@ -198,6 +198,8 @@ fn sample(files: Vec<(PathBuf, &'static str)>, size: usize) -> Vec<(PathBuf, &'s
 
 /// Highlights real files from this machine: a bounded sample by default (what
 /// CI runs), every file with `SKILLFOLIO_SWEEP=all`, or `SKILLFOLIO_SWEEP=N`.
+/// It fails when a grammar errs or a block runs past its deadline; blocks that
+/// reach the deadline or hold an over-long line are counted and listed.
 #[test]
 fn real_source_files_highlight_within_the_deadline() {
     let all = real_sources();
@@ -217,6 +219,7 @@ fn real_source_files_highlight_within_the_deadline() {
     let (mut lines, mut bytes, mut slowest) = (0, 0, (Duration::ZERO, PathBuf::new()));
     let mut problems = Vec::new();
     let mut too_long = 0;
+    let mut late = Vec::new();
     for (path, lang) in &files {
         let Ok(code) = std::fs::read_to_string(path) else {
             continue; // not UTF-8: a writer could not paste it either
@@ -226,6 +229,15 @@ fn real_source_files_highlight_within_the_deadline() {
         let begun = Instant::now();
         let (_, problem) = highlighter.block(&code, lang);
         let took = begun.elapsed();
+        // A block may reach its deadline, but must stop there: one that runs on
+        // past it is a grammar the bounds do not hold.
+        if took > BUDGET + Duration::from_secs(1) {
+            problems.push(format!(
+                "{} ({lang}): still running {:.1} s after its deadline",
+                path.display(),
+                (took - BUDGET).as_secs_f64()
+            ));
+        }
         if took > slowest.0 {
             slowest = (took, path.clone());
         }
@@ -234,17 +246,25 @@ fn real_source_files_highlight_within_the_deadline() {
         match problem {
             // A documented limit, not a failure: minified code and data blobs.
             Some(why) if why.contains("are not highlighted") => too_long += 1,
+            // The bound at work: the block is published plain, in its time.
+            Some(why) if why.contains("took too long") => {
+                late.push(format!("{} ({lang}): {why}", path.display()))
+            }
             Some(why) => problems.push(format!("{} ({lang}): {why}", path.display())),
             None => {}
         }
     }
     eprintln!(
-        "highlighted {} files ({too_long} plain for a line past the limit), {lines} lines, {} KiB in {:.1} s; slowest {:.0} ms: {}",
+        "highlighted {} files ({too_long} plain for a line past the limit, {} for reaching the deadline), {lines} lines, {} KiB in {:.1} s; slowest {:.0} ms: {}",
         files.len(),
+        late.len(),
         bytes / 1024,
         started.elapsed().as_secs_f64(),
         slowest.0.as_secs_f64() * 1000.0,
         slowest.1.display()
     );
+    for file in &late {
+        eprintln!("published plain: {file}");
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
