@@ -28,7 +28,7 @@ pub fn check(root: &Path) -> Diagnostics {
                 // A template that does not parse or render: reported as `build` would.
                 Err(errors) => d.extend(errors),
             }
-            d.extend(loaded.warnings.iter().cloned());
+            d.extend(loaded.warnings);
             d
         }
         Err(diagnostics) => diagnostics,

@@ -453,25 +453,16 @@ fn link_index(files: &[(PathBuf, String)]) -> HashMap<&str, (usize, usize)> {
 }
 
 /// `dir` (ending in `/`) and a relative path, `.` and `..` resolved; `None` above
-/// the root.
+/// the root. A trailing slash is kept: it decides between a file and a folder.
 fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    let trailing = rel.ends_with('/')
+    let joined = crate::content::join_normalized(Path::new(dir), rel)?;
+    let mut joined = joined.to_string_lossy().replace('\\', "/");
+    let folder = rel.ends_with('/')
         || rel.ends_with("/.")
         || rel.ends_with("/..")
         || rel == "."
         || rel == "..";
-    for piece in rel.split('/') {
-        match piece {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut joined = parts.join("/");
-    if trailing && !joined.is_empty() {
+    if folder && !joined.is_empty() {
         joined.push('/');
     }
     Some(joined)

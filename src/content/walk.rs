@@ -432,16 +432,13 @@ fn unpublished_markdown(path: &Path) -> Diagnostic {
 /// Whether a markdown file's front matter says `draft = true`; a file without
 /// readable front matter is not a draft.
 fn is_draft(path: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(path) else {
+    let Ok(file) = read_text(path, path) else {
         return false;
     };
-    let Some(rest) = text.strip_prefix("+++") else {
+    let Some(toml) = super::frontmatter::split(&file).ok().and_then(|s| s.toml) else {
         return false;
     };
-    let Some(end) = rest.find("\n+++") else {
-        return false;
-    };
-    toml::from_str::<toml::Table>(&rest[..end])
+    toml::from_str::<toml::Table>(&file.text[toml])
         .ok()
         .and_then(|t| t.get("draft").and_then(toml::Value::as_bool))
         .unwrap_or(false)

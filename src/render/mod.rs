@@ -7,7 +7,7 @@ mod pages;
 mod skills;
 mod tags;
 mod templates;
-mod views;
+pub(crate) mod views;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};

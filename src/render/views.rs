@@ -25,7 +25,7 @@ pub struct DateView {
 
 /// English month names, as `%B` writes them; a view is made for every entry of
 /// every build, and a table is many times quicker than parsing a format each time.
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

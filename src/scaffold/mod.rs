@@ -183,7 +183,13 @@ pub fn read_date(text: &str) -> Result<Date, Diagnostic> {
     }
     let readings: Vec<String> = readings(text)
         .iter()
-        .map(|d| format!("{d} ({} {})", d.day(), MONTHS[d.month() as usize - 1]))
+        .map(|d| {
+            format!(
+                "{d} ({} {})",
+                d.day(),
+                crate::render::views::MONTHS[d.month() as usize - 1]
+            )
+        })
         .collect();
     let hint = match readings.as_slice() {
         [] => "write the day as YYYY-MM-DD, e.g. `--date 2026-10-03`".to_string(),
@@ -195,21 +201,6 @@ pub fn read_date(text: &str) -> Result<Date, Diagnostic> {
     ))
     .hint(hint))
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// The real dates three numbers can name: with the year first, as year, month
 /// and day, then with month and day swapped; with the year last, day first
