@@ -103,6 +103,17 @@ impl Snapshot {
         self.len() == 0
     }
 
+    /// Every file's path, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = (self.files.keys())
+            .chain(self.entry_pages.values().flat_map(|g| g.pages.keys()))
+            .cloned()
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// The entry pages of the skill `path` is in, if it is in one.
     fn group(&self, path: &str) -> Option<&PageGroup> {
         let rest = path.strip_prefix("skills/")?;
