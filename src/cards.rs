@@ -7,7 +7,6 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::fs;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -25,7 +24,6 @@ use crate::site::{Entry, Site, Skill};
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
-const VERSION: &str = "skillfolio-card-1";
 
 const FONTS: [&[u8]; 2] = [
     include_bytes!("../assets/fonts/Inter-Regular.otf"),
@@ -135,9 +133,7 @@ impl CardMaker {
     }
 
     fn card(&self, svg: &str) -> Result<Contents, String> {
-        let mut h = DefaultHasher::new();
-        (VERSION, svg).hash(&mut h);
-        let name = format!("{:016x}.png", h.finish());
+        let name = format!("{:016x}.png", crate::keys::hash(svg));
         if let Some(dir) = &self.dir {
             if let Ok(mut used) = self.used.lock() {
                 used.insert(name.clone());

@@ -5,13 +5,10 @@
 //! used are dropped when the cache is saved.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
-/// Changes whenever the highlighted HTML for the same code could change.
-const VERSION: &str = "skillfolio-highlight-2 syntect-5.3 two-face-0.5.2 hl-classes";
 const MAGIC: &[u8] = b"SKILLFOLIO-HIGHLIGHT-CACHE 1\n";
 
 #[derive(Default)]
@@ -37,9 +34,7 @@ impl HighlightCache {
     }
 
     pub fn key(code: &str, lang: &str) -> u64 {
-        let mut h = DefaultHasher::new();
-        (VERSION, lang, code).hash(&mut h);
-        h.finish()
+        crate::keys::hash(&(lang, code))
     }
 
     pub fn get(&self, key: u64) -> Option<Arc<str>> {

@@ -25,9 +25,31 @@ const SHARDS: usize = 16;
 /// which scopes are open.
 #[derive(Clone, PartialEq, Eq)]
 struct State {
-    parse: ParseState,
+    parse: KeptParse,
     scopes: ScopeStack,
 }
+
+/// A parse state as the memo keeps it: shared by the threads of a run.
+#[derive(Clone, PartialEq, Eq)]
+struct KeptParse(ParseState);
+
+// SAFETY: `ParseState` is not `Send` only because, for a grammar whose end pattern
+// refers to an earlier capture (a heredoc's delimiter), it may keep that capture's
+// onig `Region`, which holds raw pointers to arrays the region allocates with
+// malloc and frees itself. Nothing ties those arrays to the thread that made them.
+// Besides, no state kept here holds a capture (see `LineMemo::number`), and the
+// states are only ever reached under their lock. syntect is pinned to the
+// vendored copy these details were read from (Cargo.toml).
+unsafe impl Send for KeptParse {}
+
+// Everything else the memo holds is `Send` on its own; should that change, this
+// fails to compile rather than being covered by the promise above.
+const _: () = {
+    const fn send<T: Send>() {}
+    send::<ScopeStack>();
+    send::<HashMap<u64, Vec<u32>>>();
+    send::<Seen>();
+};
 
 /// Each grammar state met so far, once, by number: a run meets a few hundred
 /// states and tens of thousands of lines, so lines refer to states by number.
@@ -37,14 +59,6 @@ struct States {
     /// Numbers by a hash of the state's open scopes, checked with `==`.
     by_scopes: HashMap<u64, Vec<u32>>,
 }
-
-// SAFETY: `ParseState` is not `Send` only because, for a grammar whose end pattern
-// refers to an earlier capture (a heredoc's delimiter), it may keep that capture's
-// onig `Region`, which holds raw pointers to arrays the region allocates with
-// malloc and frees itself. Nothing ties those arrays to the thread that made them.
-// Besides, no state kept here holds a capture (see `LineMemo::number`), and the
-// states are only ever reached under their lock.
-unsafe impl Send for States {}
 
 /// A line parsed from state `before`: its spans, how many of them it leaves open,
 /// and the state it leaves behind.
@@ -117,7 +131,7 @@ impl LineMemo {
         deadline: std::time::Instant,
     ) -> Result<String, String> {
         let start = State {
-            parse: ParseState::new(syntax),
+            parse: KeptParse(ParseState::new(syntax)),
             scopes: ScopeStack::new(),
         };
         let mut at = self.number(&start);
@@ -168,9 +182,11 @@ impl LineMemo {
                         (None, Some(at)) => lock(&self.states).all[at as usize].clone(),
                         (None, None) => return Err(failed(&"its state was lost")),
                     };
-                    let parsed = state
-                        .parse
-                        .parse_line_until(line, &self.syntaxes, Some(deadline));
+                    let parsed =
+                        state
+                            .parse
+                            .0
+                            .parse_line_until(line, &self.syntaxes, Some(deadline));
                     let ops = match parsed {
                         Ok(ops) => ops,
                         Err(syntect::parsing::ParsingError::Deadline) => return Err(late(number)),

@@ -15,6 +15,7 @@ pub mod highlight;
 pub mod highlight_cache;
 pub mod highlight_lines;
 pub mod images;
+pub mod keys;
 pub mod links;
 pub mod markdown;
 pub mod media;

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -66,7 +66,7 @@ impl Links {
             .map(|(p, t)| (p.as_os_str().as_encoded_bytes(), t))
             .collect();
         targets.sort_unstable();
-        let mut h = DefaultHasher::new();
+        let mut h = crate::keys::KeyHasher::new();
         targets.hash(&mut h);
         self.base_path.hash(&mut h);
         let mut images: Vec<_> = self.images.values().collect();

@@ -172,7 +172,6 @@ impl Staging {
     /// Adds one file to the build's id, whichever way its bytes arrive (made now,
     /// copied from a cache or kept from the previous output).
     fn count(&self, file: &OutputFile) {
-        use std::hash::{DefaultHasher, Hash, Hasher};
         let digest = match &file.contents {
             Contents::Bytes(bytes) => digest(&file.path, bytes),
             Contents::Embedded(bytes) => digest(&file.path, bytes),
@@ -182,9 +181,10 @@ impl Staging {
             Contents::Copy(source) => fs::read(source).map_or(0, |b| digest(&file.path, &b)),
             Contents::Kept => self.kept.get(&file.path).copied().unwrap_or(0),
         };
-        let mut h = DefaultHasher::new();
-        (&file.path, digest).hash(&mut h);
-        self.id.fetch_add(h.finish(), AtomicOrdering::Relaxed);
+        self.id.fetch_add(
+            crate::keys::hash(&(&file.path, digest)),
+            AtomicOrdering::Relaxed,
+        );
     }
 
     /// Writes one file into the staging folder.
@@ -392,13 +392,10 @@ pub fn build_id(output: &Path) -> Option<u64> {
 /// made, so reading them again would cost more than the build's id is worth; the
 /// record the id guards covers pages and feeds, which are always read.
 pub fn digest(path: &str, bytes: &[u8]) -> u64 {
-    use std::hash::{DefaultHasher, Hasher};
     if by_length(path) {
         return bytes.len() as u64;
     }
-    let mut h = DefaultHasher::new();
-    h.write(bytes);
-    h.finish()
+    crate::keys::digest(bytes)
 }
 
 /// Whether the output file at `path` is a medium whose digest is its length.

@@ -16,10 +16,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Changes whenever the same inputs could render to different bytes: a new
-/// version of skillfolio, or of this file's format. The running program's size
-/// and time are added to it, so a rebuilt program never trusts another's pages.
-const VERSION: &str = concat!("skillfolio-pages-1 ", env!("CARGO_PKG_VERSION"));
 const MAGIC: &[u8] = b"SKILLFOLIO-PAGE-RECORD 2\n";
 
 /// What one output file was made from, how long it is and the digest of its bytes.
@@ -150,14 +146,10 @@ impl PageRecord {
     }
 }
 
+/// Every key is seeded with the program's cache version ([`crate::keys`]), so a
+/// record made by another build of skillfolio never matches.
 fn version() -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let program = std::env::current_exe().and_then(fs::metadata).ok();
-    let mut h = DefaultHasher::new();
-    VERSION.hash(&mut h);
-    program.as_ref().map(|m| m.len()).hash(&mut h);
-    program.and_then(|m| m.modified().ok()).hash(&mut h);
-    h.finish()
+    crate::keys::hash("pages")
 }
 
 fn decode(bytes: &[u8]) -> Option<(u64, usize, HashMap<String, Stamp>)> {

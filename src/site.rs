@@ -17,6 +17,7 @@ use crate::content::{
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::images::{ImageView, Images};
+use crate::keys::{KeyHasher, hash};
 use crate::markdown::{self, Links, Rendered};
 use crate::model_cache;
 use crate::progress::{Progress, Session};
@@ -719,17 +720,6 @@ fn link_targets(config: &Config, content: &Content, images: &Images, drafts: boo
     }
 }
 
-/// A skill's model, the problems found building it, and its files' anchors for
-/// the fragment check.
-/// A hash of `value` with the standard library's hasher, which is the same from
-/// run to run of one program.
-pub(crate) fn hash<T: std::hash::Hash>(value: &T) -> u64 {
-    use std::hash::{DefaultHasher, Hasher};
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
 /// What decides the link targets besides the files found by walk number `walk`:
 /// which of them are drafts, the base URL and the processed images.
 fn links_key(
@@ -739,8 +729,8 @@ fn links_key(
     images: &Images,
     options: ModelOptions,
 ) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
+    use std::hash::{Hash, Hasher};
+    let mut h = KeyHasher::new();
     (walk, &config.base_path, options.drafts).hash(&mut h);
     for skill in &content.skills {
         skill.dir.hash(&mut h);
@@ -847,8 +837,8 @@ fn field(source: &SkillSource, diagnostics: &mut Vec<Diagnostic>) -> Option<Taxo
 }
 
 fn fingerprint(source: &SkillSource) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
+    use std::hash::{Hash, Hasher};
+    let mut h = KeyHasher::new();
     source.file.path.hash(&mut h);
     source.file.text.hash(&mut h);
     for e in &source.entries {

@@ -10,7 +10,7 @@ mod strip;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,9 +22,6 @@ use serde::{Deserialize, Serialize};
 use crate::content::Asset;
 use crate::diagnostic::Diagnostic;
 use crate::output::Contents;
-
-/// Changes whenever the same image and settings could give different files.
-const VERSION: &str = "skillfolio-images-1 image-0.25 webp-0.3";
 
 /// How images are processed, from `site.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -318,12 +315,10 @@ impl Processor {
         (processed, cached): (&AtomicUsize, &AtomicUsize),
     ) -> Result<Arc<Processed>, Diagnostic> {
         let meta = fs::metadata(&asset.source).ok();
-        let mut h = DefaultHasher::new();
-        settings.hash(&mut h);
         let stamp = Stamp {
             len: meta.as_ref().map_or(0, fs::Metadata::len),
             modified: meta.and_then(|m| m.modified().ok()),
-            settings: h.finish(),
+            settings: crate::keys::hash(settings),
         };
         if let Some(p) = self.memo_get(&asset.source, &stamp) {
             cached.fetch_add(1, Ordering::Relaxed);
@@ -439,9 +434,7 @@ struct Stamp {
 
 /// The cache entry's name: the image's bytes and everything that shapes the output.
 fn key(bytes: &[u8], format: Format, settings: &Settings) -> String {
-    let mut h = DefaultHasher::new();
-    (VERSION, settings, format, bytes).hash(&mut h);
-    format!("{:016x}", h.finish())
+    format!("{:016x}", crate::keys::hash(&(settings, format, bytes)))
 }
 
 /// A file's path as a message shows it: relative to the site folder.

@@ -12,7 +12,7 @@ use tera::{Context, Value};
 use crate::charts;
 use crate::content::{Kind, Status};
 use crate::feed;
-use crate::site::hash;
+use crate::keys::hash;
 use crate::site::{EntryRef, Site, Skill, TaxonPage};
 use crate::structured;
 

@@ -12,9 +12,10 @@ use tera::Value;
 use super::views::{Urls, entry_view, skill_view, value};
 use crate::diagnostic::Diagnostic;
 use crate::feed;
+use crate::keys::hash;
 use crate::output::{Contents, OutputFile};
 use crate::page_record::PageRecord;
-use crate::site::{Site, Skill, hash};
+use crate::site::{Site, Skill};
 use crate::sitemap;
 
 /// What is made of one skill for every build: its template value, its entries'
