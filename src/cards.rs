@@ -107,6 +107,7 @@ impl CardMaker {
                 emit(OutputFile {
                     path,
                     contents: Contents::Bytes(Arc::from(&[][..])),
+                    key: None,
                 })
             });
         }
@@ -116,7 +117,11 @@ impl CardMaker {
                     "set `social_cards = false` in site.toml to build without cards, and report this",
                 )
             })?;
-            emit(OutputFile { path, contents })
+            emit(OutputFile {
+                path,
+                contents,
+                key: None,
+            })
         })
     }
 

@@ -9,6 +9,7 @@
 //! when the entry is edited; renaming the entry's file or skill folder changes it,
 //! as it changes the URL.
 
+use jiff::civil::Date;
 use atom_syndication::{
     Category, Content, Entry as AtomEntry, Feed, FixedDateTime, Generator, Link, Person, Text,
     WriteConfig,
@@ -17,7 +18,8 @@ use serde::Serialize;
 
 use crate::content::Kind;
 use crate::highlight::escape;
-use crate::site::{Entry, EntryRef, Site};
+use crate::config::Config;
+use crate::site::{Entry, Site, Skill};
 use crate::urls::Urls;
 
 /// One feed: which entries (newest first), its title and where it lives.
@@ -27,35 +29,35 @@ pub struct FeedSpec<'a> {
     pub path: &'a str,
     /// The page the feed belongs to, e.g. `` (home) or `skills/omelette/`.
     pub page: &'a str,
-    pub entries: Vec<EntryRef>,
+    pub entries: Vec<(&'a Skill, &'a Entry)>,
+    /// What dates a feed without entries: the earliest start of the site's skills.
+    pub earliest_start: Option<Date>,
 }
 
 /// The entries the site-wide feeds carry: newest first, published (no drafts, none
 /// dated after today), payoffs only if `site.toml` says so, at most `limit`.
-pub fn site_entries(site: &Site) -> Vec<EntryRef> {
+pub fn site_entries(site: &Site) -> Vec<(&Skill, &Entry)> {
     site.timeline
         .iter()
-        .copied()
-        .filter(|r| include(site, site.entry(*r)))
-        .filter(|r| !site.config.feed.payoffs_only || site.entry(*r).kind == Kind::Payoff)
+        .map(|r| (&*site.skills[r.0], site.entry(*r)))
+        .filter(|(_, e)| include(site.today, e))
+        .filter(|(_, e)| !site.config.feed.payoffs_only || e.kind == Kind::Payoff)
         .take(site.config.feed.limit)
         .collect()
 }
 
 /// A skill's feed: its latest published entries, newest first, as many as the
 /// site feed carries (a reader only needs what is new).
-pub fn skill_entries(site: &Site, skill: usize) -> Vec<EntryRef> {
-    let entries = &site.skills[skill].entries;
-    (0..entries.len())
-        .rev()
+pub fn skill_entries<'a>(config: &Config, today: Date, skill: &'a Skill) -> Vec<(&'a Skill, &'a Entry)> {
+    (skill.entries.iter().rev())
+        .filter(|e| include(today, e))
         .map(|e| (skill, e))
-        .filter(|r| include(site, site.entry(*r)))
-        .take(site.config.feed.limit)
+        .take(config.feed.limit)
         .collect()
 }
 
-fn include(site: &Site, entry: &Entry) -> bool {
-    !entry.draft && entry.date.date <= site.today
+fn include(today: Date, entry: &Entry) -> bool {
+    !entry.draft && entry.date.date <= today
 }
 
 /// The stable id of an entry, see the module documentation.
@@ -83,11 +85,11 @@ fn fixed(time: &str) -> FixedDateTime {
 
 /// The feed's `updated`: its newest entry's time, or the earliest `started` of the
 /// site's skills when it has no entries yet.
-fn updated(site: &Site, entries: &[EntryRef]) -> String {
-    match entries.first() {
-        Some(r) => entry_time(site.entry(*r)),
+fn updated(spec: &FeedSpec) -> String {
+    match spec.entries.first() {
+        Some((_, e)) => entry_time(e),
         None => {
-            let started = site.skills.iter().map(|s| s.started).min();
+            let started = spec.earliest_start;
             format!(
                 "{}T00:00:00Z",
                 started.map_or_else(|| "1970-01-01".to_string(), |d| d.to_string())
@@ -131,11 +133,11 @@ pub fn absolute(urls: &Urls, url: &str) -> String {
     }
 }
 
-fn author(site: &Site) -> Person {
-    let a = &site.config.author;
+fn author(config: &Config) -> Person {
+    let a = &config.author;
     Person {
         name: if a.name.trim().is_empty() {
-            site.config.title.clone()
+            config.title.clone()
         } else {
             a.name.clone()
         },
@@ -186,18 +188,16 @@ fn category(term: &str, label: &str, scheme: Option<String>) -> Category {
 }
 
 /// An Atom feed document.
-pub fn atom(site: &Site, spec: &FeedSpec) -> String {
-    let urls = Urls::new(&site.config);
+pub fn atom(config: &Config, spec: &FeedSpec) -> String {
+    let urls = Urls::new(config);
     let entries: Vec<AtomEntry> = spec
         .entries
         .iter()
-        .map(|r| {
-            let skill = &site.skills[r.0];
-            let e = site.entry(*r);
+        .map(|&(skill, e)| {
             let time = fixed(&entry_time(e));
             let mut categories = vec![category(
                 e.kind.key(),
-                crate::render::kind_label(e.kind),
+                e.kind.label(),
                 None,
             )];
             if let Some(f) = &skill.field {
@@ -232,8 +232,8 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> String {
     let feed = Feed {
         title: Text::plain(spec.title.clone()),
         id: urls.permalink(spec.path),
-        updated: fixed(&updated(site, &spec.entries)),
-        authors: vec![author(site)],
+        updated: fixed(&updated(spec)),
+        authors: vec![author(config)],
         links: vec![
             link(
                 urls.permalink(spec.path),
@@ -247,9 +247,9 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> String {
             uri: None,
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         }),
-        subtitle: (!site.config.description.is_empty())
-            .then(|| Text::plain(site.config.description.clone())),
-        lang: Some(site.config.language.clone()),
+        subtitle: (!config.description.is_empty())
+            .then(|| Text::plain(config.description.clone())),
+        lang: Some(config.language.clone()),
         entries,
         ..Feed::default()
     };
@@ -311,9 +311,9 @@ struct JsonAttachment {
 }
 
 /// A JSON Feed 1.1 document with the same entries as the site's Atom feed.
-pub fn json_feed(site: &Site, entries: &[EntryRef]) -> String {
+pub fn json_feed(site: &Site, entries: &[(&Skill, &Entry)]) -> String {
     let urls = Urls::new(&site.config);
-    let person = author(site);
+    let person = author(&site.config);
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: &site.config.title,
@@ -327,9 +327,7 @@ pub fn json_feed(site: &Site, entries: &[EntryRef]) -> String {
         }],
         items: entries
             .iter()
-            .map(|r| {
-                let skill = &site.skills[r.0];
-                let e = site.entry(*r);
+            .map(|&(skill, e)| {
                 let mut tags = vec![e.kind.key().to_string(), skill.title.clone()];
                 tags.extend(skill.field.iter().map(|f| f.name.clone()));
                 tags.extend(e.tags.iter().map(|t| t.name.clone()));

@@ -49,6 +49,62 @@ pub fn hash<T: Hash + ?Sized>(value: &T) -> Key {
     h.finish()
 }
 
+/// The key of a value by its serialized form: for values made of many parts,
+/// such as the configuration, so no part can be left out of the key.
+pub fn hash_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
+    let mut h = KeyHasher::new();
+    // Writing into a hasher cannot fail; a value that cannot be serialized
+    // at all hashes as far as it got, which is still the same every time.
+    let _ = serde_json::to_writer(&mut h, value);
+    h.finish()
+}
+
+impl std::io::Write for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Feeds a template value to `h`: every string, number and key, and whether a
+/// string is marked safe, which decides how a template prints it.
+pub fn hash_value(value: &tera::Value, h: &mut KeyHasher) {
+    use tera::value::ValueKind;
+    let kind = value.kind();
+    kind.hash(h);
+    match kind {
+        ValueKind::Bool => value.as_bool().hash(h),
+        ValueKind::U64 | ValueKind::U128 => value.as_u128().hash(h),
+        ValueKind::I64 | ValueKind::I128 => value.as_i128().hash(h),
+        ValueKind::F64 => value.as_f64().map(f64::to_bits).hash(h),
+        ValueKind::String => {
+            value.as_str().hash(h);
+            value.is_safe().hash(h);
+        }
+        ValueKind::Bytes => value.as_bytes().hash(h),
+        ValueKind::Array => {
+            let items = value.as_array().unwrap_or_default();
+            items.len().hash(h);
+            for item in items {
+                hash_value(item, h);
+            }
+        }
+        ValueKind::Map => {
+            let Some(map) = value.as_map() else { return };
+            map.len().hash(h);
+            for (key, item) in map {
+                key.hash(h);
+                hash_value(item, h);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The digest of a file's bytes, to tell whether a file on disk is still the
 /// one a build wrote.
 pub fn digest(bytes: &[u8]) -> u64 {
@@ -66,5 +122,22 @@ mod tests {
         assert_eq!(hash(&("omelette", 3u32)), hash(&("omelette", 3u32)));
         assert_ne!(hash(&("omelette", 3u32)), hash(&("omelette", 4u32)));
         assert!(VERSION.starts_with(env!("CARGO_PKG_VERSION")));
+    }
+
+    #[test]
+    fn template_values_differ_by_content_and_by_safety() {
+        let key = |v: &tera::Value| {
+            let mut h = KeyHasher::new();
+            hash_value(v, &mut h);
+            h.finish()
+        };
+        let text = tera::Value::from("<b>fold</b>");
+        assert_eq!(key(&text), key(&tera::Value::from("<b>fold</b>")));
+        assert_ne!(key(&text), key(&text.clone().mark_safe()));
+        let map = |v: &str| tera::Value::from_serializable(&[("title", v)].into_iter().collect::<std::collections::BTreeMap<_, _>>());
+        assert_ne!(key(&map("Omelette")), key(&map("Crane")));
+        // A list of two strings is not their concatenation.
+        let list = tera::Value::from_serializable(&["ab", "c"]);
+        assert_ne!(key(&list), key(&tera::Value::from_serializable(&["a", "bc"])));
     }
 }

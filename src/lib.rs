@@ -210,8 +210,8 @@ pub fn check_links(loaded: &Loaded, root: &Path) -> Result<Vec<Diagnostic>, Diag
     let links = links::LinkCheck::new(&config.base_url, &config.base_path);
     render::Renderer::new(&loaded.theme)?
         .without_card_pixels()
-        .render_into(&loaded.site, &loaded.theme, false, None, &|file| {
-            links.add_file(&file, None);
+        .render(&loaded.site, &loaded.theme, &render::Fresh, &|file| {
+            links.add_file(&file);
             Ok(())
         })?;
     Ok(links.finish(&loaded.theme, root))
@@ -269,32 +269,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .cache_dir
         .as_deref()
         .map(|dir| page_record::PageRecord::open(&record_path(dir, &output), &output));
-    let staging = staging
-        .previous_files(record.as_ref().and_then(|r| r.previous_files()))
-        .kept_digests(record.as_ref().map(|r| r.digests()));
-    let pages = AtomicUsize::new(0);
-    let files = AtomicUsize::new(0);
+    let staging =
+        staging.previous_files(record.as_ref().and_then(|r| r.previous_files()));
     let config = &loaded.site.config;
-    let links = links::LinkCheck::new(&config.base_url, &config.base_path);
-    let result = renderer.render_into(
-        &loaded.site,
-        &loaded.theme,
-        false,
-        record.as_ref(),
-        &|file| {
-            files.fetch_add(1, Ordering::Relaxed);
-            if file.path.ends_with(".html") {
-                pages.fetch_add(1, Ordering::Relaxed);
-            }
-            links.add_file(&file, Some(&output));
-            staging.put(&file)
-        },
-    );
+    let writer = Writer {
+        record: record.as_ref(),
+        staging: &staging,
+        links: links::LinkCheck::new(&config.base_url, &config.base_path),
+        pages: AtomicUsize::new(0),
+        files: AtomicUsize::new(0),
+    };
+    let result = renderer.render(&loaded.site, &loaded.theme, &writer, &|file| writer.put(file));
     timer.lap("render and write");
     if let Err(errors) = result {
         staging.abort();
         return Err(errors);
     }
+    let Writer {
+        links,
+        pages,
+        files,
+        ..
+    } = writer;
     let link_warnings = links.finish(&loaded.theme, &options.load.root);
     timer.lap("link check");
     let Loaded {
@@ -317,6 +313,51 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         images,
         warnings,
     })
+}
+
+/// Where a build's files go: into the staging folder, through the link check,
+/// and into the record of what each was made from. It keeps the previous
+/// output's files that its record shows were made from the same key.
+struct Writer<'a> {
+    record: Option<&'a page_record::PageRecord>,
+    staging: &'a output::Staging,
+    links: links::LinkCheck,
+    pages: AtomicUsize,
+    files: AtomicUsize,
+}
+
+impl Writer<'_> {
+    fn count(&self, path: &str) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.count(&file.path);
+        self.links.add_file(&file);
+        if let (Some(record), Some(key), output::Contents::Bytes(bytes)) =
+            (self.record, file.key, &file.contents)
+        {
+            record.note(&file.path, key, bytes);
+        }
+        self.staging.put(&file)
+    }
+}
+
+impl render::Reuse for Writer<'_> {
+    fn keep(&self, path: &str, key: keys::Key) -> bool {
+        let Some((bytes, digest)) = self.record.and_then(|r| r.keep(path, key)) else {
+            return false;
+        };
+        if self.staging.keep(path, digest).is_err() {
+            return false;
+        }
+        self.count(path);
+        self.links.add(path, Some(&bytes));
+        true
+    }
 }
 
 /// Where the record of the pages built into `output` is kept: one per output

@@ -108,15 +108,10 @@ impl LinkCheck {
         }
     }
 
-    /// Notes a file as the build hands it over. A page kept from the previous
-    /// build is read from `previous`, the output folder it is still in.
-    pub fn add_file(&self, file: &OutputFile, previous: Option<&Path>) {
+    /// Notes a file as the build hands it over.
+    pub fn add_file(&self, file: &OutputFile) {
         match &file.contents {
             Contents::Bytes(bytes) => self.add(&file.path, Some(bytes)),
-            Contents::Kept if file.path.ends_with(".html") => {
-                let bytes = previous.and_then(|dir| std::fs::read(dir.join(&file.path)).ok());
-                self.add(&file.path, bytes.as_deref());
-            }
             _ => self.add(&file.path, None),
         }
     }

@@ -3,7 +3,6 @@
 //! failed or interrupted build leaves the previous site exactly as it was. A
 //! marker file tells a folder skillfolio made from one it must not delete.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
@@ -23,6 +22,9 @@ const MARKER_TEXT: &str =
 pub struct OutputFile {
     pub path: String,
     pub contents: Contents,
+    /// What the file was made from, for files a later build may keep as they
+    /// are (see [`crate::render::Reuse`]).
+    pub key: Option<crate::keys::Key>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,9 +35,6 @@ pub enum Contents {
     Copy(PathBuf),
     /// A file of the theme embedded in the binary.
     Embedded(&'static [u8]),
-    /// The previous output's file, known to be current without being made again
-    /// (see [`crate::page_record`]); only a build into that output emits it.
-    Kept,
 }
 
 /// Refuses an output folder the build must not replace: the site's own sources,
@@ -107,9 +106,6 @@ pub struct Staging {
     /// bytes, summed so files can be put in any order from any thread. Equal
     /// content gives an equal id, and so a byte-identical output.
     id: AtomicU64,
-    /// The digests of the files the previous output holds, from the page record,
-    /// for the files kept from it unread.
-    kept: HashMap<String, u64>,
     /// Held for the whole build: two builds into one folder would trample each other.
     _lock: fs::File,
 }
@@ -150,7 +146,6 @@ impl Staging {
             changed: AtomicBool::new(false),
             previous_files: None,
             id: AtomicU64::new(0),
-            kept: HashMap::new(),
             _lock: lock,
         })
     }
@@ -162,49 +157,46 @@ impl Staging {
         self
     }
 
-    /// Trusts `digests` as the digests of the previous output's files, for the
-    /// files the build keeps from it.
-    pub fn kept_digests(mut self, digests: Option<HashMap<String, u64>>) -> Staging {
-        self.kept = digests.unwrap_or_default();
-        self
-    }
-
     /// Adds one file to the build's id, whichever way its bytes arrive (made now,
     /// copied from a cache or kept from the previous output).
-    fn count(&self, file: &OutputFile) {
-        let digest = match &file.contents {
+    fn count(&self, path: &str, digest: u64) {
+        self.id.fetch_add(crate::keys::hash(&(path, digest)), AtomicOrdering::Relaxed);
+    }
+
+    fn digest(file: &OutputFile) -> u64 {
+        match &file.contents {
             Contents::Bytes(bytes) => digest(&file.path, bytes),
             Contents::Embedded(bytes) => digest(&file.path, bytes),
             Contents::Copy(source) if by_length(&file.path) => {
                 fs::metadata(source).map_or(0, |m| m.len())
             }
             Contents::Copy(source) => fs::read(source).map_or(0, |b| digest(&file.path, &b)),
-            Contents::Kept => self.kept.get(&file.path).copied().unwrap_or(0),
-        };
-        self.id.fetch_add(
-            crate::keys::hash(&(&file.path, digest)),
-            AtomicOrdering::Relaxed,
-        );
+        }
+    }
+
+    /// Keeps the previous output's file at `path`, whose bytes have the digest
+    /// `digest`, in the new output: a build keeps what its record shows to be
+    /// current (see [`crate::page_record`]).
+    pub fn keep(&self, path: &str, digest: u64) -> Result<(), Diagnostic> {
+        let rel = safe_relative(path)?;
+        if self.previous.is_none() {
+            return Err(Diagnostic::error(format!(
+                "`{path}` was to be kept from the previous output, which is gone"
+            ))
+            .hint("build again, or with `--no-cache`"));
+        }
+        self.count(path, digest);
+        self.same
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rel);
+        Ok(())
     }
 
     /// Writes one file into the staging folder.
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
         let rel = safe_relative(&file.path)?;
-        self.count(file);
-        if matches!(file.contents, Contents::Kept) {
-            if self.previous.is_none() {
-                return Err(Diagnostic::error(format!(
-                    "`{}` was to be kept from the previous output, which is gone",
-                    file.path
-                ))
-                .hint("build again, or with `--no-cache`"));
-            }
-            self.same
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(rel);
-            return Ok(());
-        }
+        self.count(&file.path, Staging::digest(file));
         if let Some(previous) = &self.previous
             && unchanged(&previous.join(&rel), &file.contents)
         {
@@ -223,7 +215,6 @@ impl Staging {
             Contents::Bytes(bytes) => fs::write(&path, &bytes[..]),
             Contents::Embedded(bytes) => fs::write(&path, bytes),
             Contents::Copy(source) => fs::copy(source, &path).map(|_| ()),
-            Contents::Kept => unreachable!("kept files are handled above"),
         };
         result.map_err(|e| match &file.contents {
             Contents::Copy(source) => io_error("copy", source, &e),
@@ -479,7 +470,6 @@ fn unchanged(old: &Path, contents: &Contents) -> bool {
             src.len() == meta.len()
                 && matches!((src.modified(), meta.modified()), (Ok(s), Ok(o)) if o >= s)
         }),
-        Contents::Kept => false,
     }
 }
 

@@ -8,26 +8,28 @@
 //! output's marker file, and a record with another id (a `--no-cache` build of
 //! other content, a folder replaced by hand) is ignored. Each recorded file keeps
 //! the digest of its bytes, so a file kept from the previous output counts in the
-//! id exactly as the same file made afresh would. A page is skipped only when its inputs hash is the recorded
-//! one and the output still has a file of the recorded length.
+//! id exactly as the same file made afresh would. A page is kept only when its key
+//! is the recorded one and the output's file still has the recorded digest: a
+//! file changed by hand is made again, whatever its length.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::keys::Key;
+
 const MAGIC: &[u8] = b"SKILLFOLIO-PAGE-RECORD 2\n";
 
 /// What one output file was made from, how long it is and the digest of its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
-    inputs: u64,
+    key: Key,
     len: u64,
     digest: u64,
 }
 
 pub struct PageRecord {
-    version: u64,
     file: PathBuf,
     output: PathBuf,
     /// The id of the build that wrote the output now in place, when the record
@@ -52,7 +54,6 @@ impl PageRecord {
                 (Some(id), Some(files), pages)
             });
         PageRecord {
-            version: version(),
             file: file.to_path_buf(),
             output: output.to_path_buf(),
             build,
@@ -62,48 +63,34 @@ impl PageRecord {
         }
     }
 
-    /// What every recorded file's inputs include: the version of the program.
-    pub fn version(&self) -> u64 {
-        self.version
-    }
-
     /// How many files the output folder held after the recorded build.
     pub fn previous_files(&self) -> Option<usize> {
         self.previous_files
     }
 
-    /// Whether the file at `path` (relative to the output) was made from the same
-    /// `inputs` by the recorded build and is still there. A reused file is
-    /// recorded again for the next build.
-    pub fn reuse(&self, path: &str, inputs: u64) -> bool {
-        let Some(stamp) = self.previous.get(path).filter(|s| s.inputs == inputs) else {
-            return false;
-        };
-        let present = fs::metadata(self.output.join(path)).is_ok_and(|m| m.len() == stamp.len);
-        if present {
-            self.insert(path, *stamp);
+    /// The bytes and digest of the output's file at `path` (relative to the
+    /// output), when the recorded build made it from `key` and it still holds
+    /// what that build wrote. A kept file is recorded again for the next build.
+    pub fn keep(&self, path: &str, key: Key) -> Option<(Vec<u8>, u64)> {
+        let stamp = self.previous.get(path).filter(|s| s.key == key)?;
+        let bytes = fs::read(self.output.join(path)).ok()?;
+        if bytes.len() as u64 != stamp.len || crate::output::digest(path, &bytes) != stamp.digest {
+            return None;
         }
-        present
+        self.insert(path, *stamp);
+        Some((bytes, stamp.digest))
     }
 
-    /// Records that the file at `path` was made from `inputs` and holds `bytes`.
-    pub fn note(&self, path: &str, inputs: u64, bytes: &[u8]) {
+    /// Records that the file at `path` was made from `key` and holds `bytes`.
+    pub fn note(&self, path: &str, key: Key, bytes: &[u8]) {
         self.insert(
             path,
             Stamp {
-                inputs,
+                key,
                 len: bytes.len() as u64,
                 digest: crate::output::digest(path, bytes),
             },
         );
-    }
-
-    /// The digest of the bytes of every file the recorded build wrote, for the
-    /// files this build keeps from it.
-    pub fn digests(&self) -> HashMap<String, u64> {
-        (self.previous.iter())
-            .map(|(path, stamp)| (path.clone(), stamp.digest))
-            .collect()
     }
 
     fn insert(&self, path: &str, stamp: Stamp) {
@@ -126,7 +113,7 @@ impl PageRecord {
         out.extend_from_slice(&id.to_le_bytes());
         out.extend_from_slice(&(files as u64).to_le_bytes());
         for (path, stamp) in paths {
-            out.extend_from_slice(&stamp.inputs.to_le_bytes());
+            out.extend_from_slice(&stamp.key.to_le_bytes());
             out.extend_from_slice(&stamp.len.to_le_bytes());
             out.extend_from_slice(&stamp.digest.to_le_bytes());
             out.extend_from_slice(&(path.len() as u32).to_le_bytes());
@@ -146,12 +133,6 @@ impl PageRecord {
     }
 }
 
-/// Every key is seeded with the program's cache version ([`crate::keys`]), so a
-/// record made by another build of skillfolio never matches.
-fn version() -> u64 {
-    crate::keys::hash("pages")
-}
-
 fn decode(bytes: &[u8]) -> Option<(u64, usize, HashMap<String, Stamp>)> {
     let mut rest = bytes.strip_prefix(MAGIC)?;
     let id = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
@@ -159,18 +140,14 @@ fn decode(bytes: &[u8]) -> Option<(u64, usize, HashMap<String, Stamp>)> {
     rest = &rest[16..];
     let mut pages = HashMap::new();
     while !rest.is_empty() {
-        let inputs = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+        let key = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
         let len = u64::from_le_bytes(rest.get(8..16)?.try_into().ok()?);
         let digest = u64::from_le_bytes(rest.get(16..24)?.try_into().ok()?);
         let n = u32::from_le_bytes(rest.get(24..28)?.try_into().ok()?) as usize;
         let path = std::str::from_utf8(rest.get(28..28 + n)?).ok()?;
         pages.insert(
             path.to_string(),
-            Stamp {
-                inputs,
-                len,
-                digest,
-            },
+            Stamp { key, len, digest },
         );
         rest = &rest[28 + n..];
     }

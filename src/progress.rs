@@ -19,7 +19,7 @@ pub struct Session {
     pub part: Option<Part>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Totals {
     pub sessions: usize,
     pub minutes: u64,
@@ -48,14 +48,14 @@ pub struct Totals {
 }
 
 /// Practice on one day, week or month.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Amount {
     pub minutes: u64,
     pub sessions: usize,
 }
 
 /// A week or a month and the practice in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Period {
     /// The first day: a Monday for weeks, the 1st for months.
     pub start: Date,
@@ -63,7 +63,7 @@ pub struct Period {
     pub sessions: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Progress {
     pub totals: Totals,
     /// Every day with practice, up to today.

@@ -30,7 +30,7 @@ pub struct ModelOptions {
     pub today: Date,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Evidence {
     /// Site-relative URL for local files, the URL as written for external ones.
     pub url: String,
@@ -56,7 +56,7 @@ pub struct Evidence {
     pub label: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Entry {
     pub slug: String,
     pub source: PathBuf,
@@ -93,7 +93,8 @@ pub struct Taxon {
     pub slug: String,
 }
 
-#[derive(Debug, Clone)]
+/// Its hash is the key of everything made of it alone (see [`crate::keys`]).
+#[derive(Debug, Clone, Hash)]
 pub struct Skill {
     pub slug: String,
     pub source: PathBuf,
@@ -131,7 +132,7 @@ pub struct Skill {
 /// The tags a skill's entries use, each spelling once, and which entry uses
 /// which: the tag pages are made from these small lists instead of from every
 /// entry.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct EntryTags {
     pub names: Vec<Taxon>,
     /// (entry index, index into `names`), in entry order.

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::feed::{absolute, entry_time};
+use crate::config::Config;
 use crate::site::{Entry, Site, Skill};
 use crate::urls::Urls;
 
@@ -54,13 +55,13 @@ struct Work<'a> {
     url: String,
 }
 
-fn person_of<'a>(site: &'a Site, urls: &Urls) -> Person<'a> {
-    let a = &site.config.author;
+fn person_of<'a>(config: &'a Config, urls: &Urls) -> Person<'a> {
+    let a = &config.author;
     Person {
         kind: "Person",
         email: a.email.as_deref(),
         name: if a.name.is_empty() {
-            &site.config.title
+            &config.title
         } else {
             &a.name
         },
@@ -68,13 +69,13 @@ fn person_of<'a>(site: &'a Site, urls: &Urls) -> Person<'a> {
     }
 }
 
-fn person(site: &Site, urls: &Urls) -> Value {
-    serde_json::to_value(person_of(site, urls)).unwrap_or_default()
+fn person(config: &Config, urls: &Urls) -> Value {
+    serde_json::to_value(person_of(config, urls)).unwrap_or_default()
 }
 
 /// The home page: the person and the skills they know about.
 pub fn home(site: &Site, urls: &Urls) -> Value {
-    let mut p = person(site, urls);
+    let mut p = person(&site.config, urls);
     p["@context"] = json!("https://schema.org");
     p["knowsAbout"] = site
         .skills
@@ -96,13 +97,13 @@ pub fn home(site: &Site, urls: &Urls) -> Value {
 }
 
 /// A skill's page: the write-up as a creative work about the skill.
-pub fn skill(site: &Site, skill: &Skill, urls: &Urls) -> Value {
+pub fn skill(config: &Config, skill: &Skill, urls: &Urls) -> Value {
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": "CreativeWork",
         "name": skill.title,
         "url": urls.permalink(&skill.path),
-        "author": person(site, urls),
+        "author": person(config, urls),
         "dateCreated": skill.started.to_string(),
         "about": { "@type": "DefinedTerm", "name": skill.title },
         "keywords": skill.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
@@ -144,7 +145,7 @@ pub struct EntryPosting<'a> {
 
 /// An entry's page: a blog posting, part of its skill's write-up.
 pub fn entry<'a>(
-    site: &'a Site,
+    config: &'a Config,
     skill: &'a Skill,
     entry: &'a Entry,
     urls: &Urls,
@@ -152,7 +153,7 @@ pub fn entry<'a>(
     EntryPosting {
         context: "https://schema.org",
         kind: "BlogPosting",
-        author: person_of(site, urls),
+        author: person_of(config, urls),
         date_published: entry_time(entry),
         description: (!entry.summary_text.is_empty()).then_some(entry.summary_text.as_str()),
         headline: &entry.title,

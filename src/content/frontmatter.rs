@@ -99,7 +99,7 @@ impl Iterator for LineIter<'_> {
 
 /// A date as written: the calendar day it names, and the exact instant when a full
 /// RFC 3339 datetime was given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateValue {
     pub date: Date,
     pub instant: Option<jiff::Timestamp>,

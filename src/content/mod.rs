@@ -66,6 +66,18 @@ pub enum Kind {
 impl Kind {
     pub const KEYS: [&'static str; 5] =
         ["practice", "payoff", "experiment", "setback", "milestone"];
+
+    /// The kind as pages and feeds name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Practice => "Practice",
+            Kind::Payoff => "Payoff",
+            Kind::Experiment => "Experiment",
+            Kind::Setback => "Setback",
+            Kind::Milestone => "Milestone",
+        }
+    }
+
     pub fn from_key(key: &str) -> Option<Kind> {
         Some(match key {
             "practice" => Kind::Practice,
@@ -81,7 +93,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Target {
     pub minutes: Option<u32>,
     pub sessions: Option<u32>,

@@ -108,7 +108,7 @@ pub struct ImageInfo {
 }
 
 /// An image as a template shows it: URLs under the site's base path.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Hash, Serialize)]
 pub struct ImageView {
     pub src: String,
     pub width: u32,

@@ -2,67 +2,69 @@
 //! overrides), one context per page, pages rendered in parallel, plus the files
 //! that are not templates (sitemap, robots.txt, the code stylesheet, assets).
 //! Rendering never reads content files; it only reads the `Site`.
+//!
+//! Every page and skill feed has a key, a hash of exactly what it is made from
+//! ([`inputs`]). Rendering never looks at earlier output: it asks a [`Reuse`],
+//! whoever keeps the earlier output (a build's record of its output folder,
+//! `serve`'s pages in memory), whether it holds a file made from that key, and
+//! makes only the files it does not.
 
+mod inputs;
 mod pages;
 mod skills;
 mod tags;
 mod templates;
 pub(crate) mod views;
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
-use tera::{Context, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::feed;
 use crate::highlight;
-use crate::keys::hash;
+use crate::keys::{Key, KeyHasher, hash, hash_value};
 use crate::output::{Contents, OutputFile};
-use crate::page_record::PageRecord;
-use crate::site::{EntryRef, Site};
+use crate::site::Site;
 use crate::sitemap;
 use crate::structured;
 use crate::theme::{Theme, ThemeFile};
 
-use pages::{PageBase, entry_context, entry_print, jobs, site_value, skill_context};
-use skills::{CachedSkill, SkillCache, SkillFeed, skill_parts};
+use inputs::{Common, Keyed};
+use pages::{Job, Make, Sources};
+use skills::PartsMemo;
 pub use templates::Templates;
 use views::Urls;
-pub use views::kind_label;
 
 /// Where the code-highlighting stylesheet is written.
 pub const SYNTAX_CSS: &str = "syntax.css";
 
-/// One page to render: where it goes, with which template and context.
-struct Job<'a> {
-    /// The page's folder relative to the output root (`skills/omelette/`), or a
-    /// file name for pages that are not folders (`404.html`). Borrowed from the
-    /// model where it can be: a large site has tens of thousands of pages.
-    path: Cow<'a, str>,
-    template: &'static str,
-    /// Built up front, except a skill's or an entry's page's, which is made when
-    /// it is rendered (and not at all when `serve` can reuse the page).
-    context: JobContext,
-    lastmod: Option<jiff::civil::Date>,
-    in_sitemap: bool,
-    /// For pages that show one skill and its entries: a hash of everything their
-    /// context is made from besides the shared `site` value, so a later render can
-    /// tell the page is unchanged without comparing whole contexts.
-    fingerprint: Option<u64>,
-    /// For lists of entries: a hash of the fingerprints of the skills they show.
-    /// A build's page record knows such a page by it (and other pages by their
-    /// fingerprint); `serve` compares these lists' contexts instead, which also
-    /// spots an edit that leaves the list as it was.
-    list_key: Option<u64>,
+/// Where rendered files go: each file is handed over as soon as it is made,
+/// from several threads.
+pub type Emit<'a> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Whoever keeps an earlier render's files, asked before each page or feed is
+/// made.
+pub trait Reuse: Sync {
+    /// Whether a file made from `key` is already held at `path`; when it is,
+    /// the holder keeps it in the new output and the file is not made again.
+    fn keep(&self, path: &str, key: Key) -> bool;
 }
 
-/// Every file of the built site, sorted by path.
+/// Keeps nothing: every file is made.
+pub struct Fresh;
+
+impl Reuse for Fresh {
+    fn keep(&self, _: &str, _: Key) -> bool {
+        false
+    }
+}
+
+/// Every file of the site, sorted by path.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostics> {
     let files = std::sync::Mutex::new(Vec::new());
-    Renderer::new(theme)?.render_into(site, theme, false, None, &|file| {
+    Renderer::new(theme)?.render(site, theme, &Fresh, &|file| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
         Ok(())
     })?;
@@ -71,78 +73,14 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagno
     Ok(files)
 }
 
-/// The compiled templates, and what they last rendered: `serve` keeps one across
-/// rebuilds and re-renders only the pages whose template inputs changed. Equal
-/// inputs give equal output, so the result is the same as a full render.
+/// The compiled templates, and each skill's parts from the last render: `serve`
+/// keeps one across rebuilds.
 pub struct Renderer {
     templates: Templates,
-    sources: Vec<(String, String)>,
-    previous: Option<Previous>,
-    /// Template values and feeds of each skill, by slug, kept with `keep`.
-    skills: SkillCache,
+    /// The key of every template's source: any page may include any template.
+    templates_key: Key,
+    parts: PartsMemo,
     cards: crate::cards::CardMaker,
-}
-
-struct Previous {
-    site: Value,
-    links: u64,
-    config: String,
-    /// In the order of the jobs that made them, which the next render's jobs
-    /// mostly share: a page is found by its position, by path only when that fails.
-    pages: Vec<(String, Inputs, Arc<[u8]>)>,
-    /// Each skill's entry pages, by skill slug, with the fingerprint they were
-    /// made for (every entry page of a skill has the same).
-    entry_pages: HashMap<String, (u64, Arc<PageGroup>)>,
-}
-
-/// The entry pages of one skill, by output path. `serve` keeps a skill's group
-/// whole while the skill is unchanged, instead of handling thousands of pages
-/// one by one on every rebuild.
-#[derive(Default)]
-pub struct PageGroup {
-    /// The skill's folder in the output (`skills/omelette/`): every page of the
-    /// group is below it.
-    pub dir: String,
-    pub pages: HashMap<String, Contents>,
-}
-
-/// What [`Renderer::render`] makes: the site's files, less the entry pages,
-/// which come in a group per skill.
-pub struct RenderedSite {
-    pub files: Vec<OutputFile>,
-    pub entry_pages: Vec<Arc<PageGroup>>,
-}
-
-enum JobContext {
-    Built(Context),
-    Skill(usize),
-    Entry(EntryRef),
-}
-
-/// A rendered page: its output path and HTML.
-type Page = (String, Arc<[u8]>);
-
-/// What a page was rendered from, as far as reuse needs to know.
-enum Inputs {
-    Fingerprint(u64),
-    Context(Context),
-}
-
-impl Inputs {
-    fn of(job: &Job) -> Inputs {
-        match job.fingerprint {
-            Some(f) => Inputs::Fingerprint(f),
-            None => Inputs::Context(job.built().cloned().unwrap_or_default()),
-        }
-    }
-
-    fn matches(&self, job: &Job) -> bool {
-        match (self, job.fingerprint) {
-            (Inputs::Fingerprint(a), Some(b)) => *a == b,
-            (Inputs::Context(c), None) => job.built() == Some(c),
-            _ => false,
-        }
-    }
 }
 
 /// Compiles the theme's templates without rendering anything, for `check`: a
@@ -155,9 +93,8 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer, Diagnostics> {
         Ok(Renderer {
             templates: Templates::new(theme).map_err(collect)?,
-            sources: template_sources(theme),
-            previous: None,
-            skills: HashMap::new(),
+            templates_key: templates_key(theme),
+            parts: PartsMemo::new(),
             cards: crate::cards::CardMaker::new(None),
         })
     }
@@ -182,226 +119,95 @@ impl Renderer {
 
     /// Whether this renderer's templates are still those of `theme`.
     pub fn fits(&self, theme: &Theme) -> bool {
-        self.sources == template_sources(theme)
+        self.templates_key == templates_key(theme)
     }
 
-    /// The whole site in memory: the entry pages in a group per skill, every
-    /// other file in no particular order. The pages are kept for reuse by the
-    /// next call.
-    pub fn render(&mut self, site: &Site, theme: &Theme) -> Result<RenderedSite, Diagnostics> {
-        let files = std::sync::Mutex::new(Vec::new());
-        self.render_into(site, theme, true, None, &|file| {
-            files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
-            Ok(())
-        })?;
-        let entry_pages = self.previous.as_ref().map_or_else(Vec::new, |p| {
-            site.skills
-                .iter()
-                .filter_map(|s| p.entry_pages.get(&s.slug))
-                .map(|(_, group)| Arc::clone(group))
-                .collect()
-        });
-        Ok(RenderedSite {
-            files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
-            entry_pages,
-        })
-    }
-
-    /// Renders every file of the site and hands each to `emit` as soon as it is
-    /// ready, from several threads, so a build can write pages while others render
-    /// and never holds the whole site in memory. With `keep`, the rendered pages
-    /// are remembered so the next call can reuse those whose inputs did not change.
-    pub fn render_into(
+    /// Renders every file of the site that `reuse` does not keep and hands each
+    /// to `emit` as soon as it is ready, so a build writes pages while others
+    /// render and never holds the whole site in memory.
+    pub fn render(
         &mut self,
         site: &Site,
         theme: &Theme,
-        keep: bool,
-        record: Option<&PageRecord>,
-        emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+        reuse: &dyn Reuse,
+        emit: &Emit,
     ) -> Result<(), Diagnostics> {
         let timer = crate::timings::Timer::start();
-        let config = format!("{:?}", site.config);
-        let cached = std::mem::take(&mut self.skills);
-        let skills = skill_parts(
-            site,
-            &cached,
-            (!keep).then_some(emit),
-            // A feed without entries is dated by the earliest skill's start.
-            hash(&(
-                &config,
-                site.today,
-                site.links_fingerprint,
-                site.skills.iter().map(|s| s.started).min(),
-            )),
-            record,
-        )
-        .map_err(Diagnostics::from)?;
-        let base = PageBase::new(site);
-        let site_value = site_value(site);
-        let previous = self.previous.take().filter(|p| {
-            p.site == site_value && p.links == site.links_fingerprint && p.config == config
-        });
-        // A skill whose entry pages are all as last rendered keeps its group,
-        // and its entries get no jobs.
-        let kept_groups: Vec<Option<Arc<PageGroup>>> = site
-            .skills
-            .iter()
-            .map(|skill| {
-                let previous = previous.as_ref().filter(|_| keep)?;
-                let (print, group) = previous.entry_pages.get(&skill.slug)?;
-                (*print == entry_print(skill)).then(|| Arc::clone(group))
+        let common = Common::new(&site.config, site.today);
+        let skills: Vec<Keyed<crate::site::Skill>> = (site.skills.par_iter())
+            .map(|s| Keyed {
+                key: hash(&**s),
+                item: &**s,
             })
             .collect();
-        let jobs = jobs(site, &skills, &base, &|s| kept_groups[s].is_some());
-        // What every page with a fingerprint depends on besides it, for pages
-        // recorded by an earlier build: the templates, the shared `site` value and
-        // all the fingerprint of a serving session leaves to its other checks.
-        let shared = record.map(|r| {
-            hash(&(
-                r.version(),
-                format!("{site_value:?}"),
-                &config,
-                site.today,
-                site.links_fingerprint,
-                &self.sources,
-            ))
-        });
-        timer.lap("contexts, skill feeds");
-        let reusable = previous.map(|p| p.pages).unwrap_or_default();
-        self.templates.set_global("site", site_value.clone());
-        let templates = &self.templates;
-        let by_path = std::sync::OnceLock::new();
-        let previous = |i: usize, path: &str| match reusable.get(i) {
-            Some(p) if p.0 == path => Some(p),
-            _ => by_path
-                .get_or_init(|| {
-                    (reusable.iter().enumerate())
-                        .map(|(i, p)| (p.0.as_str(), i))
-                        .collect::<HashMap<&str, usize>>()
-                })
-                .get(path)
-                .map(|&i| &reusable[i]),
+        let made = skills::skill_parts(&common, &skills, &self.parts);
+        let parts: Vec<Keyed<skills::SkillParts>> = (made.iter())
+            .map(|(key, p)| Keyed {
+                key: *key,
+                item: &**p,
+            })
+            .collect();
+        let site_value = pages::site_value(site);
+        // What every template sees besides its page's context.
+        let shared = {
+            let mut h = KeyHasher::new();
+            self.templates_key.hash(&mut h);
+            hash_value(&site_value, &mut h);
+            h.finish()
         };
-        let rendered: Vec<Result<Option<Page>, Diagnostic>> = jobs
+        let sources = Sources {
+            site,
+            common: &common,
+            skills: &skills,
+            parts: &parts,
+        };
+        let jobs = pages::jobs(&sources);
+        timer.lap("contexts");
+        self.templates.set_global("site", site_value);
+        let templates = &self.templates;
+        let errors: Vec<Diagnostic> = jobs
             .par_iter()
-            .enumerate()
-            .map(|(i, job)| {
+            .filter_map(|job| {
                 let path = job.output_path();
-                let recorded = record.zip(shared).zip(job.fingerprint.or(job.list_key));
-                let inputs = recorded.map(|((r, shared), f)| (r, hash(&(shared, f))));
-                if let Some((r, inputs)) = inputs
-                    && r.reuse(&path, inputs)
-                {
-                    emit(OutputFile {
-                        path,
-                        contents: Contents::Kept,
-                    })?;
-                    return Ok(None);
-                }
-                let html = match previous(i, &path) {
-                    Some((_, inputs, html)) if inputs.matches(job) => Arc::clone(html),
-                    _ => {
-                        let made;
-                        let context = match &job.context {
-                            JobContext::Built(c) => c,
-                            JobContext::Skill(s) => {
-                                made = skill_context(site, &skills, &base, *s);
-                                &made
-                            }
-                            JobContext::Entry(r) => {
-                                made = entry_context(site, &skills, &base, *r);
-                                &made
-                            }
-                        };
-                        templates.render_page(job.template, context)?.into()
-                    }
+                let key = match job.make {
+                    Make::Feed(_) => hash(job),
+                    _ => hash(&(shared, job)),
                 };
-                if let Some((r, inputs)) = inputs {
-                    r.note(&path, inputs, &html);
+                if reuse.keep(&path, key) {
+                    return None;
                 }
-                // What is kept goes into groups or the next render's pages, and
-                // is handed on by `render`.
-                if keep {
-                    return Ok(Some((path, html)));
-                }
-                emit(OutputFile {
+                let made = match &job.make {
+                    Make::Page { template, context } => {
+                        templates.render_page(template, &context.to_context())
+                    }
+                    Make::Skill(page) => templates.render_page("skill.html", &page.context()),
+                    Make::Entry(page) => templates.render_page("entry.html", &page.context()),
+                    Make::Feed(feed) => Ok(feed.xml().into_bytes()),
+                };
+                let file = made.map(|bytes| OutputFile {
                     path,
-                    contents: Contents::Bytes(html),
-                })?;
-                Ok(None)
+                    contents: Contents::Bytes(bytes.into()),
+                    key: Some(key),
+                });
+                file.and_then(emit).err()
             })
             .collect();
         timer.lap("pages");
-        crate::drop_in_background(reusable);
-        let mut pages = Vec::new();
-        // Pages come back only to be kept, so only then are there groups to fill.
-        let mut groups: Vec<PageGroup> = Vec::new();
-        if keep {
-            groups.resize_with(site.skills.len(), PageGroup::default);
-        }
-        let mut errors = Diagnostics::default();
-        for (job, r) in jobs.iter().zip(rendered) {
-            match (r, &job.context) {
-                (Ok(Some((path, html))), JobContext::Entry((s, _))) => {
-                    groups[*s].pages.insert(path, Contents::Bytes(html));
-                }
-                (Ok(Some((path, html))), _) => {
-                    emit(OutputFile {
-                        path: path.clone(),
-                        contents: Contents::Bytes(Arc::clone(&html)),
-                    })?;
-                    pages.push((path, Inputs::of(job), html));
-                }
-                (Ok(None), _) => {}
-                (Err(d), _) => errors.push(d),
-            }
-        }
-        if errors.has_errors() {
+        if !errors.is_empty() {
+            let mut errors = collect(errors);
             errors.sort();
             return Err(errors);
         }
-        if keep {
-            let entry_pages = site
-                .skills
-                .iter()
-                .zip(kept_groups)
-                .zip(groups)
-                .map(|((skill, kept), mut made)| {
-                    let group = kept.unwrap_or_else(|| {
-                        made.dir = skill.path.clone();
-                        Arc::new(made)
-                    });
-                    (skill.slug.clone(), (entry_print(skill), group))
-                })
-                .collect();
-            self.previous = Some(Previous {
-                site: site_value,
-                links: site.links_fingerprint,
-                config,
-                pages,
-                entry_pages,
-            });
-        }
-        let others = other_files(site, theme, &jobs, &skills);
-        if keep {
-            self.skills = site
-                .skills
-                .iter()
-                .zip(skills)
-                .map(|(s, c)| (s.slug.clone(), c))
-                .collect();
-        } else {
-            crate::drop_in_background(skills);
-        }
-        // Entry pages' jobs hold little; the contexts of the others go elsewhere.
+        let others = other_files(site, theme, &jobs, &parts);
         crate::drop_in_background(
             jobs.into_iter()
-                .filter_map(|j| match j.context {
-                    JobContext::Built(c) => Some(c),
-                    JobContext::Skill(_) | JobContext::Entry(_) => None,
+                .filter_map(|j| match j.make {
+                    Make::Page { context, .. } => Some(context),
+                    _ => None,
                 })
                 .collect::<Vec<_>>(),
         );
+        self.parts = made.into_iter().collect();
         others
             .into_par_iter()
             .try_for_each(emit)
@@ -413,38 +219,21 @@ impl Renderer {
     }
 }
 
-impl Job<'_> {
-    fn built(&self) -> Option<&Context> {
-        match &self.context {
-            JobContext::Built(c) => Some(c),
-            JobContext::Skill(_) | JobContext::Entry(_) => None,
-        }
-    }
-
-    fn output_path(&self) -> String {
-        if self.path.ends_with(".html") {
-            self.path.to_string()
-        } else {
-            format!("{}index.html", self.path)
-        }
-    }
+fn templates_key(theme: &Theme) -> Key {
+    let sources: Vec<(&str, &str)> = (theme.templates.iter())
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    hash(&sources)
 }
 
-fn template_sources(theme: &Theme) -> Vec<(String, String)> {
-    theme
-        .templates
-        .iter()
-        .map(|t| (t.name.clone(), t.text.clone()))
-        .collect()
-}
-
-/// Every file of the site that is not a rendered page: theme and site static
-/// files, assets, the code stylesheet, feeds, sitemap and robots.txt.
+/// Every file of the site that is not a page or a skill's feed: theme and site
+/// static files, assets, the code stylesheet, the site's feeds, sitemap and
+/// robots.txt.
 fn other_files(
     site: &Site,
     theme: &Theme,
     jobs: &[Job],
-    skills: &[Arc<CachedSkill>],
+    parts: &[Keyed<skills::SkillParts>],
 ) -> Vec<OutputFile> {
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
@@ -468,24 +257,42 @@ fn other_files(
     for (path, contents) in &site.images.files {
         files.insert(path.clone(), contents.clone());
     }
-    // Only a file named like a page can clash with one, and there are seldom any.
-    let clashing = |path: &String| path.ends_with(".html");
+    // Only a file named like a page or a feed can clash with one, and there are
+    // seldom any.
+    let clashing = |path: &String| path.ends_with(".html") || path.ends_with(".xml");
     if files.keys().any(clashing) {
         for job in jobs {
             files.remove(&job.output_path());
         }
     }
+    files.insert("sitemap.xml".to_string(), bytes(sitemap_xml(site, jobs, parts)));
+    for (path, xml) in feeds(site) {
+        files.insert(path, bytes(xml));
+    }
     let urls = Urls::new(&site.config);
-    // Skill and entry pages (the ones with a fingerprint, all in a row) come
-    // from each skill's kept part of the sitemap.
+    let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
+    files.insert("robots.txt".to_string(), bytes(robots));
+    files
+        .into_iter()
+        .map(|(path, contents)| OutputFile {
+            path,
+            contents,
+            key: None,
+        })
+        .collect()
+}
+
+/// The sitemap: the pages before the skills', each skill's part (its page and
+/// its entries'), then the pages after.
+fn sitemap_xml(site: &Site, jobs: &[Job], parts: &[Keyed<skills::SkillParts>]) -> String {
+    let urls = Urls::new(&site.config);
     let url = |j: &Job| sitemap::Url {
         loc: urls.permalink(&j.path),
         lastmod: j.lastmod,
     };
-    let listed = |j: &&Job| j.in_sitemap && j.fingerprint.is_none();
-    let first_skill = jobs
-        .iter()
-        .position(|j| j.fingerprint.is_some())
+    let listed = |j: &&Job| j.in_sitemap && !j.of_one_skill();
+    let first_skill = (jobs.iter())
+        .position(Job::of_one_skill)
         .unwrap_or(jobs.len());
     let before: Vec<sitemap::Url> = jobs[..first_skill].iter().filter(listed).map(url).collect();
     let after: Vec<sitemap::Url> = jobs[first_skill..].iter().filter(listed).map(url).collect();
@@ -493,51 +300,31 @@ fn other_files(
         sitemap::url_elements(&before),
         sitemap::url_elements(&after),
     );
-    let mut parts = vec![before.as_str()];
-    parts.extend(skills.iter().map(|c| c.sitemap.as_str()));
-    parts.push(&after);
-    files.insert("sitemap.xml".to_string(), bytes(sitemap::sitemap(&parts)));
-    for (path, xml) in feeds(site) {
-        files.insert(path, bytes(xml));
-    }
-    for (skill, parts) in site.skills.iter().zip(skills) {
-        let path = format!("{}atom.xml", skill.path);
-        match &parts.feed {
-            SkillFeed::Made(feed) => files.insert(path, Contents::Bytes(Arc::clone(feed))),
-            SkillFeed::Kept => files.insert(path, Contents::Kept),
-            // Written already; a static file of the same name must not follow it.
-            SkillFeed::Written => files.remove(&path),
-        };
-    }
-    let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
-    files.insert("robots.txt".to_string(), bytes(robots));
-    files
-        .into_iter()
-        .map(|(path, contents)| OutputFile { path, contents })
-        .collect()
+    let mut all = vec![before.as_str()];
+    all.extend(parts.iter().map(|p| p.sitemap.as_str()));
+    all.push(&after);
+    sitemap::sitemap(&all)
 }
 
 fn bytes(text: String) -> Contents {
     Contents::Bytes(text.into_bytes().into())
 }
 
-/// The site's own feeds and portfolio.json; each skill's feed is made with the
-/// skill's other parts.
+/// The site's own feeds and portfolio.json; each skill's feed is a job of its own.
 fn feeds(site: &Site) -> Vec<(String, String)> {
     let site_entries = feed::site_entries(site);
+    let atom = feed::atom(
+        &site.config,
+        &feed::FeedSpec {
+            title: site.config.title.clone(),
+            path: "atom.xml",
+            page: "",
+            entries: site_entries.clone(),
+            earliest_start: site.skills.iter().map(|s| s.started).min(),
+        },
+    );
     vec![
-        (
-            "atom.xml".to_string(),
-            feed::atom(
-                site,
-                &feed::FeedSpec {
-                    title: site.config.title.clone(),
-                    path: "atom.xml",
-                    page: "",
-                    entries: site_entries.clone(),
-                },
-            ),
-        ),
+        ("atom.xml".to_string(), atom),
         (
             "feed.json".to_string(),
             feed::json_feed(site, &site_entries),

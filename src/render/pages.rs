@@ -1,191 +1,96 @@
-//! What each page's template sees: the context every page starts from, a skill's
-//! and an entry's page context (made only when the page is rendered), and the jobs
-//! that name every page of the site with its template, its context and what a
-//! later build needs to tell whether it changed.
+//! The jobs that name every page and skill feed of the site: where it goes,
+//! how it is made and its key. Pages made from a context alone (the home page,
+//! lists, taxonomies) are keyed by that context; a skill's page, its entries'
+//! pages and its feed by their inputs ([`super::skills`]), whose contexts are
+//! only made when the page is.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::hash::{Hash, Hasher};
 
-use tera::{Context, Value};
+use tera::Value;
 
+use super::inputs::{Common, Keyed, PageContext};
+use super::skills::{EntryPage, SkillFeed, SkillPage, SkillParts, skill_lastmod};
+use super::views::{self, TaxonView, value};
 use crate::charts;
 use crate::content::{Kind, Status};
-use crate::feed;
-use crate::keys::hash;
 use crate::site::{EntryRef, Site, Skill, TaxonPage};
 use crate::structured;
-
-use super::skills::{CachedSkill, skill_lastmod};
-use super::views::{self, TaxonView, Urls, value};
-use super::{Job, JobContext};
 
 /// How many entries the home page lists as recent, and payoffs it shows.
 const HOME_RECENT: usize = 8;
 const HOME_PAYOFFS: usize = 6;
 
-/// What every page's context starts from: the site feed, a canonical URL and
-/// link-preview defaults; pages with more to say (skills, entries) replace them.
-pub(super) struct PageBase<'a> {
-    urls: Urls<'a>,
-    site_feed: Feed,
-    default_image: Option<String>,
+/// One file to make: where it goes and how.
+pub(super) struct Job<'a> {
+    /// The page's folder relative to the output root (`skills/omelette/`), or a
+    /// file name for files that are not folders (`404.html`, a feed). Borrowed
+    /// from the model where it can be: a large site has tens of thousands.
+    pub path: Cow<'a, str>,
+    pub make: Make<'a>,
+    pub lastmod: Option<jiff::civil::Date>,
+    pub in_sitemap: bool,
 }
 
-impl<'a> PageBase<'a> {
-    pub(super) fn new(site: &'a Site) -> PageBase<'a> {
-        let urls = Urls::new(&site.config);
-        let site_feed = Feed {
-            title: "All practice".to_string(),
-            url: urls.permalink("atom.xml"),
-        };
-        let default_image = site.config.image.as_deref().map(|i| {
-            if i.contains("://") {
-                i.to_string()
-            } else {
-                urls.permalink(i.trim_start_matches('/'))
-            }
-        });
-        PageBase {
-            urls,
-            site_feed,
-            default_image,
+/// A job's key: where the file goes and everything it is made from.
+impl Hash for Job<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.path.hash(h);
+        self.make.hash(h);
+    }
+}
+
+/// How a file is made; hashing it hashes everything the file is made from.
+#[derive(Hash)]
+pub(super) enum Make<'a> {
+    Page {
+        template: &'static str,
+        context: PageContext,
+    },
+    Skill(SkillPage<'a>),
+    Entry(EntryPage<'a>),
+    Feed(SkillFeed<'a>),
+}
+
+impl<'a> Job<'a> {
+    pub fn output_path(&self) -> String {
+        if self.path.ends_with(".html") || self.path.ends_with(".xml") {
+            self.path.to_string()
+        } else {
+            format!("{}index.html", self.path)
         }
     }
 
-    fn context(&self, title: &str, description: &str, rel: &str) -> Context {
-        let mut c = Context::new();
-        c.insert("page_title", title);
-        c.insert("page_description", description);
-        c.insert("current_path", &self.urls.path(rel));
-        c.insert("current_url", &self.urls.permalink(rel));
-        c.insert("feeds", &[&self.site_feed]);
-        c.insert("og_type", "website");
-        c.insert("image", &self.default_image);
-        c.insert_value("json_ld", Value::none());
-        c
+    /// Whether the job is a page of one skill or its entries, whose sitemap
+    /// entries come from the skill's parts.
+    pub fn of_one_skill(&self) -> bool {
+        matches!(self.make, Make::Skill(_) | Make::Entry(_))
+    }
+
+    fn page(path: impl Into<Cow<'a, str>>, template: &'static str, context: PageContext) -> Self {
+        Job {
+            path: path.into(),
+            make: Make::Page { template, context },
+            lastmod: None,
+            in_sitemap: true,
+        }
     }
 }
 
-/// An entry's page context: the entry with its whole note, its skill and its
-/// neighbours.
-pub(super) fn entry_context(
-    site: &Site,
-    skills: &[Arc<CachedSkill>],
-    base: &PageBase,
-    (s, e): EntryRef,
-) -> Context {
-    let skill = &site.skills[s];
-    let item = &skill.entries[e];
-    let urls = &base.urls;
-    let description = truncate(&item.summary_text, 160);
-    let mut c = base.context(&item.title, &description, &item.path);
-    let card = &skills[s].entries[e];
-    let mut full = card.as_map().cloned().unwrap_or_default();
-    full.insert("html".into(), Value::from(item.html.as_str()));
-    c.insert_value("entry", Value::from(full));
-    c.insert_value("skill", skills[s].value.clone());
-    c.insert("og_type", "article");
-    if let Some(url) = first_image(item) {
-        c.insert("image", &feed::absolute(urls, url));
-    } else if site.config.social_cards {
-        let card = crate::cards::entry_card(skill, item, site.today);
-        c.insert("image", &urls.permalink(&card));
-    }
-    c.insert(
-        "json_ld",
-        &structured::script_json(&structured::entry(site, skill, item, urls)),
-    );
-    let neighbour = |i: Option<usize>| i.map_or_else(Value::none, |i| skills[s].entries[i].clone());
-    c.insert_value("previous", neighbour(e.checked_sub(1)));
-    c.insert_value(
-        "next",
-        neighbour((e + 1 < skill.entries.len()).then_some(e + 1)),
-    );
-    c
+/// What the jobs are made from: the model, the shared values, and each skill
+/// and its parts with their keys.
+pub(super) struct Sources<'a> {
+    pub site: &'a Site,
+    pub common: &'a Common<'a>,
+    pub skills: &'a [Keyed<'a, Skill>],
+    pub parts: &'a [Keyed<'a, SkillParts>],
 }
 
-/// The `site` value every page's template sees.
-pub(super) fn site_value(site: &Site) -> Value {
-    let urls = Urls::new(&site.config);
-    let has_about = site.pages.iter().any(|p| p.path == "about/");
-    value(&views::site_view(site, &urls, has_about))
-}
-
-/// What every entry page of a skill is made from besides what all pages share.
-pub(super) fn entry_print(skill: &Skill) -> u64 {
-    hash(&(skill.fingerprint, "entry"))
-}
-
-/// The context of a skill's page.
-pub(super) fn skill_context(
-    site: &Site,
-    skills: &[Arc<CachedSkill>],
-    page: &PageBase,
-    s: usize,
-) -> Context {
-    let skill = &site.skills[s];
-    let urls = &page.urls;
-    let description = skill.summary.as_deref().unwrap_or(&skill.title);
-    let mut c = page.context(&skill.title, description, &skill.path);
-    c.insert_value("skill", skills[s].value.clone());
-    let skill_feed = Feed {
-        title: format!("{} only", skill.title),
-        url: urls.permalink(&format!("{}atom.xml", skill.path)),
-    };
-    c.insert("feeds", &[&page.site_feed, &skill_feed]);
-    c.insert("og_type", "article");
-    let newest_image = skill.entries.iter().rev().find_map(first_image);
-    if let Some(url) = newest_image {
-        c.insert("image", &feed::absolute(urls, url));
-    } else if site.config.social_cards {
-        c.insert("image", &urls.permalink(&crate::cards::skill_path(skill)));
-    }
-    c.insert(
-        "json_ld",
-        &structured::script_json(&structured::skill(site, skill, urls)),
-    );
-    let newest_first: Vec<Value> = skills[s].entries.iter().rev().cloned().collect();
-    c.insert_value("entries", Value::from(newest_first));
-    let related: Vec<Value> = skill
-        .related
-        .iter()
-        .map(|&r| skills[r].value.clone())
-        .collect();
-    c.insert_value("related", Value::from(related));
-    c
-}
-
-/// Every page's job. `kept_entries(s)` tells whether skill `s`'s entry pages
-/// are kept from an earlier render, and so need no jobs.
-pub(super) fn jobs<'a>(
-    site: &'a Site,
-    skills: &[Arc<CachedSkill>],
-    page: &PageBase,
-    kept_entries: &dyn Fn(usize) -> bool,
-) -> Vec<Job<'a>> {
-    let urls = Urls::new(&site.config);
-    let portfolio_value = value(&views::portfolio_view(site));
-    let skill_values: Vec<Value> = skills.iter().map(|c| c.value.clone()).collect();
-    let entry_values: Vec<&Vec<Value>> = skills.iter().map(|c| &c.entries).collect();
-    let entry = |r: &EntryRef| entry_values[r.0][r.1].clone();
-    let entries = |refs: &[EntryRef]| Value::from(refs.iter().map(entry).collect::<Vec<_>>());
-    let skills_of = |ids: &[usize]| {
-        Value::from(
-            ids.iter()
-                .map(|&i| skill_values[i].clone())
-                .collect::<Vec<_>>(),
-        )
-    };
-    let newest = |refs: &[EntryRef]| refs.first().map(|r| site.entry(*r).date.date);
-    let base = |title: &str, description: &str, rel: &str| page.context(title, description, rel);
-    let mut jobs = Vec::new();
-
-    // Home: skills by most recent practice, latest payoffs and entries.
-    let payoffs: Vec<EntryRef> = site
-        .timeline
-        .iter()
-        .copied()
+/// Every page's and skill feed's job.
+pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
+    let site = s.site;
+    let payoffs: Vec<EntryRef> = (site.timeline.iter().copied())
         .filter(|r| site.entry(*r).kind == Kind::Payoff)
         .collect();
     let mut by_activity: Vec<usize> = (0..site.skills.len()).collect();
@@ -195,60 +100,91 @@ pub(super) fn jobs<'a>(
             .cmp(&last(*a))
             .then_with(|| site.skills[*a].title.cmp(&site.skills[*b].title))
     });
-    let home_title = site.home.title.as_deref().unwrap_or(&site.config.title);
-    let home_description = site
-        .home
-        .description
-        .as_deref()
-        .unwrap_or(&site.config.description);
-    let mut c = base(home_title, home_description, "");
+    let mut jobs = vec![home(s, &payoffs, &by_activity), skills_index(s, &by_activity)];
+    skill_jobs(s, &mut jobs);
+    let mut c = s.common.context(
+        "Payoffs",
+        "Every payoff: the demonstrable results of practice, newest first.",
+        "payoffs/",
+    );
+    c.insert_value("payoffs", entries(s, &payoffs));
+    jobs.push(Job {
+        lastmod: newest(site, &payoffs),
+        ..Job::page("payoffs/", "payoffs.html", c)
+    });
+    taxonomy_jobs(s, &mut jobs);
+    for page in &site.pages {
+        jobs.push(page_job(s, page));
+    }
+    let c = s.common.context(
+        "Page not found",
+        "There is no page at this address.",
+        "404.html",
+    );
+    jobs.push(Job {
+        in_sitemap: false,
+        ..Job::page("404.html", "404.html", c)
+    });
+    jobs
+}
+
+/// The `site` value every page's template sees.
+pub(super) fn site_value(site: &Site) -> Value {
+    let has_about = site.pages.iter().any(|p| p.path == "about/");
+    value(&views::site_view(site, &views::Urls::new(&site.config), has_about))
+}
+
+fn skill_values(s: &Sources, ids: &[usize]) -> Value {
+    Value::from(ids.iter().map(|&i| s.parts[i].value.clone()).collect::<Vec<_>>())
+}
+
+fn entries(s: &Sources, refs: &[EntryRef]) -> Value {
+    Value::from(
+        refs.iter()
+            .map(|&(skill, e)| s.parts[skill].entries[e].clone())
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn newest(site: &Site, refs: &[EntryRef]) -> Option<jiff::civil::Date> {
+    refs.first().map(|r| site.entry(*r).date.date)
+}
+
+/// Home: skills by most recent practice, latest payoffs and entries.
+fn home<'a>(s: &Sources, payoffs: &[EntryRef], by_activity: &[usize]) -> Job<'a> {
+    let site = s.site;
+    let title = site.home.title.as_deref().unwrap_or(&site.config.title);
+    let description = (site.home.description.as_deref()).unwrap_or(&site.config.description);
+    let mut c = s.common.context(title, description, "");
     c.insert("intro", &site.home.html);
-    c.insert_value("portfolio", portfolio_value.clone());
+    c.insert_value("portfolio", value(&views::portfolio_view(site)));
     c.insert("og_type", "profile");
     c.insert(
         "json_ld",
-        &structured::script_json(&structured::home(site, &urls)),
+        &structured::script_json(&structured::home(site, &s.common.urls)),
     );
-    c.insert_value("skills", skills_of(&by_activity));
-    c.insert_value(
-        "payoffs",
-        entries(&payoffs[..payoffs.len().min(HOME_PAYOFFS)]),
-    );
-    c.insert_value(
-        "recent",
-        entries(&site.timeline[..site.timeline.len().min(HOME_RECENT)]),
-    );
-    jobs.push(Job {
-        path: Cow::Borrowed(""),
-        template: "index.html",
-        context: JobContext::Built(c),
-        lastmod: newest(&site.timeline),
-        in_sitemap: true,
-        fingerprint: None,
-        list_key: None,
-    });
+    c.insert_value("skills", skill_values(s, by_activity));
+    c.insert_value("payoffs", entries(s, &payoffs[..payoffs.len().min(HOME_PAYOFFS)]));
+    let recent = &site.timeline[..site.timeline.len().min(HOME_RECENT)];
+    c.insert_value("recent", entries(s, recent));
+    Job {
+        lastmod: newest(site, &site.timeline),
+        ..Job::page("", "index.html", c)
+    }
+}
 
-    // The skills index, also grouped by field.
+/// The skills index, also grouped by field and by status.
+fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
+    let site = s.site;
+    let urls = &s.common.urls;
     let mut by_title: Vec<usize> = (0..site.skills.len()).collect();
     by_title.sort_by_key(|&i| site.skills[i].title.to_lowercase());
     let mut groups: BTreeMap<String, (Option<TaxonView>, Vec<usize>)> = BTreeMap::new();
     for &i in &by_title {
-        let skill = &site.skills[i];
-        let key = skill
-            .field
-            .as_ref()
-            .map_or_else(|| "\u{10ffff}".to_string(), |f| f.name.to_lowercase());
-        groups
-            .entry(key)
-            .or_insert_with(|| {
-                (
-                    skill
-                        .field
-                        .as_ref()
-                        .map(|f| TaxonView::of(f, "fields", &urls)),
-                    Vec::new(),
-                )
-            })
+        let field = site.skills[i].field.as_ref();
+        let key = field.map_or_else(|| "\u{10ffff}".to_string(), |f| f.name.to_lowercase());
+        (groups.entry(key))
+            .or_insert_with(|| (field.map(|f| TaxonView::of(f, "fields", urls)), Vec::new()))
             .1
             .push(i);
     }
@@ -257,19 +193,19 @@ pub(super) fn jobs<'a>(
         .map(|(field, ids)| {
             let mut m = tera::Map::new();
             m.insert("field".into(), value(&field));
-            m.insert("skills".into(), skills_of(&ids));
+            m.insert("skills".into(), skill_values(s, &ids));
             Value::from(m)
         })
         .collect();
-    let mut c = base(
+    let mut c = s.common.context(
         "Skills",
         "Every skill in this portfolio, with its status and progress.",
         "skills/",
     );
-    c.insert_value("skills", skills_of(&by_title));
-    c.insert_value("portfolio", portfolio_value);
+    c.insert_value("skills", skill_values(s, &by_title));
+    c.insert_value("portfolio", value(&views::portfolio_view(site)));
     c.insert_value("groups", Value::from(groups));
-    c.insert_value("recent", skills_of(&by_activity));
+    c.insert_value("recent", skill_values(s, by_activity));
     let statuses: Vec<Value> = [
         (Status::Mastered, "Mastered"),
         (Status::Practising, "Practising"),
@@ -278,199 +214,124 @@ pub(super) fn jobs<'a>(
     ]
     .into_iter()
     .map(|(status, label)| {
-        let ids: Vec<usize> = by_title
-            .iter()
-            .copied()
+        let ids: Vec<usize> = (by_title.iter().copied())
             .filter(|&i| site.skills[i].status == status)
             .collect();
         let mut m = tera::Map::new();
         m.insert("label".into(), Value::from(label));
         m.insert("key".into(), Value::from(status.key()));
-        m.insert("skills".into(), skills_of(&ids));
+        m.insert("skills".into(), skill_values(s, &ids));
         Value::from(m)
     })
     .collect();
     c.insert_value("statuses", Value::from(statuses));
-    c.insert("synergy", &synergy_chart(site, &by_title, &urls));
-    jobs.push(Job {
-        path: Cow::Borrowed("skills/"),
-        template: "skills.html",
-        context: JobContext::Built(c),
-        lastmod: newest(&site.timeline),
-        in_sitemap: true,
-        fingerprint: None,
-        list_key: None,
-    });
+    c.insert("synergy", &synergy_chart(site, &by_title, urls));
+    Job {
+        lastmod: newest(site, &site.timeline),
+        ..Job::page("skills/", "skills.html", c)
+    }
+}
 
-    // Each skill and each of its entries.
-    for (s, skill) in site.skills.iter().enumerate() {
-        let related_prints: Vec<u64> = skill
-            .related
-            .iter()
-            .map(|&r| site.skills[r].fingerprint)
+/// Each skill's page, feed and entries' pages.
+fn skill_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
+    let earliest_start = s.site.skills.iter().map(|k| k.started).min();
+    for (i, (&skill, &parts)) in s.skills.iter().zip(s.parts).enumerate() {
+        let related = (s.site.skills[i].related.iter())
+            .map(|&r| s.parts[r])
             .collect();
         jobs.push(Job {
-            path: Cow::Borrowed(&skill.path),
-            template: "skill.html",
-            context: JobContext::Skill(s),
-            lastmod: skill_lastmod(skill),
+            path: Cow::Borrowed(&skill.item.path),
+            make: Make::Skill(SkillPage {
+                common: s.common,
+                skill,
+                parts,
+                related,
+            }),
+            lastmod: skill_lastmod(skill.item),
             in_sitemap: true,
-            fingerprint: Some(hash(&(skill.fingerprint, &related_prints))),
-            list_key: None,
         });
-        if kept_entries(s) {
-            continue;
-        }
-        let entry_print = entry_print(skill);
-        for (e, item) in skill.entries.iter().enumerate() {
+        jobs.push(Job {
+            path: Cow::Owned(format!("{}atom.xml", skill.item.path)),
+            make: Make::Feed(SkillFeed {
+                common: s.common,
+                skill,
+                earliest_start,
+            }),
+            lastmod: None,
+            in_sitemap: false,
+        });
+        for (entry, item) in skill.item.entries.iter().enumerate() {
             jobs.push(Job {
                 path: Cow::Borrowed(&item.path),
-                template: "entry.html",
-                context: JobContext::Entry((s, e)),
+                make: Make::Entry(EntryPage {
+                    common: s.common,
+                    skill,
+                    parts,
+                    entry,
+                }),
                 lastmod: Some(item.date.date),
                 in_sitemap: true,
-                fingerprint: Some(entry_print),
-                list_key: None,
             });
         }
     }
+}
 
-    // Payoffs across every skill.
-    let mut c = base(
-        "Payoffs",
-        "Every payoff: the demonstrable results of practice, newest first.",
-        "payoffs/",
-    );
-    c.insert_value("payoffs", entries(&payoffs));
-    let all: Vec<usize> = (0..site.skills.len()).collect();
-    jobs.push(Job {
-        path: Cow::Borrowed("payoffs/"),
-        template: "payoffs.html",
-        context: JobContext::Built(c),
-        lastmod: newest(&payoffs),
-        in_sitemap: true,
-        fingerprint: None,
-        list_key: Some(hash(&("payoffs", skill_prints(site, &all)))),
-    });
-
-    // Fields and tags: an index page each, and a page per field or tag.
+/// Fields and tags: an index page each, and a page per field or tag.
+fn taxonomy_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
+    let site = s.site;
+    let urls = &s.common.urls;
     for (section, singular, plural, taxa) in [
         ("fields", "field", "Fields", &site.fields),
         ("tags", "tag", "Tags", &site.tags),
     ] {
-        let list: Vec<Value> = taxa
-            .iter()
-            .map(|t| taxon_value(t, section, &urls))
+        let list: Vec<Value> = (taxa.iter())
+            .map(|t| taxon_value(t, section, urls))
             .collect();
         let description = format!("Skills and practice by {singular}.");
-        let mut c = base(plural, &description, &format!("{section}/"));
+        let mut c = s.common.context(plural, &description, &format!("{section}/"));
         c.insert("kind", singular);
         c.insert_value("taxa", Value::from(list));
         jobs.push(Job {
-            path: Cow::Owned(format!("{section}/")),
-            template: "taxonomy_list.html",
-            context: JobContext::Built(c),
             lastmod: None,
-            in_sitemap: true,
-            fingerprint: None,
-            list_key: None,
+            ..Job::page(format!("{section}/"), "taxonomy_list.html", c)
         });
         for t in taxa {
             let rel = format!("{section}/{}/", t.taxon.slug);
-            let title = t.taxon.name.clone();
+            let title = &t.taxon.name;
             let description = format!("Skills and practice under the {singular} “{title}”.");
-            let mut c = base(&title, &description, &rel);
+            let mut c = s.common.context(title, &description, &rel);
             c.insert("kind", singular);
-            c.insert_value("taxon", taxon_value(t, section, &urls));
-            c.insert_value("skills", skills_of(&t.skills));
-            c.insert_value("entries", entries(&t.entries));
-            // The page shows its skills and entries, and nothing of other skills.
-            let mut shown: Vec<usize> = t
-                .skills
-                .iter()
-                .chain(t.entries.iter().map(|r| &r.0))
-                .copied()
-                .collect();
-            shown.sort_unstable();
-            shown.dedup();
-            let key = hash(&(section, &t.taxon.name, skill_prints(site, &shown)));
+            c.insert_value("taxon", taxon_value(t, section, urls));
+            c.insert_value("skills", skill_values(s, &t.skills));
+            c.insert_value("entries", entries(s, &t.entries));
             jobs.push(Job {
-                path: Cow::Owned(rel),
-                template: "taxonomy.html",
-                context: JobContext::Built(c),
-                lastmod: newest(&t.entries),
-                in_sitemap: true,
-                fingerprint: None,
-                list_key: Some(key),
+                lastmod: newest(site, &t.entries),
+                ..Job::page(rel, "taxonomy.html", c)
             });
         }
     }
+}
 
-    for page in &site.pages {
-        let description = page.description.as_deref().unwrap_or(&page.title);
-        let mut c = base(&page.title, description, &page.path);
-        let mut m = tera::Map::new();
-        m.insert("title".into(), Value::from(page.title.as_str()));
-        m.insert(
-            "description".into(),
-            page.description
-                .as_deref()
-                .map_or_else(Value::none, Value::from),
-        );
-        m.insert("html".into(), Value::from(page.html.as_str()));
-        m.insert("url".into(), Value::from(urls.path(&page.path)));
-        c.insert_value("page", Value::from(m));
-        jobs.push(Job {
-            path: Cow::Borrowed(&page.path),
-            template: "page.html",
-            context: JobContext::Built(c),
-            lastmod: None,
-            in_sitemap: true,
-            fingerprint: None,
-            list_key: None,
-        });
-    }
-
-    let c = base(
-        "Page not found",
-        "There is no page at this address.",
-        "404.html",
+fn page_job<'a>(s: &Sources<'a>, page: &'a crate::site::Page) -> Job<'a> {
+    let description = page.description.as_deref().unwrap_or(&page.title);
+    let mut c = s.common.context(&page.title, description, &page.path);
+    let mut m = tera::Map::new();
+    m.insert("title".into(), Value::from(page.title.as_str()));
+    m.insert(
+        "description".into(),
+        (page.description.as_deref()).map_or_else(Value::none, Value::from),
     );
-    jobs.push(Job {
-        path: Cow::Borrowed("404.html"),
-        template: "404.html",
-        context: JobContext::Built(c),
-        lastmod: None,
-        in_sitemap: false,
-        fingerprint: None,
-        list_key: None,
-    });
-    jobs
-}
-
-/// The fingerprints of the skills `ids`: all a page that shows only those skills
-/// and their entries is made from, besides what every page shares.
-fn skill_prints(site: &Site, ids: &[usize]) -> Vec<u64> {
-    ids.iter().map(|&i| site.skills[i].fingerprint).collect()
-}
-
-/// A feed a page announces in its `<head>` and links to.
-#[derive(serde::Serialize)]
-struct Feed {
-    title: String,
-    url: String,
-}
-
-fn first_image(entry: &crate::site::Entry) -> Option<&str> {
-    entry
-        .evidence
-        .iter()
-        .find(|e| e.kind == "image")
-        .map(|e| e.url.as_str())
+    m.insert("html".into(), Value::from(page.html.as_str()));
+    m.insert("url".into(), Value::from(s.common.urls.path(&page.path)));
+    c.insert_value("page", Value::from(m));
+    Job {
+        path: Cow::Borrowed(&page.path),
+        ..Job::page("", "page.html", c)
+    }
 }
 
 /// The skills index's graph: skills grouped by field, related skills joined.
-fn synergy_chart(site: &Site, order: &[usize], urls: &Urls) -> String {
+fn synergy_chart(site: &Site, order: &[usize], urls: &views::Urls) -> String {
     let url_of: Vec<String> = order
         .iter()
         .map(|&i| urls.path(&site.skills[i].path))
@@ -500,7 +361,7 @@ fn synergy_chart(site: &Site, order: &[usize], urls: &Urls) -> String {
     charts::synergy("synergy", &nodes, &edges)
 }
 
-fn taxon_value(t: &TaxonPage, section: &str, urls: &Urls) -> Value {
+fn taxon_value(t: &TaxonPage, section: &str, urls: &views::Urls) -> Value {
     let view = TaxonView::of(&t.taxon, section, urls);
     let mut m = tera::Map::new();
     m.insert("name".into(), Value::from(view.name));
@@ -509,14 +370,4 @@ fn taxon_value(t: &TaxonPage, section: &str, urls: &Urls) -> Value {
     m.insert("skill_count".into(), Value::from(t.skills.len()));
     m.insert("entry_count".into(), Value::from(t.entries.len()));
     Value::from(m)
-}
-
-/// Shortens text at a word boundary for descriptions and previews.
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max - 1).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }

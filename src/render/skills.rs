@@ -1,114 +1,64 @@
-//! What is made of each skill once per build and shared by its pages: its template
-//! value, its entries' values, its feed and its part of the sitemap. `serve` keeps
-//! these from one rebuild to the next while the skill is unchanged; a build writes
-//! each skill's feed as soon as it is made.
+//! Everything made of one skill: its parts (template value, its entries'
+//! values, its share of the sitemap), made once per render and shared by every
+//! page that shows the skill, and the inputs and contexts of its own page, its
+//! entries' pages and its feed. Each is made from a [`Keyed`] skill and the
+//! [`Common`] values only, so its key covers all it reads.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::Value;
+use tera::{Context, Value};
 
-use super::views::{Urls, entry_view, skill_view, value};
-use crate::diagnostic::Diagnostic;
+use super::inputs::{Common, Feed, Keyed};
+use super::views::{entry_view, skill_view, value};
 use crate::feed;
-use crate::keys::hash;
-use crate::output::{Contents, OutputFile};
-use crate::page_record::PageRecord;
-use crate::site::{Site, Skill};
+use crate::keys::{Key, hash};
+use crate::site::{Entry, Skill};
 use crate::sitemap;
+use crate::structured;
 
-/// What is made of one skill for every build: its template value, its entries'
-/// values and its feed. Valid while the skill's fingerprint and the site's
-/// configuration and date are the same.
-pub struct CachedSkill {
-    pub key: u64,
+/// What is made of one skill for every page that shows it.
+pub struct SkillParts {
     pub value: Value,
     pub entries: Vec<Value>,
-    pub feed: SkillFeed,
     /// The sitemap's `<url>` elements for the skill's page and its entries'.
     pub sitemap: String,
 }
 
-pub type SkillCache = HashMap<String, Arc<CachedSkill>>;
+/// Parts made by earlier renders, by key; `serve` keeps them while the skill
+/// and the shared values are unchanged.
+pub type PartsMemo = HashMap<Key, Arc<SkillParts>>;
 
-/// A skill's `atom.xml`.
-pub enum SkillFeed {
-    /// Made, and to be written with the other files.
-    Made(Arc<[u8]>),
-    /// The previous output's feed is current (see [`PageRecord`]).
-    Kept,
-    /// Already handed out: a build that keeps nothing writes each feed as soon as
-    /// it is made, instead of holding every feed while the pages render.
-    Written,
+/// What a skill's parts are made from.
+#[derive(Hash)]
+struct PartsInputs<'a> {
+    common: &'a Common<'a>,
+    skill: Keyed<'a, Skill>,
 }
 
-/// The template values and feed of every skill, reusing those of `cached` whose
-/// skill is unchanged. `site_key` stands for what every skill's parts depend on
-/// besides the skill itself: the configuration and the date. With `write`, each
-/// new feed is handed to it at once rather than kept (see [`SkillFeed::Written`]).
-pub fn skill_parts(
-    site: &Site,
-    cached: &SkillCache,
-    write: Option<&(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync)>,
-    site_key: u64,
-    record: Option<&PageRecord>,
-) -> Result<Vec<Arc<CachedSkill>>, Diagnostic> {
-    let urls = Urls::new(&site.config);
-    site.skills
+/// Every skill's parts, with their keys, taken from `memo` where they are there.
+pub(super) fn skill_parts(
+    common: &Common,
+    skills: &[Keyed<Skill>],
+    memo: &PartsMemo,
+) -> Vec<(Key, Arc<SkillParts>)> {
+    skills
         .par_iter()
-        .enumerate()
-        .map(|(i, skill)| {
-            let key = hash(&(skill.fingerprint, site_key));
-            if let Some(c) = cached.get(&skill.slug).filter(|c| c.key == key) {
-                return Ok(Arc::clone(c));
-            }
-            let path = format!("{}atom.xml", skill.path);
-            let inputs = record.map(|r| hash(&(r.version(), key)));
-            let feed = match record.zip(inputs) {
-                Some((r, inputs)) if r.reuse(&path, inputs) => SkillFeed::Kept,
-                _ => {
-                    let feed = feed::atom(
-                        site,
-                        &feed::FeedSpec {
-                            title: format!("{} · {}", skill.title, site.config.title),
-                            path: &path,
-                            page: &skill.path,
-                            entries: feed::skill_entries(site, i),
-                        },
-                    );
-                    if let Some((r, inputs)) = record.zip(inputs) {
-                        r.note(&path, inputs, feed.as_bytes());
-                    }
-                    match write {
-                        Some(write) => {
-                            write(OutputFile {
-                                path,
-                                contents: Contents::Bytes(feed.into_bytes().into()),
-                            })?;
-                            SkillFeed::Written
-                        }
-                        None => SkillFeed::Made(feed.into_bytes().into()),
-                    }
-                }
+        .map(|&skill| {
+            let inputs = PartsInputs { common, skill };
+            let key = hash(&inputs);
+            let parts = match memo.get(&key) {
+                Some(p) => Arc::clone(p),
+                None => Arc::new(make_parts(&inputs)),
             };
-            Ok(Arc::new(CachedSkill {
-                key,
-                value: value(&skill_view(skill, &urls, site.today)),
-                entries: skill
-                    .entries
-                    .iter()
-                    .map(|e| value(&entry_view(e, skill, &urls)))
-                    .collect(),
-                feed,
-                sitemap: skill_sitemap(skill, &urls),
-            }))
+            (key, parts)
         })
         .collect()
 }
 
-/// The sitemap's part for a skill: its page, then its entries' pages.
-fn skill_sitemap(skill: &Skill, urls: &Urls) -> String {
+fn make_parts(inputs: &PartsInputs) -> SkillParts {
+    let (skill, urls) = (inputs.skill.item, &inputs.common.urls);
     let mut pages = vec![sitemap::Url {
         loc: urls.permalink(&skill.path),
         lastmod: skill_lastmod(skill),
@@ -117,10 +67,145 @@ fn skill_sitemap(skill: &Skill, urls: &Urls) -> String {
         loc: urls.permalink(&e.path),
         lastmod: Some(e.date.date),
     }));
-    sitemap::url_elements(&pages)
+    SkillParts {
+        value: value(&skill_view(skill, urls, inputs.common.today)),
+        entries: (skill.entries.iter())
+            .map(|e| value(&entry_view(e, skill, urls)))
+            .collect(),
+        sitemap: sitemap::url_elements(&pages),
+    }
 }
 
 /// A skill page changes with its latest practice, or its start before any.
 pub fn skill_lastmod(skill: &Skill) -> Option<jiff::civil::Date> {
     skill.progress.totals.last.or(Some(skill.started))
+}
+
+/// What a skill's page is made from.
+#[derive(Hash)]
+pub(super) struct SkillPage<'a> {
+    pub common: &'a Common<'a>,
+    pub skill: Keyed<'a, Skill>,
+    pub parts: Keyed<'a, SkillParts>,
+    pub related: Vec<Keyed<'a, SkillParts>>,
+}
+
+impl SkillPage<'_> {
+    pub fn context(&self) -> Context {
+        let (skill, common) = (self.skill.item, self.common);
+        let urls = &common.urls;
+        let description = skill.summary.as_deref().unwrap_or(&skill.title);
+        let mut c = common.context(&skill.title, description, &skill.path);
+        c.insert_value("skill", self.parts.value.clone());
+        let skill_feed = Feed {
+            title: format!("{} only", skill.title),
+            url: urls.permalink(&format!("{}atom.xml", skill.path)),
+        };
+        c.insert("feeds", &[&common.site_feed, &skill_feed]);
+        c.insert("og_type", "article");
+        let newest_image = skill.entries.iter().rev().find_map(first_image);
+        if let Some(url) = newest_image {
+            c.insert("image", &feed::absolute(urls, url));
+        } else if common.config.social_cards {
+            c.insert("image", &urls.permalink(&crate::cards::skill_path(skill)));
+        }
+        c.insert(
+            "json_ld",
+            &structured::script_json(&structured::skill(common.config, skill, urls)),
+        );
+        let newest_first: Vec<Value> = self.parts.entries.iter().rev().cloned().collect();
+        c.insert_value("entries", Value::from(newest_first));
+        let related: Vec<Value> = self.related.iter().map(|r| r.value.clone()).collect();
+        c.insert_value("related", Value::from(related));
+        c.into_context()
+    }
+}
+
+/// What an entry's page is made from: the entry, its skill and its
+/// neighbours, all in the skill and its parts.
+#[derive(Hash)]
+pub(super) struct EntryPage<'a> {
+    pub common: &'a Common<'a>,
+    pub skill: Keyed<'a, Skill>,
+    pub parts: Keyed<'a, SkillParts>,
+    pub entry: usize,
+}
+
+impl EntryPage<'_> {
+    pub fn context(&self) -> Context {
+        let (skill, common, e) = (self.skill.item, self.common, self.entry);
+        let item = &skill.entries[e];
+        let urls = &common.urls;
+        let description = truncate(&item.summary_text, 160);
+        let mut c = common.context(&item.title, &description, &item.path);
+        let mut full = self.parts.entries[e]
+            .as_map()
+            .cloned()
+            .unwrap_or_default();
+        full.insert("html".into(), Value::from(item.html.as_str()));
+        c.insert_value("entry", Value::from(full));
+        c.insert_value("skill", self.parts.value.clone());
+        c.insert("og_type", "article");
+        if let Some(url) = first_image(item) {
+            c.insert("image", &feed::absolute(urls, url));
+        } else if common.config.social_cards {
+            let card = crate::cards::entry_card(skill, item, common.today);
+            c.insert("image", &urls.permalink(&card));
+        }
+        c.insert(
+            "json_ld",
+            &structured::script_json(&structured::entry(common.config, skill, item, urls)),
+        );
+        let neighbour = |i: Option<usize>| i.map_or_else(Value::none, |i| self.parts.entries[i].clone());
+        c.insert_value("previous", neighbour(e.checked_sub(1)));
+        c.insert_value(
+            "next",
+            neighbour((e + 1 < skill.entries.len()).then_some(e + 1)),
+        );
+        c.into_context()
+    }
+}
+
+/// What a skill's `atom.xml` is made from. A feed without entries is dated by
+/// the earliest start of any skill, so that date is an input too.
+#[derive(Hash)]
+pub(super) struct SkillFeed<'a> {
+    pub common: &'a Common<'a>,
+    pub skill: Keyed<'a, Skill>,
+    pub earliest_start: Option<jiff::civil::Date>,
+}
+
+impl SkillFeed<'_> {
+    pub fn xml(&self) -> String {
+        let (skill, common) = (self.skill.item, self.common);
+        let path = format!("{}atom.xml", skill.path);
+        feed::atom(
+            common.config,
+            &feed::FeedSpec {
+                title: format!("{} · {}", skill.title, common.config.title),
+                path: &path,
+                page: &skill.path,
+                entries: feed::skill_entries(common.config, common.today, skill),
+                earliest_start: self.earliest_start,
+            },
+        )
+    }
+}
+
+pub(super) fn first_image(entry: &Entry) -> Option<&str> {
+    entry
+        .evidence
+        .iter()
+        .find(|e| e.kind == "image")
+        .map(|e| e.url.as_str())
+}
+
+/// Shortens text at a word boundary for descriptions and previews.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }

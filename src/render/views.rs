@@ -8,7 +8,7 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::charts;
-use crate::content::{Kind, Part, Status};
+use crate::content::{Part, Status};
 use crate::progress::{Period, Progress, Totals};
 use crate::site::{Entry, Evidence, Site, Skill, Taxon};
 pub use crate::urls::Urls;
@@ -320,16 +320,6 @@ fn status_label(key: &str) -> &'static str {
     }
 }
 
-pub fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Practice => "Practice",
-        Kind::Payoff => "Payoff",
-        Kind::Experiment => "Experiment",
-        Kind::Setback => "Setback",
-        Kind::Milestone => "Milestone",
-    }
-}
-
 #[derive(Serialize)]
 pub struct PartRef {
     pub key: &'static str,
@@ -380,7 +370,7 @@ pub fn entry_view<'a>(entry: &'a Entry, skill: &'a Skill, urls: &Urls) -> EntryV
             .map_or_else(|| entry.date.date.to_string(), |t| t.to_string()),
         minutes: entry.minutes,
         kind: entry.kind.key(),
-        kind_label: kind_label(entry.kind),
+        kind_label: entry.kind.label(),
         part: entry.part.map(|p| PartRef {
             key: p.key(),
             heading: p.heading(),

@@ -12,14 +12,15 @@ mod watch;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use crate::Caches;
 use crate::LoadOptions;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::output::Contents;
-use crate::render::{PageGroup, RenderedSite, Renderer};
+use crate::keys::Key;
+use crate::output::{Contents, OutputFile};
+use crate::render::{Renderer, Reuse};
 
 pub use conn::Limits;
 pub use reload::Event;
@@ -55,78 +56,51 @@ impl Body {
     }
 }
 
-/// One successful build, as served: output path -> contents.
+/// One successful build, as served: output path -> contents, and the key of
+/// each page and feed, which the next build may keep (see [`Reusing`]).
 #[derive(Default)]
 pub struct Snapshot {
-    files: HashMap<String, Contents>,
-    /// Each skill's entry pages, by the skill's folder: shared with the
-    /// previous snapshot for every skill that did not change.
-    entry_pages: HashMap<String, Arc<PageGroup>>,
+    files: HashMap<String, Served>,
+}
+
+#[derive(Clone)]
+struct Served {
+    contents: Contents,
+    key: Option<Key>,
 }
 
 impl Snapshot {
-    fn new(rendered: RenderedSite) -> Snapshot {
-        let mut snapshot = Snapshot {
-            files: (rendered.files.into_iter())
-                .map(|f| (f.path, f.contents))
-                .collect(),
-            entry_pages: (rendered.entry_pages.into_iter())
-                .map(|g| (g.dir.clone(), g))
-                .collect(),
-        };
-        // A static file named like an entry page is replaced by the page, as in
-        // a build.
-        let hidden: Vec<String> = (snapshot.files.keys())
-            .filter(|path| {
-                let group = snapshot.group(path);
-                group.is_some_and(|g| g.pages.contains_key(path.as_str()))
-            })
-            .cloned()
-            .collect();
-        for path in hidden {
-            snapshot.files.remove(&path);
+    fn new(made: Vec<OutputFile>, kept: Vec<(String, Served)>) -> Snapshot {
+        let made = made.into_iter().map(|f| {
+            let served = Served {
+                contents: f.contents,
+                key: f.key,
+            };
+            (f.path, served)
+        });
+        Snapshot {
+            files: made.chain(kept).collect(),
         }
-        snapshot
     }
 
     /// How many files the site has.
     pub fn len(&self) -> usize {
         self.files.len()
-            + self
-                .entry_pages
-                .values()
-                .map(|g| g.pages.len())
-                .sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.files.is_empty()
     }
 
     /// Every file's path, sorted.
     pub fn paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> = (self.files.keys())
-            .chain(self.entry_pages.values().flat_map(|g| g.pages.keys()))
-            .cloned()
-            .collect();
+        let mut paths: Vec<String> = self.files.keys().cloned().collect();
         paths.sort();
-        paths.dedup();
         paths
     }
 
-    /// The entry pages of the skill `path` is in, if it is in one.
-    fn group(&self, path: &str) -> Option<&PageGroup> {
-        let rest = path.strip_prefix("skills/")?;
-        let dir = &path[..path.len() - rest.len() + rest.find('/')? + 1];
-        self.entry_pages.get(dir).map(|g| g.as_ref())
-    }
-
     pub fn get(&self, path: &str) -> Option<&Contents> {
-        // A generated page wins over a file of the same name.
-        match self.group(path).and_then(|g| g.pages.get(path)) {
-            Some(page) => Some(page),
-            None => self.files.get(path),
-        }
+        self.files.get(path).map(|f| &f.contents)
     }
 
     /// Every link of the served pages that leads nowhere, as `build` reports them.
@@ -136,12 +110,10 @@ impl Snapshot {
         if let Some((url, path)) = &job.published {
             links = links.published_at(url, path);
         }
-        let files: Vec<(&String, &Contents)> = (self.files.iter())
-            .chain(self.entry_pages.values().flat_map(|g| g.pages.iter()))
-            .collect();
+        let files: Vec<(&String, &Served)> = self.files.iter().collect();
         files
             .par_iter()
-            .for_each(|(path, contents)| match contents {
+            .for_each(|(path, served)| match &served.contents {
                 Contents::Bytes(bytes) => links.add(path, Some(bytes)),
                 _ => links.add(path, None),
             });
@@ -154,7 +126,6 @@ impl Snapshot {
             Contents::Bytes(b) => Some(b.to_vec()),
             Contents::Embedded(b) => Some(b.to_vec()),
             Contents::Copy(source) => std::fs::read(source).ok(),
-            Contents::Kept => None,
         }
     }
 
@@ -169,7 +140,6 @@ impl Snapshot {
                 let len = file.metadata().ok()?.len();
                 (Box::new(file), len)
             }
-            Contents::Kept => return None,
         };
         Some(Body { reader, len })
     }
@@ -178,31 +148,33 @@ impl Snapshot {
     /// only, or the whole page. Copied files count as changed when their source
     /// is among `changed`.
     fn change_from(&self, old: &Snapshot, changed: &[PathBuf]) -> Option<Event> {
-        // Entry pages are HTML: any change to them reloads the page.
-        let group_differs =
-            |dir: &String| match (self.entry_pages.get(dir), old.entry_pages.get(dir)) {
-                (Some(a), Some(b)) => {
-                    !Arc::ptr_eq(a, b)
-                        && (a.pages.len() != b.pages.len()
-                            || (a.pages.iter()).any(|(path, page)| {
-                                differs(Some(page), b.pages.get(path), changed)
-                            }))
-                }
-                _ => true,
-            };
-        if (self.entry_pages.keys().chain(old.entry_pages.keys())).any(group_differs) {
-            return Some(Event::Reload);
-        }
-        let mut paths = self
-            .files
-            .keys()
+        let mut paths = (self.files.keys())
             .chain(old.files.keys())
-            .filter(|p| differs(self.files.get(*p), old.files.get(*p), changed));
+            .filter(|p| differs(self.get(p), old.get(p), changed));
         let first = paths.next()?;
         let all_css = std::iter::once(first)
             .chain(paths)
             .all(|p| p.ends_with(".css"));
         Some(if all_css { Event::Css } else { Event::Reload })
+    }
+}
+
+/// The last build's pages and feeds, offered to the next: a file made from the
+/// same key is taken over as it is, without being rendered.
+struct Reusing<'a> {
+    last: Option<&'a Snapshot>,
+    kept: Mutex<Vec<(String, Served)>>,
+}
+
+impl Reuse for Reusing<'_> {
+    fn keep(&self, path: &str, key: Key) -> bool {
+        let last = self.last.and_then(|s| s.files.get(path));
+        let Some(served) = last.filter(|f| f.key == Some(key)) else {
+            return false;
+        };
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.push((path.to_string(), served.clone()));
+        true
     }
 }
 
@@ -242,6 +214,8 @@ pub struct Builder {
     options: LoadOptions,
     caches: Caches,
     renderer: Option<Renderer>,
+    /// The last successful build, whose pages the next may keep.
+    last: Option<Arc<Snapshot>>,
 }
 
 /// What the link check of a served build needs besides its pages. It runs after
@@ -276,6 +250,7 @@ impl Builder {
                 skip_images: false,
             },
             renderer: None,
+            last: None,
         }
     }
 
@@ -284,7 +259,7 @@ impl Builder {
         self.caches.content.only_changed(paths);
     }
 
-    pub fn build(&mut self) -> Result<(Snapshot, Vec<Diagnostic>, LinkJob), Diagnostics> {
+    pub fn build(&mut self) -> Result<(Arc<Snapshot>, Vec<Diagnostic>, LinkJob), Diagnostics> {
         self.caches.highlighter.forget_lines_if_full();
         let loaded = crate::load_cached(&self.options, Some(&self.caches))?;
         let renderer = match self.renderer.take() {
@@ -299,7 +274,15 @@ impl Builder {
         };
         let renderer = self.renderer.insert(renderer);
         let timer = crate::timings::Timer::start();
-        let files = renderer.render(&loaded.site, &loaded.theme)?;
+        let reusing = Reusing {
+            last: self.last.as_deref(),
+            kept: Mutex::new(Vec::new()),
+        };
+        let made = Mutex::new(Vec::new());
+        renderer.render(&loaded.site, &loaded.theme, &reusing, &|file| {
+            made.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+            Ok(())
+        })?;
         timer.lap("render");
         let job = LinkJob {
             base_url: loaded.site.config.base_url.clone(),
@@ -312,7 +295,11 @@ impl Builder {
         };
         let warnings = loaded.warnings;
         crate::drop_in_background(loaded.site);
-        let snapshot = Snapshot::new(files);
+        let snapshot = Arc::new(Snapshot::new(
+            made.into_inner().unwrap_or_else(|e| e.into_inner()),
+            reusing.kept.into_inner().unwrap_or_else(|e| e.into_inner()),
+        ));
+        self.last = Some(Arc::clone(&snapshot));
         timer.lap("snapshot");
         Ok((snapshot, warnings, job))
     }
@@ -348,7 +335,6 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(&str)) -> Result<(), Dia
                 snapshot.len(),
                 started.elapsed().as_millis()
             );
-            let snapshot = Arc::new(snapshot);
             *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::clone(&snapshot);
             links.spawn(snapshot);
         }
@@ -405,7 +391,6 @@ fn rebuild(builder: &mut Builder, root: &std::path::Path, state: &State, changes
             report(&warnings);
             let old = state.snapshot();
             let event = snapshot.change_from(&old, changes);
-            let snapshot = Arc::new(snapshot);
             *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::clone(&snapshot);
             links.spawn(snapshot);
             let was_broken = state
@@ -453,47 +438,44 @@ fn report(warnings: &[Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::OutputFile;
 
-    fn bytes(text: &str) -> Contents {
-        Contents::Bytes(text.as_bytes().into())
+    fn file(path: &str, text: &str, key: Option<Key>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(text.as_bytes().into()),
+            key,
+        }
     }
 
     fn snapshot(entry: &str) -> Snapshot {
-        let group = PageGroup {
-            dir: "skills/omelette/".into(),
-            pages: HashMap::from([("skills/omelette/fold/index.html".into(), bytes(entry))]),
-        };
-        let file = |path: &str, text: &str| OutputFile {
-            path: path.into(),
-            contents: bytes(text),
-        };
-        Snapshot::new(RenderedSite {
-            files: vec![
-                file("skills/omelette/fold/index.html", "a static file"),
-                file("skills/omelette/atom.xml", "feed"),
-                file("index.html", "home"),
+        Snapshot::new(
+            vec![
+                file("skills/omelette/fold/index.html", entry, Some(1)),
+                file("index.html", "home", None),
             ],
-            entry_pages: vec![Arc::new(group)],
-        })
+            Vec::new(),
+        )
     }
 
     #[test]
-    fn entry_pages_are_found_in_their_skill_and_win_over_files() {
-        let site = snapshot("fold");
-        assert_eq!(
-            site.bytes("skills/omelette/fold/index.html").unwrap(),
-            b"fold"
-        );
-        assert_eq!(site.bytes("skills/omelette/atom.xml").unwrap(), b"feed");
-        assert_eq!(site.bytes("index.html").unwrap(), b"home");
-        assert!(site.get("skills/omelette/other/index.html").is_none());
-        assert!(site.get("skills/omelette").is_none());
-        assert_eq!(site.len(), 3, "the static file is replaced by the page");
+    fn a_page_is_kept_only_for_the_key_it_was_made_from() {
+        let last = snapshot("fold");
+        let reusing = Reusing {
+            last: Some(&last),
+            kept: Mutex::new(Vec::new()),
+        };
+        let page = "skills/omelette/fold/index.html";
+        assert!(!reusing.keep(page, 2), "made from something else");
+        assert!(!reusing.keep("index.html", 1), "made afresh every time");
+        assert!(!reusing.keep("skills/omelette/other/index.html", 1));
+        assert!(reusing.keep(page, 1));
+        let next = Snapshot::new(Vec::new(), reusing.kept.into_inner().unwrap());
+        assert_eq!(next.bytes(page).unwrap(), b"fold");
+        assert_eq!(next.paths(), [page]);
     }
 
     #[test]
-    fn a_changed_entry_page_reloads_and_an_equal_one_does_not() {
+    fn a_changed_page_reloads_and_an_equal_one_does_not() {
         let old = snapshot("fold");
         assert!(snapshot("fold").change_from(&old, &[]).is_none());
         assert!(matches!(

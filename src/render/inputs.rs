@@ -1,0 +1,161 @@
+//! What each reusable file is made from, as values that can be hashed: the key
+//! of a page or feed is the hash of its inputs, and the function that makes the
+//! page's context takes those inputs and nothing else. A new input has to be a
+//! field of the inputs to be read at all, and so it is in the key; no list of
+//! what a page depends on is kept anywhere by hand.
+//!
+//! Large model values take part by their key ([`Keyed`]): a skill's key is the
+//! hash of the whole skill, a skill's parts' key the hash of what they were made
+//! from, so hashing a page's inputs costs a few words, not the skill again.
+
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+
+use jiff::civil::Date;
+use tera::{Context, Value};
+
+use super::views::Urls;
+use crate::config::Config;
+use crate::keys::{Key, KeyHasher, hash_value};
+
+/// A value with its key: hashing it hashes the key alone, which stands for the
+/// whole value.
+pub(super) struct Keyed<'a, T> {
+    pub key: Key,
+    pub item: &'a T,
+}
+
+impl<T> Clone for Keyed<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Keyed<'_, T> {}
+
+impl<T> Hash for Keyed<'_, T> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.key.hash(h);
+    }
+}
+
+impl<T> Deref for Keyed<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.item
+    }
+}
+
+/// What pages share besides the `site` value: the configuration and the date,
+/// and what is derived from them alone (URLs, the site feed, the default
+/// preview image). Its key is the hash of those two.
+pub(super) struct Common<'a> {
+    key: Key,
+    pub config: &'a Config,
+    pub today: Date,
+    pub urls: Urls<'a>,
+    pub site_feed: Feed,
+    pub default_image: Option<String>,
+}
+
+impl Hash for Common<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.key.hash(h);
+    }
+}
+
+impl<'a> Common<'a> {
+    pub fn new(config: &'a Config, today: Date) -> Common<'a> {
+        let urls = Urls::new(config);
+        let site_feed = Feed {
+            title: "All practice".to_string(),
+            url: urls.permalink("atom.xml"),
+        };
+        let default_image = config.image.as_deref().map(|i| {
+            if i.contains("://") {
+                i.to_string()
+            } else {
+                urls.permalink(i.trim_start_matches('/'))
+            }
+        });
+        Common {
+            key: crate::keys::hash(&(crate::keys::hash_serialized(config), today)),
+            config,
+            today,
+            urls,
+            site_feed,
+            default_image,
+        }
+    }
+
+    /// The context every page starts from: a canonical URL and link-preview
+    /// defaults, which pages with more to say (skills, entries) replace.
+    pub fn context(&self, title: &str, description: &str, rel: &str) -> PageContext {
+        let mut c = PageContext::default();
+        c.insert("page_title", title);
+        c.insert("page_description", description);
+        c.insert("current_path", &self.urls.path(rel));
+        c.insert("current_url", &self.urls.permalink(rel));
+        c.insert("feeds", &[&self.site_feed]);
+        c.insert("og_type", "website");
+        c.insert("image", &self.default_image);
+        c.insert_value("json_ld", Value::none());
+        c
+    }
+}
+
+/// A feed a page announces in its `<head>` and links to.
+#[derive(serde::Serialize)]
+pub(super) struct Feed {
+    pub title: String,
+    pub url: String,
+}
+
+/// A template context that can be hashed: the pages made from a context alone
+/// (lists, taxonomies, the home page) are keyed by the context itself.
+#[derive(Default)]
+pub(super) struct PageContext {
+    values: Vec<(&'static str, Value)>,
+}
+
+impl PageContext {
+    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.insert_value(key, Value::from_serializable(value));
+    }
+
+    pub fn insert_value(&mut self, key: &'static str, value: Value) {
+        match self.values.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.values.push((key, value)),
+        }
+    }
+
+    pub fn to_context(&self) -> Context {
+        let mut c = Context::new();
+        for (key, value) in &self.values {
+            c.insert_value(*key, value.clone());
+        }
+        c
+    }
+
+    pub fn into_context(self) -> Context {
+        let mut c = Context::new();
+        for (key, value) in self.values {
+            c.insert_value(key, value);
+        }
+        c
+    }
+}
+
+impl Hash for PageContext {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        // Values are hashed with the key hasher's own walk; its result is what
+        // goes into `h`.
+        let mut own = KeyHasher::new();
+        for (key, value) in &self.values {
+            key.hash(&mut own);
+            hash_value(value, &mut own);
+        }
+        own.finish().hash(h);
+    }
+}
