@@ -9,16 +9,16 @@
 //! when the entry is edited; renaming the entry's file or skill folder changes it,
 //! as it changes the URL.
 
-use jiff::civil::Date;
 use atom_syndication::{
     Category, Content, Entry as AtomEntry, Feed, FixedDateTime, Generator, Link, Person, Text,
     WriteConfig,
 };
+use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::content::Kind;
 use crate::highlight::escape;
-use crate::config::Config;
 use crate::site::{Entry, Site, Skill};
 use crate::urls::Urls;
 
@@ -48,7 +48,11 @@ pub fn site_entries(site: &Site) -> Vec<(&Skill, &Entry)> {
 
 /// A skill's feed: its latest published entries, newest first, as many as the
 /// site feed carries (a reader only needs what is new).
-pub fn skill_entries<'a>(config: &Config, today: Date, skill: &'a Skill) -> Vec<(&'a Skill, &'a Entry)> {
+pub fn skill_entries<'a>(
+    config: &Config,
+    today: Date,
+    skill: &'a Skill,
+) -> Vec<(&'a Skill, &'a Entry)> {
     (skill.entries.iter().rev())
         .filter(|e| include(today, e))
         .map(|e| (skill, e))
@@ -195,11 +199,7 @@ pub fn atom(config: &Config, spec: &FeedSpec) -> String {
         .iter()
         .map(|&(skill, e)| {
             let time = fixed(&entry_time(e));
-            let mut categories = vec![category(
-                e.kind.key(),
-                e.kind.label(),
-                None,
-            )];
+            let mut categories = vec![category(e.kind.key(), e.kind.label(), None)];
             if let Some(f) = &skill.field {
                 categories.push(category(&f.slug, &f.name, Some(urls.permalink("fields/"))));
             }
@@ -247,8 +247,7 @@ pub fn atom(config: &Config, spec: &FeedSpec) -> String {
             uri: None,
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         }),
-        subtitle: (!config.description.is_empty())
-            .then(|| Text::plain(config.description.clone())),
+        subtitle: (!config.description.is_empty()).then(|| Text::plain(config.description.clone())),
         lang: Some(config.language.clone()),
         entries,
         ..Feed::default()

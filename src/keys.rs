@@ -134,10 +134,19 @@ mod tests {
         let text = tera::Value::from("<b>fold</b>");
         assert_eq!(key(&text), key(&tera::Value::from("<b>fold</b>")));
         assert_ne!(key(&text), key(&text.clone().mark_safe()));
-        let map = |v: &str| tera::Value::from_serializable(&[("title", v)].into_iter().collect::<std::collections::BTreeMap<_, _>>());
+        let map = |v: &str| {
+            tera::Value::from_serializable(
+                &[("title", v)]
+                    .into_iter()
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            )
+        };
         assert_ne!(key(&map("Omelette")), key(&map("Crane")));
         // A list of two strings is not their concatenation.
         let list = tera::Value::from_serializable(&["ab", "c"]);
-        assert_ne!(key(&list), key(&tera::Value::from_serializable(&["a", "bc"])));
+        assert_ne!(
+            key(&list),
+            key(&tera::Value::from_serializable(&["a", "bc"]))
+        );
     }
 }

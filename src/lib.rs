@@ -269,8 +269,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .cache_dir
         .as_deref()
         .map(|dir| page_record::PageRecord::open(&record_path(dir, &output), &output));
-    let staging =
-        staging.previous_files(record.as_ref().and_then(|r| r.previous_files()));
+    let staging = staging.previous_files(record.as_ref().and_then(|r| r.previous_files()));
     let config = &loaded.site.config;
     let writer = Writer {
         record: record.as_ref(),
@@ -279,7 +278,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
     };
-    let result = renderer.render(&loaded.site, &loaded.theme, &writer, &|file| writer.put(file));
+    let result = renderer.render(&loaded.site, &loaded.theme, &writer, &|file| {
+        writer.put(file)
+    });
     timer.lap("render and write");
     if let Err(errors) = result {
         staging.abort();

@@ -160,7 +160,8 @@ impl Staging {
     /// Adds one file to the build's id, whichever way its bytes arrive (made now,
     /// copied from a cache or kept from the previous output).
     fn count(&self, path: &str, digest: u64) {
-        self.id.fetch_add(crate::keys::hash(&(path, digest)), AtomicOrdering::Relaxed);
+        self.id
+            .fetch_add(crate::keys::hash(&(path, digest)), AtomicOrdering::Relaxed);
     }
 
     fn digest(file: &OutputFile) -> u64 {

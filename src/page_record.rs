@@ -145,10 +145,7 @@ fn decode(bytes: &[u8]) -> Option<(u64, usize, HashMap<String, Stamp>)> {
         let digest = u64::from_le_bytes(rest.get(16..24)?.try_into().ok()?);
         let n = u32::from_le_bytes(rest.get(24..28)?.try_into().ok()?) as usize;
         let path = std::str::from_utf8(rest.get(28..28 + n)?).ok()?;
-        pages.insert(
-            path.to_string(),
-            Stamp { key, len, digest },
-        );
+        pages.insert(path.to_string(), Stamp { key, len, digest });
         rest = &rest[28 + n..];
     }
     Some((id, files, pages))

@@ -6,8 +6,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::feed::{absolute, entry_time};
 use crate::config::Config;
+use crate::feed::{absolute, entry_time};
 use crate::site::{Entry, Site, Skill};
 use crate::urls::Urls;
 

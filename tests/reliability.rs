@@ -226,7 +226,7 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     };
     let omelette = root.join("content/skills/perfect-omelette");
     let fold = "skills/perfect-omelette/2026-10-03-fold/index.html";
-    let edits: [(&str, &dyn Fn()); 5] = [
+    let edits: [(&str, &dyn Fn()); 6] = [
         ("one entry's note", &|| {
             let path = omelette.join("log/2026-10-03-fold.md");
             let text = fs::read_to_string(&path).unwrap();
@@ -259,6 +259,13 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
         // A page of the output changed by hand is made again.
         ("a page of the output", &|| {
             fs::write(public.join(fold), "edited by hand").unwrap();
+        }),
+        // Even when the change keeps the file's length.
+        ("a page of the output, its length kept", &|| {
+            let page = fs::read_to_string(public.join(fold)).unwrap();
+            let swapped = page.replacen("<html", "<HTML", 1);
+            assert_eq!(swapped.len(), page.len());
+            fs::write(public.join(fold), swapped).unwrap();
         }),
     ];
     for (what, edit) in edits {

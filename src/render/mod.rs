@@ -265,7 +265,10 @@ fn other_files(
             files.remove(&job.output_path());
         }
     }
-    files.insert("sitemap.xml".to_string(), bytes(sitemap_xml(site, jobs, parts)));
+    files.insert(
+        "sitemap.xml".to_string(),
+        bytes(sitemap_xml(site, jobs, parts)),
+    );
     for (path, xml) in feeds(site) {
         files.insert(path, bytes(xml));
     }

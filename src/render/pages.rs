@@ -100,7 +100,10 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
             .cmp(&last(*a))
             .then_with(|| site.skills[*a].title.cmp(&site.skills[*b].title))
     });
-    let mut jobs = vec![home(s, &payoffs, &by_activity), skills_index(s, &by_activity)];
+    let mut jobs = vec![
+        home(s, &payoffs, &by_activity),
+        skills_index(s, &by_activity),
+    ];
     skill_jobs(s, &mut jobs);
     let mut c = s.common.context(
         "Payoffs",
@@ -131,11 +134,19 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
 /// The `site` value every page's template sees.
 pub(super) fn site_value(site: &Site) -> Value {
     let has_about = site.pages.iter().any(|p| p.path == "about/");
-    value(&views::site_view(site, &views::Urls::new(&site.config), has_about))
+    value(&views::site_view(
+        site,
+        &views::Urls::new(&site.config),
+        has_about,
+    ))
 }
 
 fn skill_values(s: &Sources, ids: &[usize]) -> Value {
-    Value::from(ids.iter().map(|&i| s.parts[i].value.clone()).collect::<Vec<_>>())
+    Value::from(
+        ids.iter()
+            .map(|&i| s.parts[i].value.clone())
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn entries(s: &Sources, refs: &[EntryRef]) -> Value {
@@ -164,7 +175,10 @@ fn home<'a>(s: &Sources, payoffs: &[EntryRef], by_activity: &[usize]) -> Job<'a>
         &structured::script_json(&structured::home(site, &s.common.urls)),
     );
     c.insert_value("skills", skill_values(s, by_activity));
-    c.insert_value("payoffs", entries(s, &payoffs[..payoffs.len().min(HOME_PAYOFFS)]));
+    c.insert_value(
+        "payoffs",
+        entries(s, &payoffs[..payoffs.len().min(HOME_PAYOFFS)]),
+    );
     let recent = &site.timeline[..site.timeline.len().min(HOME_RECENT)];
     c.insert_value("recent", entries(s, recent));
     Job {
@@ -288,7 +302,9 @@ fn taxonomy_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
             .map(|t| taxon_value(t, section, urls))
             .collect();
         let description = format!("Skills and practice by {singular}.");
-        let mut c = s.common.context(plural, &description, &format!("{section}/"));
+        let mut c = s
+            .common
+            .context(plural, &description, &format!("{section}/"));
         c.insert("kind", singular);
         c.insert_value("taxa", Value::from(list));
         jobs.push(Job {

@@ -138,10 +138,7 @@ impl EntryPage<'_> {
         let urls = &common.urls;
         let description = truncate(&item.summary_text, 160);
         let mut c = common.context(&item.title, &description, &item.path);
-        let mut full = self.parts.entries[e]
-            .as_map()
-            .cloned()
-            .unwrap_or_default();
+        let mut full = self.parts.entries[e].as_map().cloned().unwrap_or_default();
         full.insert("html".into(), Value::from(item.html.as_str()));
         c.insert_value("entry", Value::from(full));
         c.insert_value("skill", self.parts.value.clone());
@@ -156,7 +153,8 @@ impl EntryPage<'_> {
             "json_ld",
             &structured::script_json(&structured::entry(common.config, skill, item, urls)),
         );
-        let neighbour = |i: Option<usize>| i.map_or_else(Value::none, |i| self.parts.entries[i].clone());
+        let neighbour =
+            |i: Option<usize>| i.map_or_else(Value::none, |i| self.parts.entries[i].clone());
         c.insert_value("previous", neighbour(e.checked_sub(1)));
         c.insert_value(
             "next",
