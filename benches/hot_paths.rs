@@ -114,9 +114,10 @@ fn benches(c: &mut Criterion) {
                 title: "feed".to_string(),
                 path: "skills/perfect-omelette/atom.xml",
                 page: "skills/perfect-omelette/",
-                entries: feed::skill_entries(site, i),
+                entries: feed::skill_entries(&site.config, site.today, &site.skills[i]),
+                earliest_start: None,
             };
-            std::hint::black_box(feed::atom(site, &spec))
+            std::hint::black_box(feed::atom(&site.config, &spec))
         })
     });
 }
