@@ -111,11 +111,60 @@ pub(super) struct Feed {
     pub url: String,
 }
 
+/// A template value and its key. Lists of skills and entries are made of the
+/// skills' parts, whose keys are known, so their key is made of those keys:
+/// a page listing a thousand entries is keyed without walking through them.
+pub(super) struct KeyedValue {
+    pub value: Value,
+    /// Known when the value was made from keyed parts; otherwise the value is
+    /// walked through when, and only if, it is hashed.
+    known: Option<Key>,
+}
+
+impl KeyedValue {
+    pub fn new(value: Value, key: Key) -> KeyedValue {
+        KeyedValue {
+            value,
+            known: Some(key),
+        }
+    }
+
+    /// A value keyed by walking through it.
+    pub fn walk(value: Value) -> KeyedValue {
+        KeyedValue { value, known: None }
+    }
+
+    pub fn key(&self) -> Key {
+        self.known.unwrap_or_else(|| {
+            let mut h = KeyHasher::new();
+            hash_value(&self.value, &mut h);
+            h.finish()
+        })
+    }
+
+    /// A list of keyed values.
+    pub fn list(items: Vec<KeyedValue>) -> KeyedValue {
+        let key = crate::keys::hash(&items.iter().map(KeyedValue::key).collect::<Vec<_>>());
+        let value = Value::from(items.into_iter().map(|i| i.value).collect::<Vec<_>>());
+        KeyedValue::new(value, key)
+    }
+
+    /// A map of keyed values.
+    pub fn map(items: Vec<(&'static str, KeyedValue)>) -> KeyedValue {
+        let keys: Vec<(&str, Key)> = items.iter().map(|(name, i)| (*name, i.key())).collect();
+        let mut m = tera::Map::new();
+        for (name, item) in items {
+            m.insert(name.into(), item.value);
+        }
+        KeyedValue::new(Value::from(m), crate::keys::hash(&keys))
+    }
+}
+
 /// A template context that can be hashed: the pages made from a context alone
 /// (lists, taxonomies, the home page) are keyed by the context itself.
 #[derive(Default)]
 pub(super) struct PageContext {
-    values: Vec<(&'static str, Value)>,
+    values: Vec<(&'static str, KeyedValue)>,
 }
 
 impl PageContext {
@@ -124,6 +173,10 @@ impl PageContext {
     }
 
     pub fn insert_value(&mut self, key: &'static str, value: Value) {
+        self.insert_keyed(key, KeyedValue::walk(value));
+    }
+
+    pub fn insert_keyed(&mut self, key: &'static str, value: KeyedValue) {
         match self.values.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.values.push((key, value)),
@@ -133,7 +186,7 @@ impl PageContext {
     pub fn to_context(&self) -> Context {
         let mut c = Context::new();
         for (key, value) in &self.values {
-            c.insert_value(*key, value.clone());
+            c.insert_value(*key, value.value.clone());
         }
         c
     }
@@ -141,7 +194,7 @@ impl PageContext {
     pub fn into_context(self) -> Context {
         let mut c = Context::new();
         for (key, value) in self.values {
-            c.insert_value(key, value);
+            c.insert_value(key, value.value);
         }
         c
     }
@@ -149,13 +202,9 @@ impl PageContext {
 
 impl Hash for PageContext {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        // Values are hashed with the key hasher's own walk; its result is what
-        // goes into `h`.
-        let mut own = KeyHasher::new();
         for (key, value) in &self.values {
-            key.hash(&mut own);
-            hash_value(value, &mut own);
+            key.hash(h);
+            value.key().hash(h);
         }
-        own.finish().hash(h);
     }
 }

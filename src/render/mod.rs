@@ -16,8 +16,9 @@ mod tags;
 mod templates;
 pub(crate) mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -26,7 +27,7 @@ use crate::feed;
 use crate::highlight;
 use crate::keys::{Key, KeyHasher, hash, hash_value};
 use crate::output::{Contents, OutputFile};
-use crate::site::Site;
+use crate::site::{Site, Skill};
 use crate::sitemap;
 use crate::structured;
 use crate::theme::{Theme, ThemeFile};
@@ -79,6 +80,10 @@ pub struct Renderer {
     templates: Templates,
     /// The key of every template's source: any page may include any template.
     templates_key: Key,
+    /// The keys of the last render's skills, by address. Each entry holds its
+    /// skill, so no other skill can take that address while it is here; `serve`
+    /// hands an unchanged skill on as the same shared value.
+    skill_keys: HashMap<usize, (Arc<Skill>, Key)>,
     parts: PartsMemo,
     cards: crate::cards::CardMaker,
 }
@@ -94,6 +99,7 @@ impl Renderer {
         Ok(Renderer {
             templates: Templates::new(theme).map_err(collect)?,
             templates_key: templates_key(theme),
+            skill_keys: HashMap::new(),
             parts: PartsMemo::new(),
             cards: crate::cards::CardMaker::new(None),
         })
@@ -134,15 +140,26 @@ impl Renderer {
     ) -> Result<(), Diagnostics> {
         let timer = crate::timings::Timer::start();
         let common = Common::new(&site.config, site.today);
-        let skills: Vec<Keyed<crate::site::Skill>> = (site.skills.par_iter())
+        let skill_keys: HashMap<usize, (Arc<Skill>, Key)> = (site.skills.par_iter())
+            .map(|s| {
+                let address = Arc::as_ptr(s) as usize;
+                let key = match self.skill_keys.get(&address) {
+                    Some((kept, key)) if Arc::ptr_eq(kept, s) => *key,
+                    _ => hash(&**s),
+                };
+                (address, (Arc::clone(s), key))
+            })
+            .collect();
+        self.skill_keys = skill_keys;
+        let skills: Vec<Keyed<Skill>> = (site.skills.iter())
             .map(|s| Keyed {
-                key: hash(&**s),
+                key: self.skill_keys[&(Arc::as_ptr(s) as usize)].1,
                 item: &**s,
             })
             .collect();
         let made = skills::skill_parts(&common, &skills, &self.parts);
         let parts: Vec<Keyed<skills::SkillParts>> = (made.iter())
-            .map(|(key, p)| Keyed {
+            .map(|(_, (key, p))| Keyed {
                 key: *key,
                 item: &**p,
             })

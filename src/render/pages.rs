@@ -10,11 +10,12 @@ use std::hash::{Hash, Hasher};
 
 use tera::Value;
 
-use super::inputs::{Common, Keyed, PageContext};
+use super::inputs::{Common, Keyed, KeyedValue, PageContext};
 use super::skills::{EntryPage, SkillFeed, SkillPage, SkillParts, skill_lastmod};
 use super::views::{self, TaxonView, value};
 use crate::charts;
 use crate::content::{Kind, Status};
+use crate::keys::{Key, hash};
 use crate::site::{EntryRef, Site, Skill, TaxonPage};
 use crate::structured;
 
@@ -110,7 +111,7 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
         "Every payoff: the demonstrable results of practice, newest first.",
         "payoffs/",
     );
-    c.insert_value("payoffs", entries(s, &payoffs));
+    c.insert_keyed("payoffs", entries(s, &payoffs));
     jobs.push(Job {
         lastmod: newest(site, &payoffs),
         ..Job::page("payoffs/", "payoffs.html", c)
@@ -141,20 +142,28 @@ pub(super) fn site_value(site: &Site) -> Value {
     ))
 }
 
-fn skill_values(s: &Sources, ids: &[usize]) -> Value {
-    Value::from(
+/// The values of the skills `ids`, keyed by the keys of those values.
+fn skill_values(s: &Sources, ids: &[usize]) -> KeyedValue {
+    let value = Value::from(
         ids.iter()
             .map(|&i| s.parts[i].value.clone())
             .collect::<Vec<_>>(),
-    )
+    );
+    let keys: Vec<Key> = ids.iter().map(|&i| s.parts[i].value_key).collect();
+    KeyedValue::new(value, hash(&keys))
 }
 
-fn entries(s: &Sources, refs: &[EntryRef]) -> Value {
-    Value::from(
+/// The values of the entries `refs`, keyed by the keys of those values.
+fn entries(s: &Sources, refs: &[EntryRef]) -> KeyedValue {
+    let value = Value::from(
         refs.iter()
             .map(|&(skill, e)| s.parts[skill].entries[e].clone())
             .collect::<Vec<_>>(),
-    )
+    );
+    let keys: Vec<Key> = (refs.iter())
+        .map(|&(skill, e)| s.parts[skill].entry_keys[e])
+        .collect();
+    KeyedValue::new(value, hash(&keys))
 }
 
 fn newest(site: &Site, refs: &[EntryRef]) -> Option<jiff::civil::Date> {
@@ -174,13 +183,13 @@ fn home<'a>(s: &Sources, payoffs: &[EntryRef], by_activity: &[usize]) -> Job<'a>
         "json_ld",
         &structured::script_json(&structured::home(site, &s.common.urls)),
     );
-    c.insert_value("skills", skill_values(s, by_activity));
-    c.insert_value(
+    c.insert_keyed("skills", skill_values(s, by_activity));
+    c.insert_keyed(
         "payoffs",
         entries(s, &payoffs[..payoffs.len().min(HOME_PAYOFFS)]),
     );
     let recent = &site.timeline[..site.timeline.len().min(HOME_RECENT)];
-    c.insert_value("recent", entries(s, recent));
+    c.insert_keyed("recent", entries(s, recent));
     Job {
         lastmod: newest(site, &site.timeline),
         ..Job::page("", "index.html", c)
@@ -202,13 +211,13 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
             .1
             .push(i);
     }
-    let groups: Vec<Value> = groups
+    let groups: Vec<KeyedValue> = groups
         .into_values()
         .map(|(field, ids)| {
-            let mut m = tera::Map::new();
-            m.insert("field".into(), value(&field));
-            m.insert("skills".into(), skill_values(s, &ids));
-            Value::from(m)
+            KeyedValue::map(vec![
+                ("field", KeyedValue::walk(value(&field))),
+                ("skills", skill_values(s, &ids)),
+            ])
         })
         .collect();
     let mut c = s.common.context(
@@ -216,11 +225,11 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
         "Every skill in this portfolio, with its status and progress.",
         "skills/",
     );
-    c.insert_value("skills", skill_values(s, &by_title));
+    c.insert_keyed("skills", skill_values(s, &by_title));
     c.insert_value("portfolio", value(&views::portfolio_view(site)));
-    c.insert_value("groups", Value::from(groups));
-    c.insert_value("recent", skill_values(s, by_activity));
-    let statuses: Vec<Value> = [
+    c.insert_keyed("groups", KeyedValue::list(groups));
+    c.insert_keyed("recent", skill_values(s, by_activity));
+    let statuses: Vec<KeyedValue> = [
         (Status::Mastered, "Mastered"),
         (Status::Practising, "Practising"),
         (Status::Learning, "Learning"),
@@ -231,14 +240,14 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
         let ids: Vec<usize> = (by_title.iter().copied())
             .filter(|&i| site.skills[i].status == status)
             .collect();
-        let mut m = tera::Map::new();
-        m.insert("label".into(), Value::from(label));
-        m.insert("key".into(), Value::from(status.key()));
-        m.insert("skills".into(), skill_values(s, &ids));
-        Value::from(m)
+        KeyedValue::map(vec![
+            ("label", KeyedValue::walk(Value::from(label))),
+            ("key", KeyedValue::walk(Value::from(status.key()))),
+            ("skills", skill_values(s, &ids)),
+        ])
     })
     .collect();
-    c.insert_value("statuses", Value::from(statuses));
+    c.insert_keyed("statuses", KeyedValue::list(statuses));
     c.insert("synergy", &synergy_chart(site, &by_title, urls));
     Job {
         lastmod: newest(site, &site.timeline),
@@ -318,8 +327,8 @@ fn taxonomy_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
             let mut c = s.common.context(title, &description, &rel);
             c.insert("kind", singular);
             c.insert_value("taxon", taxon_value(t, section, urls));
-            c.insert_value("skills", skill_values(s, &t.skills));
-            c.insert_value("entries", entries(s, &t.entries));
+            c.insert_keyed("skills", skill_values(s, &t.skills));
+            c.insert_keyed("entries", entries(s, &t.entries));
             jobs.push(Job {
                 lastmod: newest(site, &t.entries),
                 ..Job::page(rel, "taxonomy.html", c)

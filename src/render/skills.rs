@@ -18,17 +18,28 @@ use crate::site::{Entry, Skill};
 use crate::sitemap;
 use crate::structured;
 
-/// What is made of one skill for every page that shows it.
+/// What is made of one skill for every page that shows it, with the key of
+/// each value: a hash of the value itself, so a list that shows the skill or
+/// one of its entries changes only when what it shows does.
 pub struct SkillParts {
     pub value: Value,
+    pub value_key: Key,
     pub entries: Vec<Value>,
+    pub entry_keys: Vec<Key>,
     /// The sitemap's `<url>` elements for the skill's page and its entries'.
     pub sitemap: String,
 }
 
-/// Parts made by earlier renders, by key; `serve` keeps them while the skill
-/// and the shared values are unchanged.
-pub type PartsMemo = HashMap<Key, Arc<SkillParts>>;
+impl SkillParts {
+    /// The key of all the parts: what a page made from them depends on.
+    fn key(&self) -> Key {
+        hash(&(self.value_key, &self.entry_keys, &self.sitemap))
+    }
+}
+
+/// Parts made by earlier renders, by the key of what they were made from;
+/// `serve` keeps them while the skill and the shared values are unchanged.
+pub type PartsMemo = HashMap<Key, (Key, Arc<SkillParts>)>;
 
 /// What a skill's parts are made from.
 #[derive(Hash)]
@@ -37,20 +48,24 @@ struct PartsInputs<'a> {
     skill: Keyed<'a, Skill>,
 }
 
-/// Every skill's parts, with their keys, taken from `memo` where they are there.
+/// Every skill's parts, by the key of their inputs, with their own key; taken
+/// from `memo` where they are there.
 pub(super) fn skill_parts(
     common: &Common,
     skills: &[Keyed<Skill>],
     memo: &PartsMemo,
-) -> Vec<(Key, Arc<SkillParts>)> {
+) -> Vec<(Key, (Key, Arc<SkillParts>))> {
     skills
         .par_iter()
         .map(|&skill| {
             let inputs = PartsInputs { common, skill };
             let key = hash(&inputs);
             let parts = match memo.get(&key) {
-                Some(p) => Arc::clone(p),
-                None => Arc::new(make_parts(&inputs)),
+                Some((own, p)) => (*own, Arc::clone(p)),
+                None => {
+                    let parts = make_parts(&inputs);
+                    (parts.key(), Arc::new(parts))
+                }
             };
             (key, parts)
         })
@@ -67,13 +82,24 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
         loc: urls.permalink(&e.path),
         lastmod: Some(e.date.date),
     }));
+    let value = value(&skill_view(skill, urls, inputs.common.today));
+    let entries: Vec<Value> = (skill.entries.iter())
+        .map(|e| super::views::value(&entry_view(e, skill, urls)))
+        .collect();
     SkillParts {
-        value: value(&skill_view(skill, urls, inputs.common.today)),
-        entries: (skill.entries.iter())
-            .map(|e| value(&entry_view(e, skill, urls)))
-            .collect(),
+        value_key: walk(&value),
+        entry_keys: entries.iter().map(walk).collect(),
+        value,
+        entries,
         sitemap: sitemap::url_elements(&pages),
     }
+}
+
+fn walk(value: &Value) -> Key {
+    use std::hash::Hasher;
+    let mut h = crate::keys::KeyHasher::new();
+    crate::keys::hash_value(value, &mut h);
+    h.finish()
 }
 
 /// A skill page changes with its latest practice, or its start before any.
