@@ -336,99 +336,83 @@ pub fn render(
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let has_more = source.contains(MORE);
-    let mut warnings = Vec::new();
-    let mut fragments = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    let mut headings = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
-    let mut code: Option<(String, String)> = None;
-    let mut depth = 0usize;
-    let mut summary_done = false;
-    let mut summary_text = String::new();
-    // An image with resized copies: its alt text is gathered, then it is written
-    // as one `<picture>`.
-    let mut image: Option<(crate::images::ImageView, String, String)> = None;
-
+    let mut state = State {
+        file,
+        offset: body.start,
+        dir,
+        links,
+        highlighter,
+        has_more: source.contains(MORE),
+        warnings: Vec::new(),
+        fragments: Vec::new(),
+        events: Vec::new(),
+        headings: Vec::new(),
+        ids: HashMap::new(),
+        heading: None,
+        code: None,
+        depth: 0,
+        summary_done: false,
+        summary_text: String::new(),
+        image: None,
+    };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        state.event(event, range);
+    }
+    state.finish(source.len() * 3 / 2)
+}
+
+/// One file's rendering as its events go by: the events to write, and what is
+/// gathered on the way (headings, links to check, the summary's text).
+struct State<'a, 'e> {
+    file: &'a SourceFile,
+    /// Where the body starts in the file, for locating problems.
+    offset: usize,
+    dir: &'a Path,
+    links: &'a Links,
+    highlighter: &'a Highlighter,
+    /// Whether the summary ends at `<!-- more -->` rather than the first paragraph.
+    has_more: bool,
+    warnings: Vec<Diagnostic>,
+    fragments: Vec<Fragment>,
+    events: Vec<Event<'e>>,
+    headings: Vec<Heading>,
+    ids: HashMap<String, usize>,
+    /// The heading being read: its level, its given id and its inner events.
+    heading: Option<(HeadingLevel, Option<String>, Vec<Event<'e>>)>,
+    /// The code block being read: its language and its text.
+    code: Option<(String, String)>,
+    depth: usize,
+    summary_done: bool,
+    summary_text: String,
+    /// An image with resized copies: its alt text is gathered, then it is written
+    /// as one `<picture>`.
+    image: Option<(crate::images::ImageView, String, String)>,
+}
+
+impl<'e> State<'_, 'e> {
+    /// Takes in the next event of the parser, found at `range` of the body.
+    fn event(&mut self, event: Event<'e>, range: Range<usize>) {
         match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
-        if !summary_done {
+        if !self.summary_done {
             if let Event::Text(t) | Event::Code(t) = &event {
-                summary_text.push_str(t);
+                self.summary_text.push_str(t);
             } else if matches!(
                 event,
                 Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)
             ) {
-                summary_text.push(' ');
+                self.summary_text.push(' ');
             }
         }
-        if let Some((_, text)) = &mut code {
-            match event {
-                Event::Text(t) => text.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, text) = code.take().unwrap_or_default();
-                    let (html, problem) = highlighter.block(&text, &lang);
-                    if let Some(why) = problem {
-                        warnings.push(
-                            Diagnostic::warning(format!("this `{lang}` block is published without highlighting: {why}"))
-                                .at(&file.path, &file.text, body.start + range.start, 3)
-                                .hint("the code is shown as plain text and nothing else changes; if the language is right, the snippet is worth reporting with the grammar's name"),
-                        );
-                    }
-                    events.push(Event::Html(html.into()));
-                }
-                _ => {}
-            }
-            continue;
+        if self.code.is_some() {
+            self.code_event(event, range);
+            return;
         }
-        // Resolved once here, since the match below takes the event apart.
-        let processed = match (&image, &event) {
-            (None, Event::Start(Tag::Image { dest_url, .. })) => {
-                if let Some(why) = refused_image(dest_url, dir, links) {
-                    warnings.push(too_large(dest_url, why).at(
-                        &file.path,
-                        &file.text,
-                        body.start + range.start,
-                        range.len(),
-                    ));
-                }
-                processed_image(dest_url, dir, links)
-            }
-            _ => None,
-        };
-        let event = match (&mut image, event) {
-            (Some((_, alt, _)), Event::Text(t) | Event::Code(t)) => {
-                alt.push_str(&t);
-                continue;
-            }
-            (Some(_), Event::End(TagEnd::Image)) => {
-                let (view, alt, title) = image.take().unwrap_or_default();
-                Event::Html(picture_html(&view, &alt, Some(&title)).into())
-            }
-            (Some(_), _) => continue,
-            (None, Event::Start(Tag::Image { title, .. })) if processed.is_some() => {
-                if let Some(info) = processed {
-                    let view = info.view(|p| format!("{}{}", links.base_path, encode_path(p)));
-                    image = Some((view, String::new(), title.to_string()));
-                }
-                continue;
-            }
-            (None, event) => event,
-        };
-        let mut fix = |dest| {
-            rewrite(
-                dest,
-                dir,
-                links,
-                file,
-                body.start + range.start,
-                (&mut warnings, &mut fragments),
-            )
+        let Some(event) = self.image_event(event, &range) else {
+            return;
         };
         let event = match event {
             Event::Start(Tag::Link {
@@ -438,7 +422,7 @@ pub fn render(
                 id,
             }) => Event::Start(Tag::Link {
                 link_type,
-                dest_url: fix(dest_url),
+                dest_url: self.rewrite(dest_url, self.offset + range.start),
                 title,
                 id,
             }),
@@ -449,51 +433,130 @@ pub fn render(
                 id,
             }) => Event::Start(Tag::Image {
                 link_type,
-                dest_url: fix(dest_url),
+                dest_url: self.rewrite(dest_url, self.offset + range.start),
                 title,
                 id,
             }),
             other => other,
         };
-        if let Some((_, _, buffered)) = &mut heading {
-            if let Event::End(TagEnd::Heading(level)) = event {
-                let (_, given_id, inner) = heading.take().unwrap_or((level, None, Vec::new()));
-                let text = plain_text(&inner);
-                let id = given_id.unwrap_or_else(|| unique_id(&text, &mut ids));
-                let n = level as u8;
-                // Only a second-level heading of the document itself starts a
-                // section; one inside a quote or a list stays where it is.
-                let starts_section = n == 2 && depth == 0;
-                if starts_section {
-                    events.push(Event::Html(SECTION_MARK.into()));
+        if self.heading.is_some() {
+            self.heading_event(event);
+            return;
+        }
+        self.block_event(event);
+    }
+
+    /// An event inside a code block: its text is gathered, and at its end the
+    /// block is highlighted as a whole.
+    fn code_event(&mut self, event: Event<'e>, range: Range<usize>) {
+        match event {
+            Event::Text(t) => {
+                if let Some((_, text)) = &mut self.code {
+                    text.push_str(&t);
                 }
-                events.push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
-                events.extend(inner);
-                events.push(Event::Html(format!("</h{n}>\n").into()));
-                if starts_section {
-                    events.push(Event::Html(SECTION_MARK.into()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, text) = self.code.take().unwrap_or_default();
+                let (html, problem) = self.highlighter.block(&text, &lang);
+                if let Some(why) = problem {
+                    self.warnings.push(
+                        Diagnostic::warning(format!("this `{lang}` block is published without highlighting: {why}"))
+                            .at(&self.file.path, &self.file.text, self.offset + range.start, 3)
+                            .hint("the code is shown as plain text and nothing else changes; if the language is right, the snippet is worth reporting with the grammar's name"),
+                    );
                 }
-                headings.push(Heading {
-                    level: n,
-                    id,
-                    text,
-                    starts_section,
-                });
-            } else {
+                self.events.push(Event::Html(html.into()));
+            }
+            _ => {}
+        }
+    }
+
+    /// Turns an image with resized copies into one `<picture>`, gathering its
+    /// alt text; `None` for the events it takes.
+    fn image_event(&mut self, event: Event<'e>, range: &Range<usize>) -> Option<Event<'e>> {
+        // Resolved once here, since the match below takes the event apart.
+        let processed = match (&self.image, &event) {
+            (None, Event::Start(Tag::Image { dest_url, .. })) => {
+                if let Some(why) = refused_image(dest_url, self.dir, self.links) {
+                    self.warnings.push(too_large(dest_url, why).at(
+                        &self.file.path,
+                        &self.file.text,
+                        self.offset + range.start,
+                        range.len(),
+                    ));
+                }
+                processed_image(dest_url, self.dir, self.links)
+            }
+            _ => None,
+        };
+        match (&mut self.image, event) {
+            (Some((_, alt, _)), Event::Text(t) | Event::Code(t)) => {
+                alt.push_str(&t);
+                None
+            }
+            (Some(_), Event::End(TagEnd::Image)) => {
+                let (view, alt, title) = self.image.take().unwrap_or_default();
+                Some(Event::Html(picture_html(&view, &alt, Some(&title)).into()))
+            }
+            (Some(_), _) => None,
+            (None, Event::Start(Tag::Image { title, .. })) if processed.is_some() => {
+                if let Some(info) = processed {
+                    let base_path = &self.links.base_path;
+                    let view = info.view(|p| format!("{base_path}{}", encode_path(p)));
+                    self.image = Some((view, String::new(), title.to_string()));
+                }
+                None
+            }
+            (None, event) => Some(event),
+        }
+    }
+
+    /// An event inside a heading: kept until the heading ends, when its id is
+    /// known and the heading is written.
+    fn heading_event(&mut self, event: Event<'e>) {
+        let Event::End(TagEnd::Heading(level)) = event else {
+            if let Some((_, _, buffered)) = &mut self.heading {
                 buffered.push(event);
             }
-            continue;
+            return;
+        };
+        let (_, given_id, inner) = self.heading.take().unwrap_or((level, None, Vec::new()));
+        let text = plain_text(&inner);
+        let id = given_id.unwrap_or_else(|| unique_id(&text, &mut self.ids));
+        let n = level as u8;
+        // Only a second-level heading of the document itself starts a
+        // section; one inside a quote or a list stays where it is.
+        let starts_section = n == 2 && self.depth == 0;
+        if starts_section {
+            self.events.push(Event::Html(SECTION_MARK.into()));
         }
+        (self.events).push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
+        self.events.extend(inner);
+        self.events.push(Event::Html(format!("</h{n}>\n").into()));
+        if starts_section {
+            self.events.push(Event::Html(SECTION_MARK.into()));
+        }
+        self.headings.push(Heading {
+            level: n,
+            id,
+            text,
+            starts_section,
+        });
+    }
+
+    /// Any other event: the start of a heading or a code block, a task's
+    /// checkbox, the end of the summary, or an event written as it is.
+    fn block_event(&mut self, event: Event<'e>) {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level, id.map(|i| i.to_string()), Vec::new()));
+                self.heading = Some((level, id.map(|i| i.to_string()), Vec::new()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
             }
             // A task's checkbox is only a picture of done or not, so it says which.
             Event::TaskListMarker(done) => {
@@ -502,61 +565,109 @@ pub fn render(
                 } else {
                     ("", "not done")
                 };
-                events.push(Event::InlineHtml(
+                self.events.push(Event::InlineHtml(
                     format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
                         .into(),
                 ));
             }
-            Event::Html(h) if !summary_done && h.trim() == MORE => {
-                summary_done = true;
-                events.push(Event::Html(SUMMARY_MARK.into()));
+            Event::Html(h) if !self.summary_done && h.trim() == MORE => {
+                self.summary_done = true;
+                self.events.push(Event::Html(SUMMARY_MARK.into()));
             }
-            Event::End(TagEnd::Paragraph) if !summary_done && !has_more && depth == 0 => {
-                summary_done = true;
-                events.push(Event::End(TagEnd::Paragraph));
-                events.push(Event::Html(SUMMARY_MARK.into()));
+            Event::End(TagEnd::Paragraph)
+                if !self.summary_done && !self.has_more && self.depth == 0 =>
+            {
+                self.summary_done = true;
+                self.events.push(Event::End(TagEnd::Paragraph));
+                self.events.push(Event::Html(SUMMARY_MARK.into()));
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
 
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // The summary mark is taken out where it is, with no copy of the page.
-    let summary = match html.find(SUMMARY_CHAR) {
-        Some(i) => {
-            let summary = html[..i].replace(SECTION_CHAR, "");
-            html.replace_range(i..i + SUMMARY_CHAR.len_utf8(), "");
-            if html.contains(SUMMARY_CHAR) {
-                // Only if the text itself had the mark's control character.
-                html = html.replace(SUMMARY_CHAR, "");
+    /// Writes the events out as HTML, `capacity` bytes or so, split into
+    /// sections, with the summary.
+    fn finish(self, capacity: usize) -> Rendered {
+        let mut html = String::with_capacity(capacity);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        // The summary mark is taken out where it is, with no copy of the page.
+        let summary = match html.find(SUMMARY_CHAR) {
+            Some(i) => {
+                let summary = html[..i].replace(SECTION_CHAR, "");
+                html.replace_range(i..i + SUMMARY_CHAR.len_utf8(), "");
+                if html.contains(SUMMARY_CHAR) {
+                    // Only if the text itself had the mark's control character.
+                    html = html.replace(SUMMARY_CHAR, "");
+                }
+                summary
             }
-            summary
+            None => html.replace(SECTION_CHAR, ""),
+        };
+        let mut pieces = html.split(SECTION_CHAR);
+        let mut sections = vec![Section {
+            heading: None,
+            heading_html: String::new(),
+            body: pieces.next().unwrap_or_default().to_string(),
+        }];
+        let mut h2s = self.headings.iter().filter(|h| h.starts_section);
+        while let (Some(heading_html), Some(body)) = (pieces.next(), pieces.next()) {
+            sections.push(Section {
+                heading: h2s.next().cloned(),
+                heading_html: heading_html.to_string(),
+                body: body.to_string(),
+            });
         }
-        None => html.replace(SECTION_CHAR, ""),
-    };
-    let mut pieces = html.split(SECTION_CHAR);
-    let mut sections = vec![Section {
-        heading: None,
-        heading_html: String::new(),
-        body: pieces.next().unwrap_or_default().to_string(),
-    }];
-    let mut h2s = headings.iter().filter(|h| h.starts_section);
-    while let (Some(heading_html), Some(body)) = (pieces.next(), pieces.next()) {
-        sections.push(Section {
-            heading: h2s.next().cloned(),
-            heading_html: heading_html.to_string(),
-            body: body.to_string(),
-        });
+        Rendered {
+            ids: self.headings.into_iter().map(|h| h.id).collect(),
+            sections,
+            summary,
+            summary_text: collapse_whitespace(&self.summary_text),
+            warnings: self.warnings,
+            fragments: self.fragments,
+        }
     }
-    let summary_text = collapse_whitespace(&summary_text);
-    Rendered {
-        ids: headings.into_iter().map(|h| h.id).collect(),
-        sections,
-        summary,
-        summary_text,
-        warnings,
-        fragments,
+
+    /// A link's destination rewritten to the URL its file is published at,
+    /// noting a link that leads nowhere and any `#fragment` to check later.
+    /// `offset` is where the link is in the file.
+    fn rewrite(&mut self, dest: CowStr<'e>, offset: usize) -> CowStr<'e> {
+        let (file, dir, links) = (self.file, self.dir, self.links);
+        let fragment = |target: Option<PathBuf>, id: &str| {
+            Fragment {
+            warning: Diagnostic::broken_link(format!("link to `{dest}` leads to a part of the page that does not exist: no heading has the id `{id}`"))
+                .at(&file.path, &file.text, offset, 1)
+                .hint("heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`"),
+            target,
+            id: id.to_string(),
+        }
+        };
+        if let Some(id) = dest
+            .strip_prefix('#')
+            .filter(|id| !id.is_empty() && *id != "top")
+        {
+            self.fragments.push(fragment(None, &percent_decode(id)));
+        }
+        match resolve(&dest, dir, links) {
+            Resolved::Keep => dest,
+            Resolved::Url(url, target) => {
+                if let Some((_, id)) = dest.split_once('#').filter(|(_, id)| !id.is_empty()) {
+                    self.fragments
+                        .push(fragment(Some(target), &percent_decode(id)));
+                }
+                url.into()
+            }
+            Resolved::Missing(path) => {
+                self.warnings.push(
+                    Diagnostic::broken_link(format!("link to `{dest}` leads nowhere: {path}"))
+                        .at(&file.path, &file.text, offset, 1)
+                        .hint(match nearest_file(&dest, dir, links) {
+                            Some(near) => format!("did you mean `{near}`? Links between content files are relative to the file they are in"),
+                            None => "links between content files are relative to the file they are in, e.g. `../other-skill/index.md` or `log/2026-10-03-first-fold.md`".to_string(),
+                        }),
+                );
+                dest
+            }
+        }
     }
 }
 
@@ -600,51 +711,6 @@ pub(crate) fn has_scheme(url: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         }
         None => false,
-    }
-}
-
-fn rewrite<'a>(
-    dest: CowStr<'a>,
-    dir: &Path,
-    links: &Links,
-    file: &SourceFile,
-    offset: usize,
-    (warnings, fragments): (&mut Vec<Diagnostic>, &mut Vec<Fragment>),
-) -> CowStr<'a> {
-    let fragment = |target: Option<PathBuf>, id: &str| {
-        Fragment {
-        warning: Diagnostic::broken_link(format!("link to `{dest}` leads to a part of the page that does not exist: no heading has the id `{id}`"))
-            .at(&file.path, &file.text, offset, 1)
-            .hint("heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`"),
-        target,
-        id: id.to_string(),
-    }
-    };
-    if let Some(id) = dest
-        .strip_prefix('#')
-        .filter(|id| !id.is_empty() && *id != "top")
-    {
-        fragments.push(fragment(None, &percent_decode(id)));
-    }
-    match resolve(&dest, dir, links) {
-        Resolved::Keep => dest,
-        Resolved::Url(url, target) => {
-            if let Some((_, id)) = dest.split_once('#').filter(|(_, id)| !id.is_empty()) {
-                fragments.push(fragment(Some(target), &percent_decode(id)));
-            }
-            url.into()
-        }
-        Resolved::Missing(path) => {
-            warnings.push(
-                Diagnostic::broken_link(format!("link to `{dest}` leads nowhere: {path}"))
-                    .at(&file.path, &file.text, offset, 1)
-                    .hint(match nearest_file(&dest, dir, links) {
-                        Some(near) => format!("did you mean `{near}`? Links between content files are relative to the file they are in"),
-                        None => "links between content files are relative to the file they are in, e.g. `../other-skill/index.md` or `log/2026-10-03-first-fold.md`".to_string(),
-                    }),
-            );
-            dest
-        }
     }
 }
 
