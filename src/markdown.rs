@@ -2,6 +2,7 @@
 //! code, stable heading ids, a summary, and links between content files rewritten to
 //! the URLs those files are published at.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::hash::{Hash, Hasher};
@@ -313,12 +314,6 @@ impl Rendered {
     }
 }
 
-const SECTION_MARK: &str = "\u{0}";
-const SUMMARY_MARK: &str = "\u{1}";
-// The same marks as `char`s for searching: a one-character `&str` pattern is
-// searched for as a string, many times slower than a `char` over a long page.
-const SECTION_CHAR: char = '\u{0}';
-const SUMMARY_CHAR: char = '\u{1}';
 const MORE: &str = "<!-- more -->";
 
 /// Renders the `body` range of `file`, whose folder relative to `content/` is `dir`.
@@ -346,6 +341,7 @@ pub fn render(
         warnings: Vec::new(),
         fragments: Vec::new(),
         events: Vec::new(),
+        marks: Vec::new(),
         headings: Vec::new(),
         ids: HashMap::new(),
         heading: None,
@@ -375,6 +371,8 @@ struct State<'a, 'e> {
     warnings: Vec<Diagnostic>,
     fragments: Vec<Fragment>,
     events: Vec<Event<'e>>,
+    /// Where sections and the summary end, as positions in `events`, in order.
+    marks: Vec<(usize, Mark)>,
     headings: Vec<Heading>,
     ids: HashMap<String, usize>,
     /// The heading being read: its level, its given id and its inner events.
@@ -528,13 +526,13 @@ impl<'e> State<'_, 'e> {
         // section; one inside a quote or a list stays where it is.
         let starts_section = n == 2 && self.depth == 0;
         if starts_section {
-            self.events.push(Event::Html(SECTION_MARK.into()));
+            self.marks.push((self.events.len(), Mark::Section));
         }
         (self.events).push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
         self.events.extend(inner);
         self.events.push(Event::Html(format!("</h{n}>\n").into()));
         if starts_section {
-            self.events.push(Event::Html(SECTION_MARK.into()));
+            self.marks.push((self.events.len(), Mark::Section));
         }
         self.headings.push(Heading {
             level: n,
@@ -572,14 +570,14 @@ impl<'e> State<'_, 'e> {
             }
             Event::Html(h) if !self.summary_done && h.trim() == MORE => {
                 self.summary_done = true;
-                self.events.push(Event::Html(SUMMARY_MARK.into()));
+                self.marks.push((self.events.len(), Mark::Summary));
             }
             Event::End(TagEnd::Paragraph)
                 if !self.summary_done && !self.has_more && self.depth == 0 =>
             {
                 self.summary_done = true;
                 self.events.push(Event::End(TagEnd::Paragraph));
-                self.events.push(Event::Html(SUMMARY_MARK.into()));
+                self.marks.push((self.events.len(), Mark::Summary));
             }
             other => self.events.push(other),
         }
@@ -588,33 +586,31 @@ impl<'e> State<'_, 'e> {
     /// Writes the events out as HTML, `capacity` bytes or so, split into
     /// sections, with the summary.
     fn finish(self, capacity: usize) -> Rendered {
-        let mut html = String::with_capacity(capacity);
-        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
-        // The summary mark is taken out where it is, with no copy of the page.
-        let summary = match html.find(SUMMARY_CHAR) {
-            Some(i) => {
-                let summary = html[..i].replace(SECTION_CHAR, "");
-                html.replace_range(i..i + SUMMARY_CHAR.len_utf8(), "");
-                if html.contains(SUMMARY_CHAR) {
-                    // Only if the text itself had the mark's control character.
-                    html = html.replace(SUMMARY_CHAR, "");
-                }
-                summary
-            }
-            None => html.replace(SECTION_CHAR, ""),
+        let (html, offsets) = write_html(self.events, &self.marks, capacity);
+        let at = |kind: Mark| {
+            (self.marks.iter().zip(&offsets))
+                .filter(move |((_, k), _)| *k == kind)
+                .map(|(_, &offset)| offset)
         };
-        let mut pieces = html.split(SECTION_CHAR);
+        let summary = match at(Mark::Summary).next() {
+            Some(end) => html[..end].to_string(),
+            None => html.clone(),
+        };
+        // Section marks come in pairs: before a heading and after it.
+        let bounds: Vec<usize> = at(Mark::Section).collect();
+        let first_end = bounds.first().copied().unwrap_or(html.len());
         let mut sections = vec![Section {
             heading: None,
             heading_html: String::new(),
-            body: pieces.next().unwrap_or_default().to_string(),
+            body: html[..first_end].to_string(),
         }];
         let mut h2s = self.headings.iter().filter(|h| h.starts_section);
-        while let (Some(heading_html), Some(body)) = (pieces.next(), pieces.next()) {
+        for (i, heading) in bounds.chunks_exact(2).enumerate() {
+            let next = bounds.get(2 * i + 2).copied().unwrap_or(html.len());
             sections.push(Section {
                 heading: h2s.next().cloned(),
-                heading_html: heading_html.to_string(),
-                body: body.to_string(),
+                heading_html: html[heading[0]..heading[1]].to_string(),
+                body: html[heading[1]..next].to_string(),
             });
         }
         Rendered {
@@ -668,6 +664,127 @@ impl<'e> State<'_, 'e> {
                 dest
             }
         }
+    }
+}
+
+/// A place in the rendered HTML that [`Rendered`] is cut at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Before or after the heading of a section.
+    Section,
+    /// The end of the summary.
+    Summary,
+}
+
+/// Writes `events` as HTML of about `capacity` bytes, with the byte offset in it
+/// of each of `marks`, a position in `events`.
+fn write_html(
+    events: Vec<Event<'_>>,
+    marks: &[(usize, Mark)],
+    capacity: usize,
+) -> (String, Vec<usize>) {
+    let html = RefCell::new(String::with_capacity(capacity));
+    let mut offsets = Vec::with_capacity(marks.len());
+    let marked = Marked {
+        events: events.into_iter(),
+        index: 0,
+        marks,
+        offsets: &mut offsets,
+        html: &html,
+        after_mark: false,
+        held: None,
+    };
+    // Writing to a `String` cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(SharedHtml(&html), marked);
+    (html.into_inner(), offsets)
+}
+
+/// The HTML being written, for the writer to append to and for [`Marked`] to
+/// measure between events.
+struct SharedHtml<'a>(&'a RefCell<String>);
+
+impl std::fmt::Write for SharedHtml<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.borrow_mut().push_str(s);
+        Ok(())
+    }
+}
+
+/// The events on their way to the HTML writer, noting how much HTML is written
+/// when each mark's position comes up. The writer writes each event before it
+/// asks for the next, so that length is the mark's offset.
+struct Marked<'a, 'e> {
+    events: std::vec::IntoIter<Event<'e>>,
+    /// The position of the next event.
+    index: usize,
+    marks: &'a [(usize, Mark)],
+    offsets: &'a mut Vec<usize>,
+    html: &'a RefCell<String>,
+    /// Whether a mark was passed and no event has been written since.
+    after_mark: bool,
+    /// An event put off by a line break given before it.
+    held: Option<Event<'e>>,
+}
+
+impl<'e> Iterator for Marked<'_, 'e> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        if let Some(event) = self.held.take() {
+            return Some(event);
+        }
+        while self
+            .marks
+            .get(self.offsets.len())
+            .is_some_and(|(at, _)| *at == self.index)
+        {
+            self.offsets.push(self.html.borrow().len());
+            self.after_mark = true;
+        }
+        let event = self.events.next()?;
+        self.index += 1;
+        if self.after_mark {
+            match block_on_new_line(&event) {
+                None => {}
+                Some(false) => self.after_mark = false,
+                Some(true) => {
+                    self.after_mark = false;
+                    // The writer leaves out the line break where the HTML ends a
+                    // line, but a section's body and what follows the summary
+                    // start on a line of their own.
+                    let html = self.html.borrow();
+                    if html.is_empty() || html.ends_with('\n') {
+                        drop(html);
+                        self.held = Some(event);
+                        return Some(Event::Html("\n".into()));
+                    }
+                }
+            }
+        }
+        Some(event)
+    }
+}
+
+/// Whether the writer starts what `event` writes on a new line unless the HTML
+/// ends a line already; `None` for an event that writes nothing.
+fn block_on_new_line(event: &Event<'_>) -> Option<bool> {
+    match event {
+        Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => None,
+        Event::Html(h) | Event::InlineHtml(h) if h.is_empty() => None,
+        Event::Start(
+            Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::FootnoteDefinition(_),
+        )
+        | Event::Rule => Some(true),
+        _ => Some(false),
     }
 }
 
@@ -970,6 +1087,23 @@ mod tests {
         let r = render_str("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n", "");
         assert!(r.summary.contains("Two.") && !r.summary.contains("Three."));
         assert!(r.html().contains("Three.") && !r.html().contains('\u{1}'));
+    }
+
+    #[test]
+    fn control_characters_in_the_text_are_text() {
+        // Sections and the summary are cut at positions, so no character of
+        // the text can cut them anywhere else.
+        let text = "Odd \u{1} mark and \0 nul.\n\nSecond \u{1}.\n\n## Payoff\n\nThird \u{1}\0.\n";
+        let r = render_str(text, "");
+        assert_eq!(r.summary, "<p>Odd \u{1} mark and \0 nul.</p>\n");
+        assert_eq!(r.summary_text, "Odd \u{1} mark and \0 nul.");
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(
+            r.sections[0].body,
+            "<p>Odd \u{1} mark and \0 nul.</p>\n\n<p>Second \u{1}.</p>\n"
+        );
+        assert_eq!(r.sections[1].heading_html, "<h2 id=\"payoff\">Payoff</h2>\n");
+        assert_eq!(r.sections[1].body, "\n<p>Third \u{1}\0.</p>\n");
     }
 
     #[test]
