@@ -16,7 +16,7 @@ use atom_syndication::{
 use serde::Serialize;
 
 use crate::content::Kind;
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::site::{Entry, EntryRef, Site};
 use crate::urls::Urls;
 

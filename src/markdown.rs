@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
+
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -14,9 +14,11 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::{SourceFile, asset_candidates, join_normalized, shown};
 use crate::diagnostic::Diagnostic;
-use crate::highlight::{Highlighter, escape};
+use crate::highlight::Highlighter;
+use crate::html::escape;
 use crate::images::{ImageInfo, picture_html};
 use crate::slug::slugify;
+use crate::urls::{encode_path, has_scheme, percent_decode};
 
 /// Where each content file and asset is published, for rewriting links between them.
 pub struct Links {
@@ -816,21 +818,6 @@ fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// True for `https:`, `mailto:` and the like: a scheme before any `/`.
-pub(crate) fn has_scheme(url: &str) -> bool {
-    match url.find(':') {
-        Some(i) => {
-            let scheme = &url[..i];
-            !scheme.is_empty()
-                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        }
-        None => false,
-    }
-}
-
 /// The published file closest to a link that leads nowhere, written as the link
 /// would have to be, relative to `dir`.
 fn nearest_file(dest: &str, dir: &Path, links: &Links) -> Option<String> {
@@ -936,42 +923,6 @@ pub fn nowhere(places: &[PathBuf]) -> String {
         [first, second, ..] => format!("neither {} nor {} exists", shown(first), shown(second)),
         [] => "it is outside the content folder".to_string(),
     }
-}
-
-/// Percent-encodes what may not stand in a URL path, keeping `/`.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
-
-pub(crate) fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -1102,7 +1053,10 @@ mod tests {
             r.sections[0].body,
             "<p>Odd \u{1} mark and \0 nul.</p>\n\n<p>Second \u{1}.</p>\n"
         );
-        assert_eq!(r.sections[1].heading_html, "<h2 id=\"payoff\">Payoff</h2>\n");
+        assert_eq!(
+            r.sections[1].heading_html,
+            "<h2 id=\"payoff\">Payoff</h2>\n"
+        );
         assert_eq!(r.sections[1].body, "\n<p>Third \u{1}\0.</p>\n");
     }
 

@@ -9,6 +9,7 @@ use super::Evidence;
 use crate::content::{EntrySource, EvidenceSource};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Links};
+use crate::urls::encode_path;
 
 /// The evidence of entry `e`, whose file is in `log_dir`.
 pub(super) fn evidence(
@@ -28,7 +29,7 @@ pub(super) fn evidence(
         let resolved = places
             .iter()
             .find_map(|p| links.targets.get(p).filter(|t| !t.ends_with('/')));
-        let url = |target: &str| format!("{}{}", links.base_path, markdown::encode_path(target));
+        let url = |target: &str| format!("{}{}", links.base_path, encode_path(target));
         if let Some(why) = resolved.and_then(|t| links.refused.get(t.as_str())) {
             diagnostics.push(markdown::too_large(src, why).at(
                 &e.file.path,
@@ -40,7 +41,7 @@ pub(super) fn evidence(
         match resolved {
             Some(target) => evidence.push(Evidence {
                 url: url(target),
-                kind: evidence_kind(target),
+                kind: crate::media::kind_of(target),
                 external: false,
                 label: evidence_label(item, target.rsplit('/').next().unwrap_or(target)),
                 alt: item.alt.clone(),
@@ -111,17 +112,6 @@ fn external(item: &EvidenceSource, src: &str) -> Evidence {
         length: None,
         file_name: None,
         size: None,
-    }
-}
-
-fn evidence_kind(path: &str) -> &'static str {
-    let mime = crate::media::type_of(path);
-    if mime.starts_with("image/") {
-        "image"
-    } else if mime.starts_with("video/") {
-        "video"
-    } else {
-        "file"
     }
 }
 
