@@ -462,6 +462,13 @@ impl<'a> Fields<'a> {
             .map(|(span, v)| (self.offset + span.start..self.offset + span.end, v))
     }
 
+    /// Where `key` itself is written, as an absolute span of the file.
+    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        self.table
+            .get_key_value(key)
+            .map(|(k, _)| self.absolute(k.span()))
+    }
+
     /// Turns a span relative to the front matter into one relative to the file.
     pub fn absolute(&self, span: Range<usize>) -> Range<usize> {
         self.offset + span.start..self.offset + span.end

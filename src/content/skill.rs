@@ -36,6 +36,7 @@ pub fn parse_skill(
     let title = f.required_string("title");
     let summary = f.string("summary");
     let field = f.string("field").filter(|s| !s.trim().is_empty());
+    let field_span = f.key_span("field").unwrap_or(0..0);
     let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
     let started = if f.has("started") {
         f.date("started")
@@ -85,6 +86,7 @@ pub fn parse_skill(
         title: title?,
         summary,
         field,
+        field_span,
         tags,
         started: started?.date,
         status,
@@ -111,6 +113,7 @@ pub fn parse_entry(
     let before = errors.len();
     let mut f = Fields::parse(&file, split.toml, errors)?;
     let title = f.required_string("title");
+    let title_span = f.key_span("title").unwrap_or(0..0);
     let date_span = f.raw("date").map_or(0..0, |(span, _)| span);
     let date = if f.has("date") {
         f.date("date")
@@ -146,6 +149,7 @@ pub fn parse_entry(
         slug,
         body: split.body,
         title: title?,
+        title_span,
         date: date?,
         date_span,
         minutes,

@@ -223,12 +223,16 @@ fn field(source: &SkillSource, diagnostics: &mut Vec<Diagnostic>) -> Option<Taxo
     let name = source.field.as_ref()?;
     let slug = slugify(name);
     if slug.is_empty() {
-        let offset = source.file.text.find("field").unwrap_or(0);
         diagnostics.push(
             Diagnostic::warning(format!(
                 "the field `{name}` has no letters or digits a URL can use, so it gets no page"
             ))
-            .at(&source.file.path, &source.file.text, offset, 5)
+            .at(
+                &source.file.path,
+                &source.file.text,
+                source.field_span.start,
+                source.field_span.len(),
+            )
             .hint("add a Latin spelling, e.g. `field = \"Cooking\"`"),
         );
         return None;
