@@ -52,7 +52,8 @@ pub struct Config {
     pub social_cards: bool,
 }
 
-/// Every top-level key site.toml accepts, in the order `init` writes them.
+/// Every top-level key site.toml accepts, in the order `init` writes them and
+/// [`Config::parse`] reads them (a test holds the two together).
 pub const KEYS: [&str; 15] = [
     "title",
     "description",
@@ -71,20 +72,12 @@ pub const KEYS: [&str; 15] = [
     "social_cards",
 ];
 
-/// The keys each table of site.toml accepts.
+/// The keys each table of site.toml accepts, as [`KEYS`] for the tables.
 pub const TABLE_KEYS: [(&str, &[&str]); 3] = [
     ("author", &["name", "email", "url"]),
     ("feed", &["limit", "entries"]),
     ("images", &["widths", "quality", "max_pixels", "max_bytes"]),
 ];
-
-/// The keys the table `name` of site.toml accepts.
-fn table_keys(name: &str) -> &'static [&'static str] {
-    TABLE_KEYS
-        .iter()
-        .find(|(table, _)| *table == name)
-        .map_or(&[], |(_, keys)| keys)
-}
 
 impl Config {
     /// Reads `site.toml` from the site root, reporting every problem in it at once.
@@ -129,16 +122,16 @@ impl Config {
         } else {
             None
         };
-        let image = f.string("image").filter(|s| !s.trim().is_empty());
         let output_dir = PathBuf::from(
             f.string("output_dir")
                 .unwrap_or_else(|| "public".to_string()),
         );
         let feed = feed(&mut f);
+        let image = f.string("image").filter(|s| !s.trim().is_empty());
         let mut images = images(&mut f);
         images.keep_metadata = f.bool("keep_image_metadata").unwrap_or(false);
         let social_cards = f.bool("social_cards").unwrap_or(true);
-        f.finish("site.toml", &KEYS);
+        f.finish("site.toml");
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -199,7 +192,7 @@ fn author(f: &mut Fields) -> Author {
             let name = a.string("name");
             let email = a.string("email");
             let url = a.string("url");
-            a.finish("`[author]` of site.toml", table_keys("author"));
+            a.finish("`[author]` of site.toml");
             Author {
                 name: name.unwrap_or_default(),
                 email,
@@ -220,7 +213,7 @@ fn feed(f: &mut Fields) -> FeedConfig {
         Some(mut t) => {
             let limit = t.uint("limit").map_or(20, |n| n as usize);
             let payoffs_only = t.choice("entries", &["all", "payoffs"]) == Some("payoffs");
-            t.finish("`[feed]` of site.toml", table_keys("feed"));
+            t.finish("`[feed]` of site.toml");
             FeedConfig {
                 limit,
                 payoffs_only,
@@ -291,7 +284,7 @@ fn images(f: &mut Fields) -> crate::images::Settings {
                 _ => {}
             }
         }
-        t.finish("`[images]` of site.toml", table_keys("images"));
+        t.finish("`[images]` of site.toml");
     }
     images
 }
@@ -340,6 +333,32 @@ mod tests {
             path: PathBuf::from("site.toml"),
             text: text.into(),
         })
+    }
+
+    /// The keys `init` writes are the keys the parser reads: an unknown key's
+    /// hint lists what was read, in order.
+    #[test]
+    fn the_key_lists_are_the_keys_read() {
+        let unknown = "zzzzzzzzzzzz = 1";
+        let mut text = format!("title = \"t\"\nbase_url = \"https://example.org/\"\n{unknown}\n");
+        for (table, _) in TABLE_KEYS {
+            text.push_str(&format!("[{table}]\n{unknown}\n"));
+        }
+        let errors = parse(&text).expect_err("unknown keys are errors");
+        let listed = |keys: &[&str]| {
+            keys.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut hints: Vec<String> = errors.iter().filter_map(|d| d.hint.clone()).collect();
+        let mut expected = vec![format!("site.toml accepts {}", listed(&KEYS))];
+        for (table, keys) in TABLE_KEYS {
+            expected.push(format!("`[{table}]` of site.toml accepts {}", listed(keys)));
+        }
+        expected.sort();
+        hints.sort();
+        assert_eq!(hints, expected);
     }
 
     #[test]

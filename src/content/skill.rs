@@ -12,13 +12,6 @@ use super::{
 use crate::diagnostic::Diagnostic;
 use crate::slug::slugify;
 
-const SKILL_KEYS: [&str; 9] = [
-    "title", "summary", "field", "tags", "started", "status", "target", "related", "draft",
-];
-const ENTRY_KEYS: [&str; 8] = [
-    "title", "date", "minutes", "kind", "part", "evidence", "tags", "draft",
-];
-
 pub fn parse_skill(
     file: SourceFile,
     dir: PathBuf,
@@ -53,7 +46,7 @@ pub fn parse_skill(
             minutes: t.uint("minutes"),
             sessions: t.uint("sessions"),
         };
-        t.finish("`target`", &["minutes", "sessions"]);
+        t.finish("`target`");
         target
     });
     let related = f
@@ -62,7 +55,7 @@ pub fn parse_skill(
         .map(|(value, span)| Located { value, span })
         .collect();
     let draft = f.bool("draft").unwrap_or(false);
-    f.finish("skill front matter", &SKILL_KEYS);
+    f.finish("skill front matter");
 
     let dir_name = dir
         .file_name()
@@ -128,7 +121,7 @@ pub fn parse_entry(
     let evidence = evidence(&mut f);
     let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
     let draft = f.bool("draft").unwrap_or(false);
-    f.finish("log entry front matter", &ENTRY_KEYS);
+    f.finish("log entry front matter");
 
     let stem = rel
         .file_stem()
