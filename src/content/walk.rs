@@ -46,8 +46,6 @@ pub fn is_ignored(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-/// Reads the whole site folder, drafts included (the model decides what is published). Problems come back as diagnostics beside whatever
-/// could be read, so one run reports every broken file at once.
 /// Parsed files kept by `serve` between loads: a file whose size and modification
 /// time are unchanged is not read or parsed again.
 #[derive(Default)]
@@ -102,6 +100,9 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), meta.modified().ok()))
 }
 
+/// Reads the whole site folder, drafts included (the model decides what is
+/// published). Problems come back as diagnostics beside whatever could be read,
+/// so one run reports every broken file at once.
 pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
     load_cached(root, None)
 }
