@@ -17,7 +17,7 @@ use resvg::{tiny_skia, usvg};
 use crate::charts::level;
 use crate::content::Kind;
 use crate::diagnostic::Diagnostic;
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::output::{Contents, OutputFile};
 use crate::progress::{Progress, day_number, from_day_number, hours, week_start};
 use crate::site::{Entry, Site, Skill};

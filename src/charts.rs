@@ -9,7 +9,7 @@ use std::fmt::Write;
 use jiff::civil::Date;
 
 use crate::content::{Kind, Part};
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::progress::{Progress, Session, day_number, from_day_number, week_start};
 
 const CELL: i64 = 11;

@@ -54,7 +54,6 @@ pub fn check(root: &Path) -> Diagnostics {
             }
             let key = (entry.title.trim().to_lowercase(), entry.date.date);
             if let Some(first) = titles.insert(key, &entry.file) {
-                let offset = entry.file.text.find("title").unwrap_or(0);
                 all.push(
                     Diagnostic::warning(format!(
                         "two entries of `{}` on {} have the title “{}”: {} and {}",
@@ -64,7 +63,12 @@ pub fn check(root: &Path) -> Diagnostics {
                         first.path.display(),
                         entry.file.path.display()
                     ))
-                    .at(&entry.file.path, &entry.file.text, offset, 5)
+                    .at(
+                        &entry.file.path,
+                        &entry.file.text,
+                        entry.title_span.start,
+                        entry.title_span.len(),
+                    )
                     .hint(
                         "if they are one session, merge them; if not, tell them apart in the title",
                     ),

@@ -52,7 +52,8 @@ pub struct Config {
     pub social_cards: bool,
 }
 
-/// Every top-level key site.toml accepts, in the order `init` writes them.
+/// Every top-level key site.toml accepts, in the order `init` writes them and
+/// [`Config::parse`] reads them (a test holds the two together).
 pub const KEYS: [&str; 15] = [
     "title",
     "description",
@@ -71,20 +72,12 @@ pub const KEYS: [&str; 15] = [
     "social_cards",
 ];
 
-/// The keys each table of site.toml accepts.
+/// The keys each table of site.toml accepts, as [`KEYS`] for the tables.
 pub const TABLE_KEYS: [(&str, &[&str]); 3] = [
     ("author", &["name", "email", "url"]),
     ("feed", &["limit", "entries"]),
     ("images", &["widths", "quality", "max_pixels", "max_bytes"]),
 ];
-
-/// The keys the table `name` of site.toml accepts.
-fn table_keys(name: &str) -> &'static [&'static str] {
-    TABLE_KEYS
-        .iter()
-        .find(|(table, _)| *table == name)
-        .map_or(&[], |(_, keys)| keys)
-}
 
 impl Config {
     /// Reads `site.toml` from the site root, reporting every problem in it at once.
@@ -112,38 +105,9 @@ impl Config {
         };
         let title = f.required_string("title");
         let description = f.string("description").unwrap_or_default();
-        let base_url = match f.raw("base_url") {
-            None => {
-                f.missing("base_url", "\"https://example.org/\"");
-                None
-            }
-            Some((span, _)) => f.string("base_url").and_then(|url| match normalize_base_url(&url) {
-                Ok(u) => Some(u),
-                Err(reason) => {
-                    f.push_error(span, &format!("`base_url` {reason}"), "write the address the site will be published at, e.g. `base_url = \"https://someone.github.io/portfolio/\"`");
-                    None
-                }
-            }),
-        };
+        let base_url = base_url(&mut f);
         let language = f.string("language").unwrap_or_else(|| "en".to_string());
-        let author = match f.table("author") {
-            Some(mut a) => {
-                let name = a.string("name");
-                let email = a.string("email");
-                let url = a.string("url");
-                a.finish("`[author]` of site.toml", table_keys("author"));
-                Author {
-                    name: name.unwrap_or_default(),
-                    email,
-                    url,
-                }
-            }
-            None => Author {
-                name: String::new(),
-                email: None,
-                url: None,
-            },
-        };
+        let author = author(&mut f);
         let theme = f.string("theme").unwrap_or_else(|| "default".to_string());
         let highlight_theme = f
             .choice_exact("highlight_theme", &THEMES)
@@ -158,87 +122,16 @@ impl Config {
         } else {
             None
         };
-        let image = f.string("image").filter(|s| !s.trim().is_empty());
         let output_dir = PathBuf::from(
             f.string("output_dir")
                 .unwrap_or_else(|| "public".to_string()),
         );
-        let feed = match f.table("feed") {
-            Some(mut t) => {
-                let limit = t.uint("limit").map_or(20, |n| n as usize);
-                let payoffs_only = t.choice("entries", &["all", "payoffs"]) == Some("payoffs");
-                t.finish("`[feed]` of site.toml", table_keys("feed"));
-                FeedConfig {
-                    limit,
-                    payoffs_only,
-                }
-            }
-            None => FeedConfig {
-                limit: 20,
-                payoffs_only: false,
-            },
-        };
-        let mut images = crate::images::Settings::default();
-        if let Some(mut t) = f.table("images") {
-            let widths = t.raw("widths").map(|(span, value)| {
-                let list: Option<Vec<u32>> = match value {
-                    DeValue::Array(items) => items
-                        .iter()
-                        .map(|v| as_uint(v.get_ref()).filter(|w| (16..=8192).contains(w)))
-                        .collect(),
-                    _ => None,
-                };
-                (span, list)
-            });
-            match widths {
-                Some((_, Some(w))) if !w.is_empty() => images.widths = w,
-                Some((span, _)) => t.push_error(
-                    span,
-                    "`widths` must be a list of pixel widths between 16 and 8192",
-                    "write `widths = [480, 960, 1600]`",
-                ),
-                None => {}
-            }
-            let span = t.raw("quality").map(|(span, _)| span);
-            match (t.uint("quality"), span) {
-                (Some(q @ 1..=100), _) => images.quality = q as u8,
-                (Some(_), Some(span)) => t.push_error(
-                    span,
-                    "`quality` must be between 1 and 100",
-                    "82 keeps photos sharp at a fraction of the size; 90 and up is for close detail",
-                ),
-                _ => {}
-            }
-            // A u32 is the widest a key reads: up to 4,294 MP and 4 GiB, past what
-            // one decoded image could sensibly take.
-            for (key, at_least, value, hint) in [
-                (
-                    "max_pixels",
-                    1_000_000,
-                    &mut images.max_pixels,
-                    "40_000_000 (40 MP) is more than any phone's camera takes",
-                ),
-                (
-                    "max_bytes",
-                    16 << 20,
-                    &mut images.max_bytes,
-                    "536_870_912 (512 MiB) decodes any 40 MP photo",
-                ),
-            ] {
-                let span = t.raw(key).map(|(span, _)| span);
-                match (t.uint(key), span) {
-                    (Some(n), _) if u64::from(n) >= at_least => *value = u64::from(n),
-                    (Some(_), Some(span)) => {
-                        t.push_error(span, &format!("`{key}` must be at least {at_least}"), hint)
-                    }
-                    _ => {}
-                }
-            }
-            t.finish("`[images]` of site.toml", table_keys("images"));
-        }
+        let feed = feed(&mut f);
+        let image = f.string("image").filter(|s| !s.trim().is_empty());
+        let mut images = images(&mut f);
         images.keep_metadata = f.bool("keep_image_metadata").unwrap_or(false);
         let social_cards = f.bool("social_cards").unwrap_or(true);
-        f.finish("site.toml", &KEYS);
+        f.finish("site.toml");
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -273,6 +166,127 @@ impl Config {
         self.base_url = url;
         Ok(())
     }
+}
+
+/// The `base_url`, made to end with `/`; `None` after an error.
+fn base_url(f: &mut Fields) -> Option<String> {
+    match f.raw("base_url") {
+        None => {
+            f.missing("base_url", "\"https://example.org/\"");
+            None
+        }
+        Some((span, _)) => f.string("base_url").and_then(|url| match normalize_base_url(&url) {
+            Ok(u) => Some(u),
+            Err(reason) => {
+                f.push_error(span, &format!("`base_url` {reason}"), "write the address the site will be published at, e.g. `base_url = \"https://someone.github.io/portfolio/\"`");
+                None
+            }
+        }),
+    }
+}
+
+/// The `[author]` table.
+fn author(f: &mut Fields) -> Author {
+    match f.table("author") {
+        Some(mut a) => {
+            let name = a.string("name");
+            let email = a.string("email");
+            let url = a.string("url");
+            a.finish("`[author]` of site.toml");
+            Author {
+                name: name.unwrap_or_default(),
+                email,
+                url,
+            }
+        }
+        None => Author {
+            name: String::new(),
+            email: None,
+            url: None,
+        },
+    }
+}
+
+/// The `[feed]` table.
+fn feed(f: &mut Fields) -> FeedConfig {
+    match f.table("feed") {
+        Some(mut t) => {
+            let limit = t.uint("limit").map_or(20, |n| n as usize);
+            let payoffs_only = t.choice("entries", &["all", "payoffs"]) == Some("payoffs");
+            t.finish("`[feed]` of site.toml");
+            FeedConfig {
+                limit,
+                payoffs_only,
+            }
+        }
+        None => FeedConfig {
+            limit: 20,
+            payoffs_only: false,
+        },
+    }
+}
+
+/// The `[images]` table; its defaults where it is absent.
+fn images(f: &mut Fields) -> crate::images::Settings {
+    let mut images = crate::images::Settings::default();
+    if let Some(mut t) = f.table("images") {
+        let widths = t.raw("widths").map(|(span, value)| {
+            let list: Option<Vec<u32>> = match value {
+                DeValue::Array(items) => items
+                    .iter()
+                    .map(|v| as_uint(v.get_ref()).filter(|w| (16..=8192).contains(w)))
+                    .collect(),
+                _ => None,
+            };
+            (span, list)
+        });
+        match widths {
+            Some((_, Some(w))) if !w.is_empty() => images.widths = w,
+            Some((span, _)) => t.push_error(
+                span,
+                "`widths` must be a list of pixel widths between 16 and 8192",
+                "write `widths = [480, 960, 1600]`",
+            ),
+            None => {}
+        }
+        let span = t.raw("quality").map(|(span, _)| span);
+        match (t.uint("quality"), span) {
+            (Some(q @ 1..=100), _) => images.quality = q as u8,
+            (Some(_), Some(span)) => t.push_error(
+                span,
+                "`quality` must be between 1 and 100",
+                "82 keeps photos sharp at a fraction of the size; 90 and up is for close detail",
+            ),
+            _ => {}
+        }
+        // A u32 is the widest a key reads: up to 4,294 MP and 4 GiB, past what
+        // one decoded image could sensibly take.
+        for (key, at_least, value, hint) in [
+            (
+                "max_pixels",
+                1_000_000,
+                &mut images.max_pixels,
+                "40_000_000 (40 MP) is more than any phone's camera takes",
+            ),
+            (
+                "max_bytes",
+                16 << 20,
+                &mut images.max_bytes,
+                "536_870_912 (512 MiB) decodes any 40 MP photo",
+            ),
+        ] {
+            let span = t.raw(key).map(|(span, _)| span);
+            match (t.uint(key), span) {
+                (Some(n), _) if u64::from(n) >= at_least => *value = u64::from(n),
+                (Some(_), Some(span)) => {
+                    t.push_error(span, &format!("`{key}` must be at least {at_least}"), hint)
+                }
+                _ => {}
+            }
+        }
+        t.finish("`[images]` of site.toml");
+    }
+    images
 }
 
 /// Where the value of a top-level key of `site.toml` is written, for problems
@@ -319,6 +333,32 @@ mod tests {
             path: PathBuf::from("site.toml"),
             text: text.into(),
         })
+    }
+
+    /// The keys `init` writes are the keys the parser reads: an unknown key's
+    /// hint lists what was read, in order.
+    #[test]
+    fn the_key_lists_are_the_keys_read() {
+        let unknown = "zzzzzzzzzzzz = 1";
+        let mut text = format!("title = \"t\"\nbase_url = \"https://example.org/\"\n{unknown}\n");
+        for (table, _) in TABLE_KEYS {
+            text.push_str(&format!("[{table}]\n{unknown}\n"));
+        }
+        let errors = parse(&text).expect_err("unknown keys are errors");
+        let listed = |keys: &[&str]| {
+            keys.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut hints: Vec<String> = errors.iter().filter_map(|d| d.hint.clone()).collect();
+        let mut expected = vec![format!("site.toml accepts {}", listed(&KEYS))];
+        for (table, keys) in TABLE_KEYS {
+            expected.push(format!("`[{table}]` of site.toml accepts {}", listed(keys)));
+        }
+        expected.sort();
+        hints.sort();
+        assert_eq!(hints, expected);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::Kind;
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::site::{Entry, Site, Skill};
 use crate::urls::Urls;
 

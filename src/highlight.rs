@@ -16,6 +16,7 @@ use syntect::html::{ClassStyle, css_for_theme_with_class_style};
 
 use crate::highlight_cache::HighlightCache;
 use crate::highlight_lines::LineMemo;
+use crate::html::escape;
 
 /// The themes syntect ships; the first two are the default light and dark ones.
 pub const THEMES: [&str; 7] = [
@@ -160,12 +161,6 @@ pub fn stylesheet(light: &str, dark: &str) -> String {
         "/* Code highlighting: {light} (light) and {dark} (dark), chosen in site.toml. */\n{}\n@media (prefers-color-scheme: dark) {{\n{dark_css}}}\n",
         css(light)
     )
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
-    out
 }
 
 #[cfg(test)]

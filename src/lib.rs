@@ -14,6 +14,7 @@ pub mod feed;
 pub mod highlight;
 pub mod highlight_cache;
 pub mod highlight_lines;
+pub mod html;
 pub mod images;
 pub mod keys;
 pub mod links;

@@ -14,9 +14,9 @@ use std::sync::Mutex;
 use memchr::memmem;
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{has_scheme, percent_decode};
 use crate::output::{Contents, OutputFile};
 use crate::theme::Theme;
+use crate::urls::{has_scheme, percent_decode};
 
 /// What the pages of one build link to and which files and ids they have.
 pub struct LinkCheck {

@@ -2,8 +2,9 @@
 //! code, stable heading ids, a summary, and links between content files rewritten to
 //! the URLs those files are published at.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
+
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -13,9 +14,11 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::{SourceFile, asset_candidates, join_normalized, shown};
 use crate::diagnostic::Diagnostic;
-use crate::highlight::{Highlighter, escape};
+use crate::highlight::Highlighter;
+use crate::html::escape;
 use crate::images::{ImageInfo, picture_html};
 use crate::slug::slugify;
+use crate::urls::{encode_path, has_scheme, percent_decode};
 
 /// Where each content file and asset is published, for rewriting links between them.
 pub struct Links {
@@ -313,12 +316,6 @@ impl Rendered {
     }
 }
 
-const SECTION_MARK: &str = "\u{0}";
-const SUMMARY_MARK: &str = "\u{1}";
-// The same marks as `char`s for searching: a one-character `&str` pattern is
-// searched for as a string, many times slower than a `char` over a long page.
-const SECTION_CHAR: char = '\u{0}';
-const SUMMARY_CHAR: char = '\u{1}';
 const MORE: &str = "<!-- more -->";
 
 /// Renders the `body` range of `file`, whose folder relative to `content/` is `dir`.
@@ -336,99 +333,86 @@ pub fn render(
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let has_more = source.contains(MORE);
-    let mut warnings = Vec::new();
-    let mut fragments = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    let mut headings = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
-    let mut code: Option<(String, String)> = None;
-    let mut depth = 0usize;
-    let mut summary_done = false;
-    let mut summary_text = String::new();
-    // An image with resized copies: its alt text is gathered, then it is written
-    // as one `<picture>`.
-    let mut image: Option<(crate::images::ImageView, String, String)> = None;
-
+    let mut state = State {
+        file,
+        offset: body.start,
+        dir,
+        links,
+        highlighter,
+        has_more: source.contains(MORE),
+        warnings: Vec::new(),
+        fragments: Vec::new(),
+        events: Vec::new(),
+        marks: Vec::new(),
+        headings: Vec::new(),
+        ids: HashMap::new(),
+        heading: None,
+        code: None,
+        depth: 0,
+        summary_done: false,
+        summary_text: String::new(),
+        image: None,
+    };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        state.event(event, range);
+    }
+    state.finish(source.len() * 3 / 2)
+}
+
+/// One file's rendering as its events go by: the events to write, and what is
+/// gathered on the way (headings, links to check, the summary's text).
+struct State<'a, 'e> {
+    file: &'a SourceFile,
+    /// Where the body starts in the file, for locating problems.
+    offset: usize,
+    dir: &'a Path,
+    links: &'a Links,
+    highlighter: &'a Highlighter,
+    /// Whether the summary ends at `<!-- more -->` rather than the first paragraph.
+    has_more: bool,
+    warnings: Vec<Diagnostic>,
+    fragments: Vec<Fragment>,
+    events: Vec<Event<'e>>,
+    /// Where sections and the summary end, as positions in `events`, in order.
+    marks: Vec<(usize, Mark)>,
+    headings: Vec<Heading>,
+    ids: HashMap<String, usize>,
+    /// The heading being read: its level, its given id and its inner events.
+    heading: Option<(HeadingLevel, Option<String>, Vec<Event<'e>>)>,
+    /// The code block being read: its language and its text.
+    code: Option<(String, String)>,
+    depth: usize,
+    summary_done: bool,
+    summary_text: String,
+    /// An image with resized copies: its alt text is gathered, then it is written
+    /// as one `<picture>`.
+    image: Option<(crate::images::ImageView, String, String)>,
+}
+
+impl<'e> State<'_, 'e> {
+    /// Takes in the next event of the parser, found at `range` of the body.
+    fn event(&mut self, event: Event<'e>, range: Range<usize>) {
         match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
-        if !summary_done {
+        if !self.summary_done {
             if let Event::Text(t) | Event::Code(t) = &event {
-                summary_text.push_str(t);
+                self.summary_text.push_str(t);
             } else if matches!(
                 event,
                 Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)
             ) {
-                summary_text.push(' ');
+                self.summary_text.push(' ');
             }
         }
-        if let Some((_, text)) = &mut code {
-            match event {
-                Event::Text(t) => text.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, text) = code.take().unwrap_or_default();
-                    let (html, problem) = highlighter.block(&text, &lang);
-                    if let Some(why) = problem {
-                        warnings.push(
-                            Diagnostic::warning(format!("this `{lang}` block is published without highlighting: {why}"))
-                                .at(&file.path, &file.text, body.start + range.start, 3)
-                                .hint("the code is shown as plain text and nothing else changes; if the language is right, the snippet is worth reporting with the grammar's name"),
-                        );
-                    }
-                    events.push(Event::Html(html.into()));
-                }
-                _ => {}
-            }
-            continue;
+        if self.code.is_some() {
+            self.code_event(event, range);
+            return;
         }
-        // Resolved once here, since the match below takes the event apart.
-        let processed = match (&image, &event) {
-            (None, Event::Start(Tag::Image { dest_url, .. })) => {
-                if let Some(why) = refused_image(dest_url, dir, links) {
-                    warnings.push(too_large(dest_url, why).at(
-                        &file.path,
-                        &file.text,
-                        body.start + range.start,
-                        range.len(),
-                    ));
-                }
-                processed_image(dest_url, dir, links)
-            }
-            _ => None,
-        };
-        let event = match (&mut image, event) {
-            (Some((_, alt, _)), Event::Text(t) | Event::Code(t)) => {
-                alt.push_str(&t);
-                continue;
-            }
-            (Some(_), Event::End(TagEnd::Image)) => {
-                let (view, alt, title) = image.take().unwrap_or_default();
-                Event::Html(picture_html(&view, &alt, Some(&title)).into())
-            }
-            (Some(_), _) => continue,
-            (None, Event::Start(Tag::Image { title, .. })) if processed.is_some() => {
-                if let Some(info) = processed {
-                    let view = info.view(|p| format!("{}{}", links.base_path, encode_path(p)));
-                    image = Some((view, String::new(), title.to_string()));
-                }
-                continue;
-            }
-            (None, event) => event,
-        };
-        let mut fix = |dest| {
-            rewrite(
-                dest,
-                dir,
-                links,
-                file,
-                body.start + range.start,
-                (&mut warnings, &mut fragments),
-            )
+        let Some(event) = self.image_event(event, &range) else {
+            return;
         };
         let event = match event {
             Event::Start(Tag::Link {
@@ -438,7 +422,7 @@ pub fn render(
                 id,
             }) => Event::Start(Tag::Link {
                 link_type,
-                dest_url: fix(dest_url),
+                dest_url: self.rewrite(dest_url, self.offset + range.start),
                 title,
                 id,
             }),
@@ -449,51 +433,130 @@ pub fn render(
                 id,
             }) => Event::Start(Tag::Image {
                 link_type,
-                dest_url: fix(dest_url),
+                dest_url: self.rewrite(dest_url, self.offset + range.start),
                 title,
                 id,
             }),
             other => other,
         };
-        if let Some((_, _, buffered)) = &mut heading {
-            if let Event::End(TagEnd::Heading(level)) = event {
-                let (_, given_id, inner) = heading.take().unwrap_or((level, None, Vec::new()));
-                let text = plain_text(&inner);
-                let id = given_id.unwrap_or_else(|| unique_id(&text, &mut ids));
-                let n = level as u8;
-                // Only a second-level heading of the document itself starts a
-                // section; one inside a quote or a list stays where it is.
-                let starts_section = n == 2 && depth == 0;
-                if starts_section {
-                    events.push(Event::Html(SECTION_MARK.into()));
+        if self.heading.is_some() {
+            self.heading_event(event);
+            return;
+        }
+        self.block_event(event);
+    }
+
+    /// An event inside a code block: its text is gathered, and at its end the
+    /// block is highlighted as a whole.
+    fn code_event(&mut self, event: Event<'e>, range: Range<usize>) {
+        match event {
+            Event::Text(t) => {
+                if let Some((_, text)) = &mut self.code {
+                    text.push_str(&t);
                 }
-                events.push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
-                events.extend(inner);
-                events.push(Event::Html(format!("</h{n}>\n").into()));
-                if starts_section {
-                    events.push(Event::Html(SECTION_MARK.into()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, text) = self.code.take().unwrap_or_default();
+                let (html, problem) = self.highlighter.block(&text, &lang);
+                if let Some(why) = problem {
+                    self.warnings.push(
+                        Diagnostic::warning(format!("this `{lang}` block is published without highlighting: {why}"))
+                            .at(&self.file.path, &self.file.text, self.offset + range.start, 3)
+                            .hint("the code is shown as plain text and nothing else changes; if the language is right, the snippet is worth reporting with the grammar's name"),
+                    );
                 }
-                headings.push(Heading {
-                    level: n,
-                    id,
-                    text,
-                    starts_section,
-                });
-            } else {
+                self.events.push(Event::Html(html.into()));
+            }
+            _ => {}
+        }
+    }
+
+    /// Turns an image with resized copies into one `<picture>`, gathering its
+    /// alt text; `None` for the events it takes.
+    fn image_event(&mut self, event: Event<'e>, range: &Range<usize>) -> Option<Event<'e>> {
+        // Resolved once here, since the match below takes the event apart.
+        let processed = match (&self.image, &event) {
+            (None, Event::Start(Tag::Image { dest_url, .. })) => {
+                if let Some(why) = refused_image(dest_url, self.dir, self.links) {
+                    self.warnings.push(too_large(dest_url, why).at(
+                        &self.file.path,
+                        &self.file.text,
+                        self.offset + range.start,
+                        range.len(),
+                    ));
+                }
+                processed_image(dest_url, self.dir, self.links)
+            }
+            _ => None,
+        };
+        match (&mut self.image, event) {
+            (Some((_, alt, _)), Event::Text(t) | Event::Code(t)) => {
+                alt.push_str(&t);
+                None
+            }
+            (Some(_), Event::End(TagEnd::Image)) => {
+                let (view, alt, title) = self.image.take().unwrap_or_default();
+                Some(Event::Html(picture_html(&view, &alt, Some(&title)).into()))
+            }
+            (Some(_), _) => None,
+            (None, Event::Start(Tag::Image { title, .. })) if processed.is_some() => {
+                if let Some(info) = processed {
+                    let base_path = &self.links.base_path;
+                    let view = info.view(|p| format!("{base_path}{}", encode_path(p)));
+                    self.image = Some((view, String::new(), title.to_string()));
+                }
+                None
+            }
+            (None, event) => Some(event),
+        }
+    }
+
+    /// An event inside a heading: kept until the heading ends, when its id is
+    /// known and the heading is written.
+    fn heading_event(&mut self, event: Event<'e>) {
+        let Event::End(TagEnd::Heading(level)) = event else {
+            if let Some((_, _, buffered)) = &mut self.heading {
                 buffered.push(event);
             }
-            continue;
+            return;
+        };
+        let (_, given_id, inner) = self.heading.take().unwrap_or((level, None, Vec::new()));
+        let text = plain_text(&inner);
+        let id = given_id.unwrap_or_else(|| unique_id(&text, &mut self.ids));
+        let n = level as u8;
+        // Only a second-level heading of the document itself starts a
+        // section; one inside a quote or a list stays where it is.
+        let starts_section = n == 2 && self.depth == 0;
+        if starts_section {
+            self.marks.push((self.events.len(), Mark::Section));
         }
+        (self.events).push(Event::Html(format!("<h{n} id=\"{}\">", escape(&id)).into()));
+        self.events.extend(inner);
+        self.events.push(Event::Html(format!("</h{n}>\n").into()));
+        if starts_section {
+            self.marks.push((self.events.len(), Mark::Section));
+        }
+        self.headings.push(Heading {
+            level: n,
+            id,
+            text,
+            starts_section,
+        });
+    }
+
+    /// Any other event: the start of a heading or a code block, a task's
+    /// checkbox, the end of the summary, or an event written as it is.
+    fn block_event(&mut self, event: Event<'e>) {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level, id.map(|i| i.to_string()), Vec::new()));
+                self.heading = Some((level, id.map(|i| i.to_string()), Vec::new()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(l) => l.to_string(),
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
             }
             // A task's checkbox is only a picture of done or not, so it says which.
             Event::TaskListMarker(done) => {
@@ -502,61 +565,228 @@ pub fn render(
                 } else {
                     ("", "not done")
                 };
-                events.push(Event::InlineHtml(
+                self.events.push(Event::InlineHtml(
                     format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ")
                         .into(),
                 ));
             }
-            Event::Html(h) if !summary_done && h.trim() == MORE => {
-                summary_done = true;
-                events.push(Event::Html(SUMMARY_MARK.into()));
+            Event::Html(h) if !self.summary_done && h.trim() == MORE => {
+                self.summary_done = true;
+                self.marks.push((self.events.len(), Mark::Summary));
             }
-            Event::End(TagEnd::Paragraph) if !summary_done && !has_more && depth == 0 => {
-                summary_done = true;
-                events.push(Event::End(TagEnd::Paragraph));
-                events.push(Event::Html(SUMMARY_MARK.into()));
+            Event::End(TagEnd::Paragraph)
+                if !self.summary_done && !self.has_more && self.depth == 0 =>
+            {
+                self.summary_done = true;
+                self.events.push(Event::End(TagEnd::Paragraph));
+                self.marks.push((self.events.len(), Mark::Summary));
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
 
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // The summary mark is taken out where it is, with no copy of the page.
-    let summary = match html.find(SUMMARY_CHAR) {
-        Some(i) => {
-            let summary = html[..i].replace(SECTION_CHAR, "");
-            html.replace_range(i..i + SUMMARY_CHAR.len_utf8(), "");
-            if html.contains(SUMMARY_CHAR) {
-                // Only if the text itself had the mark's control character.
-                html = html.replace(SUMMARY_CHAR, "");
-            }
-            summary
+    /// Writes the events out as HTML, `capacity` bytes or so, split into
+    /// sections, with the summary.
+    fn finish(self, capacity: usize) -> Rendered {
+        let (html, offsets) = write_html(self.events, &self.marks, capacity);
+        let at = |kind: Mark| {
+            (self.marks.iter().zip(&offsets))
+                .filter(move |((_, k), _)| *k == kind)
+                .map(|(_, &offset)| offset)
+        };
+        let summary = match at(Mark::Summary).next() {
+            Some(end) => html[..end].to_string(),
+            None => html.clone(),
+        };
+        // Section marks come in pairs: before a heading and after it.
+        let bounds: Vec<usize> = at(Mark::Section).collect();
+        let first_end = bounds.first().copied().unwrap_or(html.len());
+        let mut sections = vec![Section {
+            heading: None,
+            heading_html: String::new(),
+            body: html[..first_end].to_string(),
+        }];
+        let mut h2s = self.headings.iter().filter(|h| h.starts_section);
+        for (i, heading) in bounds.chunks_exact(2).enumerate() {
+            let next = bounds.get(2 * i + 2).copied().unwrap_or(html.len());
+            sections.push(Section {
+                heading: h2s.next().cloned(),
+                heading_html: html[heading[0]..heading[1]].to_string(),
+                body: html[heading[1]..next].to_string(),
+            });
         }
-        None => html.replace(SECTION_CHAR, ""),
-    };
-    let mut pieces = html.split(SECTION_CHAR);
-    let mut sections = vec![Section {
-        heading: None,
-        heading_html: String::new(),
-        body: pieces.next().unwrap_or_default().to_string(),
-    }];
-    let mut h2s = headings.iter().filter(|h| h.starts_section);
-    while let (Some(heading_html), Some(body)) = (pieces.next(), pieces.next()) {
-        sections.push(Section {
-            heading: h2s.next().cloned(),
-            heading_html: heading_html.to_string(),
-            body: body.to_string(),
-        });
+        Rendered {
+            ids: self.headings.into_iter().map(|h| h.id).collect(),
+            sections,
+            summary,
+            summary_text: collapse_whitespace(&self.summary_text),
+            warnings: self.warnings,
+            fragments: self.fragments,
+        }
     }
-    let summary_text = collapse_whitespace(&summary_text);
-    Rendered {
-        ids: headings.into_iter().map(|h| h.id).collect(),
-        sections,
-        summary,
-        summary_text,
-        warnings,
-        fragments,
+
+    /// A link's destination rewritten to the URL its file is published at,
+    /// noting a link that leads nowhere and any `#fragment` to check later.
+    /// `offset` is where the link is in the file.
+    fn rewrite(&mut self, dest: CowStr<'e>, offset: usize) -> CowStr<'e> {
+        let (file, dir, links) = (self.file, self.dir, self.links);
+        let fragment = |target: Option<PathBuf>, id: &str| {
+            Fragment {
+            warning: Diagnostic::broken_link(format!("link to `{dest}` leads to a part of the page that does not exist: no heading has the id `{id}`"))
+                .at(&file.path, &file.text, offset, 1)
+                .hint("heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`"),
+            target,
+            id: id.to_string(),
+        }
+        };
+        if let Some(id) = dest
+            .strip_prefix('#')
+            .filter(|id| !id.is_empty() && *id != "top")
+        {
+            self.fragments.push(fragment(None, &percent_decode(id)));
+        }
+        match resolve(&dest, dir, links) {
+            Resolved::Keep => dest,
+            Resolved::Url(url, target) => {
+                if let Some((_, id)) = dest.split_once('#').filter(|(_, id)| !id.is_empty()) {
+                    self.fragments
+                        .push(fragment(Some(target), &percent_decode(id)));
+                }
+                url.into()
+            }
+            Resolved::Missing(path) => {
+                self.warnings.push(
+                    Diagnostic::broken_link(format!("link to `{dest}` leads nowhere: {path}"))
+                        .at(&file.path, &file.text, offset, 1)
+                        .hint(match nearest_file(&dest, dir, links) {
+                            Some(near) => format!("did you mean `{near}`? Links between content files are relative to the file they are in"),
+                            None => "links between content files are relative to the file they are in, e.g. `../other-skill/index.md` or `log/2026-10-03-first-fold.md`".to_string(),
+                        }),
+                );
+                dest
+            }
+        }
+    }
+}
+
+/// A place in the rendered HTML that [`Rendered`] is cut at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Before or after the heading of a section.
+    Section,
+    /// The end of the summary.
+    Summary,
+}
+
+/// Writes `events` as HTML of about `capacity` bytes, with the byte offset in it
+/// of each of `marks`, a position in `events`.
+fn write_html(
+    events: Vec<Event<'_>>,
+    marks: &[(usize, Mark)],
+    capacity: usize,
+) -> (String, Vec<usize>) {
+    let html = RefCell::new(String::with_capacity(capacity));
+    let mut offsets = Vec::with_capacity(marks.len());
+    let marked = Marked {
+        events: events.into_iter(),
+        index: 0,
+        marks,
+        offsets: &mut offsets,
+        html: &html,
+        after_mark: false,
+        held: None,
+    };
+    // Writing to a `String` cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(SharedHtml(&html), marked);
+    (html.into_inner(), offsets)
+}
+
+/// The HTML being written, for the writer to append to and for [`Marked`] to
+/// measure between events.
+struct SharedHtml<'a>(&'a RefCell<String>);
+
+impl std::fmt::Write for SharedHtml<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.borrow_mut().push_str(s);
+        Ok(())
+    }
+}
+
+/// The events on their way to the HTML writer, noting how much HTML is written
+/// when each mark's position comes up. The writer writes each event before it
+/// asks for the next, so that length is the mark's offset.
+struct Marked<'a, 'e> {
+    events: std::vec::IntoIter<Event<'e>>,
+    /// The position of the next event.
+    index: usize,
+    marks: &'a [(usize, Mark)],
+    offsets: &'a mut Vec<usize>,
+    html: &'a RefCell<String>,
+    /// Whether a mark was passed and no event has been written since.
+    after_mark: bool,
+    /// An event put off by a line break given before it.
+    held: Option<Event<'e>>,
+}
+
+impl<'e> Iterator for Marked<'_, 'e> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        if let Some(event) = self.held.take() {
+            return Some(event);
+        }
+        while self
+            .marks
+            .get(self.offsets.len())
+            .is_some_and(|(at, _)| *at == self.index)
+        {
+            self.offsets.push(self.html.borrow().len());
+            self.after_mark = true;
+        }
+        let event = self.events.next()?;
+        self.index += 1;
+        if self.after_mark {
+            match block_on_new_line(&event) {
+                None => {}
+                Some(false) => self.after_mark = false,
+                Some(true) => {
+                    self.after_mark = false;
+                    // The writer leaves out the line break where the HTML ends a
+                    // line, but a section's body and what follows the summary
+                    // start on a line of their own.
+                    let html = self.html.borrow();
+                    if html.is_empty() || html.ends_with('\n') {
+                        drop(html);
+                        self.held = Some(event);
+                        return Some(Event::Html("\n".into()));
+                    }
+                }
+            }
+        }
+        Some(event)
+    }
+}
+
+/// Whether the writer starts what `event` writes on a new line unless the HTML
+/// ends a line already; `None` for an event that writes nothing.
+fn block_on_new_line(event: &Event<'_>) -> Option<bool> {
+    match event {
+        Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => None,
+        Event::Html(h) | Event::InlineHtml(h) if h.is_empty() => None,
+        Event::Start(
+            Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::FootnoteDefinition(_),
+        )
+        | Event::Rule => Some(true),
+        _ => Some(false),
     }
 }
 
@@ -586,66 +816,6 @@ fn unique_id(text: &str, ids: &mut HashMap<String, usize>) -> String {
 
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// True for `https:`, `mailto:` and the like: a scheme before any `/`.
-pub(crate) fn has_scheme(url: &str) -> bool {
-    match url.find(':') {
-        Some(i) => {
-            let scheme = &url[..i];
-            !scheme.is_empty()
-                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        }
-        None => false,
-    }
-}
-
-fn rewrite<'a>(
-    dest: CowStr<'a>,
-    dir: &Path,
-    links: &Links,
-    file: &SourceFile,
-    offset: usize,
-    (warnings, fragments): (&mut Vec<Diagnostic>, &mut Vec<Fragment>),
-) -> CowStr<'a> {
-    let fragment = |target: Option<PathBuf>, id: &str| {
-        Fragment {
-        warning: Diagnostic::broken_link(format!("link to `{dest}` leads to a part of the page that does not exist: no heading has the id `{id}`"))
-            .at(&file.path, &file.text, offset, 1)
-            .hint("heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`"),
-        target,
-        id: id.to_string(),
-    }
-    };
-    if let Some(id) = dest
-        .strip_prefix('#')
-        .filter(|id| !id.is_empty() && *id != "top")
-    {
-        fragments.push(fragment(None, &percent_decode(id)));
-    }
-    match resolve(&dest, dir, links) {
-        Resolved::Keep => dest,
-        Resolved::Url(url, target) => {
-            if let Some((_, id)) = dest.split_once('#').filter(|(_, id)| !id.is_empty()) {
-                fragments.push(fragment(Some(target), &percent_decode(id)));
-            }
-            url.into()
-        }
-        Resolved::Missing(path) => {
-            warnings.push(
-                Diagnostic::broken_link(format!("link to `{dest}` leads nowhere: {path}"))
-                    .at(&file.path, &file.text, offset, 1)
-                    .hint(match nearest_file(&dest, dir, links) {
-                        Some(near) => format!("did you mean `{near}`? Links between content files are relative to the file they are in"),
-                        None => "links between content files are relative to the file they are in, e.g. `../other-skill/index.md` or `log/2026-10-03-first-fold.md`".to_string(),
-                    }),
-            );
-            dest
-        }
-    }
 }
 
 /// The published file closest to a link that leads nowhere, written as the link
@@ -753,42 +923,6 @@ pub fn nowhere(places: &[PathBuf]) -> String {
         [first, second, ..] => format!("neither {} nor {} exists", shown(first), shown(second)),
         [] => "it is outside the content folder".to_string(),
     }
-}
-
-/// Percent-encodes what may not stand in a URL path, keeping `/`.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
-
-pub(crate) fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -904,6 +1038,26 @@ mod tests {
         let r = render_str("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n", "");
         assert!(r.summary.contains("Two.") && !r.summary.contains("Three."));
         assert!(r.html().contains("Three.") && !r.html().contains('\u{1}'));
+    }
+
+    #[test]
+    fn control_characters_in_the_text_are_text() {
+        // Sections and the summary are cut at positions, so no character of
+        // the text can cut them anywhere else.
+        let text = "Odd \u{1} mark and \0 nul.\n\nSecond \u{1}.\n\n## Payoff\n\nThird \u{1}\0.\n";
+        let r = render_str(text, "");
+        assert_eq!(r.summary, "<p>Odd \u{1} mark and \0 nul.</p>\n");
+        assert_eq!(r.summary_text, "Odd \u{1} mark and \0 nul.");
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(
+            r.sections[0].body,
+            "<p>Odd \u{1} mark and \0 nul.</p>\n\n<p>Second \u{1}.</p>\n"
+        );
+        assert_eq!(
+            r.sections[1].heading_html,
+            "<h2 id=\"payoff\">Payoff</h2>\n"
+        );
+        assert_eq!(r.sections[1].body, "\n<p>Third \u{1}\0.</p>\n");
     }
 
     #[test]

@@ -30,6 +30,19 @@ pub fn type_of(path: &str) -> &'static str {
     }
 }
 
+/// What a published file shows as, by its media type: `image`, `video`, or
+/// `file` for anything else, which is offered as a download.
+pub fn kind_of(path: &str) -> &'static str {
+    let mime = type_of(path);
+    if mime.starts_with("image/") {
+        "image"
+    } else if mime.starts_with("video/") {
+        "video"
+    } else {
+        "file"
+    }
+}
+
 /// The `Content-Type` header for `path`: its media type, with the charset for
 /// the textual types whose bytes the build writes as UTF-8. JSON takes no
 /// charset parameter (RFC 8259: it is always UTF-8).

@@ -572,3 +572,39 @@ fn a_tag_only_entries_use_is_spelled_as_its_newest_entry_spells_it() {
     let tags = read(public.join("tags/index.html"));
     assert!(tags.contains("Mise En Place"), "{tags}");
 }
+
+#[test]
+fn warnings_point_at_the_key_not_at_an_earlier_word() {
+    let site = fixture("site");
+    let root = site.path();
+    // The summary says "field" on line 3; the key is on line 4.
+    let index = root.join("content/skills/Knife Work/index.md");
+    fs::write(
+        &index,
+        read(&index)
+            .replace("\"Dicing an onion.\"", "\"A field guide to dicing.\"")
+            .replace("field = \"Cooking\"", "field = \"—\""),
+    )
+    .unwrap();
+    // A comment says "title" on line 2; the key is on line 3.
+    let log = root.join("content/skills/perfect-omelette/log");
+    fs::write(
+        log.join("2026-10-01-second.md"),
+        "+++\n# Same title as the first, on purpose.\ntitle = \"First try\"\ndate = 2026-10-01\n+++\n\nAgain.\n",
+    )
+    .unwrap();
+    let out = run(root, &["build"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("no page\n --> content/skills/Knife Work/index.md:4:1\n"),
+        "{err}"
+    );
+    let out = run(root, &["check"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "2026-10-01-second.md\n --> content/skills/perfect-omelette/log/2026-10-01-second.md:3:1\n"
+        ),
+        "{err}"
+    );
+}

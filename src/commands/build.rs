@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use skillfolio::{BuildOptions, LoadOptions};
 
+use super::{Outcome, Report};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Where to write the site (default: `output_dir` of site.toml, `public`).
@@ -24,7 +26,7 @@ pub struct Args {
     no_cache: bool,
 }
 
-pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+pub fn run(root: &Path, args: Args) -> Outcome {
     let started = Instant::now();
     let options = BuildOptions {
         load: LoadOptions {
@@ -40,31 +42,34 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
     };
     match skillfolio::build(&options) {
         Ok(report) => {
-            super::report(&report.warnings);
-            eprintln!(
+            let mut closing = vec![format!(
                 "Built {} pages ({} files) into {} in {} ms",
                 report.pages,
                 report.files,
                 report.output.display(),
                 started.elapsed().as_millis()
-            );
+            )];
             let images = report.images;
             if images.processed + images.cached > 0 {
-                eprintln!(
+                closing.push(format!(
                     "Images: {} processed, {} from the cache",
                     images.processed, images.cached
-                );
+                ));
             }
-            Ok(())
+            Ok(Report {
+                diagnostics: report.warnings.into_iter().collect(),
+                closing,
+            })
         }
         Err(diagnostics) => {
-            super::report(diagnostics.iter());
             let errors = diagnostics.error_count();
             let plural = if errors == 1 { "" } else { "s" };
-            eprintln!(
-                "Build failed with {errors} error{plural}; the previous output is untouched."
-            );
-            Err(())
+            Err(Report {
+                diagnostics,
+                closing: vec![format!(
+                    "Build failed with {errors} error{plural}; the previous output is untouched."
+                )],
+            })
         }
     }
 }

@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use super::{Outcome, Report};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Fail on warnings too, for CI.
@@ -9,19 +11,21 @@ pub struct Args {
     deny_warnings: bool,
 }
 
-pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+pub fn run(root: &Path, args: Args) -> Outcome {
     let findings = skillfolio::check::check(root);
-    super::report(findings.iter());
     let (errors, warnings) = (findings.error_count(), findings.warning_count());
     let plural = |n: usize| if n == 1 { "" } else { "s" };
-    eprintln!(
-        "{errors} error{}, {warnings} warning{}",
-        plural(errors),
-        plural(warnings)
-    );
+    let report = Report {
+        diagnostics: findings,
+        closing: vec![format!(
+            "{errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        )],
+    };
     if errors > 0 || (args.deny_warnings && warnings > 0) {
-        Err(())
+        Err(report)
     } else {
-        Ok(())
+        Ok(report)
     }
 }

@@ -2,6 +2,9 @@
 //! command-line definitions, so they never drift from the real options.
 
 use clap::CommandFactory;
+use skillfolio::diagnostic::Diagnostic;
+
+use super::{Outcome, Report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -9,7 +12,7 @@ pub struct Args {
     shell: clap_complete::Shell,
 }
 
-pub fn completions(args: Args) -> Result<(), ()> {
+pub fn completions(args: Args) -> Outcome {
     let mut command = super::Cli::command();
     clap_complete::generate(
         args.shell,
@@ -17,11 +20,12 @@ pub fn completions(args: Args) -> Result<(), ()> {
         "skillfolio",
         &mut std::io::stdout(),
     );
-    Ok(())
+    Ok(Report::default())
 }
 
-pub fn man() -> Result<(), ()> {
+pub fn man() -> Outcome {
     let page = clap_mangen::Man::new(super::Cli::command());
     page.render(&mut std::io::stdout())
-        .map_err(|e| eprintln!("error: {e}"))
+        .map(|()| Report::default())
+        .map_err(|e| Diagnostic::error(e.to_string()).into())
 }

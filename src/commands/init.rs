@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::{Outcome, Report};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The folder to create the portfolio in (default: the current folder).
@@ -15,7 +17,7 @@ pub struct Args {
     theme_copy: bool,
 }
 
-pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+pub fn run(root: &Path, args: Args) -> Outcome {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
     let today = jiff::Zoned::now().date();
     match skillfolio::scaffold::init(&dir, args.force, args.theme_copy, today) {
@@ -33,11 +35,8 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
             eprintln!(
                 "A new portfolio is ready in {shown}. Next, start your own skill and preview it:\n\n{cd}    skillfolio new \"Skill name\"\n    skillfolio serve --open\n"
             );
-            Ok(())
+            Ok(Report::default())
         }
-        Err(d) => {
-            eprintln!("{d}");
-            Err(())
-        }
+        Err(d) => Err(d.into()),
     }
 }

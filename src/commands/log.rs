@@ -4,7 +4,10 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use skillfolio::content::{Kind, Part};
+use skillfolio::diagnostic::Diagnostic;
 use skillfolio::scaffold::LogEntry;
+
+use super::{Outcome, Report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -36,13 +39,10 @@ pub struct Args {
     edit: bool,
 }
 
-pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+pub fn run(root: &Path, args: Args) -> Outcome {
     let today = skillfolio::today(root);
     let date = match args.date.as_deref().map(skillfolio::scaffold::read_date) {
-        Some(Err(d)) => {
-            eprintln!("{d}");
-            return Err(());
-        }
+        Some(Err(d)) => return Err(d.into()),
         Some(Ok(date)) => Some(date),
         None => None,
     };
@@ -65,21 +65,15 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
         evidence: args.evidence,
         body,
     };
-    let path = match skillfolio::scaffold::log_entry(root, &args.skill, &args.title, &entry, today)
-    {
-        Ok(path) => path,
-        Err(d) => {
-            eprintln!("{d}");
-            return Err(());
-        }
-    };
+    let path = skillfolio::scaffold::log_entry(root, &args.skill, &args.title, &entry, today)?;
+    let mut report = Report::default();
     if let Some(date) = date.filter(|d| *d > today) {
         // Written all the same: a session planned ahead is a fair thing to log.
-        let d = skillfolio::diagnostic::Diagnostic::warning(format!(
+        let d = Diagnostic::warning(format!(
             "{date} is after today ({today}): the entry counts in no number until that day"
         ))
         .hint("if the session was today, leave out `--date`; `today` in site.toml, when set, fixes what today is");
-        eprintln!("{d}");
+        report.diagnostics.push(d);
     }
     println!("{}", path.display());
     if args.edit {
@@ -93,12 +87,12 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
             .arg(&path)
             .status();
         if !status.is_ok_and(|s| s.success()) {
-            eprintln!(
-                "error: could not run the editor `{editor}`; the entry is written at {}",
+            report.diagnostics.push(Diagnostic::error(format!(
+                "could not run the editor `{editor}`; the entry is written at {}",
                 path.display()
-            );
-            return Err(());
+            )));
+            return Err(report);
         }
     }
-    Ok(())
+    Ok(report)
 }

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use skillfolio::diagnostic::Diagnostic;
+use skillfolio::diagnostic::{Diagnostic, Diagnostics};
 
 #[derive(Parser)]
 #[command(
@@ -48,8 +48,30 @@ enum Command {
     Man,
 }
 
+/// What a command leaves to be printed once it is done: its problems, then a
+/// closing line or two (what was built, how many problems there were). Printed
+/// here, so every error and warning reads the same, whichever command found it.
+#[derive(Default)]
+pub struct Report {
+    pub diagnostics: Diagnostics,
+    /// Printed after the diagnostics, one line each.
+    pub closing: Vec<String>,
+}
+
+impl From<Diagnostic> for Report {
+    fn from(d: Diagnostic) -> Self {
+        Report {
+            diagnostics: d.into(),
+            closing: Vec::new(),
+        }
+    }
+}
+
+/// A command's report: `Err` when it failed, which the exit status says.
+pub type Outcome = Result<Report, Report>;
+
 pub fn run(cli: Cli) -> ExitCode {
-    let result = match cli.command {
+    let outcome = match cli.command {
         Command::Build(args) => build::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args),
         Command::Init(args) => init::run(&cli.root, args),
@@ -59,15 +81,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(()) => ExitCode::FAILURE,
-    }
-}
-
-/// Prints diagnostics to standard error, each followed by a blank line.
-pub fn report<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
-    for d in diagnostics {
+    let (report, code) = match outcome {
+        Ok(report) => (report, ExitCode::SUCCESS),
+        Err(report) => (report, ExitCode::FAILURE),
+    };
+    // Each diagnostic ends with a blank line of its own.
+    for d in report.diagnostics.iter() {
         eprintln!("{d}");
     }
+    for line in &report.closing {
+        eprintln!("{line}");
+    }
+    code
 }

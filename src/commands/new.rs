@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use super::{Outcome, Report};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The skill's name, e.g. "The perfect omelette".
@@ -14,7 +16,7 @@ pub struct Args {
     tags: Vec<String>,
 }
 
-pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+pub fn run(root: &Path, args: Args) -> Outcome {
     let today = skillfolio::today(root);
     match skillfolio::scaffold::new_skill(
         root,
@@ -25,11 +27,8 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
     ) {
         Ok(path) => {
             println!("{}", path.display());
-            Ok(())
+            Ok(Report::default())
         }
-        Err(d) => {
-            eprintln!("{d}");
-            Err(())
-        }
+        Err(d) => Err(d.into()),
     }
 }

@@ -3,7 +3,10 @@
 use std::net::IpAddr;
 use std::path::Path;
 
+use skillfolio::diagnostic::Diagnostic;
 use skillfolio::serve::{Limits, ServeOptions, serve};
+
+use super::{Outcome, Report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,15 +29,15 @@ pub struct Args {
     max_connections: usize,
 }
 
-pub fn run(root: &Path, args: Args) -> Result<(), ()> {
+pub fn run(root: &Path, args: Args) -> Outcome {
     let root = match std::fs::canonicalize(root) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!(
-                "error: could not open the site folder {}: {e}",
+            return Err(Diagnostic::error(format!(
+                "could not open the site folder {}: {e}",
                 root.display()
-            );
-            return Err(());
+            ))
+            .into());
         }
     };
     let options = ServeOptions {
@@ -55,7 +58,7 @@ pub fn run(root: &Path, args: Args) -> Result<(), ()> {
             open_browser(url);
         }
     });
-    result.map_err(|d| eprintln!("{d}"))
+    result.map(|()| Report::default()).map_err(Report::from)
 }
 
 fn open_browser(url: &str) {

@@ -2,6 +2,7 @@
 //! their positions, so every mistake (a typo in a key, a date that does not exist,
 //! a status nobody knows) is reported at its exact line and column, all at once.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use jiff::civil::Date;
@@ -114,6 +115,10 @@ pub struct Fields<'a> {
     opening: usize,
     table: DeTable<'a>,
     errors: &'a mut Vec<Diagnostic>,
+    /// Every key asked for, in the order first asked: the keys the table
+    /// accepts, so the reader's calls are the one list of them. A cell, since
+    /// looking a key up only reads the table.
+    asked: RefCell<Vec<String>>,
 }
 
 impl<'a> Fields<'a> {
@@ -151,6 +156,7 @@ impl<'a> Fields<'a> {
                 opening,
                 table: DeTable::default(),
                 errors,
+                asked: RefCell::default(),
             });
         };
         let src = &file.text[range.clone()];
@@ -161,6 +167,7 @@ impl<'a> Fields<'a> {
                 opening,
                 table: table.into_inner(),
                 errors,
+                asked: RefCell::default(),
             }),
             Err(err) => {
                 let span = err.span().unwrap_or(0..1);
@@ -206,7 +213,21 @@ impl<'a> Fields<'a> {
         self.errors.push(d);
     }
 
+    /// Notes `key` as one the table accepts.
+    fn ask(&self, key: &str) {
+        let mut asked = self.asked.borrow_mut();
+        if !asked.iter().any(|k| k == key) {
+            asked.push(key.to_string());
+        }
+    }
+
+    /// The keys asked for so far, in the order first asked.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.borrow().clone()
+    }
+
     fn get(&self, key: &str) -> Option<(Range<usize>, &DeValue<'a>)> {
+        self.ask(key);
         self.table.get(key).map(|v| (v.span(), v.get_ref()))
     }
 
@@ -226,6 +247,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn missing(&mut self, key: &str, example: &str) {
+        self.ask(key);
         let d = Diagnostic::error(format!("missing required key `{key}`"))
             .at(&self.file.path, &self.file.text, self.opening, 3)
             .hint(format!("add `{key} = {example}`"));
@@ -233,6 +255,7 @@ impl<'a> Fields<'a> {
     }
 
     pub fn has(&self, key: &str) -> bool {
+        self.ask(key);
         self.table.contains_key(key)
     }
 
@@ -446,6 +469,7 @@ impl<'a> Fields<'a> {
                     opening: self.offset + span.start,
                     table,
                     errors: self.errors,
+                    asked: RefCell::default(),
                 })
             }
             other => {
@@ -462,6 +486,14 @@ impl<'a> Fields<'a> {
             .map(|(span, v)| (self.offset + span.start..self.offset + span.end, v))
     }
 
+    /// Where `key` itself is written, as an absolute span of the file.
+    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        self.ask(key);
+        self.table
+            .get_key_value(key)
+            .map(|(k, _)| self.absolute(k.span()))
+    }
+
     /// Turns a span relative to the front matter into one relative to the file.
     pub fn absolute(&self, span: Range<usize>) -> Range<usize> {
         self.offset + span.start..self.offset + span.end
@@ -475,12 +507,14 @@ impl<'a> Fields<'a> {
         self.errors.push(d);
     }
 
-    /// Reports every key that was not among `known`, suggesting the nearest one.
-    pub fn finish(mut self, what: &str, known: &[&str]) {
+    /// Reports every key that was never asked for, suggesting the nearest one
+    /// that was.
+    pub fn finish(mut self, what: &str) {
+        let known = self.asked.take();
         let unknown: Vec<(String, Range<usize>)> = self
             .table
             .iter()
-            .filter(|(k, _)| !known.contains(&k.get_ref().as_ref()))
+            .filter(|(k, _)| !known.iter().any(|known| known == k.get_ref().as_ref()))
             .map(|(k, _)| (k.get_ref().to_string(), k.span()))
             .collect();
         for (key, span) in unknown {
@@ -489,7 +523,7 @@ impl<'a> Fields<'a> {
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let hint = match did_you_mean(&key, known.iter().copied()) {
+            let hint = match did_you_mean(&key, known.iter().map(String::as_str)) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("{what} accepts {list}"),
             };

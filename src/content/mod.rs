@@ -124,6 +124,8 @@ pub struct SkillSource {
     pub title: String,
     pub summary: Option<String>,
     pub field: Option<String>,
+    /// Where the `field` key is written, for pointing at it.
+    pub field_span: Range<usize>,
     pub tags: Vec<String>,
     pub started: Date,
     pub status: Status,
@@ -139,6 +141,8 @@ pub struct EntrySource {
     pub file: SourceFile,
     pub body: Range<usize>,
     pub title: String,
+    /// Where the `title` key is written, for pointing at it.
+    pub title_span: Range<usize>,
     pub date: DateValue,
     /// Where the date is written, for pointing at it.
     pub date_span: Range<usize>,

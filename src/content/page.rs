@@ -17,7 +17,7 @@ pub fn parse_page(
     let title = f.required_string("title");
     let description = f.string("description");
     let draft = f.bool("draft").unwrap_or(false);
-    f.finish("page front matter", &["title", "description", "draft"]);
+    f.finish("page front matter");
     if let Some(name) = nameless(&rel) {
         errors.push(super::skill::empty_slug(
             &file,
@@ -65,7 +65,7 @@ pub fn parse_home(file: SourceFile, errors: &mut Vec<Diagnostic>) -> Option<Home
     let mut f = Fields::parse(&file, split.toml, errors)?;
     let title = f.string("title");
     let description = f.string("description");
-    f.finish("home front matter", &["title", "description"]);
+    f.finish("home front matter");
     if errors.len() > before {
         return None;
     }

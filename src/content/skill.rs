@@ -12,13 +12,6 @@ use super::{
 use crate::diagnostic::Diagnostic;
 use crate::slug::slugify;
 
-const SKILL_KEYS: [&str; 9] = [
-    "title", "summary", "field", "tags", "started", "status", "target", "related", "draft",
-];
-const ENTRY_KEYS: [&str; 8] = [
-    "title", "date", "minutes", "kind", "part", "evidence", "tags", "draft",
-];
-
 pub fn parse_skill(
     file: SourceFile,
     dir: PathBuf,
@@ -36,6 +29,7 @@ pub fn parse_skill(
     let title = f.required_string("title");
     let summary = f.string("summary");
     let field = f.string("field").filter(|s| !s.trim().is_empty());
+    let field_span = f.key_span("field").unwrap_or(0..0);
     let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
     let started = if f.has("started") {
         f.date("started")
@@ -52,7 +46,7 @@ pub fn parse_skill(
             minutes: t.uint("minutes"),
             sessions: t.uint("sessions"),
         };
-        t.finish("`target`", &["minutes", "sessions"]);
+        t.finish("`target`");
         target
     });
     let related = f
@@ -61,7 +55,7 @@ pub fn parse_skill(
         .map(|(value, span)| Located { value, span })
         .collect();
     let draft = f.bool("draft").unwrap_or(false);
-    f.finish("skill front matter", &SKILL_KEYS);
+    f.finish("skill front matter");
 
     let dir_name = dir
         .file_name()
@@ -85,6 +79,7 @@ pub fn parse_skill(
         title: title?,
         summary,
         field,
+        field_span,
         tags,
         started: started?.date,
         status,
@@ -111,6 +106,7 @@ pub fn parse_entry(
     let before = errors.len();
     let mut f = Fields::parse(&file, split.toml, errors)?;
     let title = f.required_string("title");
+    let title_span = f.key_span("title").unwrap_or(0..0);
     let date_span = f.raw("date").map_or(0..0, |(span, _)| span);
     let date = if f.has("date") {
         f.date("date")
@@ -125,7 +121,7 @@ pub fn parse_entry(
     let evidence = evidence(&mut f);
     let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
     let draft = f.bool("draft").unwrap_or(false);
-    f.finish("log entry front matter", &ENTRY_KEYS);
+    f.finish("log entry front matter");
 
     let stem = rel
         .file_stem()
@@ -146,6 +142,7 @@ pub fn parse_entry(
         slug,
         body: split.body,
         title: title?,
+        title_span,
         date: date?,
         date_span,
         minutes,

@@ -2,7 +2,7 @@
 //! intro, asset, static file), reading them in parallel, and checking what only the
 //! whole set can tell, such as two skills that would share a URL.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -46,8 +46,6 @@ pub fn is_ignored(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-/// Reads the whole site folder, drafts included (the model decides what is published). Problems come back as diagnostics beside whatever
-/// could be read, so one run reports every broken file at once.
 /// Parsed files kept by `serve` between loads: a file whose size and modification
 /// time are unchanged is not read or parsed again.
 #[derive(Default)]
@@ -102,6 +100,9 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), meta.modified().ok()))
 }
 
+/// Reads the whole site folder, drafts included (the model decides what is
+/// published). Problems come back as diagnostics beside whatever could be read,
+/// so one run reports every broken file at once.
 pub fn load(root: &Path) -> (Content, Vec<Diagnostic>) {
     load_cached(root, None)
 }
@@ -120,202 +121,35 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         return (content, diagnostics);
     }
 
-    let changed = cache.and_then(|c| c.changed.lock().unwrap_or_else(|e| e.into_inner()).take());
-    // Edits to files already known leave the folder's shape as it was, and so do
-    // an editor's temporary files that came and went; anything else (a new, moved
-    // or deleted file, a changed asset) needs a new walk.
-    // Links are not followed by the walk, so they are looked at, not through.
-    let same_shape = |walk: &Walk, path: &Path| {
-        let meta = fs::symlink_metadata(path);
-        if walk.jobs.iter().any(|(j, _, _)| j == path) {
-            return meta.is_ok_and(|m| m.is_file());
-        }
-        meta.is_err()
-            && !walk.jobs.iter().any(|(j, _, _)| j.starts_with(path))
-            && !walk.assets.iter().any(|(_, a)| a.source.starts_with(path))
-    };
-    let known = |walk: &Walk| {
-        changed.as_ref().is_some_and(|changed| {
-            changed
-                .iter()
-                .filter(|p| p.starts_with(&content_dir))
-                .all(|p| same_shape(walk, p))
-        })
-    };
-    let last = cache.and_then(|c| c.walk.lock().unwrap_or_else(|e| e.into_inner()).clone());
-    let (walk, reused) = match last.filter(|w| known(w)) {
-        Some(walk) => (walk, true),
-        None => {
-            let mut walk = walk_content(root, &content_dir);
-            if let Some(cache) = cache {
-                walk.number = 1 + cache
-                    .walks
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            let walk = Arc::new(walk);
-            if let Some(cache) = cache {
-                *cache.walk.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&walk));
-            }
-            (walk, false)
-        }
-    };
+    let reuse = Reuse::new(cache, content_dir);
+    let (walk, reused) = reuse.walk(root);
     diagnostics.extend(walk.diagnostics.iter().cloned());
     content.assets = walk.assets.clone();
     content.skill_slugs = walk.skill_slugs.clone();
 
-    // Skills none of whose files changed, from a walk that found the same files.
-    let mut unchanged: HashMap<PathBuf, Arc<SkillSource>> = match (cache, &changed) {
-        (Some(cache), Some(changed)) if reused => {
-            let mut skills =
-                std::mem::take(&mut *cache.skills.lock().unwrap_or_else(|e| e.into_inner()));
-            skills.retain(|dir, _| {
-                let dir = content_dir.join(dir);
-                !changed
-                    .iter()
-                    .any(|c| c.starts_with(&dir) || dir.starts_with(c))
-            });
-            skills
-        }
-        _ => HashMap::new(),
+    let mut read = Read {
+        unchanged: reuse.unchanged_skills(reused),
+        ..Read::default()
     };
     let to_read: Vec<&(PathBuf, PathBuf, Role)> = (walk.jobs.iter())
         .filter(|(_, _, role)| match role {
-            Role::Skill { dir } | Role::Entry { dir } => !unchanged.contains_key(dir),
+            Role::Skill { dir } | Role::Entry { dir } => !read.unchanged.contains_key(dir),
             Role::Home | Role::Page => true,
         })
         .collect();
-
     let parsed: Vec<(Parsed, Vec<Diagnostic>)> = to_read
         .par_iter()
-        .map(|(path, rel, role)| {
-            // The cached parse, if `current` accepts the stamp it was made at.
-            let cached = |current: &dyn Fn(&Stamp) -> bool| {
-                let files = cache?.files.lock().unwrap_or_else(|e| e.into_inner());
-                let (s, parsed, errors) = files.get(path)?;
-                current(s).then(|| (parsed.clone(), errors.clone()))
-            };
-            let unreported = changed
-                .as_ref()
-                .is_some_and(|changed| !changed.iter().any(|c| path.starts_with(c)));
-            if unreported && let Some(hit) = cached(&|_| true) {
-                return hit;
-            }
-            let stamp = cache.and(stamp(path));
-            if let Some(hit) = cached(&|s| Some(*s) == stamp) {
-                return hit;
-            }
-            let mut errors = Vec::new();
-            let display = Path::new("content").join(rel);
-            let parsed = match read_text(path, &display) {
-                Err(d) => {
-                    errors.push(d);
-                    Parsed::Failed
-                }
-                Ok(file) => match role {
-                    Role::Home => page::parse_home(file, &mut errors).map(Parsed::Home),
-                    Role::Page => {
-                        page::parse_page(file, rel.clone(), &mut errors).map(Parsed::Page)
-                    }
-                    Role::Skill { dir } => skill::parse_skill(file, dir.clone(), &mut errors)
-                        .map(|s| Parsed::Skill(Box::new(s))),
-                    Role::Entry { dir } => skill::parse_entry(file, rel, &mut errors)
-                        .map(|e| Parsed::Entry(dir.clone(), Box::new(e))),
-                }
-                .unwrap_or(Parsed::Failed),
-            };
-            if let (Some(cache), Some(stamp)) = (cache, stamp) {
-                let mut files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
-                files.insert(path.clone(), (stamp, parsed.clone(), errors.clone()));
-            }
-            (parsed, errors)
-        })
+        .map(|(path, rel, role)| reuse.parse(path, rel, role))
         .collect();
-
-    let mut entries_by_dir: HashMap<PathBuf, Vec<EntrySource>> = HashMap::new();
-    let mut fresh: HashMap<PathBuf, SkillSource> = HashMap::new();
-    // Skills with a problem in one of their files are read again by every load,
-    // so the problem is reported every time.
-    let mut troubled: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for ((parsed, errors), (_, _, role)) in parsed.into_iter().zip(to_read) {
-        if !errors.is_empty()
-            && let Role::Skill { dir } | Role::Entry { dir } = role
-        {
-            troubled.insert(dir.clone());
-        }
-        diagnostics.extend(errors);
-        match parsed {
-            Parsed::Home(h) => content.home = h,
-            Parsed::Page(p) => content.pages.push(p),
-            Parsed::Skill(s) => {
-                fresh.insert(s.dir.clone(), *s);
-            }
-            Parsed::Entry(dir, e) => entries_by_dir.entry(dir).or_default().push(*e),
-            Parsed::Failed => {}
-        }
+        read.add(parsed, errors, role, &mut content, &mut diagnostics);
+    }
+    read.gather_skills(&walk, &mut content, &mut diagnostics);
+    for (dir, entries) in &read.entries_by_dir {
+        orphan_entries(root, dir, entries, &mut diagnostics);
     }
 
-    // In the walk's order, which decides which of two skills with one slug stays.
-    let mut slugs: HashMap<String, PathBuf> = HashMap::new();
-    for (_, _, role) in &walk.jobs {
-        let Role::Skill { dir } = role else {
-            continue;
-        };
-        let kept = unchanged.remove(dir);
-        let read = fresh.remove(dir);
-        let Some(source) = kept.as_deref().or(read.as_ref()) else {
-            continue;
-        };
-        if let Some(first) = slugs.get(&source.slug) {
-            diagnostics.push(duplicate_skill(&source.slug, first, &source.file));
-            troubled.insert(dir.clone());
-            entries_by_dir.remove(dir);
-            continue;
-        }
-        slugs.insert(source.slug.clone(), source.file.path.clone());
-        let skill = match (kept, read) {
-            (Some(skill), _) => skill,
-            (None, Some(mut skill)) => {
-                skill.entries = entries_by_dir.remove(dir).unwrap_or_default();
-                // One folder's files: their paths compare as their names, and bytes
-                // compare far faster than path components.
-                skill
-                    .entries
-                    .sort_by(|a, b| a.file.path.as_os_str().cmp(b.file.path.as_os_str()));
-                let before = diagnostics.len();
-                check_entry_slugs(&mut skill, &content.assets, &mut diagnostics);
-                if diagnostics.len() > before {
-                    troubled.insert(dir.clone());
-                }
-                Arc::new(skill)
-            }
-            (None, None) => continue,
-        };
-        content.skills.push(skill);
-    }
-    for (dir, entries) in entries_by_dir {
-        let index = Path::new("content").join(&dir).join("index.md");
-        if !root.join(&index).exists() {
-            let first = &entries[0].file.path;
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "log entries found for a skill without a write-up: {} has no index.md",
-                    Path::new("content").join(&dir).display()
-                ))
-                .in_file(first)
-                .hint("create index.md in the skill's folder with at least `title` and `started`"),
-            );
-        }
-    }
-
-    if let Some(cache) = cache {
-        let clean = content
-            .skills
-            .iter()
-            .filter(|s| !troubled.contains(&s.dir))
-            .map(|s| (s.dir.clone(), Arc::clone(s)))
-            .collect();
-        *cache.skills.lock().unwrap_or_else(|e| e.into_inner()) = clean;
-    }
+    reuse.keep_skills(&content, &read.troubled);
     // Only a load that read every file it found can stand for that set of files.
     let read_all = !diagnostics.iter().any(Diagnostic::is_error);
     content.walk = (cache.is_some() && read_all).then_some(walk.number);
@@ -323,24 +157,283 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
     content.skills.sort_by(|a, b| a.slug.cmp(&b.slug));
     content.pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     content.assets.sort();
+    content.static_files = static_files(root, &mut diagnostics);
+    (content, diagnostics)
+}
 
+/// What a load takes from the cache and gives back to it: the walk, the skills
+/// none of whose files changed, and each file's parse.
+struct Reuse<'a> {
+    cache: Option<&'a Cache>,
+    /// The paths changed since the last load, when a watcher said so.
+    changed: Option<Vec<PathBuf>>,
+    content_dir: PathBuf,
+}
+
+impl<'a> Reuse<'a> {
+    fn new(cache: Option<&'a Cache>, content_dir: PathBuf) -> Self {
+        let changed =
+            cache.and_then(|c| c.changed.lock().unwrap_or_else(|e| e.into_inner()).take());
+        Reuse {
+            cache,
+            changed,
+            content_dir,
+        }
+    }
+
+    /// The walk of `content/`: the last one while only known files changed,
+    /// else a new one. `true` with a reused walk.
+    fn walk(&self, root: &Path) -> (Arc<Walk>, bool) {
+        // Edits to files already known leave the folder's shape as it was, and so do
+        // an editor's temporary files that came and went; anything else (a new, moved
+        // or deleted file, a changed asset) needs a new walk.
+        // Links are not followed by the walk, so they are looked at, not through.
+        let same_shape = |walk: &Walk, path: &Path| {
+            let meta = fs::symlink_metadata(path);
+            if walk.jobs.iter().any(|(j, _, _)| j == path) {
+                return meta.is_ok_and(|m| m.is_file());
+            }
+            meta.is_err()
+                && !walk.jobs.iter().any(|(j, _, _)| j.starts_with(path))
+                && !walk.assets.iter().any(|(_, a)| a.source.starts_with(path))
+        };
+        let known = |walk: &Walk| {
+            self.changed.as_ref().is_some_and(|changed| {
+                changed
+                    .iter()
+                    .filter(|p| p.starts_with(&self.content_dir))
+                    .all(|p| same_shape(walk, p))
+            })
+        };
+        let cache = self.cache;
+        let last = cache.and_then(|c| c.walk.lock().unwrap_or_else(|e| e.into_inner()).clone());
+        if let Some(walk) = last.filter(|w| known(w)) {
+            return (walk, true);
+        }
+        let mut walk = walk_content(root, &self.content_dir);
+        if let Some(cache) = cache {
+            walk.number = 1 + cache
+                .walks
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        let walk = Arc::new(walk);
+        if let Some(cache) = cache {
+            *cache.walk.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&walk));
+        }
+        (walk, false)
+    }
+
+    /// Skills none of whose files changed, from a walk that found the same files.
+    fn unchanged_skills(&self, reused: bool) -> HashMap<PathBuf, Arc<SkillSource>> {
+        match (self.cache, &self.changed) {
+            (Some(cache), Some(changed)) if reused => {
+                let mut skills =
+                    std::mem::take(&mut *cache.skills.lock().unwrap_or_else(|e| e.into_inner()));
+                skills.retain(|dir, _| {
+                    let dir = self.content_dir.join(dir);
+                    !changed
+                        .iter()
+                        .any(|c| c.starts_with(&dir) || dir.starts_with(c))
+                });
+                skills
+            }
+            _ => HashMap::new(),
+        }
+    }
+
+    /// The file at `path` parsed, or its parse from the cache when the file is
+    /// known not to have changed.
+    fn parse(&self, path: &PathBuf, rel: &Path, role: &Role) -> (Parsed, Vec<Diagnostic>) {
+        // The cached parse, if `current` accepts the stamp it was made at.
+        let cached = |current: &dyn Fn(&Stamp) -> bool| {
+            let files = self.cache?.files.lock().unwrap_or_else(|e| e.into_inner());
+            let (s, parsed, errors) = files.get(path)?;
+            current(s).then(|| (parsed.clone(), errors.clone()))
+        };
+        let unreported = self
+            .changed
+            .as_ref()
+            .is_some_and(|changed| !changed.iter().any(|c| path.starts_with(c)));
+        if unreported && let Some(hit) = cached(&|_| true) {
+            return hit;
+        }
+        let stamp = self.cache.and(stamp(path));
+        if let Some(hit) = cached(&|s| Some(*s) == stamp) {
+            return hit;
+        }
+        let (parsed, errors) = parse(path, rel, role);
+        if let (Some(cache), Some(stamp)) = (self.cache, stamp) {
+            let mut files = cache.files.lock().unwrap_or_else(|e| e.into_inner());
+            files.insert(path.clone(), (stamp, parsed.clone(), errors.clone()));
+        }
+        (parsed, errors)
+    }
+
+    /// Hands the skills read without a problem to the next load.
+    fn keep_skills(&self, content: &Content, troubled: &HashSet<PathBuf>) {
+        if let Some(cache) = self.cache {
+            let clean = content
+                .skills
+                .iter()
+                .filter(|s| !troubled.contains(&s.dir))
+                .map(|s| (s.dir.clone(), Arc::clone(s)))
+                .collect();
+            *cache.skills.lock().unwrap_or_else(|e| e.into_inner()) = clean;
+        }
+    }
+}
+
+/// Reads and parses the file at `path`, `rel` under `content/`, as `role` says.
+fn parse(path: &Path, rel: &Path, role: &Role) -> (Parsed, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let display = Path::new("content").join(rel);
+    let parsed = match read_text(path, &display) {
+        Err(d) => {
+            errors.push(d);
+            Parsed::Failed
+        }
+        Ok(file) => match role {
+            Role::Home => page::parse_home(file, &mut errors).map(Parsed::Home),
+            Role::Page => page::parse_page(file, rel.to_path_buf(), &mut errors).map(Parsed::Page),
+            Role::Skill { dir } => skill::parse_skill(file, dir.clone(), &mut errors)
+                .map(|s| Parsed::Skill(Box::new(s))),
+            Role::Entry { dir } => skill::parse_entry(file, rel, &mut errors)
+                .map(|e| Parsed::Entry(dir.clone(), Box::new(e))),
+        }
+        .unwrap_or(Parsed::Failed),
+    };
+    (parsed, errors)
+}
+
+/// The skills and entries of a load as they are read, before each entry joins
+/// its skill.
+#[derive(Default)]
+struct Read {
+    /// Skills taken whole from the last load.
+    unchanged: HashMap<PathBuf, Arc<SkillSource>>,
+    /// Skills read now, by folder.
+    fresh: HashMap<PathBuf, SkillSource>,
+    entries_by_dir: HashMap<PathBuf, Vec<EntrySource>>,
+    /// Skills with a problem in one of their files are read again by every load,
+    /// so the problem is reported every time.
+    troubled: HashSet<PathBuf>,
+}
+
+impl Read {
+    fn add(
+        &mut self,
+        parsed: Parsed,
+        errors: Vec<Diagnostic>,
+        role: &Role,
+        content: &mut Content,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if !errors.is_empty()
+            && let Role::Skill { dir } | Role::Entry { dir } = role
+        {
+            self.troubled.insert(dir.clone());
+        }
+        diagnostics.extend(errors);
+        match parsed {
+            Parsed::Home(h) => content.home = h,
+            Parsed::Page(p) => content.pages.push(p),
+            Parsed::Skill(s) => {
+                self.fresh.insert(s.dir.clone(), *s);
+            }
+            Parsed::Entry(dir, e) => self.entries_by_dir.entry(dir).or_default().push(*e),
+            Parsed::Failed => {}
+        }
+    }
+
+    /// Puts each skill, with its entries, into `content`, in the walk's order,
+    /// which decides which of two skills with one slug stays.
+    fn gather_skills(
+        &mut self,
+        walk: &Walk,
+        content: &mut Content,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let mut slugs: HashMap<String, PathBuf> = HashMap::new();
+        for (_, _, role) in &walk.jobs {
+            let Role::Skill { dir } = role else {
+                continue;
+            };
+            let kept = self.unchanged.remove(dir);
+            let read = self.fresh.remove(dir);
+            let Some(source) = kept.as_deref().or(read.as_ref()) else {
+                continue;
+            };
+            if let Some(first) = slugs.get(&source.slug) {
+                diagnostics.push(duplicate_skill(&source.slug, first, &source.file));
+                self.troubled.insert(dir.clone());
+                self.entries_by_dir.remove(dir);
+                continue;
+            }
+            slugs.insert(source.slug.clone(), source.file.path.clone());
+            let skill = match (kept, read) {
+                (Some(skill), _) => skill,
+                (None, Some(mut skill)) => {
+                    skill.entries = self.entries_by_dir.remove(dir).unwrap_or_default();
+                    // One folder's files: their paths compare as their names, and bytes
+                    // compare far faster than path components.
+                    skill
+                        .entries
+                        .sort_by(|a, b| a.file.path.as_os_str().cmp(b.file.path.as_os_str()));
+                    let before = diagnostics.len();
+                    check_entry_slugs(&mut skill, &content.assets, diagnostics);
+                    if diagnostics.len() > before {
+                        self.troubled.insert(dir.clone());
+                    }
+                    Arc::new(skill)
+                }
+                (None, None) => continue,
+            };
+            content.skills.push(skill);
+        }
+    }
+}
+
+/// An error for entries in `content/<dir>/log` when the skill has no write-up.
+fn orphan_entries(
+    root: &Path,
+    dir: &Path,
+    entries: &[EntrySource],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let index = Path::new("content").join(dir).join("index.md");
+    if !root.join(&index).exists() {
+        let first = &entries[0].file.path;
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "log entries found for a skill without a write-up: {} has no index.md",
+                Path::new("content").join(dir).display()
+            ))
+            .in_file(first)
+            .hint("create index.md in the skill's folder with at least `title` and `started`"),
+        );
+    }
+}
+
+/// The files of `static/`, copied as they are.
+fn static_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Asset> {
     let static_dir = root.join("static");
+    let mut files = Vec::new();
     if static_dir.is_dir() {
-        for (path, rel) in walk_files(&static_dir, root, &mut diagnostics) {
+        for (path, rel) in walk_files(&static_dir, root, diagnostics) {
             let output = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join("/");
-            content.static_files.push(Asset {
+            files.push(Asset {
                 len: file_len(&path),
                 source: path,
                 output,
             });
         }
-        content.static_files.sort();
+        files.sort();
     }
-    (content, diagnostics)
+    files
 }
 
 /// Lists `content/` and tells what each file is.

@@ -152,7 +152,7 @@ impl ImageInfo {
 
 /// `<picture>` markup for an image in rendered markdown.
 pub fn picture_html(view: &ImageView, alt: &str, title: Option<&str>) -> String {
-    use crate::highlight::escape;
+    use crate::html::escape;
     let mut html = String::new();
     if let Some(webp) = &view.webp_srcset {
         html.push_str(&format!(
