@@ -20,7 +20,6 @@ pub mod keys;
 pub mod links;
 pub mod markdown;
 pub mod media;
-pub mod model_cache;
 pub mod output;
 pub mod page_record;
 pub mod progress;
@@ -93,7 +92,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Diagnostics> {
 /// and the rendered markdown of files that did not change.
 pub struct Caches {
     pub highlighter: Highlighter,
-    pub model: model_cache::Cache,
+    pub model: site::kept::Cache,
     pub content: content::Cache,
     pub images: images::Processor,
 }
@@ -102,7 +101,7 @@ impl Caches {
     pub fn new(cache_dir: Option<&Path>) -> Caches {
         Caches {
             highlighter: highlighter(cache_dir),
-            model: model_cache::Cache::default(),
+            model: site::kept::Cache::default(),
             content: content::Cache::default(),
             images: images::Processor::new(cache_dir),
         }

@@ -146,6 +146,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// What every file this renderer makes depends on besides the file itself:
+    /// the link targets (the highlighter's output is the program's own, and its
+    /// version is in every key).
+    pub fn key(&self) -> u64 {
+        self.links_fingerprint
+    }
+
     /// Frees what this renderer gathered (a path and the ids of every file it
     /// rendered) without waiting for it.
     pub fn release(self) {

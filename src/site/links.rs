@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::ModelOptions;
+use super::kept;
 use super::pages::page_path;
 use crate::config::Config;
 use crate::content::{Content, Part};
@@ -15,12 +16,11 @@ use crate::diagnostic::Diagnostic;
 use crate::images::Images;
 use crate::keys::KeyHasher;
 use crate::markdown::{self, Links};
-use crate::model_cache;
 
 /// The link targets and their fingerprint, from the cache when the files and
 /// what else decides them are unchanged.
 pub(super) fn targets(
-    cache: Option<&model_cache::Cache>,
+    cache: Option<&kept::Cache>,
     config: &Config,
     content: &Content,
     images: &Images,

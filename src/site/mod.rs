@@ -3,6 +3,7 @@
 //! the numbers. Rendering reads only this; nothing here reads files.
 
 mod evidence;
+pub mod kept;
 mod links;
 mod pages;
 mod skills;
@@ -21,11 +22,11 @@ use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::images::{ImageView, Images};
 use crate::markdown;
-use crate::model_cache;
+
 use crate::progress::{Progress, Session};
 
 /// What changes the model besides the content itself.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Hash)]
 pub struct ModelOptions {
     pub drafts: bool,
     pub today: Date,
@@ -223,7 +224,7 @@ impl Site {
         mut content: Content,
         options: ModelOptions,
         highlighter: &Highlighter,
-        cache: Option<&model_cache::Cache>,
+        cache: Option<&kept::Cache>,
         images: Images,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();

@@ -11,13 +11,13 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::evidence::evidence;
+use super::kept;
 use super::taxonomies::taxa;
 use super::{Entry, EntryTags, ModelOptions, Skill, Taxon};
 use crate::content::{EntrySource, Part, SkillSource};
 use crate::diagnostic::Diagnostic;
 use crate::keys::{KeyHasher, hash};
 use crate::markdown::{self, Rendered};
-use crate::model_cache;
 use crate::progress::Progress;
 use crate::slug::slugify;
 
@@ -27,19 +27,19 @@ pub(super) fn build_all(
     sources: &[Arc<SkillSource>],
     md: &markdown::Renderer,
     options: ModelOptions,
-    cache: Option<&model_cache::Cache>,
-) -> Vec<model_cache::Kept> {
-    let key = hash(&(md.links_fingerprint, options.today, options.drafts));
-    let kept = cache
-        .map(model_cache::Cache::take_skills)
-        .unwrap_or_default();
+    cache: Option<&kept::Cache>,
+) -> Vec<kept::Kept> {
+    // `build_skill`'s arguments besides the source, which is recognised as the
+    // very same shared value.
+    let key = hash(&(md.key(), options));
+    let kept = cache.map(kept::Cache::take_skills).unwrap_or_default();
     let built = sources
         .par_iter()
         .map(|source| match kept.get(&source.slug) {
             Some(k) if k.key == key && Arc::ptr_eq(&k.source, source) => k.clone(),
             _ => {
                 let (skill, warnings, anchors) = build_skill(source, md, options);
-                model_cache::Kept {
+                kept::Kept {
                     source: Arc::clone(source),
                     key,
                     skill: Arc::new(skill),
@@ -55,17 +55,13 @@ pub(super) fn build_all(
 
 /// Hands the skills built without errors to the cache for the next build, with
 /// their related skills as resolved now.
-pub(super) fn keep(
-    cache: &model_cache::Cache,
-    built: Vec<model_cache::Kept>,
-    skills: &[Arc<Skill>],
-) {
+pub(super) fn keep(cache: &kept::Cache, built: Vec<kept::Kept>, skills: &[Arc<Skill>]) {
     let keep = built
         .into_iter()
         .zip(skills)
         .filter(|(k, _)| !k.warnings.iter().any(Diagnostic::is_error))
         .map(|(k, skill)| {
-            let kept = model_cache::Kept {
+            let kept = kept::Kept {
                 skill: Arc::clone(skill),
                 ..k
             };

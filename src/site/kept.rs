@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::Skill;
 use crate::content::SkillSource;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Anchors, Links};
-use crate::site::Skill;
 
 #[derive(Default)]
 pub struct Cache {
@@ -26,8 +26,8 @@ pub struct Cache {
 #[derive(Clone)]
 pub struct Kept {
     pub source: Arc<SkillSource>,
-    /// Everything besides the source a skill's model depends on: the link
-    /// targets' fingerprint, the date and whether drafts are shown.
+    /// The key of everything besides the source a skill is built from: the
+    /// markdown renderer's and the model's options (see [`super::skills`]).
     pub key: u64,
     pub skill: Arc<Skill>,
     /// Warnings only: a skill with an error is built again every time.
