@@ -128,6 +128,28 @@ impl Renderer {
         self.templates_key == templates_key(theme)
     }
 
+    /// Each skill with its key: the hash of the whole skill, or the key it had
+    /// in the last render when it is the very same shared value.
+    fn key_skills<'s>(&mut self, site: &'s Site) -> Vec<Keyed<'s, Skill>> {
+        let known = std::mem::take(&mut self.skill_keys);
+        self.skill_keys = (site.skills.par_iter())
+            .map(|s| {
+                let address = Arc::as_ptr(s) as usize;
+                let key = match known.get(&address) {
+                    Some((kept, key)) if Arc::ptr_eq(kept, s) => *key,
+                    _ => hash(&**s),
+                };
+                (address, (Arc::clone(s), key))
+            })
+            .collect();
+        (site.skills.iter())
+            .map(|s| Keyed {
+                key: self.skill_keys[&(Arc::as_ptr(s) as usize)].1,
+                item: &**s,
+            })
+            .collect()
+    }
+
     /// Renders every file of the site that `reuse` does not keep and hands each
     /// to `emit` as soon as it is ready, so a build writes pages while others
     /// render and never holds the whole site in memory.
@@ -140,23 +162,7 @@ impl Renderer {
     ) -> Result<(), Diagnostics> {
         let timer = crate::timings::Timer::start();
         let common = Common::new(&site.config, site.today);
-        let skill_keys: HashMap<usize, (Arc<Skill>, Key)> = (site.skills.par_iter())
-            .map(|s| {
-                let address = Arc::as_ptr(s) as usize;
-                let key = match self.skill_keys.get(&address) {
-                    Some((kept, key)) if Arc::ptr_eq(kept, s) => *key,
-                    _ => hash(&**s),
-                };
-                (address, (Arc::clone(s), key))
-            })
-            .collect();
-        self.skill_keys = skill_keys;
-        let skills: Vec<Keyed<Skill>> = (site.skills.iter())
-            .map(|s| Keyed {
-                key: self.skill_keys[&(Arc::as_ptr(s) as usize)].1,
-                item: &**s,
-            })
-            .collect();
+        let skills = self.key_skills(site);
         let made = skills::skill_parts(&common, &skills, &self.parts);
         let parts: Vec<Keyed<skills::SkillParts>> = (made.iter())
             .map(|(_, (key, p))| Keyed {
