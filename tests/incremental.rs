@@ -3,11 +3,12 @@
 //! right only if no edit can leave a page as it was before the edit, and the
 //! hand-written tests can only try the edits someone thought of. This property
 //! test makes random sequences of edits to a copy of a fixture site (entries,
-//! skills, tags, related skills, templates, static files, images, pages,
-//! site.toml) and after every step checks that both shortcuts give exactly what a
-//! run from scratch gives: a cached `build` the files of a `--no-cache` one, byte
-//! for byte and marker included, and `serve`'s rebuilt site the files of a fresh
-//! render. `SKILLFOLIO_PROPTEST_CASES` sets how many sequences each site gets.
+//! skills, tags, drafts, related skills, templates, themes, static files, images,
+//! pages, site.toml) and after every step checks that both shortcuts give exactly
+//! what a run from scratch gives: a cached `build` the files of a `--no-cache`
+//! one, byte for byte and marker included, and `serve`'s rebuilt site the files of
+//! a fresh render. `SKILLFOLIO_PROPTEST_CASES` sets how many sequences each site
+//! gets.
 
 mod common;
 
@@ -175,7 +176,7 @@ enum Edit {
         how: NoteChange,
         word: u8,
     },
-    EditEntry {
+    ChangeEntry {
         entry: Index,
         what: EntryChange,
         value: u8,
@@ -187,13 +188,17 @@ enum Edit {
         entry: Index,
         word: u8,
     },
+    MoveEntry {
+        entry: Index,
+        to: Index,
+    },
     AddSkill {
         word: u8,
         field: Option<u8>,
         related: Option<Index>,
         with_entry: bool,
     },
-    EditSkill {
+    ChangeSkill {
         skill: Index,
         what: SkillChange,
         word: u8,
@@ -229,6 +234,10 @@ enum Edit {
     Static {
         which: Index,
         delete: bool,
+        word: u8,
+    },
+    Theme {
+        change: ThemeChange,
         word: u8,
     },
     AddImage {
@@ -279,6 +288,18 @@ enum SkillChange {
     Status,
     /// A section with a heading, so a new anchor too.
     Body,
+    /// The start date: the earliest start dates the feed of a skill without
+    /// entries, whichever skill it is.
+    Started,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ThemeChange {
+    /// The repository's `paper` theme, copied into the site's `themes/`.
+    Paper,
+    Default,
+    /// A template or static file of the site's copy of `paper`.
+    EditPaper(Index),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -314,15 +335,16 @@ fn edit() -> impl Strategy<Value = Edit> {
         3 => (i(), note_change(), word())
             .prop_map(|(entry, how, word)| Edit::EntryNote { entry, how, word }),
         3 => (i(), entry_change(), any::<u8>())
-            .prop_map(|(entry, what, value)| Edit::EditEntry { entry, what, value }),
+            .prop_map(|(entry, what, value)| Edit::ChangeEntry { entry, what, value }),
         2 => i().prop_map(|entry| Edit::DeleteEntry { entry }),
         1 => (i(), word()).prop_map(|(entry, word)| Edit::RenameEntry { entry, word }),
+        1 => (i(), i()).prop_map(|(entry, to)| Edit::MoveEntry { entry, to }),
         2 => (word(), proptest::option::of(any::<u8>()), proptest::option::of(i()), any::<bool>())
             .prop_map(|(word, field, related, with_entry)| Edit::AddSkill {
                 word, field, related, with_entry,
             }),
         3 => (i(), skill_change(), word())
-            .prop_map(|(skill, what, word)| Edit::EditSkill { skill, what, word }),
+            .prop_map(|(skill, what, word)| Edit::ChangeSkill { skill, what, word }),
         1 => i().prop_map(|skill| Edit::DeleteSkill { skill }),
         1 => (i(), word()).prop_map(|(skill, word)| Edit::RenameSkill { skill, word }),
         2 => (any::<bool>(), i(), proptest::collection::vec(any::<u8>(), 0..3))
@@ -334,6 +356,7 @@ fn edit() -> impl Strategy<Value = Edit> {
             .prop_map(|(which, remove, word)| Edit::Template { which, remove, word }),
         2 => (i(), proptest::bool::weighted(0.3), word())
             .prop_map(|(which, delete, word)| Edit::Static { which, delete, word }),
+        1 => (theme_change(), word()).prop_map(|(change, word)| Edit::Theme { change, word }),
         2 => (i(), size.clone(), any::<u8>(), any::<bool>())
             .prop_map(|(entry, size, shade, as_evidence)| Edit::AddImage {
                 entry, size, shade, as_evidence,
@@ -370,6 +393,15 @@ fn skill_change() -> impl Strategy<Value = SkillChange> {
         Just(SkillChange::Field),
         Just(SkillChange::Status),
         Just(SkillChange::Body),
+        Just(SkillChange::Started),
+    ]
+}
+
+fn theme_change() -> impl Strategy<Value = ThemeChange> {
+    prop_oneof![
+        Just(ThemeChange::Paper),
+        Just(ThemeChange::Default),
+        any::<Index>().prop_map(ThemeChange::EditPaper),
     ]
 }
 
@@ -404,6 +436,19 @@ fn run_case(fixture: &Fixture, cards: bool, edits: &[Edit]) -> Result<(), TestCa
         fs::write(&config, set_top_level(&text, "social_cards", Some("false"))).unwrap();
         steps[0] = "(the fixture, with `social_cards = false` in site.toml)".to_string();
     }
+    // A skill with nothing logged yet: its feed is dated by the earliest start
+    // of any skill, so a start moved anywhere changes it.
+    let waiting = root.join("content/skills/not-yet-begun");
+    fs::create_dir_all(&waiting).unwrap();
+    fs::write(
+        waiting.join("index.md"),
+        format!(
+            "+++\ntitle = \"Not yet begun\"\nstarted = {}-01\n+++\n\nSoon.\n",
+            fixture.month
+        ),
+    )
+    .unwrap();
+    steps[0].push_str(", and a skill with no entries yet");
     let elsewhere = TempDir::new().unwrap();
     let mut served = in_memory::Served::new(root);
     let mut editor = Editor::new(root, fixture);
@@ -418,27 +463,24 @@ fn run_case(fixture: &Fixture, cards: bool, edits: &[Edit]) -> Result<(), TestCa
         ))
     };
     let fresh_output = elsewhere.path().join("public");
-    eprintln!("CASE {}", fixture.name);
     check(root, &fresh_output, &mut served, None).map_err(|p| failed(&steps, p))?;
     for edit in edits {
         steps.push(editor.apply(edit));
-        eprintln!("STEP {} {:?}", steps.last().unwrap(), editor.changed);
         let changed = std::mem::take(&mut editor.changed);
         check(root, &fresh_output, &mut served, Some(&changed)).map_err(|p| failed(&steps, p))?;
     }
     Ok(())
 }
 
-/// The two comparisons of one step.
+/// The two comparisons of one step: a cached `build` against a `--no-cache` one
+/// into a folder of its own, and `serve`'s rebuild against a fresh render.
 fn check(
     root: &Path,
     fresh_output: &Path,
     served: &mut in_memory::Served,
     changed: Option<&[PathBuf]>,
 ) -> Result<(), String> {
-    let t = std::time::Instant::now();
     let out = run(root, &["build"]);
-    eprintln!("T cached {:?}", t.elapsed());
     if !out.status.success() {
         return Err(format!("`build` failed:\n{}", stderr(&out)));
     }
@@ -450,18 +492,22 @@ fn check(
     if !out.status.success() {
         return Err(format!("`build --no-cache` failed:\n{}", stderr(&out)));
     }
-    eprintln!("T nocache {:?}", t.elapsed());
-    compare(
+    let built = compare(
         ("`build`", &tree(&root.join("public"))),
         ("`build --no-cache`", &tree(fresh_output)),
-    )?;
+    );
+    // Both are reported: which of the two reuses went wrong tells where to look.
     let rebuilt = served
         .rebuild(changed)
-        .map_err(|e| format!("serve's rebuild failed:\n{e}"))?;
-    eprintln!("T serve {:?}", t.elapsed());
-    let fresh = in_memory::fresh(root).map_err(|e| format!("a fresh render failed:\n{e}"))?;
-    eprintln!("T fresh {:?}", t.elapsed());
-    compare(("serve's rebuild", &rebuilt), ("a fresh render", &fresh))
+        .map_err(|e| format!("serve's rebuild failed:\n{e}"));
+    let fresh = in_memory::fresh(root).map_err(|e| format!("a fresh render failed:\n{e}"));
+    let served = rebuilt
+        .and_then(|rebuilt| compare(("serve's rebuild", &rebuilt), ("a fresh render", &fresh?)));
+    match (built, served) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Err(e), Ok(())) | (Ok(()), Err(e)) => Err(e),
+        (Err(a), Err(b)) => Err(format!("{a}\n{b}")),
+    }
 }
 
 fn compare((a_name, a): (&str, &Files), (b_name, b): (&str, &Files)) -> Result<(), String> {
@@ -513,7 +559,7 @@ fn first_difference(path: &str, (a_name, a): (&str, &[u8]), (b_name, b): (&str, 
             b.len()
         );
     };
-    let line = a_text[..at].matches('\n').count() + 1;
+    let line = a[..at].iter().filter(|&&c| c == b'\n').count() + 1;
     let excerpt = |text: &str| {
         let mut start = at.saturating_sub(80);
         while !text.is_char_boundary(start) {
@@ -542,8 +588,9 @@ const TAGS: [&str; 6] = ["eggs", "Kitchen", "beans", "bike", "drills", "focus"];
 const FIELDS: [&str; 4] = ["Cooking", "Code", "Outdoors", "Kitchen"];
 const KINDS: [&str; 5] = ["practice", "payoff", "experiment", "setback", "milestone"];
 const STATUSES: [&str; 4] = ["learning", "practising", "mastered", "paused"];
-/// The default theme's templates a site may override, partials included.
-const TEMPLATES: [&str; 10] = [
+/// Templates a site may override: those of these its theme has, partials
+/// included.
+const TEMPLATES: [&str; 11] = [
     "page.html",
     "skill.html",
     "entry.html",
@@ -554,9 +601,19 @@ const TEMPLATES: [&str; 10] = [
     "partials/skill_card.html",
     "partials/entry_item.html",
     "partials/evidence.html",
+    "entries.html",
 ];
-/// Static files, two of them named like files of the theme, which they replace.
-const STATIC: [&str; 4] = ["favicon.svg", "style.css", "notes.txt", "docs/colophon.txt"];
+/// Static files: some named like files of the theme, or like pages of the
+/// fixture site, which a static file gives way to.
+const STATIC: [&str; 7] = [
+    "favicon.svg",
+    "style.css",
+    "notes.txt",
+    "docs/colophon.txt",
+    "about/index.html",
+    "skills/knife-work/2026-10-02-baseline/index.html",
+    "404.html",
+];
 
 /// Makes edits to the site at `root` and notes every path it touches, as a file
 /// watcher would report them to `serve`.
@@ -643,7 +700,7 @@ impl<'a> Editor<'a> {
                 };
                 format!("{verb} {} ({done})", self.shown(&path))
             }
-            Edit::EditEntry { entry, what, value } => {
+            Edit::ChangeEntry { entry, what, value } => {
                 let Some(path) = pick(&entries(self.root), entry) else {
                     return "no entry to change".into();
                 };
@@ -707,7 +764,7 @@ impl<'a> Editor<'a> {
                 }
                 format!("add the skill {}", self.shown(&dir))
             }
-            Edit::EditSkill { skill, what, word } => {
+            Edit::ChangeSkill { skill, what, word } => {
                 let Some(dir) = pick(&skill_dirs(self.root), skill) else {
                     return "no skill to change".into();
                 };
@@ -735,6 +792,13 @@ impl<'a> Editor<'a> {
                         let status = format!("\"{}\"", STATUSES[w % 4]);
                         self.edit_text(&index, |t| set_key(t, "status", Some(&status)));
                         format!("set its status to {status}")
+                    }
+                    SkillChange::Started => {
+                        // Earlier than any start of the fixtures, and than the
+                        // last one this edit set, now and then.
+                        let started = format!("20{}-{:02}-01", 25 - w % 3, 1 + w % 12);
+                        self.edit_text(&index, |t| set_key(t, "started", Some(&started)));
+                        format!("set its start to {started}")
                     }
                     SkillChange::Body => {
                         let para = format!("## On {word}\n\nMore about {word}.");
@@ -870,7 +934,11 @@ impl<'a> Editor<'a> {
                 remove,
                 word,
             } => {
-                let name = TEMPLATES[which.index(TEMPLATES.len())];
+                let theme = self.theme_templates();
+                let names: Vec<&str> = (TEMPLATES.iter().copied())
+                    .filter(|n| theme.join(n).is_file())
+                    .collect();
+                let name = names[which.index(names.len())];
                 let path = self.root.join("templates").join(name);
                 if *remove && path.exists() {
                     self.remove(&path);
@@ -878,7 +946,9 @@ impl<'a> Editor<'a> {
                     return format!("remove the override templates/{name}");
                 }
                 let word = self.word(*word);
-                let text = fs::read_to_string(&path).unwrap_or_else(|_| theme_template(name));
+                let text = fs::read_to_string(&path)
+                    .or_else(|_| fs::read_to_string(theme.join(name)))
+                    .unwrap();
                 self.write(&path, mark_template(name, &text, &word));
                 format!("override templates/{name}, marked {word}")
             }
@@ -900,10 +970,87 @@ impl<'a> Editor<'a> {
                         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 8 8\"><title>{word}</title><rect width=\"8\" height=\"8\"/></svg>\n"
                     ),
                     Some("css") => format!("body {{ --mark: \"{word}\"; }}\n"),
+                    Some("html") => format!("<!DOCTYPE html>\n<p>{word}</p>\n"),
                     _ => format!("{word}\n"),
                 };
                 self.write(&path, text);
                 format!("write static/{name} ({word})")
+            }
+            Edit::Theme { change, word } => {
+                let paper = self.root.join("themes/paper");
+                let (name, done) = match change {
+                    ThemeChange::EditPaper(which) if paper.exists() => {
+                        let files: Vec<PathBuf> = sorted(
+                            (WalkDir::new(&paper).into_iter())
+                                .map(|e| e.unwrap().into_path())
+                                .filter(|p| {
+                                    p.is_file() && p.extension().is_some_and(|e| e != "toml")
+                                }),
+                        );
+                        let file = pick(&files, which).unwrap();
+                        let word = self.word(*word);
+                        let text = fs::read_to_string(&file).unwrap();
+                        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+                        let changed = match file.extension().and_then(|e| e.to_str()) {
+                            Some("html") => mark_template(&name, &text, &word),
+                            Some("css") => format!("{text}\nbody {{ --mark: \"{word}\"; }}\n"),
+                            _ => text.replace("</svg>", &format!("<title>{word}</title></svg>")),
+                        };
+                        self.write(&file, changed);
+                        return format!("change the site's paper theme: {}", self.shown(&file));
+                    }
+                    ThemeChange::Default => ("default", "switch to the default theme"),
+                    ThemeChange::Paper | ThemeChange::EditPaper(_) => {
+                        if !paper.exists() {
+                            let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/paper");
+                            for entry in WalkDir::new(&repo).into_iter().map(Result::unwrap) {
+                                if entry.file_type().is_file() {
+                                    let to = paper.join(entry.path().strip_prefix(&repo).unwrap());
+                                    self.write(&to, fs::read(entry.path()).unwrap());
+                                }
+                            }
+                        }
+                        ("paper", "switch to the paper theme")
+                    }
+                };
+                // Overrides are made from one theme's templates and may need
+                // what only that theme has.
+                let overrides = self.root.join("templates");
+                if overrides.exists() {
+                    self.remove_tree(&overrides);
+                }
+                let value = format!("\"{name}\"");
+                self.edit_text(&self.root.join("site.toml"), |t| {
+                    set_top_level(t, "theme", Some(&value))
+                });
+                format!("{done}, without overrides")
+            }
+            Edit::MoveEntry { entry, to } => {
+                // Evidence is looked for in the entry's own skill.
+                let movable: Vec<PathBuf> = (entries(self.root).into_iter())
+                    .filter(|e| get_key(&fs::read_to_string(e).unwrap(), "evidence").is_none())
+                    .collect();
+                let Some(entry) = pick(&movable, entry) else {
+                    return "no entry to move".into();
+                };
+                let skill = entry.parent().unwrap().parent().unwrap();
+                let others: Vec<PathBuf> = (skill_dirs(self.root).into_iter())
+                    .filter(|d| d != skill)
+                    .collect();
+                let Some(other) = pick(&others, to) else {
+                    return "no other skill to move an entry to".into();
+                };
+                let moved = other.join("log").join(entry.file_name().unwrap());
+                if moved.exists() {
+                    return format!("no change: {} exists", self.shown(&moved));
+                }
+                if !moved.parent().unwrap().exists() {
+                    fs::create_dir(moved.parent().unwrap()).unwrap();
+                    self.changed.push(moved.parent().unwrap().to_path_buf());
+                }
+                fs::rename(&entry, &moved).unwrap();
+                self.changed.extend([entry.clone(), moved.clone()]);
+                format!("move {} to {}", self.shown(&entry), self.shown(&moved))
             }
             Edit::AddImage {
                 entry,
@@ -1031,6 +1178,15 @@ impl<'a> Editor<'a> {
                 };
                 format!("site.toml: {done}")
             }
+        }
+    }
+
+    /// The templates folder of the theme site.toml names.
+    fn theme_templates(&self) -> PathBuf {
+        let config = fs::read_to_string(self.root.join("site.toml")).unwrap();
+        match get_top_level(&config, "theme").as_deref() {
+            Some("\"paper\"") => self.root.join("themes/paper/templates"),
+            _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates"),
         }
     }
 
@@ -1194,13 +1350,6 @@ fn picture((width, height): (u16, u16), shade: u8, format: image::ImageFormat) -
     let mut bytes = std::io::Cursor::new(Vec::new());
     pixels.write_to(&mut bytes, format).unwrap();
     bytes.into_inner()
-}
-
-fn theme_template(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("themes/default/templates")
-        .join(name);
-    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Adds `word` where the template shows it on its pages.
