@@ -327,6 +327,9 @@ fn edit() -> impl Strategy<Value = Edit> {
     let i = any::<Index>;
     let word = any::<u8>;
     let size = (8u16..640, 4u16..48);
+    // Heavier: edits that change pages other than the edited file's own (what
+    // other pages show of a skill, templates, site.toml), where reuse has to
+    // look beyond the file that changed.
     prop_oneof![
         3 => (i(), any::<u8>(), 5u16..120, 0u8..5, word(), proptest::option::of(any::<u8>()))
             .prop_map(|(skill, day, minutes, kind, word, tag)| Edit::AddEntry {
@@ -343,7 +346,7 @@ fn edit() -> impl Strategy<Value = Edit> {
             .prop_map(|(word, field, related, with_entry)| Edit::AddSkill {
                 word, field, related, with_entry,
             }),
-        3 => (i(), skill_change(), word())
+        5 => (i(), skill_change(), word())
             .prop_map(|(skill, what, word)| Edit::ChangeSkill { skill, what, word }),
         1 => i().prop_map(|skill| Edit::DeleteSkill { skill }),
         1 => (i(), word()).prop_map(|(skill, word)| Edit::RenameSkill { skill, word }),
@@ -352,7 +355,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         2 => (i(), i(), any::<bool>()).prop_map(|(from, to, on)| Edit::Related { from, to, on }),
         2 => (proptest::bool::weighted(0.7), i())
             .prop_map(|(linked, target)| Edit::Draft { linked, target }),
-        3 => (i(), proptest::bool::weighted(0.3), word())
+        4 => (i(), proptest::bool::weighted(0.3), word())
             .prop_map(|(which, remove, word)| Edit::Template { which, remove, word }),
         2 => (i(), proptest::bool::weighted(0.3), word())
             .prop_map(|(which, delete, word)| Edit::Static { which, delete, word }),
@@ -364,7 +367,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         2 => (i(), size, any::<u8>())
             .prop_map(|(image, size, shade)| Edit::ReplaceImage { image, size, shade }),
         1 => (i(), page_change(), word()).prop_map(|(page, change, word)| Edit::Page { page, change, word }),
-        2 => (config_change(), word()).prop_map(|(what, word)| Edit::SiteToml { what, word }),
+        3 => (config_change(), word()).prop_map(|(what, word)| Edit::SiteToml { what, word }),
     ]
 }
 
@@ -386,14 +389,15 @@ fn entry_change() -> impl Strategy<Value = EntryChange> {
     ]
 }
 
+/// Mostly what other pages show of a skill: its title, summary and status.
 fn skill_change() -> impl Strategy<Value = SkillChange> {
     prop_oneof![
-        Just(SkillChange::Title),
-        Just(SkillChange::Summary),
-        Just(SkillChange::Field),
-        Just(SkillChange::Status),
-        Just(SkillChange::Body),
-        Just(SkillChange::Started),
+        2 => Just(SkillChange::Title),
+        2 => Just(SkillChange::Summary),
+        1 => Just(SkillChange::Field),
+        2 => Just(SkillChange::Status),
+        1 => Just(SkillChange::Body),
+        1 => Just(SkillChange::Started),
     ]
 }
 
