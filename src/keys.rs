@@ -49,6 +49,17 @@ pub fn hash<T: Hash + ?Sized>(value: &T) -> Key {
     h.finish()
 }
 
+/// Feeds a map to `h` in the order of its keys: a `HashMap`'s own order is
+/// not the same from one run to the next.
+pub fn hash_sorted<K: Ord + Hash, V: Hash, H: Hasher>(
+    map: &std::collections::HashMap<K, V>,
+    h: &mut H,
+) {
+    let mut pairs: Vec<(&K, &V)> = map.iter().collect();
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    pairs.hash(h);
+}
+
 /// The key of a value by its serialized form: for values made of many parts,
 /// such as the configuration, so no part can be left out of the key.
 pub fn hash_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {

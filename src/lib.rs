@@ -338,12 +338,15 @@ impl Writer<'_> {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
         self.count(&file.path);
         self.links.add_file(&file);
+        // The staging folder digests the bytes for the build's id; the record
+        // keeps the same digest.
+        let digest = self.staging.put(&file)?;
         if let (Some(record), Some(key), output::Contents::Bytes(bytes)) =
             (self.record, file.key, &file.contents)
         {
-            record.note(&file.path, key, bytes);
+            record.note(&file.path, key, bytes.len(), digest);
         }
-        self.staging.put(&file)
+        Ok(())
     }
 }
 

@@ -72,15 +72,9 @@ impl Links {
         let mut h = crate::keys::KeyHasher::new();
         targets.hash(&mut h);
         self.base_path.hash(&mut h);
-        let mut images: Vec<_> = self.images.values().collect();
-        images.sort_by(|a, b| a.path.cmp(&b.path));
-        images.hash(&mut h);
-        let mut lengths: Vec<_> = self.lengths.iter().collect();
-        lengths.sort();
-        lengths.hash(&mut h);
-        let mut refused: Vec<_> = self.refused.iter().collect();
-        refused.sort();
-        refused.hash(&mut h);
+        crate::keys::hash_sorted(&self.images, &mut h);
+        crate::keys::hash_sorted(&self.lengths, &mut h);
+        crate::keys::hash_sorted(&self.refused, &mut h);
         h.finish()
     }
 }

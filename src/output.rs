@@ -195,9 +195,11 @@ impl Staging {
     }
 
     /// Writes one file into the staging folder.
-    pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+    /// Returns the digest of its bytes, as counted in the build's id.
+    pub fn put(&self, file: &OutputFile) -> Result<u64, Diagnostic> {
         let rel = safe_relative(&file.path)?;
-        self.count(&file.path, Staging::digest(file));
+        let digest = Staging::digest(file);
+        self.count(&file.path, digest);
         if let Some(previous) = &self.previous
             && unchanged(&previous.join(&rel), &file.contents)
         {
@@ -205,7 +207,7 @@ impl Staging {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(rel);
-            return Ok(());
+            return Ok(digest);
         }
         self.changed.store(true, AtomicOrdering::Relaxed);
         let path = self.dir.join(&rel);
@@ -220,7 +222,8 @@ impl Staging {
         result.map_err(|e| match &file.contents {
             Contents::Copy(source) => io_error("copy", source, &e),
             _ => io_error("write", &path, &e),
-        })
+        })?;
+        Ok(digest)
     }
 
     /// Drops everything written so far; the previous output is untouched.

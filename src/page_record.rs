@@ -81,14 +81,15 @@ impl PageRecord {
         Some((bytes, stamp.digest))
     }
 
-    /// Records that the file at `path` was made from `key` and holds `bytes`.
-    pub fn note(&self, path: &str, key: Key, bytes: &[u8]) {
+    /// Records that the file at `path` was made from `key` and holds `len`
+    /// bytes whose digest is `digest` (as [`crate::output::digest`] makes it).
+    pub fn note(&self, path: &str, key: Key, len: usize, digest: u64) {
         self.insert(
             path,
             Stamp {
                 key,
-                len: bytes.len() as u64,
-                digest: crate::output::digest(path, bytes),
+                len: len as u64,
+                digest,
             },
         );
     }

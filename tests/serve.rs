@@ -410,6 +410,20 @@ fn rapid_saves_and_a_broken_site_toml_end_in_the_same_site_as_a_full_build() {
     assert_served_equals_a_full_build(&server, root);
 }
 
+/// Asserts that, between two [`usage`] readings, the server did not keep more
+/// open files or threads than a little slack allows.
+#[cfg(target_os = "linux")]
+fn assert_nothing_left_open(before: (usize, usize, usize), after: (usize, usize, usize)) {
+    assert!(
+        after.0 <= before.0 + 2,
+        "open files grew: {before:?} -> {after:?}"
+    );
+    assert!(
+        after.1 <= before.1 + 2,
+        "threads grew: {before:?} -> {after:?}"
+    );
+}
+
 /// What a process holds, from /proc: open files, threads and resident KiB.
 #[cfg(target_os = "linux")]
 fn usage(pid: u32) -> (usize, usize, usize) {
@@ -451,14 +465,7 @@ fn ten_thousand_requests_leak_no_files_threads_or_memory() {
     }
     std::thread::sleep(std::time::Duration::from_millis(300));
     let after = usage(server.pid());
-    assert!(
-        after.0 <= before.0 + 2,
-        "open files grew: {before:?} -> {after:?}"
-    );
-    assert!(
-        after.1 <= before.1 + 2,
-        "threads grew: {before:?} -> {after:?}"
-    );
+    assert_nothing_left_open(before, after);
     assert!(
         after.2 <= before.2 + 8 * 1024,
         "memory grew: {before:?} -> {after:?}"
@@ -682,15 +689,7 @@ fn a_half_sent_request_is_closed_within_its_timeout() {
     #[cfg(target_os = "linux")]
     {
         std::thread::sleep(Duration::from_millis(300));
-        let after = usage(server.pid());
-        assert!(
-            after.1 <= before.1 + 2,
-            "threads left: {before:?} -> {after:?}"
-        );
-        assert!(
-            after.0 <= before.0 + 2,
-            "files left: {before:?} -> {after:?}"
-        );
+        assert_nothing_left_open(before, usage(server.pid()));
     }
     assert_eq!(server.get("/skills/").status, 200);
 }

@@ -192,10 +192,7 @@ impl Renderer {
             .par_iter()
             .filter_map(|job| {
                 let path = job.output_path();
-                let key = match job.make {
-                    Make::Feed(_) => hash(job),
-                    _ => hash(&(shared, job)),
-                };
+                let key = job.key(shared);
                 if reuse.keep(&path, key) {
                     return None;
                 }

@@ -63,6 +63,16 @@ impl<'a> Job<'a> {
         }
     }
 
+    /// The key of the file: where it goes and what it is made from, and for a
+    /// page, `shared`, the key of what every template sees besides its context.
+    /// A feed is no template's, so the `site` value does not touch it.
+    pub fn key(&self, shared: Key) -> Key {
+        match self.make {
+            Make::Feed(_) => hash(self),
+            _ => hash(&(shared, self)),
+        }
+    }
+
     /// Whether the job is a page of one skill or its entries, whose sitemap
     /// entries come from the skill's parts.
     pub fn of_one_skill(&self) -> bool {

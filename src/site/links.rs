@@ -122,11 +122,7 @@ fn links_key(
     for p in &content.pages {
         p.rel.hash(&mut h);
     }
-    let mut info: Vec<_> = images.info.values().collect();
-    info.sort_by(|a, b| a.path.cmp(&b.path));
-    info.hash(&mut h);
-    let mut refused: Vec<_> = images.refused.iter().collect();
-    refused.sort();
-    refused.hash(&mut h);
+    crate::keys::hash_sorted(&images.info, &mut h);
+    crate::keys::hash_sorted(&images.refused, &mut h);
     h.finish()
 }
