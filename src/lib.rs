@@ -306,6 +306,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         record.save(id, files.load(Ordering::Relaxed) + 1);
     }
     renderer.prune_cards();
+    // It holds the skills and their template values, which are freed like the
+    // model's rest.
+    drop_in_background(renderer);
     Ok(BuildReport {
         output,
         pages: pages.into_inner(),
