@@ -5,7 +5,7 @@ use std::path::Path;
 
 use skillfolio::content::{Kind, Part};
 use skillfolio::diagnostic::Diagnostic;
-use skillfolio::scaffold::LogEntry;
+use skillfolio::scaffold::{LogEntry, LogEvidence};
 
 use super::{Outcome, Report};
 
@@ -30,6 +30,13 @@ pub struct Args {
     /// A photo, video or other file (copied beside the skill) or a URL. Repeatable.
     #[arg(long, short)]
     evidence: Vec<String>,
+    /// What the evidence shows, for those who cannot see it. Repeatable: the
+    /// first `--alt` describes the first `--evidence`, and so on.
+    #[arg(long)]
+    alt: Vec<String>,
+    /// A caption shown under the evidence. Repeatable, in the order of `--evidence`.
+    #[arg(long)]
+    caption: Vec<String>,
     /// The notes. Without it, notes are read from standard input when it is not a
     /// terminal.
     #[arg(long, conflicts_with = "edit")]
@@ -57,12 +64,16 @@ pub fn run(root: &Path, args: Args) -> Outcome {
         }
         None => None,
     };
+    let evidence = match evidence(args.evidence, args.alt, args.caption) {
+        Ok(e) => e,
+        Err(d) => return Err(d.into()),
+    };
     let entry = LogEntry {
         minutes: args.minutes,
         kind: args.kind.as_deref().and_then(Kind::from_key),
         part: args.part.as_deref().and_then(Part::from_key),
         date,
-        evidence: args.evidence,
+        evidence,
         body,
     };
     let path = skillfolio::scaffold::log_entry(root, &args.skill, &args.title, &entry, today)?;
@@ -95,4 +106,32 @@ pub fn run(root: &Path, args: Args) -> Outcome {
         }
     }
     Ok(report)
+}
+
+/// Pairs each `--alt` and `--caption` with the `--evidence` in the same place.
+fn evidence(
+    src: Vec<String>,
+    alt: Vec<String>,
+    caption: Vec<String>,
+) -> Result<Vec<LogEvidence>, Diagnostic> {
+    for (flag, n) in [("--alt", alt.len()), ("--caption", caption.len())] {
+        if n > src.len() {
+            return Err(Diagnostic::error(format!(
+                "{n} `{flag}` given for {} `--evidence`",
+                src.len()
+            ))
+            .hint(format!(
+                "each `{flag}` goes with the `--evidence` in the same place: `--evidence photo.jpg {flag} \"...\"`"
+            )));
+        }
+    }
+    let (mut alt, mut caption) = (alt.into_iter(), caption.into_iter());
+    Ok(src
+        .into_iter()
+        .map(|src| LogEvidence {
+            src,
+            alt: alt.next(),
+            caption: caption.next(),
+        })
+        .collect())
 }

@@ -112,6 +112,8 @@ pub struct EvidenceSource {
     pub src: Located<String>,
     pub alt: Option<String>,
     pub caption: Option<String>,
+    /// For a video: the image shown until the visitor plays it.
+    pub poster: Option<Located<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +134,8 @@ pub struct SkillSource {
     pub target: Target,
     pub related: Vec<Located<String>>,
     pub draft: bool,
+    /// The photo a shared link to the skill shows.
+    pub cover: Option<EvidenceSource>,
     pub entries: Vec<EntrySource>,
 }
 

@@ -55,6 +55,7 @@ pub fn parse_skill(
         .map(|(value, span)| Located { value, span })
         .collect();
     let draft = f.bool("draft").unwrap_or(false);
+    let cover = cover(&mut f);
     f.finish("skill front matter");
 
     let dir_name = dir
@@ -86,6 +87,7 @@ pub fn parse_skill(
         target: target.unwrap_or_default(),
         related,
         draft,
+        cover,
         entries: Vec::new(),
         file,
     })
@@ -166,7 +168,8 @@ pub(super) fn empty_slug(file: &SourceFile, name: &str, hint: &str) -> Diagnosti
     .hint(hint)
 }
 
-/// `evidence` items are a path or URL, or a table with `src`, `alt` and `caption`.
+/// `evidence` items are a path or URL, or a table with `src`, `alt`, `caption`
+/// and, for videos, `poster`.
 fn evidence(f: &mut Fields<'_>) -> Vec<EvidenceSource> {
     let Some((_, value)) = f.raw("evidence") else {
         return Vec::new();
@@ -182,47 +185,99 @@ fn evidence(f: &mut Fields<'_>) -> Vec<EvidenceSource> {
             return Vec::new();
         }
     };
-    let mut out = Vec::new();
-    for (span, item) in items {
-        match item {
-            DeValue::String(s) => out.push(EvidenceSource {
-                src: Located {
-                    value: s.to_string(),
-                    span,
-                },
-                alt: None,
-                caption: None,
-            }),
-            DeValue::Table(t) => {
-                let get = |k: &str| {
-                    t.get(k)
-                        .and_then(|v| v.get_ref().as_str())
-                        .map(str::to_string)
-                };
-                // Point at the `src` value itself, not the whole table.
-                let src_span = t.get("src").map_or(span.clone(), |v| f.absolute(v.span()));
-                match get("src") {
-                    Some(src) => out.push(EvidenceSource {
-                        src: Located {
-                            value: src,
-                            span: src_span,
-                        },
-                        alt: get("alt"),
-                        caption: get("caption"),
-                    }),
-                    None => f.push_error(
-                        span,
-                        "an evidence table needs `src`",
-                        "write `{ src = \"photo.jpg\", alt = \"what it shows\", caption = \"...\" }`",
-                    ),
+    items
+        .into_iter()
+        .filter_map(|(span, item)| evidence_item(f, span, &item, EVIDENCE))
+        .collect()
+}
+
+/// A skill's `cover`: the photo its shared link shows, written as an evidence
+/// item is.
+fn cover(f: &mut Fields<'_>) -> Option<EvidenceSource> {
+    let (span, value) = f.raw("cover")?;
+    let value = value.clone();
+    evidence_item(f, span, &value, COVER)
+}
+
+const EVIDENCE_KEYS: [&str; 4] = ["src", "alt", "caption", "poster"];
+
+/// How messages name an evidence item and its table.
+struct Named {
+    item: &'static str,
+    table: &'static str,
+}
+const EVIDENCE: Named = Named {
+    item: "an evidence item",
+    table: "an evidence table",
+};
+const COVER: Named = Named {
+    item: "`cover`",
+    table: "a `cover` table",
+};
+
+fn evidence_item(
+    f: &mut Fields<'_>,
+    span: std::ops::Range<usize>,
+    item: &DeValue<'_>,
+    what: Named,
+) -> Option<EvidenceSource> {
+    let located = |value: &str, span| Located {
+        value: value.to_string(),
+        span,
+    };
+    match item {
+        DeValue::String(s) => Some(EvidenceSource {
+            src: located(s, span),
+            alt: None,
+            caption: None,
+            poster: None,
+        }),
+        DeValue::Table(t) => {
+            let get = |k: &str| {
+                t.get(k)
+                    .and_then(|v| v.get_ref().as_str())
+                    .map(str::to_string)
+            };
+            for key in t.keys() {
+                if !EVIDENCE_KEYS.contains(&key.get_ref().as_ref()) {
+                    let key_span = f.absolute(key.span());
+                    f.push_error(
+                        key_span,
+                        &format!("{} has no key `{}`", what.table, key.get_ref()),
+                        "an evidence table takes `src`, `alt`, `caption` and, for a video, `poster`",
+                    );
                 }
             }
-            _ => f.push_error(
+            // Point at the `src` value itself, not the whole table.
+            let src_span = t.get("src").map_or(span.clone(), |v| f.absolute(v.span()));
+            let poster = t.get("poster").and_then(|v| {
+                let span = f.absolute(v.span());
+                v.get_ref().as_str().map(|p| located(p, span))
+            });
+            match get("src") {
+                Some(src) => Some(EvidenceSource {
+                    src: located(&src, src_span),
+                    alt: get("alt"),
+                    caption: get("caption"),
+                    poster,
+                }),
+                None => {
+                    f.push_error(
+                        span,
+                        &format!("{} needs `src`", what.table),
+                        "write `{ src = \"photo.jpg\", alt = \"what it shows\", caption = \"...\" }`",
+                    );
+                    None
+                }
+            }
+        }
+        _ => {
+            f.push_error(
                 span,
-                "an evidence item must be a path, a URL or a table",
+                &format!("{} must be a path, a URL or a table", what.item),
                 "write `evidence = [\"photo.jpg\", \"https://...\"]`",
-            ),
+            );
+            None
         }
     }
-    out
 }

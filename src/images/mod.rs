@@ -117,6 +117,18 @@ pub struct ImageView {
     pub webp_srcset: Option<String>,
 }
 
+/// The copy of a photo that link previews show: the widest resized copy (all
+/// the preview needs, and a fraction of the original's bytes), else the
+/// original. Only formats every preview reader takes have one.
+#[derive(Debug, Clone, Default, Hash, Serialize)]
+pub struct SharedImage {
+    /// Site-relative, like the other URLs of an [`ImageView`].
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    pub mime: &'static str,
+}
+
 /// `sizes` for an image in the text of a page: as wide as the column of prose.
 pub const PROSE_SIZES: &str = "(min-width: 46rem) 42rem, 100vw";
 
@@ -147,6 +159,28 @@ impl ImageInfo {
             srcset: srcset(&|v| Some(v.path.as_str())),
             webp_srcset: srcset(&|v| v.webp.as_deref()),
         }
+    }
+}
+
+impl ImageInfo {
+    /// The copy link previews show, when the format is one they all read.
+    pub fn shared(&self, url: impl Fn(&str) -> String) -> Option<SharedImage> {
+        let mime = crate::media::type_of(&self.path);
+        if !matches!(mime, "image/jpeg" | "image/png" | "image/webp") {
+            return None;
+        }
+        let (path, width, height) = self
+            .variants
+            .last()
+            .map_or((self.path.as_str(), self.width, self.height), |v| {
+                (v.path.as_str(), v.width, v.height)
+            });
+        Some(SharedImage {
+            src: url(path),
+            width,
+            height,
+            mime,
+        })
     }
 }
 

@@ -55,7 +55,7 @@ pub(super) struct Common<'a> {
     pub today: Date,
     pub urls: Urls<'a>,
     pub site_feed: Feed,
-    pub default_image: Option<String>,
+    pub default_image: Option<super::preview::Preview>,
 }
 
 impl Hash for Common<'_> {
@@ -71,13 +71,7 @@ impl<'a> Common<'a> {
             title: "All practice".to_string(),
             url: urls.permalink("atom.xml"),
         };
-        let default_image = config.image.as_deref().map(|i| {
-            if i.contains("://") {
-                i.to_string()
-            } else {
-                urls.permalink(i.trim_start_matches('/'))
-            }
-        });
+        let default_image = super::preview::Preview::site(config, &urls);
         Common {
             key: crate::keys::hash(&(crate::keys::hash_serialized(config), today)),
             config,
@@ -98,7 +92,7 @@ impl<'a> Common<'a> {
         c.insert("current_url", &self.urls.permalink(rel));
         c.insert("feeds", &[&self.site_feed]);
         c.insert("og_type", "website");
-        c.insert("image", &self.default_image);
+        super::preview::Preview::insert(self.default_image.as_ref(), &mut c);
         c.insert_value("json_ld", Value::none());
         c
     }

@@ -11,6 +11,7 @@
 
 mod inputs;
 mod pages;
+mod preview;
 mod skills;
 mod tags;
 mod templates;

@@ -11,10 +11,11 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::inputs::{Common, Feed, Keyed};
+use super::preview::Preview;
 use super::views::{entry_view, skill_view, value};
 use crate::feed;
 use crate::keys::{Key, hash};
-use crate::site::{Entry, Skill};
+use crate::site::Skill;
 use crate::sitemap;
 use crate::structured;
 
@@ -129,11 +130,8 @@ impl SkillPage<'_> {
         };
         c.insert("feeds", &[&common.site_feed, &skill_feed]);
         c.insert("og_type", "article");
-        let newest_image = skill.entries.iter().rev().find_map(first_image);
-        if let Some(url) = newest_image {
-            c.insert("image", &feed::absolute(urls, url));
-        } else if common.config.social_cards {
-            c.insert("image", &urls.permalink(&crate::cards::skill_path(skill)));
+        if let Some(preview) = Preview::skill(common.config, skill, urls) {
+            Preview::insert(Some(&preview), &mut c);
         }
         c.insert(
             "json_ld",
@@ -169,11 +167,8 @@ impl EntryPage<'_> {
         c.insert_value("entry", Value::from(full));
         c.insert_value("skill", self.parts.value.clone());
         c.insert("og_type", "article");
-        if let Some(url) = first_image(item) {
-            c.insert("image", &feed::absolute(urls, url));
-        } else if common.config.social_cards {
-            let card = crate::cards::entry_card(skill, item, common.today);
-            c.insert("image", &urls.permalink(&card));
+        if let Some(preview) = Preview::entry(common.config, skill, item, common.today, urls) {
+            Preview::insert(Some(&preview), &mut c);
         }
         c.insert(
             "json_ld",
@@ -214,14 +209,6 @@ impl SkillFeed<'_> {
             },
         )
     }
-}
-
-pub(super) fn first_image(entry: &Entry) -> Option<&str> {
-    entry
-        .evidence
-        .iter()
-        .find(|e| e.kind == "image")
-        .map(|e| e.url.as_str())
 }
 
 /// Shortens text at a word boundary for descriptions and previews.

@@ -347,6 +347,12 @@ pub struct EntryView<'a> {
     pub kind_label: &'static str,
     pub part: Option<PartRef>,
     pub evidence: &'a [Evidence],
+    /// How many pieces of evidence are photos, shown large on the entry's page.
+    pub photo_count: usize,
+    /// How many are shown as links (neither photos, nor videos played in place).
+    pub link_count: usize,
+    /// Whether a video link is played in place, which takes a small script.
+    pub has_player: bool,
     /// The evidence a gallery shows for the entry: its first image, else its
     /// first piece of evidence.
     pub cover: Option<&'a Evidence>,
@@ -376,6 +382,11 @@ pub fn entry_view<'a>(entry: &'a Entry, skill: &'a Skill, urls: &Urls) -> EntryV
             heading: p.heading(),
         }),
         evidence: &entry.evidence,
+        photo_count: entry.evidence.iter().filter(|e| e.kind == "image").count(),
+        link_count: (entry.evidence.iter())
+            .filter(|e| !matches!(e.kind, "image" | "video") && e.embed.is_none())
+            .count(),
+        has_player: entry.evidence.iter().any(|e| e.embed.is_some()),
         cover: entry
             .evidence
             .iter()

@@ -249,8 +249,16 @@ pub struct LogEntry {
     pub kind: Option<Kind>,
     pub part: Option<Part>,
     pub date: Option<Date>,
-    pub evidence: Vec<String>,
+    pub evidence: Vec<LogEvidence>,
     pub body: Option<String>,
+}
+
+/// A piece of evidence `log` names: a file or URL, with what the author says of it.
+#[derive(Debug, Default, Clone)]
+pub struct LogEvidence {
+    pub src: String,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
 }
 
 /// `log`: a dated entry file for a skill. A second entry of the same name on the
@@ -277,11 +285,23 @@ pub fn log_entry(
     let log_dir = dir.join("log");
     let mut evidence = Vec::new();
     for item in &entry.evidence {
-        if item.contains("://") {
-            evidence.push(item.clone());
+        let src = if item.src.contains("://") {
+            item.src.clone()
         } else {
-            evidence.push(local_evidence(item, &dir)?);
+            local_evidence(&item.src, &dir)?
+        };
+        // A bare name while there is nothing to say of it; a table otherwise.
+        let mut fields = vec![format!("src = {}", quote(&src))];
+        for (key, value) in [("alt", &item.alt), ("caption", &item.caption)] {
+            if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                fields.push(format!("{key} = {}", quote(value.trim())));
+            }
         }
+        evidence.push(if fields.len() == 1 {
+            quote(&src)
+        } else {
+            format!("{{ {} }}", fields.join(", "))
+        });
     }
     let mut text = String::from("+++\n");
     text.push_str(&format!("title = {}\ndate = {date}\n", quote(title)));
@@ -294,8 +314,7 @@ pub fn log_entry(
         text.push_str(&format!("part = \"{}\"\n", part.key()));
     }
     if !evidence.is_empty() {
-        let list: Vec<String> = evidence.iter().map(|e| quote(e)).collect();
-        text.push_str(&format!("evidence = [{}]\n", list.join(", ")));
+        text.push_str(&format!("evidence = [{}]\n", evidence.join(", ")));
     }
     text.push_str("+++\n\n");
     if let Some(body) = entry.body.as_deref().filter(|b| !b.trim().is_empty()) {

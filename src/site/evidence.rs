@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::Evidence;
-use crate::content::{EntrySource, EvidenceSource};
+use crate::content::{EntrySource, EvidenceSource, Located, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Links};
 use crate::urls::encode_path;
@@ -18,68 +18,143 @@ pub(super) fn evidence(
     links: &Links,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Evidence> {
-    let mut evidence = Vec::new();
-    for item in &e.evidence {
+    let place = Place {
+        file: &e.file,
+        dir: log_dir,
+        links,
+    };
+    (e.evidence.iter())
+        .filter_map(|item| place.resolve(item, diagnostics))
+        .collect()
+}
+
+/// A skill's `cover`: a photo in a format every link preview shows.
+pub(super) fn cover(
+    item: &EvidenceSource,
+    file: &SourceFile,
+    dir: &Path,
+    links: &Links,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Evidence> {
+    let place = Place { file, dir, links };
+    let cover = place.resolve(item, diagnostics)?;
+    if cover.share.is_none() {
+        let why = if cover.external {
+            "a link elsewhere"
+        } else {
+            "not a JPEG, PNG or WebP photo"
+        };
+        diagnostics.push(
+            Diagnostic::error(format!("the cover `{}` is {why}", item.src.value.trim()))
+                .at(&file.path, &file.text, item.src.span.start, item.src.span.len())
+                .hint("a cover is a photo beside index.md, e.g. `cover = \"finished.jpg\"`: link previews show only JPEG, PNG and WebP"),
+        );
+        return None;
+    }
+    Some(cover)
+}
+
+/// Where evidence is named: the file, its folder and what the build publishes.
+struct Place<'a> {
+    file: &'a SourceFile,
+    dir: &'a Path,
+    links: &'a Links,
+}
+
+impl Place<'_> {
+    fn resolve(
+        &self,
+        item: &EvidenceSource,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Evidence> {
         let src = item.src.value.trim();
-        if src.starts_with("http://") || src.starts_with("https://") {
-            evidence.push(external(item, src));
-            continue;
+        let mut evidence = if src.starts_with("http://") || src.starts_with("https://") {
+            external(item, src)
+        } else {
+            self.local(item, &item.src, diagnostics)?
+        };
+        if let Some(poster) = &item.poster {
+            match self.local(item, poster, diagnostics) {
+                // Not found: already reported.
+                None => {}
+                Some(p) if p.share.is_some() => evidence.poster = p.image,
+                Some(_) => diagnostics.push(
+                    Diagnostic::error(format!(
+                        "the poster `{}` is not a JPEG, PNG or WebP image",
+                        poster.value
+                    ))
+                    .at(&self.file.path, &self.file.text, poster.span.start, poster.span.len())
+                    .hint("a poster is a still photo shown until the video plays, e.g. `poster = \"first-frame.jpg\"`"),
+                ),
+            }
         }
-        let places = crate::content::asset_candidates(log_dir, src);
+        Some(evidence)
+    }
+
+    /// A file of the site named by `name` (the item's `src` or its `poster`).
+    fn local(
+        &self,
+        item: &EvidenceSource,
+        name: &Located<String>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Evidence> {
+        let (file, links) = (self.file, self.links);
+        let src = name.value.trim();
+        let places = crate::content::asset_candidates(self.dir, src);
         let resolved = places
             .iter()
             .find_map(|p| links.targets.get(p).filter(|t| !t.ends_with('/')));
         let url = |target: &str| format!("{}{}", links.base_path, encode_path(target));
         if let Some(why) = resolved.and_then(|t| links.refused.get(t.as_str())) {
             diagnostics.push(markdown::too_large(src, why).at(
-                &e.file.path,
-                &e.file.text,
-                item.src.span.start,
-                item.src.span.len(),
+                &file.path,
+                &file.text,
+                name.span.start,
+                name.span.len(),
             ));
         }
-        match resolved {
-            Some(target) => evidence.push(Evidence {
-                url: url(target),
-                kind: crate::media::kind_of(target),
-                external: false,
-                label: evidence_label(item, target.rsplit('/').next().unwrap_or(target)),
-                alt: item.alt.clone(),
-                caption: item.caption.clone(),
-                host: None,
-                provider: None,
-                image: links.images.get(target.as_str()).map(|i| i.view(url)),
-                mime: Some(crate::media::type_of(target)),
-                length: links.lengths.get(target.as_str()).copied(),
-                file_name: target.rsplit('/').next().map(str::to_string),
-                size: links.lengths.get(target.as_str()).map(|&n| human_size(n)),
-            }),
-            None => {
-                // The skill's folder, tried last, is where a skill keeps its photos.
-                let hint = match places.last() {
-                    Some(first) => format!(
-                        "add the file at {}, or correct the path: a name is looked for beside the entry's file, then beside the skill's index.md; a full https:// URL works too",
-                        crate::content::shown(first)
-                    ),
-                    None => "a path names a file inside the skill's folder; a full https:// URL works too".to_string(),
-                };
-                diagnostics.push(
-                    Diagnostic::error(format!(
-                        "evidence `{src}` not found: {}",
-                        markdown::nowhere(&places)
-                    ))
-                    .at(
-                        &e.file.path,
-                        &e.file.text,
-                        item.src.span.start,
-                        item.src.span.len(),
-                    )
-                    .hint(hint),
-                );
-            }
-        }
+        let Some(target) = resolved else {
+            // The skill's folder, tried last, is where a skill keeps its photos.
+            let hint = match places.last() {
+                Some(first) => format!(
+                    "add the file at {}, or correct the path: a name is looked for beside the entry's file, then beside the skill's index.md; a full https:// URL works too",
+                    crate::content::shown(first)
+                ),
+                None => {
+                    "a path names a file inside the skill's folder; a full https:// URL works too"
+                        .to_string()
+                }
+            };
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "evidence `{src}` not found: {}",
+                    markdown::nowhere(&places)
+                ))
+                .at(&file.path, &file.text, name.span.start, name.span.len())
+                .hint(hint),
+            );
+            return None;
+        };
+        let info = links.images.get(target.as_str());
+        Some(Evidence {
+            url: url(target),
+            kind: crate::media::kind_of(target),
+            external: false,
+            label: evidence_label(item, target.rsplit('/').next().unwrap_or(target)),
+            alt: item.alt.clone(),
+            caption: item.caption.clone(),
+            host: None,
+            provider: None,
+            embed: None,
+            poster: None,
+            image: info.map(|i| i.view(url)),
+            share: info.and_then(|i| i.shared(url)),
+            mime: Some(crate::media::type_of(target)),
+            length: links.lengths.get(target.as_str()).copied(),
+            file_name: target.rsplit('/').next().map(str::to_string),
+            size: links.lengths.get(target.as_str()).map(|&n| human_size(n)),
+        })
     }
-    evidence
 }
 
 /// Evidence on another site, shown as a link to it.
@@ -102,12 +177,19 @@ fn external(item: &EvidenceSource, src: &str) -> Evidence {
         url: src.to_string(),
         kind,
         external: true,
-        label: evidence_label(item, host.as_deref().unwrap_or(src)),
+        // A video nobody named is at least named for what it is.
+        label: match provider {
+            Some(p) => evidence_label(item, &format!("Video on {p}")),
+            None => evidence_label(item, host.as_deref().unwrap_or(src)),
+        },
         alt: item.alt.clone(),
         caption: item.caption.clone(),
+        embed: provider.and_then(|p| embed_url(p, host.as_deref()?, path)),
         host,
         provider,
+        poster: None,
         image: None,
+        share: None,
         mime: None,
         length: None,
         file_name: None,
@@ -132,6 +214,96 @@ fn human_size(bytes: u64) -> String {
     } else {
         format!("{value:.0} {}", UNITS[unit])
     }
+}
+
+/// The address of a video's player, on the site's privacy-minded host where it
+/// has one: YouTube's that sets no cookie, Vimeo's with "do not track". A page
+/// loads it only once the visitor asks to play.
+fn embed_url(provider: &str, host: &str, path: &str) -> Option<String> {
+    let (route, query) = path.split_once('?').unwrap_or((path, ""));
+    let route = route.split('#').next().unwrap_or(route);
+    let param = |name: &str| {
+        query
+            .split(['&', '#'])
+            .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+    };
+    let segment = |prefix: &str| {
+        route
+            .strip_prefix(prefix)
+            .map(|rest| rest.split('/').next().unwrap_or(""))
+            .filter(|id| is_video_id(id))
+    };
+    match provider {
+        "YouTube" => {
+            let id = if host.ends_with("youtu.be") {
+                segment("/")
+            } else {
+                param("v")
+                    .filter(|id| is_video_id(id))
+                    .or_else(|| segment("/shorts/"))
+                    .or_else(|| segment("/embed/"))
+                    .or_else(|| segment("/live/"))
+            }?;
+            let start = param("t")
+                .or_else(|| param("start"))
+                .and_then(seconds)
+                .map_or(String::new(), |s| format!("&start={s}"));
+            Some(format!(
+                "https://www.youtube-nocookie.com/embed/{id}?autoplay=1{start}"
+            ))
+        }
+        "Vimeo" => {
+            let id = route
+                .trim_start_matches("/video/")
+                .trim_start_matches('/')
+                .split('/')
+                .find(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))?;
+            Some(format!(
+                "https://player.vimeo.com/video/{id}?dnt=1&autoplay=1"
+            ))
+        }
+        "PeerTube" => {
+            let id = segment("/w/")
+                .or_else(|| segment("/videos/watch/"))
+                .or_else(|| segment("/videos/embed/"))?;
+            Some(format!(
+                "https://{host}/videos/embed/{id}?autoplay=1&warningTitle=0"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// A video id as the sites write them: letters, digits, `-` and `_`, so
+/// nothing from the URL can break out of the player's address.
+fn is_video_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A start time as YouTube writes it: `90`, `90s` or `1m30s`.
+fn seconds(t: &str) -> Option<u32> {
+    if let Ok(s) = t.parse() {
+        return Some(s);
+    }
+    let mut total = 0u32;
+    let mut number = 0u32;
+    for c in t.chars() {
+        match c {
+            '0'..='9' => number = number.checked_mul(10)?.checked_add(c.to_digit(10)?)?,
+            'h' => total = total.checked_add(number.checked_mul(3600)?)?,
+            'm' => total = total.checked_add(number.checked_mul(60)?)?,
+            's' => total = total.checked_add(number)?,
+            _ => return None,
+        }
+        if c.is_ascii_alphabetic() {
+            number = 0;
+        }
+    }
+    Some(total)
 }
 
 /// Which video site a URL is on, from its host and path. PeerTube runs on many

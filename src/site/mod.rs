@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, DateValue, Kind, Part, Status, Target};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
-use crate::images::{ImageView, Images};
+use crate::images::{ImageView, Images, SharedImage};
 use crate::markdown;
 
 use crate::progress::{Progress, Session};
@@ -45,8 +45,15 @@ pub struct Evidence {
     /// For video links: YouTube, Vimeo or PeerTube. The card links out and loads
     /// nothing from the video's site until the visitor clicks.
     pub provider: Option<&'static str>,
+    /// For video links: the player's address, loaded only when the visitor
+    /// clicks play.
+    pub embed: Option<String>,
+    /// For videos: the still shown until the visitor plays it.
+    pub poster: Option<ImageView>,
     /// For local images: size and widths.
     pub image: Option<ImageView>,
+    /// For local JPEG, PNG and WebP images: the copy a link preview shows.
+    pub share: Option<SharedImage>,
     /// For local files: the media type and size, for feed enclosures.
     pub mime: Option<&'static str>,
     pub length: Option<u64>,
@@ -108,6 +115,8 @@ pub struct Skill {
     pub status: Status,
     pub target: Target,
     pub draft: bool,
+    /// The photo a shared link to the skill shows, from `cover`.
+    pub cover: Option<Evidence>,
     /// Related skills both ways, by index into `Site::skills`, sorted by title.
     pub related: Vec<usize>,
     pub path: String,

@@ -198,6 +198,9 @@ fn build_skill(
         status: source.status,
         target: source.target,
         draft: source.draft,
+        cover: source.cover.as_ref().and_then(|c| {
+            super::evidence::cover(c, &source.file, &source.dir, &md.links, &mut diagnostics)
+        }),
         related: Vec::new(),
         path,
         intro,

@@ -1,0 +1,151 @@
+//! The image a shared link shows. Chat apps and social sites read `og:image`
+//! and `twitter:image`, and most show nothing for SVG or for an image whose size
+//! they must fetch to learn, so every page names a JPEG, PNG or WebP with its
+//! size and a text alternative: a photo of the author's where there is one, else
+//! a preview card drawn by the build, else the site's `image`.
+
+use serde::Serialize;
+
+use super::inputs::PageContext;
+use crate::config::Config;
+use crate::feed;
+use crate::site::{Entry, Evidence, Skill};
+use crate::urls::Urls;
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Preview {
+    /// Absolute: previews are read by other sites.
+    pub url: String,
+    /// Known for photos and cards; not for a site's `image` given as a URL.
+    pub size: Option<(u32, u32)>,
+    pub mime: Option<&'static str>,
+    pub alt: String,
+}
+
+impl Preview {
+    /// A photo of the author's, if it is in a format previews show.
+    pub fn photo(evidence: &Evidence, urls: &Urls) -> Option<Preview> {
+        let shared = evidence.share.as_ref()?;
+        Some(Preview {
+            url: feed::absolute(urls, &shared.src),
+            size: Some((shared.width, shared.height)),
+            mime: Some(shared.mime),
+            alt: evidence.label.clone(),
+        })
+    }
+
+    /// A card drawn by the build, at `path` in the output.
+    pub fn card(path: &str, alt: String, urls: &Urls) -> Preview {
+        Preview {
+            url: urls.permalink(path),
+            size: Some((crate::cards::WIDTH, crate::cards::HEIGHT)),
+            mime: Some("image/png"),
+            alt,
+        }
+    }
+
+    /// What pages with no image of their own show: the site's `image` when
+    /// set, else the site's card when cards are drawn.
+    pub fn site(config: &Config, urls: &Urls) -> Option<Preview> {
+        if let Some(image) = config.image.as_deref() {
+            let url = if image.contains("://") {
+                image.to_string()
+            } else {
+                urls.permalink(image.trim_start_matches('/'))
+            };
+            let mime = crate::media::type_of(image);
+            return Some(Preview {
+                url,
+                size: None,
+                mime: mime.starts_with("image/").then_some(mime),
+                alt: config.title.clone(),
+            });
+        }
+        config.social_cards.then(|| {
+            Preview::card(
+                SITE_CARD,
+                format!(
+                    "{}: a preview card with the number of skills, the hours practised and a calendar of practice",
+                    config.title
+                ),
+                urls,
+            )
+        })
+    }
+
+    /// A skill's page: its cover, else its card, else its newest photo.
+    pub fn skill(config: &Config, skill: &Skill, urls: &Urls) -> Option<Preview> {
+        if let Some(cover) = skill.cover.as_ref().and_then(|c| Preview::photo(c, urls)) {
+            return Some(cover);
+        }
+        if config.social_cards {
+            let alt = skill_alt(skill);
+            return Some(Preview::card(&crate::cards::skill_path(skill), alt, urls));
+        }
+        (skill.entries.iter().rev()).find_map(|e| first_photo(e, urls))
+    }
+
+    /// An entry's page: its first photo, else its card (a payoff's own, else
+    /// its skill's).
+    pub fn entry(
+        config: &Config,
+        skill: &Skill,
+        entry: &Entry,
+        today: jiff::civil::Date,
+        urls: &Urls,
+    ) -> Option<Preview> {
+        if let Some(photo) = first_photo(entry, urls) {
+            return Some(photo);
+        }
+        if !config.social_cards {
+            return None;
+        }
+        Some(if crate::cards::has_own_card(entry, today) {
+            let alt = entry_alt(skill, entry);
+            Preview::card(&crate::cards::entry_path(skill, entry), alt, urls)
+        } else {
+            let alt = skill_alt(skill);
+            Preview::card(&crate::cards::skill_path(skill), alt, urls)
+        })
+    }
+
+    /// Sets the template values of the preview: `image` (its URL, as before),
+    /// `image_width`, `image_height`, `image_type` and `image_alt`.
+    pub fn insert(preview: Option<&Preview>, c: &mut PageContext) {
+        c.insert("image", &preview.map(|p| &p.url));
+        c.insert("image_width", &preview.and_then(|p| p.size).map(|s| s.0));
+        c.insert("image_height", &preview.and_then(|p| p.size).map(|s| s.1));
+        c.insert("image_type", &preview.and_then(|p| p.mime));
+        c.insert("image_alt", &preview.map(|p| &p.alt));
+    }
+}
+
+/// Where the site's card is published.
+const SITE_CARD: &str = "cards/site.png";
+
+/// What a skill's card shows, for those who cannot see it.
+fn skill_alt(skill: &Skill) -> String {
+    let totals = &skill.progress.totals;
+    let field = skill
+        .field
+        .as_ref()
+        .map_or(String::new(), |f| format!(" ({})", f.name));
+    format!(
+        "Preview card of the skill {}{field}: {} hours over {} sessions, and a calendar of the last 20 weeks of practice",
+        skill.title, totals.hours, totals.sessions
+    )
+}
+
+/// What a payoff's card shows.
+fn entry_alt(skill: &Skill, entry: &Entry) -> String {
+    format!(
+        "Preview card of the payoff {} in {}, on {}, with a calendar of the practice before it",
+        entry.title,
+        skill.title,
+        entry.date.date.strftime("%-d %B %Y")
+    )
+}
+
+fn first_photo(entry: &Entry, urls: &Urls) -> Option<Preview> {
+    (entry.evidence.iter()).find_map(|e| Preview::photo(e, urls))
+}
