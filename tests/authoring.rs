@@ -501,3 +501,84 @@ fn init_and_the_readme_give_the_same_next_step() {
     );
     assert!(said.contains("    skillfolio serve --open\n"), "{said}");
 }
+
+#[test]
+fn log_gives_evidence_the_alt_text_and_caption_it_is_given() {
+    let site = fixture("site");
+    let root = site.path();
+    fs::write(root.join("fold.svg"), SVG).unwrap();
+    let out = run(
+        root,
+        &[
+            "log",
+            "perfect-omelette",
+            "Described",
+            "--date",
+            "2026-10-09",
+            "--evidence",
+            "fold.svg",
+            "--alt",
+            "The omelette folded in three, seam down",
+            "--caption",
+            "Third try: no \"browning\" at all",
+            "--evidence",
+            "https://example.org/video",
+            "--message",
+            "x",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let entry = read(stdout(&out).trim());
+    assert!(
+        entry.contains(
+            r#"evidence = [{ src = "fold.svg", alt = "The omelette folded in three, seam down", caption = 'Third try: no "browning" at all' }, "https://example.org/video"]"#
+        ),
+        "{entry}"
+    );
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(root.join("public/skills/perfect-omelette/2026-10-09-described/index.html"));
+    assert!(
+        page.contains("alt=\"The omelette folded in three, seam down\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("<figcaption>Third try: no &quot;browning&quot; at all</figcaption>"),
+        "{page}"
+    );
+
+    // More descriptions than evidence: nothing is written.
+    let out = run(
+        root,
+        &[
+            "log",
+            "perfect-omelette",
+            "Too many",
+            "--evidence",
+            "fold.svg",
+            "--alt",
+            "a",
+            "--alt",
+            "b",
+            "--message",
+            "x",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("error: 2 `--alt` given for 1 `--evidence`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !root
+            .join("content/skills/perfect-omelette/log")
+            .read_dir()
+            .unwrap()
+            .any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("too-many"))
+    );
+}

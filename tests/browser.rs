@@ -51,6 +51,8 @@ impl Driver {
                     "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                    // Nothing leaves the machine: every other host fails to resolve.
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
             }}}
@@ -132,8 +134,9 @@ fn find(program: &str) -> Option<String> {
     })
 }
 
-#[test]
-fn an_open_page_reloads_after_an_edit_and_shows_a_broken_one() {
+/// Chromium and chromedriver, or `None` with the reason printed where they are
+/// missing; under CI a missing browser fails the test.
+fn browser() -> Option<(String, String)> {
     let tools = (
         find("chromium").or_else(|| find("chromium-browser")),
         find("chromedriver"),
@@ -145,6 +148,14 @@ fn an_open_page_reloads_after_an_edit_and_shows_a_broken_one() {
             "{reason}, and under CI this test must run"
         );
         eprintln!("{reason}");
+        return None;
+    };
+    Some((chromium, chromedriver))
+}
+
+#[test]
+fn an_open_page_reloads_after_an_edit_and_shows_a_broken_one() {
+    let Some((chromium, chromedriver)) = browser() else {
         return;
     };
     let site = fixture("site");
@@ -209,5 +220,54 @@ fn an_open_page_reloads_after_an_edit_and_shows_a_broken_one() {
     driver.wait_until(
         "the new stylesheet applies without a reload",
         "return window.beforeCss === true && getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'",
+    );
+}
+
+#[test]
+fn a_video_link_becomes_a_player_only_when_clicked() {
+    let Some((chromium, chromedriver)) = browser() else {
+        return;
+    };
+    let site = fixture("stranger");
+    let server = Server::start(site.path());
+    let driver = Driver::start(&chromium, &chromedriver);
+    let page = "skills/sourdough-loaf/2026-11-21-shaping-for-the-camera/";
+    let listed = request(&server.addr, "GET", "/", None).text();
+    // `serve` publishes at the root or under the base path; follow its links.
+    let prefix = if listed.contains("href=\"/skills/skills/") {
+        "/skills/"
+    } else {
+        "/"
+    };
+    driver.open(&format!("http://{}{prefix}{page}", server.addr));
+    driver.wait_until(
+        "the page is shown",
+        "return document.readyState === 'complete' && document.querySelector('a[data-embed]') !== null",
+    );
+    // Scrolled into view so lazy images load: still nothing from elsewhere.
+    driver.eval("document.querySelector('a[data-embed]').scrollIntoView(); return true");
+    std::thread::sleep(Duration::from_millis(300));
+    let elsewhere = driver.eval(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(u => !u.startsWith(location.origin))",
+    );
+    assert_eq!(
+        elsewhere,
+        json!([]),
+        "requests to other sites before a click"
+    );
+    assert_eq!(
+        driver.eval("return document.querySelectorAll('iframe').length"),
+        json!(0)
+    );
+
+    driver.eval("document.querySelector('a[data-embed]').click(); return true");
+    driver.wait_until(
+        "the player replaces the link",
+        "const f = document.querySelector('iframe'); return f !== null && f.src === 'https://www.youtube-nocookie.com/embed/M7lc1UVf-VE?autoplay=1&start=42' && f.title.startsWith('Pre-shape, bench rest')",
+    );
+    // The page did not navigate away: the click was taken by the player.
+    assert_eq!(
+        driver.eval("return location.pathname.endsWith('/2026-11-21-shaping-for-the-camera/')"),
+        json!(true)
     );
 }

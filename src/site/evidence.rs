@@ -338,3 +338,57 @@ fn evidence_label(item: &EvidenceSource, fallback: &str) -> String {
         .unwrap_or(fallback)
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn embed(url: &str) -> Option<String> {
+        let rest = url.split("://").nth(1).unwrap();
+        let host = rest.split(['/', '?']).next().unwrap();
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        embed_url(video_provider(host, path)?, host, path)
+    }
+
+    #[test]
+    fn video_links_play_from_the_hosts_that_track_least() {
+        let yt = |start: &str| {
+            format!("https://www.youtube-nocookie.com/embed/M7lc1UVf-VE?autoplay=1{start}")
+        };
+        assert_eq!(
+            embed("https://www.youtube.com/watch?v=M7lc1UVf-VE"),
+            Some(yt(""))
+        );
+        assert_eq!(
+            embed("https://youtube.com/watch?list=x&v=M7lc1UVf-VE&t=1m30s"),
+            Some(yt("&start=90"))
+        );
+        assert_eq!(
+            embed("https://youtu.be/M7lc1UVf-VE?t=42"),
+            Some(yt("&start=42"))
+        );
+        assert_eq!(
+            embed("https://m.youtube.com/shorts/M7lc1UVf-VE"),
+            Some(yt(""))
+        );
+        assert_eq!(
+            embed("https://www.youtube.com/live/M7lc1UVf-VE?si=abc"),
+            Some(yt(""))
+        );
+        assert_eq!(
+            embed("https://vimeo.com/76979871"),
+            Some("https://player.vimeo.com/video/76979871?dnt=1&autoplay=1".to_string())
+        );
+        assert_eq!(
+            embed("https://framatube.org/w/9c9de5e8-0a1e-484a-b099-e80766180a6d"),
+            Some("https://framatube.org/videos/embed/9c9de5e8-0a1e-484a-b099-e80766180a6d?autoplay=1&warningTitle=0".to_string())
+        );
+        // A channel page or an id that could break out of the address: a plain link.
+        assert_eq!(embed("https://www.youtube.com/@somechannel"), None);
+        assert_eq!(
+            embed("https://www.youtube.com/watch?v=x\"onload=alert(1)"),
+            None
+        );
+        assert_eq!(embed("https://vimeo.com/channels/staffpicks"), None);
+    }
+}
