@@ -16,6 +16,7 @@ pub mod highlight_cache;
 pub mod highlight_lines;
 pub mod html;
 pub mod images;
+pub mod import;
 pub mod keys;
 pub mod links;
 pub mod markdown;

@@ -64,10 +64,7 @@ pub fn run(root: &Path, args: Args) -> Outcome {
         }
         None => None,
     };
-    let evidence = match evidence(args.evidence, args.alt, args.caption) {
-        Ok(e) => e,
-        Err(d) => return Err(d.into()),
-    };
+    let evidence = evidence(args.evidence, args.alt, args.caption)?;
     let entry = LogEntry {
         minutes: args.minutes,
         kind: args.kind.as_deref().and_then(Kind::from_key),
@@ -75,6 +72,7 @@ pub fn run(root: &Path, args: Args) -> Outcome {
         date,
         evidence,
         body,
+        ..LogEntry::default()
     };
     let path = skillfolio::scaffold::log_entry(root, &args.skill, &args.title, &entry, today)?;
     let mut report = Report::default();

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod completions;
+mod import;
 mod init;
 mod log;
 mod new;
@@ -40,6 +41,8 @@ enum Command {
     New(new::Args),
     /// Log a practice session of a skill; prints the new file's path.
     Log(log::Args),
+    /// Import sessions from a CSV export (Toggl Track, Clockify, a spreadsheet) or JSON lines.
+    Import(import::Args),
     /// Check content and internal links without writing anything.
     Check(check::Args),
     /// Print shell completions.
@@ -77,6 +80,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => init::run(&cli.root, args),
         Command::New(args) => new::run(&cli.root, args),
         Command::Log(args) => log::run(&cli.root, args),
+        Command::Import(args) => import::run(&cli.root, args),
         Command::Check(args) => check::run(&cli.root, args),
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),

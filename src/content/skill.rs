@@ -123,6 +123,8 @@ pub fn parse_entry(
     let evidence = evidence(&mut f);
     let tags = f.strings("tags").into_iter().map(|(t, _)| t).collect();
     let draft = f.bool("draft").unwrap_or(false);
+    // Read by `import` to skip rows it has written before; nothing shows it.
+    let _ = f.string("imported");
     f.finish("log entry front matter");
 
     let stem = rel

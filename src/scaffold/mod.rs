@@ -2,6 +2,7 @@
 //! log entry (`log`). Logging must take seconds or it stops happening, so these
 //! do the tedious parts (dates, slugs, front matter) and never overwrite a file.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -250,6 +251,10 @@ pub struct LogEntry {
     pub part: Option<Part>,
     pub date: Option<Date>,
     pub evidence: Vec<LogEvidence>,
+    pub tags: Vec<String>,
+    /// For an imported session: the id of the row it came from, so importing
+    /// the same file again adds nothing.
+    pub imported: Option<String>,
     pub body: Option<String>,
 }
 
@@ -272,8 +277,49 @@ pub fn log_entry(
     entry: &LogEntry,
     today: Date,
 ) -> Result<PathBuf, Diagnostic> {
-    let skills_dir = root.join("content/skills");
-    let dir = find_skill(&skills_dir, skill)?;
+    let dir = find_skill(&root.join("content/skills"), skill)?;
+    let draft = entry_draft(&dir, title, entry, today)?;
+    let path = draft.free_path(&HashSet::new());
+    create(&path, draft.text.as_bytes())?;
+    Ok(path)
+}
+
+/// A log entry's text and where it goes, before it is written.
+#[derive(Debug, Clone)]
+pub struct EntryDraft {
+    pub log_dir: PathBuf,
+    /// `<date>-<title slug>`: the file name, before any number.
+    pub stem: String,
+    pub text: String,
+}
+
+impl EntryDraft {
+    /// The first name free on disk and not in `taken`: `<stem>.md`, then
+    /// `<stem>-2.md` and on, so entries of the same name on one day stay apart.
+    pub fn free_path(&self, taken: &HashSet<PathBuf>) -> PathBuf {
+        (1..)
+            .map(|n| match n {
+                1 => self.log_dir.join(format!("{}.md", self.stem)),
+                n => self.log_dir.join(format!("{}-{n}.md", self.stem)),
+            })
+            .find(|p| !p.exists() && !taken.contains(p))
+            .expect("some numbered name is free")
+    }
+
+    /// Writes the entry at `path`, never over an existing file.
+    pub fn create(&self, path: &Path) -> Result<(), Diagnostic> {
+        create(path, self.text.as_bytes())
+    }
+}
+
+/// The entry `entry` of the skill in `dir`. Local evidence from outside the
+/// skill is copied into it here.
+pub fn entry_draft(
+    dir: &Path,
+    title: &str,
+    entry: &LogEntry,
+    today: Date,
+) -> Result<EntryDraft, Diagnostic> {
     let date = entry.date.unwrap_or(today);
     let base = slugify(title);
     if base.is_empty() {
@@ -288,7 +334,7 @@ pub fn log_entry(
         let src = if item.src.contains("://") {
             item.src.clone()
         } else {
-            local_evidence(&item.src, &dir)?
+            local_evidence(&item.src, dir)?
         };
         // A bare name while there is nothing to say of it; a table otherwise.
         let mut fields = vec![format!("src = {}", quote(&src))];
@@ -316,30 +362,28 @@ pub fn log_entry(
     if !evidence.is_empty() {
         text.push_str(&format!("evidence = [{}]\n", evidence.join(", ")));
     }
+    if !entry.tags.is_empty() {
+        let tags: Vec<String> = entry.tags.iter().map(|t| quote(t)).collect();
+        text.push_str(&format!("tags = [{}]\n", tags.join(", ")));
+    }
+    if let Some(id) = &entry.imported {
+        text.push_str(&format!("imported = {}\n", quote(id)));
+    }
     text.push_str("+++\n\n");
     if let Some(body) = entry.body.as_deref().filter(|b| !b.trim().is_empty()) {
         text.push_str(body.trim_end());
         text.push('\n');
     }
-    for n in 1.. {
-        let slug = if n == 1 {
-            format!("{date}-{base}")
-        } else {
-            format!("{date}-{base}-{n}")
-        };
-        let path = log_dir.join(format!("{slug}.md"));
-        if path.exists() {
-            continue;
-        }
-        create(&path, text.as_bytes())?;
-        return Ok(path);
-    }
-    unreachable!("some numbered name is free")
+    Ok(EntryDraft {
+        log_dir,
+        stem: format!("{date}-{base}"),
+        text,
+    })
 }
 
 /// The folder of the skill named `name` (its slug, or a title that slugifies to
 /// it), or an error listing the nearest skills.
-fn find_skill(skills_dir: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
+pub fn find_skill(skills_dir: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
     let wanted = slugify(name);
     let mut slugs: Vec<(String, PathBuf)> = fs::read_dir(skills_dir)
         .map(|entries| {
