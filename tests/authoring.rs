@@ -582,3 +582,95 @@ fn log_gives_evidence_the_alt_text_and_caption_it_is_given() {
                 .contains("too-many"))
     );
 }
+
+/// Runs `log --timer` on the fixture's omelette as if it had been started
+/// `seconds` ago, with `keys` typed on standard input.
+fn timed(root: &Path, seconds: u64, keys: &str) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .arg("--root")
+        .arg(root)
+        .args([
+            "log",
+            "perfect-omelette",
+            "Timed",
+            "--date",
+            "2026-10-09",
+            "--timer",
+        ])
+        .args([
+            "--timer-head-start",
+            &seconds.to_string(),
+            "--message",
+            "By the clock.",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(keys.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_timer_writes_the_minutes_it_measured_and_asks_about_a_short_session() {
+    let site = fixture("site");
+    let root = site.path();
+    let entry = root.join("content/skills/perfect-omelette/log/2026-10-09-timed.md");
+
+    // Enter after 24 min 31 s: 25 minutes, to the nearest.
+    let out = timed(root, 24 * 60 + 31, "\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Stopped after 24:31."),
+        "{}",
+        stderr(&out)
+    );
+    let text = read(&entry);
+    assert!(text.contains("minutes = 25\n"), "{text}");
+    assert!(text.ends_with("+++\n\nBy the clock.\n"), "{text}");
+    fs::remove_file(&entry).unwrap();
+
+    // Stopped within the first minute: nothing unless confirmed.
+    let out = timed(root, 20, "\nn\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Write an entry of 0 minutes all the same? [y/N]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("Stopped after 0:20: nothing was written."),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!entry.exists());
+    let out = timed(root, 45, "\ny\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(&entry).contains("minutes = 1\n"));
+
+    // A mistyped skill is found before the timer starts, not after the session.
+    let out = Command::new(BIN)
+        .arg("--root")
+        .arg(root)
+        .args(["log", "perfect-omelete", "Timed", "--timer"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("error: there is no skill `perfect-omelete`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("Timing the session"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -18,6 +18,13 @@ pub struct Args {
     /// Minutes practised.
     #[arg(long, short)]
     minutes: Option<u32>,
+    /// Time the session now: a stopwatch runs until Enter or Ctrl-C, and the
+    /// entry gets the minutes it measured. Notes then come from --message or --edit.
+    #[arg(long, conflicts_with = "minutes")]
+    timer: bool,
+    /// Seconds the timer counts as already gone (for tests).
+    #[arg(long, hide = true, requires = "timer", default_value_t = 0)]
+    timer_head_start: u64,
     /// What kind of session it was.
     #[arg(long, short, value_parser = Kind::KEYS)]
     kind: Option<String>,
@@ -53,9 +60,31 @@ pub fn run(root: &Path, args: Args) -> Outcome {
         Some(Ok(date)) => Some(date),
         None => None,
     };
+    // Everything that can be wrong is found before the timer runs, not after a
+    // session whose length would then be lost.
+    let evidence = evidence(args.evidence, args.alt, args.caption)?;
+    if args.timer {
+        skillfolio::scaffold::find_skill(&root.join("content/skills"), &args.skill)?;
+    }
+    let minutes = if args.timer {
+        match super::timer::run(std::time::Duration::from_secs(args.timer_head_start)) {
+            super::timer::Stopped::Minutes(m) => Some(m),
+            super::timer::Stopped::Discarded(after) => {
+                let mut report = Report::default();
+                report.closing.push(format!(
+                    "Stopped after {}: nothing was written.",
+                    super::timer::clock(after)
+                ));
+                return Ok(report);
+            }
+        }
+    } else {
+        args.minutes
+    };
     let body = match args.message {
         Some(m) => Some(m),
-        None if !args.edit && !std::io::stdin().is_terminal() => {
+        // With the timer, standard input is the stop key, not the notes.
+        None if !args.edit && !args.timer && !std::io::stdin().is_terminal() => {
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)
@@ -64,9 +93,8 @@ pub fn run(root: &Path, args: Args) -> Outcome {
         }
         None => None,
     };
-    let evidence = evidence(args.evidence, args.alt, args.caption)?;
     let entry = LogEntry {
-        minutes: args.minutes,
+        minutes,
         kind: args.kind.as_deref().and_then(Kind::from_key),
         part: args.part.as_deref().and_then(Part::from_key),
         date,
@@ -74,7 +102,19 @@ pub fn run(root: &Path, args: Args) -> Outcome {
         body,
         ..LogEntry::default()
     };
-    let path = skillfolio::scaffold::log_entry(root, &args.skill, &args.title, &entry, today)?;
+    let path = match skillfolio::scaffold::log_entry(root, &args.skill, &args.title, &entry, today)
+    {
+        Ok(path) => path,
+        Err(d) => {
+            let mut report = Report::from(d);
+            if let (true, Some(m)) = (args.timer, minutes) {
+                report.closing.push(format!(
+                    "The session measured {m} minutes: log it with `--minutes {m}` once the problem is fixed."
+                ));
+            }
+            return Err(report);
+        }
+    };
     let mut report = Report::default();
     if let Some(date) = date.filter(|d| *d > today) {
         // Written all the same: a session planned ahead is a fair thing to log.

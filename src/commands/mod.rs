@@ -8,6 +8,7 @@ mod init;
 mod log;
 mod new;
 mod serve;
+mod timer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
