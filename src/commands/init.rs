@@ -15,12 +15,20 @@ pub struct Args {
     /// Copy the built-in default theme into themes/default/ to customise it.
     #[arg(long)]
     theme_copy: bool,
+    /// Also write a workflow that builds and publishes the site: GitHub Pages
+    /// (.github/workflows/pages.yml) or GitLab Pages (.gitlab-ci.yml).
+    #[arg(long, value_parser = skillfolio::scaffold::Ci::KEYS)]
+    ci: Option<String>,
 }
 
 pub fn run(root: &Path, args: Args) -> Outcome {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
     let today = jiff::Zoned::now().date();
-    match skillfolio::scaffold::init(&dir, args.force, args.theme_copy, today) {
+    let ci = args
+        .ci
+        .as_deref()
+        .and_then(skillfolio::scaffold::Ci::from_key);
+    match skillfolio::scaffold::init(&dir, args.force, args.theme_copy, ci, today) {
         Ok(created) => {
             for path in &created {
                 println!("{}", path.display());

@@ -18,6 +18,37 @@ const HOME: &str = include_str!("files/_index.md");
 const EXAMPLE_SKILL: &str = include_str!("files/skill.md");
 const EXAMPLE_ENTRY: &str = include_str!("files/entry.md");
 
+/// A continuous-integration service `init --ci` writes a publishing workflow for.
+/// The same files are the recipes of `docs/deploy.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ci {
+    Github,
+    Gitlab,
+}
+
+impl Ci {
+    pub const KEYS: [&'static str; 2] = ["github", "gitlab"];
+
+    pub fn from_key(key: &str) -> Option<Ci> {
+        match key {
+            "github" => Some(Ci::Github),
+            "gitlab" => Some(Ci::Gitlab),
+            _ => None,
+        }
+    }
+
+    /// Where the workflow goes in the portfolio, and its text.
+    pub fn file(self) -> (&'static str, &'static str) {
+        match self {
+            Ci::Github => (
+                ".github/workflows/pages.yml",
+                include_str!("files/ci/github.yml"),
+            ),
+            Ci::Gitlab => (".gitlab-ci.yml", include_str!("files/ci/gitlab.yml")),
+        }
+    }
+}
+
 /// A TOML string literal, quoted and escaped.
 fn quote(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
@@ -54,6 +85,7 @@ pub fn init(
     dir: &Path,
     force: bool,
     theme_copy: bool,
+    ci: Option<Ci>,
     today: Date,
 ) -> Result<Vec<PathBuf>, Diagnostic> {
     let occupied = fs::read_dir(dir)
@@ -95,6 +127,9 @@ pub fn init(
             EXAMPLE_ENTRY.replace("{today}", &day).into_bytes(),
         ),
     ];
+    if let Some((rel, text)) = ci.map(Ci::file) {
+        files.push((dir.join(rel), text.as_bytes().to_vec()));
+    }
     if theme_copy {
         for (rel, bytes) in crate::theme::default_theme_files() {
             files.push((dir.join("themes/default").join(rel), bytes.to_vec()));
