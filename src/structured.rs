@@ -175,12 +175,7 @@ pub fn entry<'a>(
 /// `skills` section is the portfolio.
 pub fn portfolio(site: &Site, urls: &Urls) -> String {
     let a = &site.config.author;
-    let level = |s: &Skill| match s.status.key() {
-        "mastered" => "Mastered",
-        "practising" => "Practising",
-        "paused" => "Paused",
-        _ => "Learning",
-    };
+    let level = status_level;
     let doc = json!({
         "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
         "basics": {
@@ -217,6 +212,93 @@ pub fn portfolio(site: &Site, urls: &Urls) -> String {
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// `/resume.json`: the portfolio as a JSON Resume document
+/// (https://jsonresume.org/schema), for the tools that read one: the author
+/// in `basics`, each published skill in `skills` with its status as the level,
+/// and each payoff in `projects`, dated and linked to its page.
+pub fn resume(site: &Site, urls: &Urls) -> String {
+    let a = &site.config.author;
+    let mut basics = serde_json::Map::new();
+    basics.insert("name".into(), json!(a.name));
+    if let Some(email) = &a.email {
+        basics.insert("email".into(), json!(email));
+    }
+    let home = urls.permalink("");
+    basics.insert(
+        "url".into(),
+        json!(
+            a.url
+                .as_deref()
+                .filter(|u| u.starts_with("http"))
+                .unwrap_or(&home)
+        ),
+    );
+    if !site.config.description.is_empty() {
+        basics.insert("summary".into(), json!(site.config.description));
+    }
+    let skills: Vec<Value> = site
+        .skills
+        .iter()
+        .map(|s| {
+            let mut keywords: Vec<&str> = Vec::new();
+            if let Some(f) = &s.field {
+                keywords.push(&f.name);
+            }
+            keywords.extend(s.tags.iter().map(|t| t.name.as_str()));
+            json!({
+                "name": s.title,
+                "level": status_level(s),
+                "keywords": keywords,
+            })
+        })
+        .collect();
+    let projects: Vec<Value> = site
+        .timeline
+        .iter()
+        .map(|r| (&site.skills[r.0], site.entry(*r)))
+        .filter(|(_, e)| e.kind == crate::content::Kind::Payoff)
+        .map(|(skill, e)| {
+            let mut keywords = vec![skill.title.as_str()];
+            keywords.extend(e.tags.iter().map(|t| t.name.as_str()));
+            let day = e.date.date.to_string();
+            json!({
+                "name": e.title,
+                "description": e.summary_text,
+                "startDate": day,
+                "endDate": day,
+                "url": urls.permalink(&e.path),
+                "keywords": keywords,
+            })
+        })
+        .collect();
+    let mut meta = serde_json::Map::new();
+    meta.insert("canonical".into(), json!(urls.permalink("resume.json")));
+    meta.insert("version".into(), json!("v1.0.0"));
+    if let Some(last) = site.progress.totals.last {
+        meta.insert("lastModified".into(), json!(format!("{last}T00:00:00")));
+    }
+    let doc = json!({
+        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+        "basics": basics,
+        "skills": skills,
+        "projects": projects,
+        "meta": meta,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A skill's status, as a résumé's skill level reads.
+fn status_level(s: &Skill) -> &'static str {
+    match s.status.key() {
+        "mastered" => "Mastered",
+        "practising" => "Practising",
+        "paused" => "Paused",
+        _ => "Learning",
+    }
 }
 
 #[cfg(test)]

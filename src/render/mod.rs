@@ -334,7 +334,7 @@ fn bytes(text: String) -> Contents {
     Contents::Bytes(text.into_bytes().into())
 }
 
-/// The site's own feeds and portfolio.json; each skill's feed is a job of its own.
+/// The site's own feeds, portfolio.json and resume.json; each skill's feed is a job of its own.
 fn feeds(site: &Site) -> Vec<(String, String)> {
     let site_entries = feed::site_entries(site);
     let atom = feed::atom(
@@ -356,6 +356,10 @@ fn feeds(site: &Site) -> Vec<(String, String)> {
         (
             "portfolio.json".to_string(),
             structured::portfolio(site, &Urls::new(&site.config)),
+        ),
+        (
+            "resume.json".to_string(),
+            structured::resume(site, &Urls::new(&site.config)),
         ),
     ]
 }

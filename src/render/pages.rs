@@ -126,6 +126,7 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
         lastmod: newest(site, &payoffs),
         ..Job::page("payoffs/", "payoffs.html", c)
     });
+    jobs.extend(cv(s, &payoffs));
     taxonomy_jobs(s, &mut jobs);
     for page in &site.pages {
         jobs.push(page_job(s, page));
@@ -212,24 +213,7 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
     let urls = &s.common.urls;
     let mut by_title: Vec<usize> = (0..site.skills.len()).collect();
     by_title.sort_by_key(|&i| site.skills[i].title.to_lowercase());
-    let mut groups: BTreeMap<String, (Option<TaxonView>, Vec<usize>)> = BTreeMap::new();
-    for &i in &by_title {
-        let field = site.skills[i].field.as_ref();
-        let key = field.map_or_else(|| "\u{10ffff}".to_string(), |f| f.name.to_lowercase());
-        (groups.entry(key))
-            .or_insert_with(|| (field.map(|f| TaxonView::of(f, "fields", urls)), Vec::new()))
-            .1
-            .push(i);
-    }
-    let groups: Vec<KeyedValue> = groups
-        .into_values()
-        .map(|(field, ids)| {
-            KeyedValue::map(vec![
-                ("field", KeyedValue::walk(value(&field))),
-                ("skills", skill_values(s, &ids)),
-            ])
-        })
-        .collect();
+    let groups = field_groups(s, &by_title);
     let mut c = s.common.context(
         "Skills",
         "Every skill in this portfolio, with its status and progress.",
@@ -237,7 +221,7 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
     );
     c.insert_keyed("skills", skill_values(s, &by_title));
     c.insert_value("portfolio", value(&views::portfolio_view(site)));
-    c.insert_keyed("groups", KeyedValue::list(groups));
+    c.insert_keyed("groups", groups);
     c.insert_keyed("recent", skill_values(s, by_activity));
     let statuses: Vec<KeyedValue> = [
         (Status::Mastered, "Mastered"),
@@ -263,6 +247,57 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
         lastmod: newest(site, &site.timeline),
         ..Job::page("skills/", "skills.html", c)
     }
+}
+
+/// The skills `ids` grouped by field, fields by name, skills without one last.
+fn field_groups(s: &Sources, ids: &[usize]) -> KeyedValue {
+    let urls = &s.common.urls;
+    let mut groups: BTreeMap<String, (Option<TaxonView>, Vec<usize>)> = BTreeMap::new();
+    for &i in ids {
+        let field = s.site.skills[i].field.as_ref();
+        let key = field.map_or_else(|| "\u{10ffff}".to_string(), |f| f.name.to_lowercase());
+        (groups.entry(key))
+            .or_insert_with(|| (field.map(|f| TaxonView::of(f, "fields", urls)), Vec::new()))
+            .1
+            .push(i);
+    }
+    let groups: Vec<KeyedValue> = groups
+        .into_values()
+        .map(|(field, ids)| {
+            KeyedValue::map(vec![
+                ("field", KeyedValue::walk(value(&field))),
+                ("skills", skill_values(s, &ids)),
+            ])
+        })
+        .collect();
+    KeyedValue::list(groups)
+}
+
+/// The CV: the author, the skills by field with their figures, and every
+/// payoff, to print or to send. A page of the site's own at `cv/` replaces it.
+fn cv<'a>(s: &Sources, payoffs: &[EntryRef]) -> Option<Job<'a>> {
+    let site = s.site;
+    if site.pages.iter().any(|p| p.path == "cv/") {
+        return None;
+    }
+    let mut by_title: Vec<usize> = (0..site.skills.len()).collect();
+    by_title.sort_by_key(|&i| site.skills[i].title.to_lowercase());
+    let who = Some(site.config.author.name.as_str()).filter(|n| !n.trim().is_empty());
+    let description = match who {
+        Some(name) => format!(
+            "{name}: skills learned and practised, with the hours, sessions and payoffs behind each."
+        ),
+        None => "Skills learned and practised, with the hours, sessions and payoffs behind each."
+            .to_string(),
+    };
+    let mut c = s.common.context("CV", &description, "cv/");
+    c.insert_keyed("groups", field_groups(s, &by_title));
+    c.insert_keyed("payoffs", entries(s, payoffs));
+    c.insert_value("portfolio", value(&views::portfolio_view(site)));
+    Some(Job {
+        lastmod: newest(site, &site.timeline),
+        ..Job::page("cv/", "cv.html", c)
+    })
 }
 
 /// Each skill's page, feed and entries' pages.
