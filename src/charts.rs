@@ -200,12 +200,18 @@ pub fn cumulative(
         today.strftime("%-d %b %Y"),
     );
     if goal > 0 {
+        // The label goes on the side of the target line the step line is not on
+        // at the right end, where it is written, so the two never cross.
+        let (label_y, baseline) = if total >= goal {
+            (y(goal) + 5.0, r#" dominant-baseline="hanging""#)
+        } else {
+            (y(goal) - 5.0, "")
+        };
         let _ = write!(
             svg,
-            r#"<line class="chart-target" x1="{left}" x2="{}" y1="{gy:.1}" y2="{gy:.1}"/><text class="chart-label" x="{}" y="{:.1}" text-anchor="end">target {goal} min</text>"#,
+            r#"<line class="chart-target" x1="{left}" x2="{}" y1="{gy:.1}" y2="{gy:.1}"/><text class="chart-label" x="{}" y="{label_y:.1}" text-anchor="end"{baseline}>target {goal} min</text>"#,
             width - right,
             width - right - 4.0,
-            y(goal) - 5.0,
             gy = y(goal),
         );
     }
