@@ -347,6 +347,34 @@ mod tests {
     }
 
     #[test]
+    fn a_faint_colour_keeps_its_hue_and_reaches_the_contrast_and_a_clear_one_is_kept() {
+        let rgb = |r, g, b| Color { r, g, b, a: 0xff };
+        let white = rgb(0xff, 0xff, 0xff);
+        let dark = rgb(0x2b, 0x30, 0x3b);
+        // A grey comment on white, a purple function name on a dark blue.
+        for (fg, bg) in [
+            (rgb(0x96, 0x98, 0x96), white),
+            (rgb(0x79, 0x5d, 0xa3), dark),
+        ] {
+            assert!(contrast(fg, bg) < MIN_CONTRAST);
+            let moved = with_contrast(fg, bg);
+            assert!(contrast(moved, bg) >= MIN_CONTRAST, "{}", hex(moved));
+            // Only just: one step back would fall short.
+            assert!(contrast(moved, bg) < MIN_CONTRAST + 0.3, "{}", hex(moved));
+            let (h, s, _) = to_hsl(fg);
+            let (h2, s2, _) = to_hsl(moved);
+            assert!(
+                (h - h2).abs() < 4.0 && (s - s2).abs() < 0.08,
+                "{} -> {}",
+                hex(fg),
+                hex(moved)
+            );
+        }
+        let clear = rgb(0x18, 0x36, 0x91);
+        assert_eq!(hex(with_contrast(clear, white)), "#183691");
+    }
+
+    #[test]
     fn javascript_that_used_to_loop_forever_is_highlighted() {
         let highlighter = Highlighter::default();
         for code in ["x /*\n", "a /* b */ c\n", "class A { #p = 1; /* c */ }\n"] {
