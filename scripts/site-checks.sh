@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # site-checks.sh THEME: builds the demo portfolio with THEME into a scratch folder and
 # runs the third-party checks on it: the Nu Html Checker on every page, Atom feeds,
-# internal links and fragments, and axe-core in headless Chromium on eight kinds of
-# page. Used by .ci/run for each theme; needs ../shared/tools.
+# internal links and fragments, axe-core in headless Chromium on eight kinds of
+# page, and Lighthouse (all four scores at least 95) on the home page, a skill page
+# and a payoff entry. Used by .ci/run for each theme; needs ../shared/tools.
 set -euo pipefail
 theme=${1:?usage: site-checks.sh THEME}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,4 +37,9 @@ skill="perfect-omelette"
 entry=$(ls -d "$work/public/skills/$skill"/*/ | head -n 1 | xargs basename)
 bash "$checks" a11y.mjs "$b/" "$b/skills/" "$b/skills/$skill/" "$b/skills/$skill/$entry/" "$b/fields/cooking/" "$b/404.html" \
   "$b/payoffs/" "$b/skills/nightly-backup-script/2026-10-25-restore-drill/"
+n=0
+for page in "" "skills/$skill/" "skills/three-ball-cascade/2026-09-12-garden-party/"; do
+  n=$((n + 1))
+  bash "$checks" lighthouse.sh "$b/$page" --min 95 --json "$work/lighthouse-$n.json"
+done
 echo "site-checks: $theme passed"

@@ -42,7 +42,9 @@ pub const LEVELS: [&str; 5] = [
 pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> String {
     let today_n = day_number(today);
     let first_monday = week_start(today_n) - (WEEKS - 1) * 7;
-    let left = 30;
+    // Room for the day names and the legend's words when a theme draws the
+    // labels larger on small screens.
+    let left = 36;
     let top = 18;
     let width = left + WEEKS * STEP;
     let height = top + 7 * STEP + 26;
@@ -114,7 +116,7 @@ pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> Str
     }
     // The legend, bottom right: Less, five squares, More.
     let legend_y = top + 7 * STEP + 10;
-    let legend_x = width - 5 * STEP - 34;
+    let legend_x = width - 5 * STEP - 40;
     let _ = write!(
         svg,
         r#"<text class="chart-label" x="{}" y="{}" text-anchor="end">Less</text>"#,
@@ -148,7 +150,9 @@ pub fn cumulative(
     target_minutes: Option<u32>,
 ) -> String {
     let (width, height) = (640.0, 240.0);
-    let (left, right, top, bottom) = (52.0, 16.0, 14.0, 30.0);
+    // The left margin holds a four-digit minute count in labels drawn larger
+    // on small screens.
+    let (left, right, top, bottom) = (64.0, 16.0, 16.0, 30.0);
     let mut sessions: Vec<&Session> = sessions.iter().filter(|s| s.date <= today).collect();
     sessions.sort_by_key(|s| s.date);
     let total: u64 = sessions.iter().map(|s| u64::from(s.minutes)).sum();
@@ -196,12 +200,18 @@ pub fn cumulative(
         today.strftime("%-d %b %Y"),
     );
     if goal > 0 {
+        // The label goes on the side of the target line the step line is not on
+        // at the right end, where it is written, so the two never cross.
+        let (label_y, baseline) = if total >= goal {
+            (y(goal) + 5.0, r#" dominant-baseline="hanging""#)
+        } else {
+            (y(goal) - 5.0, "")
+        };
         let _ = write!(
             svg,
-            r#"<line class="chart-target" x1="{left}" x2="{}" y1="{gy:.1}" y2="{gy:.1}"/><text class="chart-label" x="{}" y="{:.1}" text-anchor="end">target {goal} min</text>"#,
+            r#"<line class="chart-target" x1="{left}" x2="{}" y1="{gy:.1}" y2="{gy:.1}"/><text class="chart-label" x="{}" y="{label_y:.1}" text-anchor="end"{baseline}>target {goal} min</text>"#,
             width - right,
             width - right - 4.0,
-            y(goal) - 5.0,
             gy = y(goal),
         );
     }

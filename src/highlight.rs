@@ -11,7 +11,7 @@
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-use syntect::highlighting::ThemeSet;
+use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{ClassStyle, css_for_theme_with_class_style};
 
 use crate::highlight_cache::HighlightCache;
@@ -145,22 +145,161 @@ impl Highlighter {
     }
 }
 
-/// The stylesheet for highlighted code: the light theme, then the dark one inside a
-/// `prefers-color-scheme: dark` query.
+/// The stylesheet for highlighted code. Each theme's rules sit inside a query for
+/// its own colour scheme: a rule the dark theme lacks must not fall through from
+/// the light one, where its colour was chosen for a white background. The code
+/// block itself takes each theme's background and text colour, and every token
+/// colour too faint on that background is moved to [`MIN_CONTRAST`].
 pub fn stylesheet(light: &str, dark: &str) -> String {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
-        themes
-            .themes
-            .get(name)
-            .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-            .unwrap_or_default()
+        let Some(theme) = themes.themes.get(name) else {
+            return String::new();
+        };
+        let theme = readable(theme);
+        let mut css = String::new();
+        if let (Some(fg), Some(bg)) = (theme.settings.foreground, theme.settings.background) {
+            // syntect names the block `.hl-code`, a class no block carries; the
+            // pages' blocks are `pre.code`.
+            let _ = writeln!(
+                css,
+                "pre.code {{\n color: {};\n background-color: {};\n}}",
+                hex(fg),
+                hex(bg)
+            );
+        }
+        css.push_str(&css_for_theme_with_class_style(&theme, CLASS_STYLE).unwrap_or_default());
+        css.lines().map(|l| format!("  {l}\n")).collect::<String>()
     };
-    let dark_css: String = css(dark).lines().map(|l| format!("  {l}\n")).collect();
     format!(
-        "/* Code highlighting: {light} (light) and {dark} (dark), chosen in site.toml. */\n{}\n@media (prefers-color-scheme: dark) {{\n{dark_css}}}\n",
-        css(light)
+        "/* Code highlighting: {light} (light) and {dark} (dark), chosen in site.toml. */\n\
+         @media not all and (prefers-color-scheme: dark) {{\n{}}}\n\
+         @media (prefers-color-scheme: dark) {{\n{}}}\n",
+        css(light),
+        css(dark)
     )
+}
+
+/// WCAG's contrast for normal text (AA): several shipped themes colour comments
+/// or parameters well below it.
+pub const MIN_CONTRAST: f64 = 4.5;
+
+/// `theme` with every foreground that falls short of [`MIN_CONTRAST`] on its
+/// background (the token's own, else the theme's) made darker or lighter, hue
+/// and saturation kept, just far enough to reach it.
+fn readable(theme: &Theme) -> Theme {
+    let mut theme = theme.clone();
+    let Some(bg) = theme.settings.background else {
+        return theme;
+    };
+    if let Some(fg) = &mut theme.settings.foreground {
+        *fg = with_contrast(*fg, bg);
+    }
+    for item in &mut theme.scopes {
+        let back = item.style.background.unwrap_or(bg);
+        if let Some(fg) = &mut item.style.foreground {
+            *fg = with_contrast(*fg, back);
+        }
+    }
+    theme
+}
+
+fn hex(c: Color) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+}
+
+/// WCAG 2 relative luminance of an sRGB colour (alpha ignored, as syntect's CSS
+/// ignores it).
+fn luminance(c: Color) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+}
+
+/// WCAG 2 contrast ratio, from 1 to 21.
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `fg` moved in HSL lightness, away from `bg`, until it has [`MIN_CONTRAST`]
+/// on it; unchanged when it already has. The steps are small so the colour
+/// stays as close to the theme's as it can.
+fn with_contrast(fg: Color, bg: Color) -> Color {
+    if contrast(fg, bg) >= MIN_CONTRAST {
+        return fg;
+    }
+    let black = Color {
+        r: 0,
+        g: 0,
+        b: 0,
+        a: fg.a,
+    };
+    let white = Color {
+        r: 255,
+        g: 255,
+        b: 255,
+        a: fg.a,
+    };
+    let step = if contrast(black, bg) >= contrast(white, bg) {
+        -0.005
+    } else {
+        0.005
+    };
+    let (h, s, mut l) = to_hsl(fg);
+    loop {
+        l = (l + step).clamp(0.0, 1.0);
+        let c = from_hsl(h, s, l, fg.a);
+        if contrast(c, bg) >= MIN_CONTRAST || l <= 0.0 || l >= 1.0 {
+            return c;
+        }
+    }
+}
+
+fn to_hsl(c: Color) -> (f64, f64, f64) {
+    let [r, g, b] = [c.r, c.g, c.b].map(|v| f64::from(v) / 255.0);
+    let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+    let l = (max + min) / 2.0;
+    let d = max - min;
+    if d == 0.0 {
+        return (0.0, 0.0, l);
+    }
+    let s = d / (1.0 - (2.0 * l - 1.0).abs());
+    let h = if max == r {
+        ((g - b) / d).rem_euclid(6.0)
+    } else if max == g {
+        (b - r) / d + 2.0
+    } else {
+        (r - g) / d + 4.0
+    };
+    (h * 60.0, s, l)
+}
+
+fn from_hsl(h: f64, s: f64, l: f64, a: u8) -> Color {
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let x = c * (1.0 - ((h / 60.0).rem_euclid(2.0) - 1.0).abs());
+    let m = l - c / 2.0;
+    let (r, g, b) = match (h / 60.0) as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let byte = |v: f64| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    Color {
+        r: byte(r),
+        g: byte(g),
+        b: byte(b),
+        a,
+    }
 }
 
 #[cfg(test)]
@@ -205,6 +344,34 @@ mod tests {
         assert_eq!(problem.as_deref(), Some("it took too long"));
         assert!(!html.contains("hl-"), "{html}");
         assert!(html.contains("let a = 1;"), "{html}");
+    }
+
+    #[test]
+    fn a_faint_colour_keeps_its_hue_and_reaches_the_contrast_and_a_clear_one_is_kept() {
+        let rgb = |r, g, b| Color { r, g, b, a: 0xff };
+        let white = rgb(0xff, 0xff, 0xff);
+        let dark = rgb(0x2b, 0x30, 0x3b);
+        // A grey comment on white, a purple function name on a dark blue.
+        for (fg, bg) in [
+            (rgb(0x96, 0x98, 0x96), white),
+            (rgb(0x79, 0x5d, 0xa3), dark),
+        ] {
+            assert!(contrast(fg, bg) < MIN_CONTRAST);
+            let moved = with_contrast(fg, bg);
+            assert!(contrast(moved, bg) >= MIN_CONTRAST, "{}", hex(moved));
+            // Only just: one step back would fall short.
+            assert!(contrast(moved, bg) < MIN_CONTRAST + 0.3, "{}", hex(moved));
+            let (h, s, _) = to_hsl(fg);
+            let (h2, s2, _) = to_hsl(moved);
+            assert!(
+                (h - h2).abs() < 4.0 && (s - s2).abs() < 0.08,
+                "{} -> {}",
+                hex(fg),
+                hex(moved)
+            );
+        }
+        let clear = rgb(0x18, 0x36, 0x91);
+        assert_eq!(hex(with_contrast(clear, white)), "#183691");
     }
 
     #[test]

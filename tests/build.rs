@@ -574,6 +574,40 @@ fn a_tag_only_entries_use_is_spelled_as_its_newest_entry_spells_it() {
 }
 
 #[test]
+fn the_tags_index_counts_only_what_a_tag_has_in_plain_english() {
+    let site = fixture("site");
+    let root = site.path();
+    for (file, date, tags) in [
+        ("2026-09-03-eggs.md", "2026-09-03", r#"["eggs", "pans"]"#),
+        ("2026-09-04-pans.md", "2026-09-04", r#"["pans"]"#),
+    ] {
+        fs::write(
+            root.join("content/skills/perfect-omelette/log").join(file),
+            format!(
+                "+++\ntitle = \"Pans\"\ndate = {date}\nminutes = 10\ntags = {tags}\n+++\n\nPans.\n"
+            ),
+        )
+        .unwrap();
+    }
+    let public = build(root, &[]);
+    let index = read(public.join("tags/index.html"));
+    let count = |tag: &str| {
+        let link = format!("/tags/{tag}/\">");
+        let at = index
+            .find(&link)
+            .unwrap_or_else(|| panic!("no {tag} in {index}"));
+        let rest = &index[at..];
+        let start = rest.find("<span class=\"count\">").unwrap() + "<span class=\"count\">".len();
+        rest[start..start + rest[start..].find("</span>").unwrap()].to_string()
+    };
+    assert_eq!(count("beans"), "1 entry");
+    assert_eq!(count("pans"), "2 entries");
+    assert_eq!(count("kitchen"), "1 skill");
+    assert_eq!(count("eggs"), "1 skill and 1 entry");
+    assert!(!index.contains(">0 ") && !index.contains(" 0 "), "{index}");
+}
+
+#[test]
 fn warnings_point_at_the_key_not_at_an_earlier_word() {
     let site = fixture("site");
     let root = site.path();

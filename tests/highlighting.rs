@@ -1,7 +1,9 @@
 //! Highlighting always ends: a grammar that goes round in circles is stopped at
 //! the cause (the parser's loop guard), any block is bounded by a deadline, and
 //! real source files of every language a portfolio quotes highlight without
-//! reaching it.
+//! reaching it. And what it produces can be read: in either colour scheme,
+//! every token colour of the code stylesheet stands out from the block it is
+//! drawn on.
 
 mod common;
 
@@ -10,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{BIN, fixture, read};
-use skillfolio::highlight::{BUDGET, Highlighter};
+use common::{BIN, build, fixture, read};
+use skillfolio::highlight::{BUDGET, Highlighter, THEMES, stylesheet};
 
 /// Runs `work` on a thread of its own and fails the test if it is not done in
 /// `limit`: a regression here loops forever, and a test that hangs says less
@@ -267,4 +269,190 @@ fn real_source_files_highlight_within_the_deadline() {
         eprintln!("published plain: {file}");
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// One rule of a stylesheet: the media query around it (if any), its selectors
+/// and its declarations.
+struct Rule {
+    query: Option<String>,
+    selectors: Vec<String>,
+    declarations: Vec<(String, String)>,
+}
+
+/// Enough of CSS for the code stylesheet: comments, `@media` blocks and plain
+/// rules.
+fn rules(css: &str) -> Vec<Rule> {
+    let mut text = String::new();
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        text.push_str(&rest[..start]);
+        let end = rest[start..].find("*/").expect("unclosed comment");
+        rest = &rest[start + end + 2..];
+    }
+    text.push_str(rest);
+    let mut rules = Vec::new();
+    let mut query = None;
+    let mut rest = text.as_str();
+    loop {
+        let rest_trimmed = rest.trim_start();
+        if let Some(after) = rest_trimmed.strip_prefix('}') {
+            assert!(query.is_some(), "unbalanced }} in {css}");
+            query = None;
+            rest = after;
+            continue;
+        }
+        let Some(open) = rest_trimmed.find('{') else {
+            assert!(rest_trimmed.is_empty(), "trailing text: {rest_trimmed}");
+            break;
+        };
+        let prelude = rest_trimmed[..open].trim();
+        let after = &rest_trimmed[open + 1..];
+        if let Some(q) = prelude.strip_prefix("@media") {
+            assert!(query.is_none(), "nested @media");
+            query = Some(q.trim().to_string());
+            rest = after;
+            continue;
+        }
+        let close = after.find('}').expect("unclosed rule");
+        let declarations = after[..close]
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        rules.push(Rule {
+            query: query.clone(),
+            selectors: prelude.split(',').map(|s| s.trim().to_string()).collect(),
+            declarations,
+        });
+        rest = &after[close + 1..];
+    }
+    rules
+}
+
+/// Whether a rule's media query matches a reader who prefers `dark` or not.
+fn applies(query: &Option<String>, dark: bool) -> bool {
+    match query.as_deref() {
+        None => true,
+        Some("(prefers-color-scheme: dark)") => dark,
+        Some("not all and (prefers-color-scheme: dark)") => !dark,
+        Some(other) => panic!("unexpected media query {other}"),
+    }
+}
+
+fn rgb(hex: &str) -> [f64; 3] {
+    let hex = hex
+        .strip_prefix('#')
+        .unwrap_or_else(|| panic!("not a hex colour: {hex}"));
+    assert_eq!(hex.len(), 6, "not #rrggbb: {hex}");
+    [0, 2, 4].map(|i| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0)
+}
+
+/// WCAG 2.x contrast ratio of two `#rrggbb` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let luminance = |c: [f64; 3]| {
+        let [r, g, b] = c.map(|v| {
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        });
+        0.2126 * r + 0.7152 * g + 0.0722 * b
+    };
+    let (x, y) = (luminance(rgb(a)), luminance(rgb(b)));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+fn declaration<'a>(rule: &'a Rule, name: &str) -> Option<&'a str> {
+    (rule.declarations.iter().rev())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Every token colour below 4.5:1 against what it is drawn on, for a reader in
+/// each scheme: the rules that scheme sees, on the background they give the
+/// page's `pre.code` blocks (or a token's own background).
+fn faint_colours(css: &str) -> Vec<String> {
+    let rules = rules(css);
+    let mut faint = Vec::new();
+    for dark in [false, true] {
+        let scheme = if dark { "dark" } else { "light" };
+        let seen: Vec<&Rule> = rules.iter().filter(|r| applies(&r.query, dark)).collect();
+        let background_of = |selector: &str| {
+            (seen.iter().rev())
+                .filter(|r| r.selectors.iter().any(|s| s == selector))
+                .find_map(|r| declaration(r, "background-color"))
+        };
+        let block = match background_of("pre.code") {
+            Some(block) => block,
+            None => {
+                faint.push(format!("{scheme}: no rule gives pre.code a background"));
+                // Still judge the colours, on the background the theme meant.
+                let Some(meant) = background_of(".hl-code") else {
+                    continue;
+                };
+                meant
+            }
+        };
+        for rule in &seen {
+            let Some(colour) = declaration(rule, "color") else {
+                continue;
+            };
+            let background = declaration(rule, "background-color").unwrap_or(block);
+            let ratio = contrast(colour, background);
+            if ratio < 4.5 {
+                faint.push(format!(
+                    "{scheme}: {} {colour} on {background} is {ratio:.2}:1",
+                    rule.selectors.join(", ")
+                ));
+            }
+        }
+    }
+    faint
+}
+
+#[test]
+fn every_token_colour_is_readable_in_both_colour_schemes() {
+    // The site's own stylesheet, with the default themes.
+    let site = fixture("site");
+    let public = build(site.path(), &[]);
+    let css = read(public.join("syntax.css"));
+    assert!(css.contains(THEMES[0]) && css.contains(THEMES[1]), "{css}");
+    let faint = faint_colours(&css);
+    assert!(faint.is_empty(), "default themes:\n{}", faint.join("\n"));
+    // And other pairs a site may choose.
+    for (light, dark) in [
+        ("Solarized (light)", "Solarized (dark)"),
+        ("base16-ocean.light", "base16-eighties.dark"),
+        ("InspiredGitHub", "base16-mocha.dark"),
+    ] {
+        let faint = faint_colours(&stylesheet(light, dark));
+        assert!(faint.is_empty(), "{light} / {dark}:\n{}", faint.join("\n"));
+    }
+}
+
+#[test]
+fn the_themes_leave_the_code_background_to_the_code_stylesheet() {
+    // The contrast above is measured on the block background syntax.css sets; a
+    // theme that painted `pre` itself would put the tokens on another colour.
+    for css in [
+        "themes/default/static/style.css",
+        "themes/paper/static/paper.css",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(css);
+        for rule in rules(&read(&path)) {
+            // `:not(pre) > code` is inline code, which no theme leaves to syntax.css.
+            let paints_pre = rule.selectors.iter().any(|s| {
+                s.replace(":not(pre)", "")
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                    .any(|word| word == "pre")
+            });
+            let background = (rule.declarations.iter()).find(|(k, _)| k.starts_with("background"));
+            assert!(
+                !(paints_pre && background.is_some()),
+                "{css}: {} sets {background:?}",
+                rule.selectors.join(", ")
+            );
+        }
+    }
 }
