@@ -386,12 +386,13 @@ fn metadata_is_kept_only_when_the_site_asks() {
 }
 
 #[test]
-fn preview_cards_are_drawn_for_skills_and_payoffs() {
+fn preview_cards_are_drawn_for_the_site_skills_and_payoffs() {
     let site = evidence_site();
     let out = run(site.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let public = site.path().join("public");
     for card in [
+        "cards/site.png",
         "cards/juggling.png",
         "cards/knots.png",
         "cards/juggling/2026-10-01-first-run.png",
