@@ -1,9 +1,14 @@
 //! The cards' fonts and how wide their text is. Inter, shipped in the binary,
 //! draws everything it has glyphs for; a character it lacks (CJK, emoji, most
 //! scripts other than Latin, Greek and Cyrillic) is drawn with a font of the
-//! machine, so a card with such text looks best where Noto Sans CJK and Noto
-//! Color Emoji (Debian: `fonts-noto-cjk`, `fonts-noto-color-emoji`) or the like
-//! are installed, and depends on the fonts installed where it was built.
+//! machine, so a card with such text looks best where Noto Sans CJK (Debian:
+//! `fonts-noto-cjk`) and an emoji font resvg can draw are installed, and depends
+//! on the fonts installed where it was built.
+//!
+//! Colour emoji come from a COLR font (Noto Color Emoji in its COLRv1 build,
+//! Twemoji) or, in black and white, from an outline font (Noto Emoji, Symbola):
+//! fonts whose emoji are bitmaps only are left out, as resvg is built here
+//! without raster images and would draw nothing of them.
 //!
 //! The machine's font folders are read once, and only when a card first needs a
 //! character Inter lacks. The fallback for a character is chosen by a fixed
@@ -19,6 +24,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use resvg::usvg;
 use resvg::usvg::fontdb;
+use skrifa::charmap::Charmap;
+use skrifa::metrics::GlyphMetrics;
 use skrifa::prelude::{FontRef, GlyphId, LocationRef, MetadataProvider, Size, Tag};
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/Inter-Regular.otf");
@@ -50,6 +57,8 @@ struct SystemFace {
     index: u32,
     weight: f32,
     colour: bool,
+    /// The file's length, which changes when the font is updated.
+    size: usize,
     /// Sorted, inclusive ranges of code points.
     coverage: Vec<(u32, u32)>,
 }
@@ -62,16 +71,43 @@ impl SystemFace {
     }
 }
 
+/// A face of Inter, parsed once: measuring looks up every character of every card.
+struct Face {
+    charmap: Charmap<'static>,
+    metrics: GlyphMetrics<'static>,
+    upem: f32,
+}
+
+impl Face {
+    fn new(data: &'static [u8]) -> Face {
+        let font = FontRef::new(data).expect("the embedded Inter parses");
+        Face {
+            charmap: font.charmap(),
+            metrics: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            upem: upem(&font),
+        }
+    }
+
+    fn advance(&self, c: char) -> Option<f32> {
+        Some(self.metrics.advance_width(self.charmap.map(c)?)? / self.upem)
+    }
+
+    /// The width of the box drawn for a character no font has.
+    fn missing(&self) -> f32 {
+        self.metrics.advance_width(GlyphId::new(0)).unwrap_or(0.0) / self.upem
+    }
+}
+
 struct Inter {
-    regular: FontRef<'static>,
-    bold: FontRef<'static>,
+    regular: Face,
+    bold: Face,
 }
 
 fn inter() -> &'static Inter {
     static INTER: OnceLock<Inter> = OnceLock::new();
     INTER.get_or_init(|| Inter {
-        regular: FontRef::new(REGULAR).expect("the embedded Inter Regular parses"),
-        bold: FontRef::new(BOLD).expect("the embedded Inter Bold parses"),
+        regular: Face::new(REGULAR),
+        bold: Face::new(BOLD),
     })
 }
 
@@ -128,14 +164,7 @@ impl Fonts {
     pub fn measure<'a>(&'a self, text: &str, bold: bool) -> impl Fn(&str) -> f32 + 'a {
         let inter = inter();
         let face = if bold { &inter.bold } else { &inter.regular };
-        let mut used: Vec<usize> = text
-            .chars()
-            .filter(|&c| face.charmap().map(c).is_none())
-            .filter_map(|c| self.fallback(c, bold))
-            .map(|f| f.face)
-            .collect();
-        used.sort_unstable();
-        used.dedup();
+        let used = self.used(text, bold);
         move |cluster: &str| {
             cluster
                 .chars()
@@ -144,8 +173,36 @@ impl Fonts {
         }
     }
 
-    fn char_width(&self, face: &FontRef, c: char, bold: bool, used: &[usize]) -> f32 {
-        if let Some(width) = advance(face, c) {
+    /// The fallback faces `text` is drawn with, in order.
+    fn used(&self, text: &str, bold: bool) -> Vec<usize> {
+        let inter = inter();
+        let face = if bold { &inter.bold } else { &inter.regular };
+        let mut used: Vec<usize> = text
+            .chars()
+            .filter(|&c| face.charmap.map(c).is_none())
+            .filter_map(|c| self.fallback(c, bold))
+            .map(|f| f.face)
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        used
+    }
+
+    /// Names the fallback faces `text` is drawn with, for the card's cache key:
+    /// the same SVG drawn after fonts were installed or updated is a new card.
+    pub fn fallbacks(&self, text: &str, bold: bool) -> Vec<String> {
+        let system = self.system.get().map_or(&[][..], Vec::as_slice);
+        self.used(text, bold)
+            .into_iter()
+            .map(|i| {
+                let f = &system[i];
+                format!("{}#{}:{}", f.path.display(), f.index, f.size)
+            })
+            .collect()
+    }
+
+    fn char_width(&self, face: &Face, c: char, bold: bool, used: &[usize]) -> f32 {
+        if let Some(width) = face.advance(c) {
             let system = self.system.get().map_or(&[][..], Vec::as_slice);
             return used
                 .iter()
@@ -156,16 +213,8 @@ impl Fonts {
                 .fold(width, f32::max);
         }
         // No font has it: usvg draws Inter's missing-glyph box.
-        self.fallback(c, bold).map_or_else(
-            || {
-                let notdef = face
-                    .glyph_metrics(Size::unscaled(), LocationRef::default())
-                    .advance_width(GlyphId::new(0))
-                    .unwrap_or(0.0);
-                (notdef / upem(face)).max(1.0)
-            },
-            |f| f.advance,
-        )
+        self.fallback(c, bold)
+            .map_or_else(|| face.missing().max(1.0), |f| f.advance)
     }
 
     /// The face of the machine that draws `c` when Inter cannot.
@@ -322,14 +371,20 @@ fn scan(dirs: &[PathBuf]) -> Vec<SystemFace> {
                 }
             }
             coverage.sort_unstable();
-            let colour = [b"COLR", b"CBDT", b"sbix"]
-                .iter()
-                .any(|t| font.table_data(Tag::new(t)).is_some());
+            let has = |tag: &[u8; 4]| font.table_data(Tag::new(tag)).is_some();
+            // resvg is built without raster images, so it draws nothing of a
+            // font whose glyphs are pictures only (Noto Color Emoji as Debian
+            // ships it): such a face is no fallback.
+            if (has(b"CBDT") || has(b"sbix")) && !has(b"COLR") && !has(b"glyf") && !has(b"CFF ") {
+                continue;
+            }
+            let colour = has(b"COLR");
             faces.push(SystemFace {
                 path: path.clone(),
                 index,
                 weight: font.attributes().weight.value(),
                 colour,
+                size: data.len(),
                 coverage,
             });
         }

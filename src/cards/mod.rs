@@ -450,15 +450,30 @@ fn layout(content: &Content, fonts: &Fonts) -> Layout {
         let baseline = TITLE_TOP + ASCENT * size + i as f32 * LINE_PITCH * size;
         card.text(LEFT, baseline, size, true, TEXT, line, *width);
     }
-    let stats = content.stats.join("  ·  ");
+    let stats_text = content.stats.join("  ·  ");
     let (stats, width) = text::clip(
-        &stats,
+        &stats_text,
         RIGHT - LEFT,
         STATS_SIZE,
-        &fonts.measure(&stats, false),
+        &fonts.measure(&stats_text, false),
     );
     card.text(LEFT, STATS_BASELINE, STATS_SIZE, false, TEXT, &stats, width);
     heatmap(&mut card, content.progress, content.until);
+    let mut fallbacks: Vec<String> = [content.top, content.kicker, content.title]
+        .iter()
+        .flat_map(|t| fonts.fallbacks(t, true))
+        .chain(fonts.fallbacks(&stats_text, false))
+        .collect();
+    fallbacks.sort();
+    fallbacks.dedup();
+    if !fallbacks.is_empty() {
+        // Part of the cache key only: which of the machine's fonts drew it.
+        let _ = write!(
+            card.svg,
+            "<!-- fonts {:016x} -->",
+            crate::keys::hash(&fallbacks)
+        );
+    }
     card.svg.push_str("</svg>");
     card
 }

@@ -264,3 +264,17 @@ fn the_same_card_is_laid_out_the_same_every_time() {
         assert_eq!(draw(&a.svg, Fonts::system()), draw(&b.svg, Fonts::system()));
     }
 }
+
+#[test]
+fn the_fonts_a_card_falls_back_on_are_part_of_its_key() {
+    let p = progress();
+    let stats = ["1 hour".to_string()];
+    let mark = "<!-- fonts ";
+    let latin = layout(&content("S", "K", OMELETTE, &stats, &p), Fonts::system());
+    assert!(!latin.svg.contains(mark), "{}", latin.svg);
+    let alone = layout(&content("S", "K", CJK, &stats, &p), Fonts::inter_only());
+    assert!(!alone.svg.contains(mark), "{}", alone.svg);
+    let with = layout(&content("S", "K", CJK, &stats, &p), Fonts::system());
+    let has_cjk = !Fonts::system().fallbacks(CJK, true).is_empty();
+    assert_eq!(with.svg.contains(mark), has_cjk, "{}", with.svg);
+}
