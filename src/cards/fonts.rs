@@ -157,6 +157,22 @@ impl Fonts {
         self.measure("", bold)(cluster)
     }
 
+    /// `text` without the characters no font can draw, which would be drawn
+    /// as boxes; unless that leaves nothing, when boxes say more than a blank.
+    pub fn drawable(&self, text: &str, bold: bool) -> String {
+        let inter = inter();
+        let face = if bold { &inter.bold } else { &inter.regular };
+        let kept: String = text
+            .chars()
+            .filter(|&c| face.charmap.map(c).is_some() || self.fallback(c, bold).is_some())
+            .collect();
+        if kept.trim().is_empty() && !text.trim().is_empty() {
+            text.to_string()
+        } else {
+            kept
+        }
+    }
+
     /// Measures the clusters of `text` in ems. When a line has a character
     /// Inter lacks and the fallback for it has every other character of the
     /// line too, usvg draws the whole line with the fallback, so a character

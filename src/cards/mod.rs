@@ -428,6 +428,18 @@ fn layout(content: &Content, fonts: &Fonts) -> Layout {
     );
     card.rect(Rect([0.0, 0.0, ACCENT_BAR, HEIGHT as f32]), ACCENT);
     let header = HEAT_LEFT - GUTTER - LEFT;
+    let drawn = |t: &str| fonts.drawable(t, true);
+    let (top, kicker, title) = (
+        drawn(content.top),
+        drawn(content.kicker),
+        drawn(content.title),
+    );
+    let content = Content {
+        top: &top,
+        kicker: &kicker,
+        title: &title,
+        ..*content
+    };
     let (top, width) = text::clip(content.top, header, 30.0, &fonts.measure(content.top, true));
     card.text(LEFT, 96.0, 30.0, true, MUTED, &top, width);
     let (kicker, width) = text::clip(

@@ -278,3 +278,14 @@ fn the_fonts_a_card_falls_back_on_are_part_of_its_key() {
     let has_cjk = !Fonts::system().fallbacks(CJK, true).is_empty();
     assert_eq!(with.svg.contains(mark), has_cjk, "{}", with.svg);
 }
+
+#[test]
+fn characters_no_font_has_are_left_out_unless_nothing_would_be_left() {
+    let fonts = Fonts::inter_only();
+    assert_eq!(
+        fonts.drawable("🍳 Omelette 🍳🔥 in 90 s", true),
+        " Omelette  in 90 s"
+    );
+    assert_eq!(fonts.drawable("完璧", true), "完璧");
+    assert_eq!(fonts.drawable("", true), "");
+}
