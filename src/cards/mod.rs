@@ -352,7 +352,10 @@ fn skill_card(site: &Site, skill: &Skill, fonts: &Fonts) -> Layout {
     let streak = if totals.current_streak > 0 {
         format!("{}-day streak", totals.current_streak)
     } else {
-        format!("longest streak {} days", totals.longest_streak)
+        format!(
+            "longest streak {}",
+            count(totals.longest_streak as usize, "day")
+        )
     };
     let stats = [
         format!("{} hours", totals.hours),
