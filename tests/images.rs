@@ -386,12 +386,13 @@ fn metadata_is_kept_only_when_the_site_asks() {
 }
 
 #[test]
-fn preview_cards_are_drawn_for_skills_and_payoffs() {
+fn preview_cards_are_drawn_for_the_site_skills_and_payoffs() {
     let site = evidence_site();
     let out = run(site.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let public = site.path().join("public");
     for card in [
+        "cards/site.png",
         "cards/juggling.png",
         "cards/knots.png",
         "cards/juggling/2026-10-01-first-run.png",
@@ -425,6 +426,67 @@ fn preview_cards_are_drawn_for_skills_and_payoffs() {
     let out = run(site.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!public.join("cards").exists());
+}
+
+#[test]
+fn every_card_has_alt_text_saying_what_it_shows() {
+    let loaded = skillfolio::load(&skillfolio::LoadOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        skip_images: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let site = &loaded.site;
+    let omelette = site
+        .skills
+        .iter()
+        .find(|s| s.slug == "perfect-omelette")
+        .unwrap();
+    let totals = &omelette.progress.totals;
+    let skill_alt = skillfolio::cards::skill_alt(site, omelette);
+    assert_eq!(
+        skill_alt,
+        format!(
+            "Preview card: The perfect French omelette, Cooking — {} hours over {} sessions, \
+             with a calendar of the last 20 weeks of practice",
+            totals.hours, totals.sessions
+        )
+    );
+    let payoff = omelette
+        .entries
+        .iter()
+        .find(|e| skillfolio::cards::has_own_card(e, site.today))
+        .unwrap();
+    let alt = skillfolio::cards::entry_alt(site, omelette, payoff);
+    assert!(
+        alt.starts_with(&format!(
+            "Preview card: {}, a payoff of The perfect French omelette on ",
+            payoff.title
+        )),
+        "{alt}"
+    );
+    assert!(alt.contains("hours practised by then"), "{alt}");
+    // An entry without a card of its own shares its skill's.
+    let session = omelette
+        .entries
+        .iter()
+        .find(|e| !skillfolio::cards::has_own_card(e, site.today))
+        .unwrap();
+    assert_eq!(
+        skillfolio::cards::entry_alt(site, omelette, session),
+        skill_alt
+    );
+    let alt = skillfolio::cards::site_alt(site);
+    assert!(
+        alt.starts_with(&format!(
+            "Preview card: {} by {}, a skill portfolio — {} skills, ",
+            site.config.title,
+            site.config.author.name,
+            site.skills.len()
+        )),
+        "{alt}"
+    );
+    assert!(!alt.contains('<') && !alt.contains('\n'), "{alt}");
 }
 
 #[test]

@@ -1,0 +1,559 @@
+//! Preview cards for shared links: a 1200x630 PNG for the site, each skill and
+//! each payoff, drawn from an SVG layout with resvg and the Inter font shipped in
+//! the binary (with the machine's fonts behind it for what Inter lacks, see
+//! `fonts`). Pages without a photo of their own use a card as `og:image`. Cards
+//! are cached by the SVG they come from.
+//!
+//! The layout gives every piece a region of its own, so nothing can be drawn
+//! over anything else: the site name and a kicker line top left beside a
+//! 20-week practice calendar, the title below them across the whole width, and a
+//! row of figures at the bottom. Text is measured with the fonts' advance widths;
+//! a title wraps, shrinks, and at the smallest size is cut with an ellipsis to
+//! stay within three lines.
+
+mod fonts;
+mod text;
+
+use std::collections::HashSet;
+use std::fmt::Write;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use resvg::{tiny_skia, usvg};
+
+use crate::charts::level;
+use crate::content::Kind;
+use crate::diagnostic::Diagnostic;
+use crate::html::escape;
+use crate::output::{Contents, OutputFile};
+use crate::progress::{Progress, day_number, from_day_number, hours, week_start};
+use crate::site::{Entry, Site, Skill};
+
+use fonts::Fonts;
+
+pub const WIDTH: u32 = 1200;
+pub const HEIGHT: u32 = 630;
+
+/// Where the site's own card is published: the home page's image, and that of
+/// any page without one of its own.
+pub fn site_path() -> &'static str {
+    "cards/site.png"
+}
+
+/// Where a skill's card is published, relative to the output root.
+pub fn skill_path(skill: &Skill) -> String {
+    format!("cards/{}.png", skill.slug)
+}
+
+/// Where a payoff's card is published.
+pub fn entry_path(skill: &Skill, entry: &Entry) -> String {
+    format!("cards/{}/{}.png", skill.slug, entry.slug)
+}
+
+/// Whether an entry gets a card of its own: payoffs that have happened.
+pub fn has_own_card(entry: &Entry, today: Date) -> bool {
+    entry.kind == Kind::Payoff && entry.date.date <= today
+}
+
+/// The card an entry's page shares: its own, else its skill's.
+pub fn entry_card(skill: &Skill, entry: &Entry, today: Date) -> String {
+    if has_own_card(entry, today) {
+        entry_path(skill, entry)
+    } else {
+        skill_path(skill)
+    }
+}
+
+/// What the site's card shows, for `og:image:alt`.
+pub fn site_alt(site: &Site) -> String {
+    let totals = &site.progress.totals;
+    let by = match site.config.author.name.trim() {
+        "" => String::new(),
+        name => format!(" by {name}"),
+    };
+    format!(
+        "Preview card: {}{by}, a skill portfolio — {}, {} hours of practice and {}, with a calendar of the last 20 weeks of practice",
+        site.config.title.trim(),
+        count(site.skills.len(), "skill"),
+        totals.hours,
+        count(totals.payoffs, "payoff"),
+    )
+}
+
+/// What a skill's card shows, for `og:image:alt`.
+pub fn skill_alt(_site: &Site, skill: &Skill) -> String {
+    let totals = &skill.progress.totals;
+    let field = skill
+        .field
+        .as_ref()
+        .map_or(String::new(), |f| format!(", {}", f.name));
+    format!(
+        "Preview card: {}{field} — {} hours over {}, with a calendar of the last 20 weeks of practice",
+        skill.title.trim(),
+        totals.hours,
+        count(totals.sessions, "session"),
+    )
+}
+
+/// What the card an entry's page shares shows, for `og:image:alt`: the
+/// payoff's own card, else its skill's.
+pub fn entry_alt(site: &Site, skill: &Skill, entry: &Entry) -> String {
+    if !has_own_card(entry, site.today) {
+        return skill_alt(site, skill);
+    }
+    format!(
+        "Preview card: {}, a payoff of {} on {} — {} hours practised by then, with a calendar of the 20 weeks of practice up to it",
+        entry.title.trim(),
+        skill.title.trim(),
+        entry.date.date.strftime("%-d %B %Y"),
+        hours(minutes_until(skill, entry.date.date)),
+    )
+}
+
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Minutes practised on a skill up to and including `day`.
+fn minutes_until(skill: &Skill, day: Date) -> u64 {
+    skill
+        .entries
+        .iter()
+        .filter(|e| e.date.date <= day)
+        .map(|e| u64::from(e.minutes))
+        .sum()
+}
+
+/// Draws cards, keeping them in `<cache>/cards/` when there is a cache folder.
+pub struct CardMaker {
+    dir: Option<PathBuf>,
+    used: Mutex<HashSet<String>>,
+    /// Name the cards without drawing them, for `check`, which writes nothing
+    /// and only needs to know which files a build would write.
+    paths_only: bool,
+}
+
+impl CardMaker {
+    pub fn new(cache_dir: Option<&Path>) -> CardMaker {
+        CardMaker {
+            dir: cache_dir.map(|d| d.join("cards")),
+            used: Mutex::default(),
+            paths_only: false,
+        }
+    }
+
+    /// A maker that names every card and draws none (see `paths_only`).
+    pub fn paths_only() -> CardMaker {
+        CardMaker {
+            paths_only: true,
+            ..CardMaker::new(None)
+        }
+    }
+
+    /// Every card of the site: its own, one per skill and one per published
+    /// payoff. Cards are handed to `emit` as they are drawn, so they are never
+    /// all in memory at once.
+    pub fn render(
+        &self,
+        site: &Site,
+        emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+    ) -> Result<(), Diagnostic> {
+        if !site.config.social_cards {
+            return Ok(());
+        }
+        let mut cards: Vec<(String, Card)> = vec![(site_path().to_string(), Card::Site)];
+        for skill in &site.skills {
+            cards.push((skill_path(skill), Card::Skill(skill)));
+            for entry in &skill.entries {
+                if has_own_card(entry, site.today) {
+                    cards.push((entry_path(skill, entry), Card::Payoff(skill, entry)));
+                }
+            }
+        }
+        if self.paths_only {
+            return cards.into_iter().try_for_each(|(path, _)| {
+                emit(OutputFile {
+                    path,
+                    contents: Contents::Bytes(Arc::from(&[][..])),
+                    key: None,
+                })
+            });
+        }
+        let fonts = Fonts::system();
+        cards.into_par_iter().try_for_each(|(path, card)| {
+            let svg = card.layout(site, fonts).svg;
+            let contents = self.card(&svg, fonts).map_err(|e| {
+                Diagnostic::error(format!("could not draw the preview card {path}: {e}")).hint(
+                    "set `social_cards = false` in site.toml to build without cards, and report this",
+                )
+            })?;
+            emit(OutputFile {
+                path,
+                contents,
+                key: None,
+            })
+        })
+    }
+
+    /// Removes cached cards no card of this build used.
+    pub fn prune(&self) {
+        let Some(dir) = &self.dir else { return };
+        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !used.contains(&name) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn card(&self, svg: &str, fonts: &'static Fonts) -> Result<Contents, String> {
+        let name = format!("{:016x}.png", crate::keys::hash(svg));
+        if let Some(dir) = &self.dir {
+            if let Ok(mut used) = self.used.lock() {
+                used.insert(name.clone());
+            }
+            let path = dir.join(&name);
+            if path.is_file() {
+                return Ok(Contents::Copy(path));
+            }
+            let png = draw(svg, fonts)?;
+            // Written under a temporary name, so a card is either whole or absent.
+            let temp = dir.join(format!("{name}.{}.tmp", std::process::id()));
+            let stored = fs::create_dir_all(dir)
+                .and_then(|()| fs::write(&temp, &png))
+                .and_then(|()| fs::rename(&temp, &path));
+            return Ok(match stored {
+                Ok(()) => Contents::Copy(path),
+                Err(_) => {
+                    // A full disk must not keep the piece that was written.
+                    let _ = fs::remove_file(&temp);
+                    Contents::Bytes(png.into())
+                }
+            });
+        }
+        Ok(Contents::Bytes(draw(svg, fonts)?.into()))
+    }
+}
+
+fn draw(svg: &str, fonts: &'static Fonts) -> Result<Vec<u8>, String> {
+    let tree = usvg::Tree::from_str(svg, fonts.options()).map_err(|e| e.to_string())?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("could not allocate the card")?;
+    pixmap.fill(tiny_skia::Color::from_rgba8(0xfb, 0xfa, 0xf7, 0xff));
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    encode_png(&pixmap)
+}
+
+/// The card is opaque, so it is stored as RGB, with the fast deflate setting and
+/// one filter: flat colours compress well either way, and the defaults take
+/// several times as long.
+fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut out = Vec::with_capacity(64 * 1024);
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Sub)
+        .write_image(&rgb, WIDTH, HEIGHT, image::ExtendedColorType::Rgb8)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Which card to draw.
+enum Card<'a> {
+    Site,
+    Skill(&'a Skill),
+    Payoff(&'a Skill, &'a Entry),
+}
+
+impl Card<'_> {
+    fn layout(&self, site: &Site, fonts: &Fonts) -> Layout {
+        match *self {
+            Card::Site => site_card(site, fonts),
+            Card::Skill(skill) => skill_card(site, skill, fonts),
+            Card::Payoff(skill, entry) => payoff_card(site, skill, entry, fonts),
+        }
+    }
+}
+
+const TEXT: &str = "#1d1f21";
+const MUTED: &str = "#5b6168";
+const ACCENT: &str = "#9a3412";
+const HEAT: [&str; 5] = ["#ece8df", "#f6cfae", "#eb9a63", "#c2571d", "#7c2d12"];
+
+/// The regions of the card, in pixels.
+const LEFT: f32 = 80.0;
+const RIGHT: f32 = 1120.0;
+const TOP: f32 = 64.0;
+const ACCENT_BAR: f32 = 16.0;
+const WEEKS: i64 = 20;
+const CELL: f32 = 16.0;
+const STEP: f32 = 20.0;
+const HEAT_LEFT: f32 = RIGHT - WEEKS as f32 * STEP;
+const HEAT_BOTTOM: f32 = TOP + 6.0 * STEP + CELL;
+/// The site name and kicker end this far left of the calendar.
+const GUTTER: f32 = 40.0;
+const TITLE_TOP: f32 = HEAT_BOTTOM + 40.0;
+const TITLE_SIZES: [f32; 4] = [72.0, 60.0, 52.0, 46.0];
+const TITLE_LINES: usize = 3;
+/// Baseline to baseline, in ems.
+const LINE_PITCH: f32 = 1.25;
+const STATS_SIZE: f32 = 30.0;
+const STATS_BASELINE: f32 = 566.0;
+/// How far above and below its baseline a line of text may draw, in ems: room
+/// for accented capitals, descenders, CJK and colour emoji, which reach further
+/// than Latin letters.
+const ASCENT: f32 = 0.96;
+const DESCENT: f32 = 0.28;
+const TITLE_BOTTOM: f32 = STATS_BASELINE - ASCENT * STATS_SIZE - 24.0;
+
+// Three lines at the largest size end above the figures, lines of text clear
+// each other, and the title starts clear of the calendar.
+const _: () = {
+    let size = TITLE_SIZES[0];
+    let lines = TITLE_LINES as f32 - 1.0;
+    assert!(TITLE_TOP + (ASCENT + lines * LINE_PITCH + DESCENT) * size <= TITLE_BOTTOM);
+    assert!(LINE_PITCH >= ASCENT + DESCENT);
+    assert!(TITLE_TOP >= HEAT_BOTTOM + 8.0);
+};
+
+/// A card's SVG and the box each of its pieces may draw in, which the tests
+/// hold against what usvg lays out.
+struct Layout {
+    svg: String,
+    text: Vec<Rect>,
+    shapes: Vec<Rect>,
+}
+
+/// Left, top, right, bottom.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rect([f32; 4]);
+
+/// What goes on a card.
+struct Content<'a> {
+    /// The line above the kicker.
+    top: &'a str,
+    kicker: &'a str,
+    title: &'a str,
+    stats: &'a [String],
+    progress: &'a Progress,
+    until: Date,
+}
+
+fn skill_card(site: &Site, skill: &Skill, fonts: &Fonts) -> Layout {
+    let totals = &skill.progress.totals;
+    let kicker = skill.field.as_ref().map_or("Skill", |f| f.name.as_str());
+    let streak = if totals.current_streak > 0 {
+        format!("{}-day streak", totals.current_streak)
+    } else {
+        format!(
+            "longest streak {}",
+            count(totals.longest_streak as usize, "day")
+        )
+    };
+    let stats = [
+        format!("{} hours", totals.hours),
+        count(totals.sessions, "session"),
+        streak,
+    ];
+    layout(
+        &Content {
+            top: &site.config.title,
+            kicker,
+            title: &skill.title,
+            stats: &stats,
+            progress: &skill.progress,
+            until: site.today,
+        },
+        fonts,
+    )
+}
+
+fn payoff_card(site: &Site, skill: &Skill, entry: &Entry, fonts: &Fonts) -> Layout {
+    let kicker = format!("Payoff · {}", skill.title);
+    let mut stats = vec![entry.date.date.strftime("%-d %B %Y").to_string()];
+    if entry.minutes > 0 {
+        stats.push(format!("{} min", entry.minutes));
+    }
+    // Hours up to the payoff, as its calendar shows, not the skill's total today.
+    stats.push(format!(
+        "{} hours practised by then",
+        hours(minutes_until(skill, entry.date.date))
+    ));
+    layout(
+        &Content {
+            top: &site.config.title,
+            kicker: &kicker,
+            title: &entry.title,
+            stats: &stats,
+            progress: &skill.progress,
+            until: entry.date.date,
+        },
+        fonts,
+    )
+}
+
+fn site_card(site: &Site, fonts: &Fonts) -> Layout {
+    let totals = &site.progress.totals;
+    let stats = [
+        count(site.skills.len(), "skill"),
+        format!("{} hours", totals.hours),
+        count(totals.payoffs, "payoff"),
+    ];
+    layout(
+        &Content {
+            top: "Skill portfolio",
+            kicker: &site.config.author.name,
+            title: &site.config.title,
+            stats: &stats,
+            progress: &site.progress,
+            until: site.today,
+        },
+        fonts,
+    )
+}
+
+fn layout(content: &Content, fonts: &Fonts) -> Layout {
+    let mut card = Layout {
+        svg: String::with_capacity(8 * 1024),
+        text: Vec::new(),
+        shapes: Vec::new(),
+    };
+    let _ = write!(
+        card.svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">"#
+    );
+    card.rect(Rect([0.0, 0.0, ACCENT_BAR, HEIGHT as f32]), ACCENT);
+    let header = HEAT_LEFT - GUTTER - LEFT;
+    let drawn = |t: &str| fonts.drawable(t, true);
+    let (top, kicker, title) = (
+        drawn(content.top),
+        drawn(content.kicker),
+        drawn(content.title),
+    );
+    let content = Content {
+        top: &top,
+        kicker: &kicker,
+        title: &title,
+        ..*content
+    };
+    let (top, width) = text::clip(content.top, header, 30.0, &fonts.measure(content.top, true));
+    card.text(LEFT, 96.0, 30.0, true, MUTED, &top, width);
+    let (kicker, width) = text::clip(
+        content.kicker,
+        header,
+        32.0,
+        &fonts.measure(content.kicker, true),
+    );
+    card.text(LEFT, 168.0, 32.0, true, ACCENT, &kicker, width);
+
+    let title = text::fit(
+        content.title,
+        RIGHT - LEFT,
+        TITLE_LINES,
+        &TITLE_SIZES,
+        &fonts.measure(content.title, true),
+    );
+    let size = title.size;
+    for (i, (line, width)) in title.lines.iter().enumerate() {
+        let baseline = TITLE_TOP + ASCENT * size + i as f32 * LINE_PITCH * size;
+        card.text(LEFT, baseline, size, true, TEXT, line, *width);
+    }
+    let stats_text = content.stats.join("  ·  ");
+    let (stats, width) = text::clip(
+        &stats_text,
+        RIGHT - LEFT,
+        STATS_SIZE,
+        &fonts.measure(&stats_text, false),
+    );
+    card.text(LEFT, STATS_BASELINE, STATS_SIZE, false, TEXT, &stats, width);
+    heatmap(&mut card, content.progress, content.until);
+    let mut fallbacks: Vec<String> = [content.top, content.kicker, content.title]
+        .iter()
+        .flat_map(|t| fonts.fallbacks(t, true))
+        .chain(fonts.fallbacks(&stats_text, false))
+        .collect();
+    fallbacks.sort();
+    fallbacks.dedup();
+    if !fallbacks.is_empty() {
+        // Part of the cache key only: which of the machine's fonts drew it.
+        let _ = write!(
+            card.svg,
+            "<!-- fonts {:016x} -->",
+            crate::keys::hash(&fallbacks)
+        );
+    }
+    card.svg.push_str("</svg>");
+    card
+}
+
+impl Layout {
+    fn rect(&mut self, r: Rect, fill: &str) {
+        let [left, top, right, bottom] = r.0;
+        let _ = write!(
+            self.svg,
+            r#"<rect x="{left}" y="{top}" width="{}" height="{}" fill="{fill}"/>"#,
+            right - left,
+            bottom - top
+        );
+        self.shapes.push(r);
+    }
+
+    /// A line of text `width` ems wide with its baseline at `baseline`.
+    #[allow(clippy::too_many_arguments)]
+    fn text(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        size: f32,
+        bold: bool,
+        fill: &str,
+        line: &str,
+        width: f32,
+    ) {
+        if line.is_empty() {
+            return;
+        }
+        let weight = if bold { 700 } else { 400 };
+        let _ = write!(
+            self.svg,
+            r#"<text x="{x}" y="{baseline}" font-size="{size}" font-weight="{weight}" fill="{fill}">{}</text>"#,
+            escape(line)
+        );
+        self.text.push(Rect([
+            x,
+            baseline - ASCENT * size,
+            x + width * size,
+            baseline + DESCENT * size,
+        ]));
+    }
+}
+
+/// A 20-week calendar in the top right corner, one square per day, the last
+/// column the week of `until`.
+fn heatmap(card: &mut Layout, progress: &Progress, until: Date) {
+    let last = day_number(until);
+    let first = week_start(last) - (WEEKS - 1) * 7;
+    for n in first..=last {
+        let minutes = progress
+            .days
+            .get(&from_day_number(n))
+            .map_or(0, |a| a.minutes);
+        let (col, row) = ((n - first) / 7, (n - first) % 7);
+        let left = HEAT_LEFT + col as f32 * STEP;
+        let top = TOP + row as f32 * STEP;
+        card.rect(
+            Rect([left, top, left + CELL, top + CELL]),
+            HEAT[usize::from(level(minutes))],
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests;

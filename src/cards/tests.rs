@@ -1,0 +1,291 @@
+//! The cards' layout held against what usvg draws: no text over text or over the
+//! calendar, everything on the canvas, whichever fonts the machine has.
+
+use super::*;
+use crate::progress::Session;
+
+const OMELETTE: &str = "The perfect French omelette";
+const LONG: &str = "How I finally learned to fold a soft, rolled, unbrowned French omelette in ninety seconds flat, without tearing it once";
+const CJK: &str = "「完璧なフレンチオムレツを九十秒で焼く方法とその練習記録のすべて」";
+const EMOJI: &str = "🍳 Omelette 🍳🔥 in 90 s 🥚🥚🥚 👩🏽\u{200D}🍳 ❤\u{FE0F}\u{200D}🔥 🇫🇷 and a very long tail of words";
+const DEMO: [&str; 8] = [
+    "Small skills, practised in public",
+    "Thirty-second gesture drawings",
+    "A Stripe webhook that is actually correct",
+    "A paper crane in under three minutes",
+    "The disk filled up, and nobody noticed for four nights",
+    "Restore drill: 14 GB back in 3 minutes 10 seconds",
+    "Proportions creeping back (unfinished)",
+    "Payoff · A nightly backup script in 60 lines",
+];
+const MARGIN: f32 = 24.0;
+/// How far ink may reach past the advance widths (overhangs, kerning).
+const SLACK: f32 = 4.0;
+
+fn progress() -> Progress {
+    let today = Date::constant(2026, 11, 20);
+    Progress::of(
+        (0..140).step_by(3).map(|d| Session {
+            date: from_day_number(day_number(today) - d),
+            minutes: (d as u32 * 7) % 90,
+            kind: Kind::Practice,
+            part: None,
+        }),
+        today,
+    )
+}
+
+fn content<'a>(
+    top: &'a str,
+    kicker: &'a str,
+    title: &'a str,
+    stats: &'a [String],
+    p: &'a Progress,
+) -> Content<'a> {
+    Content {
+        top,
+        kicker,
+        title,
+        stats,
+        progress: p,
+        until: Date::constant(2026, 11, 20),
+    }
+}
+
+/// Ink boxes of the text and of everything else usvg laid out.
+fn drawn(svg: &str, fonts: &'static Fonts) -> (Vec<Rect>, Vec<Rect>) {
+    // Boxes are worked out from each leaf's own box and its groups' transforms:
+    // usvg leaves the absolute box of a bitmap glyph (colour emoji) at the origin.
+    fn leaves(nodes: &[usvg::Node], ts: usvg::Transform, out: &mut Vec<Rect>) {
+        for node in nodes {
+            let local = match node {
+                usvg::Node::Group(g) => {
+                    leaves(g.children(), ts.pre_concat(g.transform()), out);
+                    continue;
+                }
+                usvg::Node::Text(t) => {
+                    let flat = t.flattened();
+                    leaves(flat.children(), ts.pre_concat(flat.transform()), out);
+                    continue;
+                }
+                usvg::Node::Path(p) => p.bounding_box(),
+                usvg::Node::Image(i) => i.bounding_box(),
+            };
+            let r = local.transform(ts).expect("a box stays a box");
+            out.push(Rect([r.left(), r.top(), r.right(), r.bottom()]));
+        }
+    }
+    let tree = usvg::Tree::from_str(svg, fonts.options()).expect("the card's SVG parses");
+    let (mut text, mut shapes) = (Vec::new(), Vec::new());
+    for node in tree.root().children() {
+        let one = std::slice::from_ref(node);
+        if let usvg::Node::Text(_) = node {
+            let mut glyphs = Vec::new();
+            leaves(one, usvg::Transform::default(), &mut glyphs);
+            // One box for the line, the union of its glyphs.
+            if let Some(first) = glyphs.first() {
+                let union = glyphs.iter().fold(first.0, |[l, t, r, b], g| {
+                    [l.min(g.0[0]), t.min(g.0[1]), r.max(g.0[2]), b.max(g.0[3])]
+                });
+                text.push(Rect(union));
+            }
+        } else {
+            leaves(one, usvg::Transform::default(), &mut shapes);
+        }
+    }
+    (text, shapes)
+}
+
+fn meet(a: &Rect, b: &Rect) -> bool {
+    let ([al, at, ar, ab], [bl, bt, br, bb]) = (a.0, b.0);
+    al < br && bl < ar && at < bb && bt < ab
+}
+
+fn inside(inner: &Rect, outer: &Rect, slack: f32) -> bool {
+    let ([il, it, ir, ib], [ol, ot, or, ob]) = (inner.0, outer.0);
+    il >= ol - slack && it >= ot - slack && ir <= or + slack && ib <= ob + slack
+}
+
+/// Everything wrong with a card's boxes: text meeting text or a shape, or
+/// closer to the canvas edge than `MARGIN` (the accent bar is the edge).
+fn overlaps(text: &[Rect], shapes: &[Rect]) -> Vec<String> {
+    let canvas = Rect([
+        ACCENT_BAR + MARGIN,
+        MARGIN,
+        WIDTH as f32 - MARGIN,
+        HEIGHT as f32 - MARGIN,
+    ]);
+    let mut problems = Vec::new();
+    for (i, t) in text.iter().enumerate() {
+        if !inside(t, &canvas, 0.0) {
+            problems.push(format!("text {t:?} leaves the canvas"));
+        }
+        for u in &text[i + 1..] {
+            if meet(t, u) {
+                problems.push(format!("text {t:?} meets text {u:?}"));
+            }
+        }
+        for s in shapes {
+            if meet(t, s) {
+                problems.push(format!("text {t:?} meets shape {s:?}"));
+            }
+        }
+    }
+    problems
+}
+
+/// Checks a card both ways: the boxes the layout claims, and the ink usvg lays
+/// out, which must also stay within the claimed boxes.
+fn check(name: &str, layout: &Layout, fonts: &'static Fonts) {
+    let claimed = overlaps(&layout.text, &layout.shapes);
+    assert!(claimed.is_empty(), "{name}: {claimed:#?}\n{}", layout.svg);
+    let (text, shapes) = drawn(&layout.svg, fonts);
+    assert!(!text.is_empty(), "{name}: no text was drawn");
+    let ink = overlaps(&text, &shapes);
+    assert!(ink.is_empty(), "{name}: {ink:#?}\n{}", layout.svg);
+    for t in &text {
+        assert!(
+            layout.text.iter().any(|c| inside(t, c, SLACK)),
+            "{name}: ink {t:?} is outside every claimed box {:?}\n{}",
+            layout.text,
+            layout.svg
+        );
+    }
+    assert_eq!(shapes.len(), layout.shapes.len(), "{name}");
+}
+
+/// With Inter alone and with whatever the machine has: a machine without CJK
+/// or emoji fonts must get a card as tidy as one with them.
+fn each_fonts() -> [&'static Fonts; 2] {
+    [Fonts::inter_only(), Fonts::system()]
+}
+
+#[test]
+fn no_text_meets_other_text_or_the_calendar() {
+    let p = progress();
+    let stats = [
+        "10.5 hours".to_string(),
+        "21 sessions".to_string(),
+        "longest streak 12 days".to_string(),
+    ];
+    let mut titles = vec![OMELETTE, LONG, CJK, EMOJI];
+    titles.extend(DEMO);
+    for fonts in each_fonts() {
+        for title in &titles {
+            for (top, kicker) in [
+                ("Small skills, practised in public", "Cooking"),
+                (LONG, CJK),
+                (EMOJI, LONG),
+            ] {
+                let layout = layout(&content(top, kicker, title, &stats, &p), fonts);
+                check(title, &layout, fonts);
+            }
+        }
+        let long_stats = [LONG.to_string(), CJK.to_string(), EMOJI.to_string()];
+        let layout = layout(&content("", "", CJK, &long_stats, &p), fonts);
+        check("long figures", &layout, fonts);
+    }
+}
+
+#[test]
+fn the_check_catches_the_omelette_title_under_the_calendar() {
+    // The former layout: the title's first line at a fixed baseline of 250,
+    // 72 px, wrapped by character count, running under the calendar.
+    let mut old = Layout {
+        svg: String::new(),
+        text: Vec::new(),
+        shapes: Vec::new(),
+    };
+    let _ = write!(
+        old.svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">"#
+    );
+    heatmap(&mut old, &progress(), Date::constant(2026, 11, 20));
+    old.svg.push_str(
+        r##"<text x="80" y="250" font-size="72" font-weight="700" fill="#1d1f21">The perfect French</text></svg>"##,
+    );
+    let (text, shapes) = drawn(&old.svg, Fonts::inter_only());
+    let problems = overlaps(&text, &shapes);
+    assert!(
+        problems.iter().any(|p| p.contains("meets shape")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn titles_wrap_by_measured_width_and_shrink_to_fit() {
+    let fonts = Fonts::inter_only();
+    let p = progress();
+    let stats = ["1 hour".to_string()];
+    let short = layout(&content("S", "K", OMELETTE, &stats, &p), fonts);
+    assert!(short.svg.contains(r#"font-size="72""#), "{}", short.svg);
+    let long = layout(&content("S", "K", LONG, &stats, &p), fonts);
+    assert!(!long.svg.contains(r#"font-size="72""#), "{}", long.svg);
+    // Narrow letters fit more to a line than wide ones of the same count.
+    let bold = |c: &str| fonts.width(c, true);
+    let narrow = text::fit(&"il ".repeat(20), 600.0, 3, &[60.0], &bold);
+    let wide = text::fit(&"WM ".repeat(20), 600.0, 3, &[60.0], &bold);
+    assert!(narrow.lines.len() < wide.lines.len(), "{narrow:?} {wide:?}");
+    let far_too_long = "word ".repeat(200);
+    let cut = text::fit(
+        &far_too_long,
+        RIGHT - LEFT,
+        TITLE_LINES,
+        &TITLE_SIZES,
+        &bold,
+    );
+    assert_eq!(cut.size, 46.0);
+    assert_eq!(cut.lines.len(), 3);
+    assert!(cut.lines[2].0.ends_with('…'), "{cut:?}");
+    assert!(cut.lines.iter().all(|l| l.1 * 46.0 <= RIGHT - LEFT));
+}
+
+#[test]
+fn inter_widths_are_its_own_and_missing_glyphs_count_their_box() {
+    let fonts = Fonts::inter_only();
+    let (w, i) = (fonts.width("W", true), fonts.width("i", true));
+    assert!(w > 2.0 * i && w < 1.2 && i > 0.1, "W {w}, i {i}");
+    assert!(fonts.width("W", true) > fonts.width("W", false));
+    // Drawn as Inter's missing-glyph box, which is a little wider than an em.
+    let missing = fonts.width("完", true);
+    assert!((1.0..1.2).contains(&missing), "{missing}");
+    // Each character of the sequence Inter lacks is such a box.
+    assert!(fonts.width("👩🏽\u{200D}🍳", true) >= 3.0 * missing);
+}
+
+#[test]
+fn the_same_card_is_laid_out_the_same_every_time() {
+    let p = progress();
+    let stats = ["1 hour".to_string()];
+    for title in [OMELETTE, CJK, EMOJI] {
+        let a = layout(&content("S", "K", title, &stats, &p), Fonts::system());
+        let b = layout(&content("S", "K", title, &stats, &p), Fonts::system());
+        assert_eq!(a.svg, b.svg);
+        assert_eq!(draw(&a.svg, Fonts::system()), draw(&b.svg, Fonts::system()));
+    }
+}
+
+#[test]
+fn the_fonts_a_card_falls_back_on_are_part_of_its_key() {
+    let p = progress();
+    let stats = ["1 hour".to_string()];
+    let mark = "<!-- fonts ";
+    let latin = layout(&content("S", "K", OMELETTE, &stats, &p), Fonts::system());
+    assert!(!latin.svg.contains(mark), "{}", latin.svg);
+    let alone = layout(&content("S", "K", CJK, &stats, &p), Fonts::inter_only());
+    assert!(!alone.svg.contains(mark), "{}", alone.svg);
+    let with = layout(&content("S", "K", CJK, &stats, &p), Fonts::system());
+    let has_cjk = !Fonts::system().fallbacks(CJK, true).is_empty();
+    assert_eq!(with.svg.contains(mark), has_cjk, "{}", with.svg);
+}
+
+#[test]
+fn characters_no_font_has_are_left_out_unless_nothing_would_be_left() {
+    let fonts = Fonts::inter_only();
+    assert_eq!(
+        fonts.drawable("🍳 Omelette 🍳🔥 in 90 s", true),
+        " Omelette  in 90 s"
+    );
+    assert_eq!(fonts.drawable("完璧", true), "完璧");
+    assert_eq!(fonts.drawable("", true), "");
+}
