@@ -140,12 +140,13 @@ fn assets_and_static_files_are_copied() {
     assert!(
         entry.contains(r#"<img src="/portfolio/skills/perfect-omelette/pan.svg" width="10" height="10" alt="pan.svg""#)
     );
-    // A video site's link is a card that loads nothing from the site.
+    // A video site's link waits as a placeholder that loads nothing from the
+    // site, named by its caption, until a click puts the player in its place.
     assert!(entry.contains(
-        r#"<a class="link-card video-card" href="https://www.youtube.com/watch?v=abc">"#
+        r#"<a class="video-load" href="https://www.youtube.com/watch?v=abc" data-embed="https://www.youtube-nocookie.com/embed/abc?autoplay=1" data-title="The fold on video">"#
     ));
-    assert!(entry.contains("Video on YouTube · www.youtube.com"));
-    assert!(entry.contains("The fold on video"));
+    assert!(entry.contains("Play here from YouTube (www.youtube.com)"));
+    assert!(!entry.contains("<iframe"));
 }
 
 #[test]
@@ -433,7 +434,8 @@ fn progress_numbers_and_charts_are_on_the_pages() {
     assert!(home.contains("0 mastered, 1 practising, 1 learning."));
     assert!(charts(&home).contains(&"Practice calendar: all skills".to_string()));
     // No page needs a script to show a number or a chart: the only script
-    // element is structured data.
+    // elements are structured data and, on a page with a video to play in
+    // place, the one that swaps its placeholder for the player on a click.
     for (path, bytes) in tree(&public) {
         if path.ends_with(".html") {
             let html = String::from_utf8(bytes).unwrap();
@@ -441,7 +443,8 @@ fn progress_numbers_and_charts_are_on_the_pages() {
             let data = html
                 .matches(r#"<script type="application/ld+json">"#)
                 .count();
-            assert_eq!(scripts, data, "{path}");
+            let player = usize::from(html.contains("data-embed="));
+            assert_eq!(scripts, data + player, "{path}");
         }
     }
 }

@@ -443,7 +443,7 @@ fn every_card_has_alt_text_saying_what_it_shows() {
         .find(|s| s.slug == "perfect-omelette")
         .unwrap();
     let totals = &omelette.progress.totals;
-    let skill_alt = skillfolio::cards::skill_alt(site, omelette);
+    let skill_alt = skillfolio::cards::skill_alt(omelette);
     assert_eq!(
         skill_alt,
         format!(
@@ -457,7 +457,7 @@ fn every_card_has_alt_text_saying_what_it_shows() {
         .iter()
         .find(|e| skillfolio::cards::has_own_card(e, site.today))
         .unwrap();
-    let alt = skillfolio::cards::entry_alt(site, omelette, payoff);
+    let alt = skillfolio::cards::entry_alt(omelette, payoff, site.today);
     assert!(
         alt.starts_with(&format!(
             "Preview card: {}, a payoff of The perfect French omelette on ",
@@ -473,7 +473,7 @@ fn every_card_has_alt_text_saying_what_it_shows() {
         .find(|e| !skillfolio::cards::has_own_card(e, site.today))
         .unwrap();
     assert_eq!(
-        skillfolio::cards::entry_alt(site, omelette, session),
+        skillfolio::cards::entry_alt(omelette, session, site.today),
         skill_alt
     );
     let alt = skillfolio::cards::site_alt(site);

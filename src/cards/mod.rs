@@ -58,15 +58,6 @@ pub fn has_own_card(entry: &Entry, today: Date) -> bool {
     entry.kind == Kind::Payoff && entry.date.date <= today
 }
 
-/// The card an entry's page shares: its own, else its skill's.
-pub fn entry_card(skill: &Skill, entry: &Entry, today: Date) -> String {
-    if has_own_card(entry, today) {
-        entry_path(skill, entry)
-    } else {
-        skill_path(skill)
-    }
-}
-
 /// What the site's card shows, for `og:image:alt`.
 pub fn site_alt(site: &Site) -> String {
     let totals = &site.progress.totals;
@@ -84,7 +75,7 @@ pub fn site_alt(site: &Site) -> String {
 }
 
 /// What a skill's card shows, for `og:image:alt`.
-pub fn skill_alt(_site: &Site, skill: &Skill) -> String {
+pub fn skill_alt(skill: &Skill) -> String {
     let totals = &skill.progress.totals;
     let field = skill
         .field
@@ -100,9 +91,9 @@ pub fn skill_alt(_site: &Site, skill: &Skill) -> String {
 
 /// What the card an entry's page shares shows, for `og:image:alt`: the
 /// payoff's own card, else its skill's.
-pub fn entry_alt(site: &Site, skill: &Skill, entry: &Entry) -> String {
-    if !has_own_card(entry, site.today) {
-        return skill_alt(site, skill);
+pub fn entry_alt(skill: &Skill, entry: &Entry, today: Date) -> String {
+    if !has_own_card(entry, today) {
+        return skill_alt(skill);
     }
     format!(
         "Preview card: {}, a payoff of {} on {} — {} hours practised by then, with a calendar of the 20 weeks of practice up to it",

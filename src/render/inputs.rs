@@ -71,7 +71,7 @@ impl<'a> Common<'a> {
             title: "All practice".to_string(),
             url: urls.permalink("atom.xml"),
         };
-        let default_image = super::preview::Preview::site(config, &urls);
+        let default_image = super::preview::Preview::configured(config, &urls);
         Common {
             key: crate::keys::hash(&(crate::keys::hash_serialized(config), today)),
             config,

@@ -182,6 +182,7 @@ impl Renderer {
         let sources = Sources {
             site,
             common: &common,
+            site_card: preview::Preview::site_card(site, &common.urls),
             skills: &skills,
             parts: &parts,
         };

@@ -96,6 +96,20 @@ pub(super) struct Sources<'a> {
     pub common: &'a Common<'a>,
     pub skills: &'a [Keyed<'a, Skill>],
     pub parts: &'a [Keyed<'a, SkillParts>],
+    /// The preview of pages about the whole site.
+    pub site_card: Option<super::preview::Preview>,
+}
+
+impl Sources<'_> {
+    /// The context of a page about the whole site: [`Common::context`] with
+    /// the site's card as its preview where there is one.
+    fn context(&self, title: &str, description: &str, rel: &str) -> PageContext {
+        let mut c = self.common.context(title, description, rel);
+        if let Some(card) = &self.site_card {
+            super::preview::Preview::insert(Some(card), &mut c);
+        }
+        c
+    }
 }
 
 /// Every page's and skill feed's job.
@@ -116,7 +130,7 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
         skills_index(s, &by_activity),
     ];
     skill_jobs(s, &mut jobs);
-    let mut c = s.common.context(
+    let mut c = s.context(
         "Payoffs",
         "Every payoff: the demonstrable results of practice, newest first.",
         "payoffs/",
@@ -131,7 +145,7 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
     for page in &site.pages {
         jobs.push(page_job(s, page));
     }
-    let c = s.common.context(
+    let c = s.context(
         "Page not found",
         "There is no page at this address.",
         "404.html",
@@ -186,7 +200,7 @@ fn home<'a>(s: &Sources, payoffs: &[EntryRef], by_activity: &[usize]) -> Job<'a>
     let site = s.site;
     let title = site.home.title.as_deref().unwrap_or(&site.config.title);
     let description = (site.home.description.as_deref()).unwrap_or(&site.config.description);
-    let mut c = s.common.context(title, description, "");
+    let mut c = s.context(title, description, "");
     c.insert("intro", &site.home.html);
     c.insert_value("portfolio", value(&views::portfolio_view(site)));
     c.insert("og_type", "profile");
@@ -214,7 +228,7 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
     let mut by_title: Vec<usize> = (0..site.skills.len()).collect();
     by_title.sort_by_key(|&i| site.skills[i].title.to_lowercase());
     let groups = field_groups(s, &by_title);
-    let mut c = s.common.context(
+    let mut c = s.context(
         "Skills",
         "Every skill in this portfolio, with its status and progress.",
         "skills/",
@@ -290,7 +304,7 @@ fn cv<'a>(s: &Sources, payoffs: &[EntryRef]) -> Option<Job<'a>> {
         None => "Skills learned and practised, with the hours, sessions and payoffs behind each."
             .to_string(),
     };
-    let mut c = s.common.context("CV", &description, "cv/");
+    let mut c = s.context("CV", &description, "cv/");
     c.insert_keyed("groups", field_groups(s, &by_title));
     c.insert_keyed("payoffs", entries(s, payoffs));
     c.insert_value("portfolio", value(&views::portfolio_view(site)));
@@ -369,7 +383,7 @@ fn taxonomy_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
             let rel = format!("{section}/{}/", t.taxon.slug);
             let title = &t.taxon.name;
             let description = format!("Skills and practice under the {singular} “{title}”.");
-            let mut c = s.common.context(title, &description, &rel);
+            let mut c = s.context(title, &description, &rel);
             c.insert("kind", singular);
             c.insert_value("taxon", taxon_value(t, section, urls));
             c.insert_keyed("skills", skill_values(s, &t.skills));
@@ -384,7 +398,7 @@ fn taxonomy_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
 
 fn page_job<'a>(s: &Sources<'a>, page: &'a crate::site::Page) -> Job<'a> {
     let description = page.description.as_deref().unwrap_or(&page.title);
-    let mut c = s.common.context(&page.title, description, &page.path);
+    let mut c = s.context(&page.title, description, &page.path);
     let mut m = tera::Map::new();
     m.insert("title".into(), Value::from(page.title.as_str()));
     m.insert(

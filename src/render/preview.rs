@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::inputs::PageContext;
 use crate::config::Config;
 use crate::feed;
-use crate::site::{Entry, Evidence, Skill};
+use crate::site::{Entry, Evidence, Site, Skill};
 use crate::urls::Urls;
 
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -44,30 +44,32 @@ impl Preview {
         }
     }
 
-    /// What pages with no image of their own show: the site's `image` when
-    /// set, else the site's card when cards are drawn.
-    pub fn site(config: &Config, urls: &Urls) -> Option<Preview> {
-        if let Some(image) = config.image.as_deref() {
-            let url = if image.contains("://") {
-                image.to_string()
-            } else {
-                urls.permalink(image.trim_start_matches('/'))
-            };
-            let mime = crate::media::type_of(image);
-            return Some(Preview {
-                url,
-                size: None,
-                mime: mime.starts_with("image/").then_some(mime),
-                alt: config.title.clone(),
-            });
-        }
-        config.social_cards.then(|| {
+    /// The site's `image`, for pages with no image of their own.
+    pub fn configured(config: &Config, urls: &Urls) -> Option<Preview> {
+        let image = config.image.as_deref()?;
+        let url = if image.contains("://") {
+            image.to_string()
+        } else {
+            urls.permalink(image.trim_start_matches('/'))
+        };
+        let mime = crate::media::type_of(image);
+        Some(Preview {
+            url,
+            size: None,
+            mime: mime.starts_with("image/").then_some(mime),
+            alt: config.title.clone(),
+        })
+    }
+
+    /// The site's card, for the pages about the whole site (home, lists,
+    /// taxonomies) when the site names no `image`. Its text alternative
+    /// gives the site's figures, so only pages keyed by what they show use it.
+    pub fn site_card(site: &Site, urls: &Urls) -> Option<Preview> {
+        let config = &site.config;
+        (config.social_cards && config.image.is_none()).then(|| {
             Preview::card(
-                SITE_CARD,
-                format!(
-                    "{}: a preview card with the number of skills, the hours practised and a calendar of practice",
-                    config.title
-                ),
+                crate::cards::site_path(),
+                crate::cards::site_alt(site),
                 urls,
             )
         })
@@ -79,7 +81,7 @@ impl Preview {
             return Some(cover);
         }
         if config.social_cards {
-            let alt = skill_alt(skill);
+            let alt = crate::cards::skill_alt(skill);
             return Some(Preview::card(&crate::cards::skill_path(skill), alt, urls));
         }
         (skill.entries.iter().rev()).find_map(|e| first_photo(e, urls))
@@ -100,11 +102,10 @@ impl Preview {
         if !config.social_cards {
             return None;
         }
+        let alt = crate::cards::entry_alt(skill, entry, today);
         Some(if crate::cards::has_own_card(entry, today) {
-            let alt = entry_alt(skill, entry);
             Preview::card(&crate::cards::entry_path(skill, entry), alt, urls)
         } else {
-            let alt = skill_alt(skill);
             Preview::card(&crate::cards::skill_path(skill), alt, urls)
         })
     }
@@ -118,32 +119,6 @@ impl Preview {
         c.insert("image_type", &preview.and_then(|p| p.mime));
         c.insert("image_alt", &preview.map(|p| &p.alt));
     }
-}
-
-/// Where the site's card is published.
-const SITE_CARD: &str = "cards/site.png";
-
-/// What a skill's card shows, for those who cannot see it.
-fn skill_alt(skill: &Skill) -> String {
-    let totals = &skill.progress.totals;
-    let field = skill
-        .field
-        .as_ref()
-        .map_or(String::new(), |f| format!(" ({})", f.name));
-    format!(
-        "Preview card of the skill {}{field}: {} hours over {} sessions, and a calendar of the last 20 weeks of practice",
-        skill.title, totals.hours, totals.sessions
-    )
-}
-
-/// What a payoff's card shows.
-fn entry_alt(skill: &Skill, entry: &Entry) -> String {
-    format!(
-        "Preview card of the payoff {} in {}, on {}, with a calendar of the practice before it",
-        entry.title,
-        skill.title,
-        entry.date.date.strftime("%-d %B %Y")
-    )
 }
 
 fn first_photo(entry: &Entry, urls: &Urls) -> Option<Preview> {
