@@ -108,14 +108,30 @@ pub struct Accent {
 impl Accent {
     /// The accent's shades over a theme's two backgrounds.
     pub fn new(light: Rgb, dark: Option<Rgb>, background: Rgb, background_dark: Rgb) -> Accent {
-        let dark = dark.unwrap_or_else(|| light.readable_on(background_dark));
+        // Worked out against a tinted background, so the shade also reads on
+        // the fills made of it (a payoff's badge), not only on the page.
+        let dark = dark.unwrap_or_else(|| light.readable_on(background_dark.mix(light, DARK_TINT)));
         Accent {
             light,
             dark,
-            light_tint: background.mix(light, 0.12),
-            dark_tint: background_dark.mix(dark, 0.18),
+            light_tint: tint(background, light, LIGHT_TINT),
+            dark_tint: tint(background_dark, dark, DARK_TINT),
         }
     }
+}
+
+/// How much of the accent a tint holds at most, over each background.
+const LIGHT_TINT: f64 = 0.12;
+const DARK_TINT: f64 = 0.18;
+
+/// `background` with as much of `colour` as `most` allows while text in
+/// `colour` still reads on it.
+fn tint(background: Rgb, colour: Rgb, most: f64) -> Rgb {
+    (0..=100)
+        .rev()
+        .map(|percent| background.mix(colour, most * f64::from(percent) / 100.0))
+        .find(|t| colour.contrast(*t) >= MIN_CONTRAST)
+        .unwrap_or(background)
 }
 
 #[cfg(test)]
@@ -156,6 +172,19 @@ mod tests {
         let darker = yellow.readable_on(paper);
         assert!(darker.contrast(paper) >= MIN_CONTRAST);
         assert!(darker.0.iter().zip(yellow.0).all(|(d, y)| *d <= y));
+    }
+
+    #[test]
+    fn the_accent_reads_on_its_own_tints() {
+        let paper = Rgb::parse("#fbfaf7").unwrap();
+        let night = Rgb::parse("#15171a").unwrap();
+        for hex in ["#9a3412", "#a8430f", "#1d4ed8", "#166534", "#6d28d9"] {
+            let a = Accent::new(Rgb::parse(hex).unwrap(), None, paper, night);
+            assert!(a.dark.contrast(night) >= MIN_CONTRAST, "{hex}");
+            assert!(a.dark.contrast(a.dark_tint) >= MIN_CONTRAST, "{hex}");
+            assert!(a.light.contrast(a.light_tint) >= MIN_CONTRAST, "{hex}");
+            assert_ne!(a.dark_tint, night, "{hex}: the tint is still visible");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use common::{build, fixture, read, run, stderr};
-use skillfolio::colour::Rgb;
+use skillfolio::colour::{Accent, Rgb};
 use tempfile::TempDir;
 
 const MONOGRAM: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><circle cx="32" cy="32" r="32" fill="#1e40af"/></svg>"##;
@@ -65,10 +65,15 @@ fn the_default_theme_shows_the_accent_avatar_links_menu_and_footer() {
     let home = read(public.join("index.html"));
     // The dark shade is the accent lightened until it reads on the theme's dark
     // background, #15171a.
-    let dark = Rgb::parse("#1d4ed8")
-        .unwrap()
-        .readable_on(Rgb::parse("#15171a").unwrap());
+    let accent = Accent::new(
+        Rgb::parse("#1d4ed8").unwrap(),
+        None,
+        Rgb::parse("#fbfaf7").unwrap(),
+        Rgb::parse("#15171a").unwrap(),
+    );
+    let dark = accent.dark;
     assert_ne!(dark.hex(), "#1d4ed8");
+    assert!(dark.contrast(Rgb::parse("#15171a").unwrap()) >= 4.5);
     assert!(
         home.contains("<style>:root{--accent:#1d4ed8;--accent-soft:"),
         "{home}"
