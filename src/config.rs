@@ -1,11 +1,14 @@
 //! `site.toml`: the site's identity (title, author, base URL) and the few choices a
-//! portfolio makes (theme, highlighting, feed size, a fixed "today").
+//! portfolio makes (theme, highlighting, feed size, a fixed "today"), including
+//! what makes a theme one's own without copying it: an accent colour, an avatar,
+//! profile links, menu entries and a footer line.
 
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::colour::Rgb;
 use crate::content::SourceFile;
 use crate::content::frontmatter::{Fields, as_uint};
 use crate::diagnostic::Diagnostic;
@@ -17,6 +20,19 @@ pub struct Author {
     pub name: String,
     pub email: Option<String>,
     pub url: Option<String>,
+    /// A picture of the author, as written: a path in `static/` or `content/`,
+    /// found and measured once the site's files are read.
+    pub avatar: Option<String>,
+    /// Profiles elsewhere, which pages link to with `rel="me"`.
+    pub social: Vec<Link>,
+}
+
+/// A named link of `site.toml`: a profile or a menu entry. The URL is as written;
+/// pages resolve it with [`crate::urls::site_link`], which accepted it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
 }
 
 /// Which log entries the site-wide feed carries.
@@ -50,17 +66,30 @@ pub struct Config {
     pub images: crate::images::Settings,
     /// Whether each skill and payoff gets a rendered preview card for shared links.
     pub social_cards: bool,
+    /// The theme's accent, and its shade for the dark scheme when chosen too.
+    pub accent: Option<Rgb>,
+    pub accent_dark: Option<Rgb>,
+    /// Entries added after the built-in ones of the main menu.
+    pub menu: Vec<Link>,
+    /// One line of markdown for the footer.
+    pub footer: Option<String>,
+    /// The file itself, so that problems found once the rest of the site is read
+    /// (an avatar that is not there) can point at the line.
+    #[serde(skip)]
+    pub source: Option<SourceFile>,
 }
 
 /// Every top-level key site.toml accepts, in the order `init` writes them and
 /// [`Config::parse`] reads them (a test holds the two together).
-pub const KEYS: [&str; 15] = [
+pub const KEYS: [&str; 19] = [
     "title",
     "description",
     "base_url",
     "language",
     "author",
     "theme",
+    "accent",
+    "accent_dark",
     "highlight_theme",
     "highlight_theme_dark",
     "today",
@@ -70,11 +99,13 @@ pub const KEYS: [&str; 15] = [
     "images",
     "keep_image_metadata",
     "social_cards",
+    "menu",
+    "footer",
 ];
 
 /// The keys each table of site.toml accepts, as [`KEYS`] for the tables.
 pub const TABLE_KEYS: [(&str, &[&str]); 3] = [
-    ("author", &["name", "email", "url"]),
+    ("author", &["name", "email", "url", "avatar", "social"]),
     ("feed", &["limit", "entries"]),
     ("images", &["widths", "quality", "max_pixels", "max_bytes"]),
 ];
@@ -109,6 +140,8 @@ impl Config {
         let language = f.string("language").unwrap_or_else(|| "en".to_string());
         let author = author(&mut f);
         let theme = f.string("theme").unwrap_or_else(|| "default".to_string());
+        let accent = colour(&mut f, "accent");
+        let accent_dark = colour(&mut f, "accent_dark");
         let highlight_theme = f
             .choice_exact("highlight_theme", &THEMES)
             .unwrap_or(THEMES[0])
@@ -131,6 +164,20 @@ impl Config {
         let mut images = images(&mut f);
         images.keep_metadata = f.bool("keep_image_metadata").unwrap_or(false);
         let social_cards = f.bool("social_cards").unwrap_or(true);
+        let menu = f.tables(
+            "menu",
+            "`[[menu]]` of site.toml",
+            "[{ name = \"CV\", url = \"cv/\" }]",
+            |t| {
+                let name = t.required_string("name");
+                let url = link_url(t, false);
+                Some(Link {
+                    name: name?,
+                    url: url?,
+                })
+            },
+        );
+        let footer = footer(&mut f);
         f.finish("site.toml");
         if !errors.is_empty() {
             return Err(errors);
@@ -152,7 +199,24 @@ impl Config {
             feed,
             images,
             social_cards,
+            accent,
+            accent_dark,
+            menu,
+            footer,
+            source: Some(file.clone()),
         })
+    }
+
+    /// Points `d` at the value of `keys` (`["author", "avatar"]`) in site.toml,
+    /// for problems found after the file was read.
+    pub fn at_value(&self, keys: &[&str], d: Diagnostic) -> Diagnostic {
+        let Some(file) = &self.source else {
+            return d;
+        };
+        match nested_span(&file.text, keys) {
+            Some(span) => d.at(&file.path, &file.text, span.start, span.len()),
+            None => d.in_file(&file.path),
+        }
     }
 
     /// Replaces the base URL, as `--base-url` and `serve` do.
@@ -192,19 +256,143 @@ fn author(f: &mut Fields) -> Author {
             let name = a.string("name");
             let email = a.string("email");
             let url = a.string("url");
+            let avatar = avatar(&mut a);
+            let social = a.tables(
+                "social",
+                "`[[author.social]]` of site.toml",
+                "[{ name = \"GitHub\", url = \"https://github.com/you\" }]",
+                |t| {
+                    let name = t.required_string("name");
+                    let url = link_url(t, true);
+                    Some(Link {
+                        name: name?,
+                        url: url?,
+                    })
+                },
+            );
             a.finish("`[author]` of site.toml");
             Author {
                 name: name.unwrap_or_default(),
                 email,
                 url,
+                avatar,
+                social,
             }
         }
         None => Author {
             name: String::new(),
             email: None,
             url: None,
+            avatar: None,
+            social: Vec::new(),
         },
     }
+}
+
+/// The kinds of picture an avatar may be: those whose size can be read.
+pub const AVATAR_TYPES: [&str; 5] = ["jpg", "jpeg", "png", "webp", "svg"];
+
+/// `avatar` of `[author]`: a path of an image; that the file is there is seen later.
+fn avatar(a: &mut Fields) -> Option<String> {
+    let span = a.raw("avatar").map(|(span, _)| span)?;
+    let path = a.string("avatar")?;
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if path.trim().is_empty() || path.contains("://") {
+        a.push_error(
+            span,
+            "`avatar` must name a picture in static/ or content/",
+            "write its path there, e.g. `avatar = \"avatar.jpg\"` for static/avatar.jpg",
+        );
+        return None;
+    }
+    if !ext.is_some_and(|e| AVATAR_TYPES.contains(&e.as_str())) {
+        a.push_error(
+            span,
+            &format!("`avatar = \"{path}\"` is not a picture"),
+            &format!("name an image file: {}", AVATAR_TYPES.join(", ")),
+        );
+        return None;
+    }
+    Some(path.trim().to_string())
+}
+
+/// A colour key, `#rgb` or `#rrggbb`.
+pub(crate) fn colour(f: &mut Fields, key: &str) -> Option<Rgb> {
+    let span = f.raw(key).map(|(span, _)| span)?;
+    let text = f.string(key)?;
+    let parsed = Rgb::parse(text.trim());
+    if parsed.is_none() {
+        f.push_error(
+            span,
+            &format!("`{key}` must be a colour written #rgb or #rrggbb, found `{text}`"),
+            &format!(
+                "write it like `{key} = \"#9a3412\"`; colour names and rgb() are not read, as the other shades are worked out from the digits"
+            ),
+        );
+    }
+    parsed
+}
+
+/// The `url` of a profile or menu entry: a full http(s) or mailto address, and
+/// for a menu entry also a path of the site.
+fn link_url(t: &mut Fields, profile: bool) -> Option<String> {
+    let span = t.raw("url").map(|(span, _)| span);
+    let url = t.required_string("url")?;
+    let problem = if profile && !crate::urls::is_web_or_mail(url.trim()) {
+        Some("must start with https://, http:// or mailto:")
+    } else {
+        crate::urls::site_link(&url, "/").err()
+    };
+    match (problem, span) {
+        (Some(why), Some(span)) => {
+            let (what, hint) = if profile {
+                (
+                    "a profile",
+                    "write the profile's full address, e.g. `url = \"https://github.com/you\"`",
+                )
+            } else {
+                (
+                    "a menu entry",
+                    "write a path of the site (`url = \"cv/\"`) or a full address (`url = \"https://example.org/\"`)",
+                )
+            };
+            t.push_error(span, &format!("the `url` of {what} {why}"), hint);
+            None
+        }
+        _ => Some(url.trim().to_string()),
+    }
+}
+
+/// `footer`: one line of markdown, checked here and rendered by each page's view.
+fn footer(f: &mut Fields) -> Option<String> {
+    let span = f.raw("footer").map(|(span, _)| span)?;
+    let text = f.string("footer")?;
+    match crate::markdown::inline_line(&text, "/") {
+        Ok(_) if text.trim().is_empty() => None,
+        Ok(_) => Some(text.trim().to_string()),
+        Err(why) => {
+            f.push_error(
+                span,
+                &format!("`footer` {why}"),
+                "write one line of text; *emphasis*, `code` and [links](https://example.org/) are kept",
+            );
+            None
+        }
+    }
+}
+
+/// Where the value of `keys` (a key in nested tables) is written in TOML `text`.
+fn nested_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    let table = toml::de::DeTable::parse(text).ok()?;
+    let (last, path) = keys.split_last()?;
+    let mut current = table.get_ref();
+    for key in path {
+        match current.get(*key)?.get_ref() {
+            DeValue::Table(t) => current = t,
+            _ => return None,
+        }
+    }
+    current.get(*last).map(|v| v.span())
 }
 
 /// The `[feed]` table.
@@ -292,8 +480,7 @@ fn images(f: &mut Fields) -> crate::images::Settings {
 /// Where the value of a top-level key of `site.toml` is written, for problems
 /// only found after the file was read (a theme that does not exist).
 pub fn value_span(file: &SourceFile, key: &str) -> Option<std::ops::Range<usize>> {
-    let table = toml::de::DeTable::parse(&file.text).ok()?;
-    table.get_ref().get(key).map(|v| v.span())
+    nested_span(&file.text, &[key])
 }
 
 fn normalize_base_url(url: &str) -> Result<String, &'static str> {
@@ -391,5 +578,36 @@ mod tests {
         let unknown = errors.iter().find(|e| e.message.contains("titel")).unwrap();
         assert_eq!(unknown.hint.as_deref(), Some("did you mean `title`?"));
         assert_eq!(unknown.location.as_ref().unwrap().line, 1);
+    }
+
+    #[test]
+    fn the_keys_that_make_a_theme_ones_own() {
+        let c = parse(
+            "title = \"t\"\nbase_url = \"https://example.org/\"\naccent = \"#9A3\"\nfooter = \" By *me* \"\n\
+             [author]\navatar = \"me.jpg\"\n[[author.social]]\nname = \"Mastodon\"\nurl = \"https://mastodon.social/\"\n\
+             [[menu]]\nname = \"CV\"\nurl = \"/cv/\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.accent.map(|a| a.hex()).as_deref(), Some("#99aa33"));
+        assert_eq!(c.accent_dark, None);
+        assert_eq!(c.footer.as_deref(), Some("By *me*"));
+        assert_eq!(c.author.avatar.as_deref(), Some("me.jpg"));
+        assert_eq!(c.author.social[0].name, "Mastodon");
+        assert_eq!(c.menu[0].url, "/cv/");
+    }
+
+    #[test]
+    fn an_avatar_that_is_not_a_picture_is_refused_where_written() {
+        let errors = parse(
+            "title = \"t\"\nbase_url = \"https://example.org/\"\n[author]\navatar = \"me.pdf\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].message, "`avatar = \"me.pdf\"` is not a picture");
+        assert_eq!(
+            errors[0].hint.as_deref(),
+            Some("name an image file: jpg, jpeg, png, webp, svg")
+        );
+        let at = errors[0].location.as_ref().unwrap();
+        assert_eq!((at.line, at.column), (4, 10));
     }
 }

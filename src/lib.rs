@@ -7,6 +7,7 @@
 pub mod cards;
 pub mod charts;
 pub mod check;
+pub mod colour;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
@@ -125,6 +126,7 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
         config.set_base_url(url).map_err(Diagnostics::from)?;
     }
     let theme = Theme::load(root, &config.theme).map_err(collect)?;
+    let (accent, accent_warnings) = theme.accent(&config);
     let timer = timings::Timer::start();
     // Reading the highlight cache (tens of megabytes on a large site) needs no
     // content, so it happens while the content is read.
@@ -169,10 +171,23 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
         processor.prune();
     }
     diagnostics.extend(image_warnings);
+    diagnostics.extend(accent_warnings);
     timer.lap("images");
+    let avatar = site::profile::avatar(&config, &content, &images).unwrap_or_else(|d| {
+        diagnostics.push(d);
+        None
+    });
+    let profile = site::profile::Profile { accent, avatar };
     let model = caches.map(|c| &c.model);
-    let (site, model_diagnostics) =
-        Site::new(config, content, model_options, highlighter, model, images);
+    let (site, model_diagnostics) = Site::new(
+        config,
+        content,
+        model_options,
+        highlighter,
+        model,
+        images,
+        profile,
+    );
     timer.lap("model and markdown");
     // `serve` renders only changed files and so uses only some blocks: its cache
     // stays in memory, and only a whole build writes (and prunes) the file, while

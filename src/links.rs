@@ -189,9 +189,13 @@ impl LinkCheck {
         broken.sort_by(|a, b| (&a.1.page, &a.1.raw).cmp(&(&b.1.page, &b.1.raw)));
         let content = content_sources(root);
         let written_in = link_index(&content);
-        let templates: Vec<(PathBuf, &str)> = (theme.templates.iter())
+        let mut templates: Vec<(PathBuf, &str)> = (theme.templates.iter())
             .map(|t| (t.path.clone(), t.text.as_str()))
             .collect();
+        // Menu entries and the footer line are links every page has, written
+        // in site.toml.
+        let config = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+        templates.push((PathBuf::from("site.toml"), &config));
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (target, used, problem) in broken {
@@ -243,9 +247,12 @@ fn in_templates<'t>(
         .or_else(|| raw.strip_prefix(base_path))
         .filter(|t| t.len() > 1);
     let wanted: Vec<&str> = std::iter::once(raw).chain(tail).collect();
-    // A site's own templates come first: they are the likelier to be new.
+    // A site's own templates and site.toml come first: they are the likelier
+    // to be new.
     let mut order: Vec<&(PathBuf, &str)> = templates.iter().collect();
-    order.sort_by_key(|(path, _)| !path.starts_with("templates"));
+    order.sort_by_key(|(path, _)| {
+        !(path.starts_with("templates") || path == Path::new("site.toml"))
+    });
     for text in wanted {
         for (path, source) in &order {
             if let Some(at) = memmem::find(source.as_bytes(), text.as_bytes()) {

@@ -926,6 +926,57 @@ pub fn nowhere(places: &[PathBuf]) -> String {
     }
 }
 
+/// One line of markdown, such as the site's footer, as inline HTML: emphasis,
+/// code and links. Raw HTML is shown as text, since the line is a setting and not
+/// a page, and links go through [`crate::urls::site_link`] because the line is on
+/// every page. `Err` says why the text is more than a line.
+pub fn inline_line(text: &str, base_path: &str) -> Result<String, String> {
+    if text.trim().contains('\n') {
+        return Err("is more than one line".to_string());
+    }
+    let mut events = Vec::new();
+    for event in Parser::new_ext(text.trim(), Options::ENABLE_STRIKETHROUGH) {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = crate::urls::site_link(&dest_url, base_path)
+                    .map_err(|why| format!("has a link to `{dest_url}` that {why}"))?;
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.into(),
+                    title,
+                    id,
+                })
+            }
+            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => continue,
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            )
+            | Event::Text(_)
+            | Event::Code(_)
+            | Event::SoftBreak => event,
+            Event::Start(Tag::Image { .. }) => {
+                return Err("has an image, which a line of text cannot hold".to_string());
+            }
+            _ => {
+                return Err(
+                    "is not a line of text: it starts a heading, list, quote or block".to_string(),
+                );
+            }
+        };
+        events.push(event);
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Ok(html)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1075,5 +1126,30 @@ mod tests {
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("<table>") && html.contains("checkbox") && html.contains("<del>"));
         assert!(html.contains("“quoted”"), "{html}");
+    }
+
+    #[test]
+    fn a_footer_line_is_inline_html_under_the_base_path() {
+        let html = inline_line(
+            "Made by *me* with [care](/about/) <b>not bold</b> · [mail](mailto:a@b.org)",
+            "/p/",
+        )
+        .unwrap();
+        assert_eq!(
+            html,
+            "Made by <em>me</em> with <a href=\"/p/about/\">care</a> &lt;b&gt;not bold&lt;/b&gt; · <a href=\"mailto:a@b.org\">mail</a>"
+        );
+        assert_eq!(
+            inline_line("# Big", "/").unwrap_err(),
+            "is not a line of text: it starts a heading, list, quote or block"
+        );
+        assert_eq!(
+            inline_line("a\n\nb", "/").unwrap_err(),
+            "is more than one line"
+        );
+        assert_eq!(
+            inline_line("[x](javascript:alert(1))", "/").unwrap_err(),
+            "has a link to `javascript:alert(1)` that must start with https://, http:// or mailto:, or be a path of the site"
+        );
     }
 }

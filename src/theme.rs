@@ -1,17 +1,31 @@
 //! Finding a theme: its templates and static files, from `themes/<name>/` on disk or,
-//! for the default theme, from the copy embedded in the binary so a portfolio needs
-//! no theme folder at all. Templates in the site's own `templates/` override the
-//! theme's of the same name.
+//! for the themes that ship with skillfolio, from the copy embedded in the binary so
+//! a portfolio needs no theme folder at all. Templates in the site's own
+//! `templates/` override the theme's of the same name. A theme's `theme.toml` may
+//! name its background colours, against which the site's accent is checked.
 
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
-use crate::content::Asset;
+use crate::colour::{Accent, MIN_CONTRAST, Rgb};
+use crate::config::Config;
+use crate::content::frontmatter::Fields;
+use crate::content::{Asset, SourceFile};
 use crate::diagnostic::{Diagnostic, io_error};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The themes in the binary, by name, `default` first.
+static BUILT_IN: [(&str, &Dir<'static>); 2] = [
+    ("default", &DEFAULT_THEME),
+    ("paper", &include_dir!("$CARGO_MANIFEST_DIR/themes/paper")),
+];
+
+/// The backgrounds assumed of a theme whose `theme.toml` does not name its own.
+const WHITE: Rgb = Rgb([255, 255, 255]);
+const NEAR_BLACK: Rgb = Rgb([18, 18, 18]);
 
 /// A template's text and the file it came from, for error messages.
 #[derive(Debug, Clone)]
@@ -42,8 +56,12 @@ impl ThemeFile {
 
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
+    pub name: String,
     pub templates: Vec<TemplateSource>,
     pub static_files: Vec<ThemeFile>,
+    /// The page background of the light and the dark scheme, from `theme.toml`.
+    pub background: Option<Rgb>,
+    pub background_dark: Option<Rgb>,
 }
 
 impl Theme {
@@ -66,11 +84,12 @@ impl Theme {
         let dir = root.join("themes").join(name);
         let mut theme = if dir.is_dir() {
             from_disk(root, &dir)?
-        } else if name == "default" {
-            embedded()
+        } else if let Some((_, files)) = BUILT_IN.iter().find(|(n, _)| *n == name) {
+            embedded(name, files)?
         } else {
             return Err(vec![unknown_theme(root, name)]);
         };
+        theme.name = name.to_string();
         let overrides = root.join("templates");
         if overrides.is_dir() {
             for t in read_templates(root, &overrides)? {
@@ -81,27 +100,87 @@ impl Theme {
         theme.templates.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(theme)
     }
+
+    /// The site's accent over this theme's backgrounds, with a warning for each
+    /// shade chosen in `site.toml` that text in it would be hard to read on.
+    pub fn accent(&self, config: &Config) -> (Option<Accent>, Vec<Diagnostic>) {
+        let Some(light) = config.accent else {
+            return (None, Vec::new());
+        };
+        let background = self.background.unwrap_or(WHITE);
+        let background_dark = self.background_dark.unwrap_or(NEAR_BLACK);
+        let accent = Accent::new(light, config.accent_dark, background, background_dark);
+        let mut warnings = Vec::new();
+        let mut check = |key: &str, colour: Rgb, background: Rgb, scheme: &str| {
+            let ratio = colour.contrast(background);
+            if ratio < MIN_CONTRAST {
+                let d = Diagnostic::warning(format!(
+                    "`{key}` {} has a contrast of {ratio:.1}:1 against the {scheme} background {} of the {} theme: links in it are hard to read",
+                    colour.hex(),
+                    background.hex(),
+                    self.name,
+                ))
+                .hint(format!(
+                    "text needs at least {MIN_CONTRAST}:1; `{key} = \"{}\"` is the nearest shade of it that reads",
+                    colour.readable_on(background).hex()
+                ));
+                warnings.push(config.at_value(&[key], d));
+            }
+        };
+        check("accent", light, background, "light");
+        if let Some(dark) = config.accent_dark {
+            check("accent_dark", dark, background_dark, "dark");
+        }
+        (Some(accent), warnings)
+    }
+}
+
+/// Reads the background colours of `theme.toml`. Its other keys (name,
+/// description, licence, ...) describe the theme to people and are left alone.
+fn read_colours(theme: &mut Theme, file: &SourceFile) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    if let Some(mut f) = Fields::parse_document(file, &mut errors) {
+        theme.background = crate::config::colour(&mut f, "background");
+        theme.background_dark = crate::config::colour(&mut f, "background_dark");
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// A theme name that is neither built in nor a folder of `themes/`: the nearest
 /// name and every theme there is, at the `theme` line of `site.toml`.
 fn unknown_theme(root: &Path, name: &str) -> Diagnostic {
-    let mut names = vec!["default".to_string()];
+    let mut names: Vec<String> = BUILT_IN.iter().map(|(n, _)| n.to_string()).collect();
+    let mut on_disk = Vec::new();
     if let Ok(entries) = std::fs::read_dir(root.join("themes")) {
-        let mut found: Vec<String> = entries
+        on_disk = entries
             .flatten()
             .filter(|e| e.path().is_dir())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "default" && !crate::content::is_ignored(n))
+            .filter(|n| !crate::content::is_ignored(n))
             .collect();
-        found.sort();
-        names.extend(found);
+        on_disk.sort();
+        names.extend(
+            on_disk
+                .iter()
+                .filter(|n| !names.contains(n))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
     }
+    // A folder takes the place of the built-in theme of its name, so it is the
+    // one named.
     let list = names
         .iter()
-        .map(|n| match n.as_str() {
-            "default" => "`default` (built in)".to_string(),
-            n => format!("`{n}` (themes/{n}/)"),
+        .map(|n| {
+            if on_disk.contains(n) {
+                format!("`{n}` (themes/{n}/)")
+            } else {
+                format!("`{n}` (built in)")
+            }
         })
         .collect::<Vec<_>>()
         .join(", ");
@@ -161,9 +240,10 @@ pub fn default_theme_files() -> Vec<(PathBuf, &'static [u8])> {
     files
 }
 
-fn embedded() -> Theme {
+fn embedded(name: &str, files: &'static Dir<'static>) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
-    let mut stack = vec![&DEFAULT_THEME];
+    let shown = PathBuf::from(format!("themes/{name} (built in)"));
+    let mut stack = vec![files];
     while let Some(dir) = stack.pop() {
         stack.extend(dir.dirs());
         for file in dir.files() {
@@ -171,7 +251,7 @@ fn embedded() -> Theme {
             if let Some(name) = path.strip_prefix("templates/") {
                 theme.templates.push(TemplateSource {
                     name: name.to_string(),
-                    path: PathBuf::from("themes/default (built in)").join(&path),
+                    path: shown.join(&path),
                     text: String::from_utf8_lossy(file.contents()).into_owned(),
                 });
             } else if let Some(output) = path.strip_prefix("static/") {
@@ -182,11 +262,31 @@ fn embedded() -> Theme {
             }
         }
     }
-    theme
+    if let Some(file) = files.get_file("theme.toml") {
+        let source = SourceFile {
+            path: shown.join("theme.toml"),
+            text: String::from_utf8_lossy(file.contents()).into(),
+        };
+        read_colours(&mut theme, &source)?;
+    }
+    Ok(theme)
 }
 
 fn from_disk(root: &Path, dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
+    let toml = dir.join("theme.toml");
+    if toml.is_file() {
+        let shown = toml.strip_prefix(root).unwrap_or(&toml).to_path_buf();
+        let text =
+            std::fs::read_to_string(&toml).map_err(|e| vec![io_error("read", &shown, &e)])?;
+        read_colours(
+            &mut theme,
+            &SourceFile {
+                path: shown,
+                text: text.into(),
+            },
+        )?;
+    }
     let templates = dir.join("templates");
     if templates.is_dir() {
         theme.templates = read_templates(root, &templates)?;

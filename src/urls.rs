@@ -58,6 +58,42 @@ pub(crate) fn has_scheme(url: &str) -> bool {
     }
 }
 
+/// A link written in `site.toml` (a menu entry, the footer), as pages link to it:
+/// a full `http(s):` or `mailto:` address as written, an in-page `#fragment` as
+/// written, and anything else as a path of the site, under `base_path` (the link
+/// is on every page, so it cannot be relative to one). `Err` says what is wrong.
+pub fn site_link(url: &str, base_path: &str) -> Result<String, &'static str> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err("is empty");
+    }
+    if url.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>')) {
+        return Err("must not contain spaces, quotes or angle brackets");
+    }
+    if url.starts_with("//") {
+        return Err("must name its scheme: write https:// in front");
+    }
+    if has_scheme(url) {
+        return if is_web_or_mail(url) {
+            Ok(url.to_string())
+        } else {
+            Err("must start with https://, http:// or mailto:, or be a path of the site")
+        };
+    }
+    if url.starts_with('#') {
+        return Ok(url.to_string());
+    }
+    Ok(format!("{base_path}{}", url.trim_start_matches('/')))
+}
+
+/// True for `http:`, `https:` and `mailto:` addresses, whatever their case.
+pub fn is_web_or_mail(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s) && url.len() > s.len())
+}
+
 /// The attributes whose URLs [`Urls::absolutize`] rewrites, as ready searches.
 static ATTRIBUTES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
     std::sync::LazyLock::new(|| {
@@ -170,5 +206,27 @@ mod tests {
             u.absolutize(html, "https://example.org/p/e/"),
             r##"<a href="https://example.org/p/skills/x/">x</a> <img src="https://example.org/p/a.svg" alt="s"> <a href="https://example.org/p/e/#fn1">1</a> <a href="https://other.org/">o</a> <a href="//cdn.org/">c</a> has="/no""##
         );
+    }
+
+    #[test]
+    fn site_links_are_kept_or_put_under_the_base_path() {
+        let base = "/portfolio/";
+        assert_eq!(site_link("/cv/", base).unwrap(), "/portfolio/cv/");
+        assert_eq!(site_link("tags/", base).unwrap(), "/portfolio/tags/");
+        assert_eq!(site_link("#top", base).unwrap(), "#top");
+        for kept in [
+            "https://github.com/",
+            "HTTP://a.org",
+            "mailto:me@example.org",
+        ] {
+            assert_eq!(site_link(kept, base).unwrap(), kept);
+        }
+        assert_eq!(
+            site_link("javascript:alert(1)", base).unwrap_err(),
+            "must start with https://, http:// or mailto:, or be a path of the site"
+        );
+        assert!(site_link("https://", base).is_err());
+        assert!(site_link("//cdn.org/", base).is_err());
+        assert!(site_link("a b", base).is_err());
     }
 }

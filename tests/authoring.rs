@@ -467,8 +467,10 @@ fn init_site_toml_explains_every_key_site_toml_accepts() {
         })
         .collect::<Vec<_>>()
         .join("\n")
-        // A preview image needs a file, which a new portfolio does not have.
-        .replace("image = \"card.png\"\n", "");
+        // A preview image and an avatar need a file, which a new portfolio does
+        // not have.
+        .replace("image = \"card.png\"\n", "")
+        .replace("avatar = \"avatar.jpg\"\n", "");
     fs::write(dir.path().join("site.toml"), uncommented).unwrap();
     let out = run(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));

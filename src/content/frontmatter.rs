@@ -480,6 +480,53 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A list of tables (`[[menu]]`, or `menu = [{ ... }]`): each item is read by
+    /// `read` with a field reader of its own, and its unknown keys are reported
+    /// as keys of `what`.
+    pub fn tables<T>(
+        &mut self,
+        key: &str,
+        what: &str,
+        example: &str,
+        mut read: impl FnMut(&mut Fields<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        let Some((span, value)) = self.get(key) else {
+            return Vec::new();
+        };
+        let items: Vec<(Range<usize>, DeValue<'a>)> = match value {
+            DeValue::Array(items) => (items.iter())
+                .map(|i| (i.span(), i.get_ref().clone()))
+                .collect(),
+            other => {
+                let found = other.type_str();
+                self.wrong_type(key, span, found, "a list of tables", example);
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (span, item) in items {
+            match item {
+                DeValue::Table(table) => {
+                    let mut fields = Fields {
+                        file: self.file,
+                        offset: self.offset,
+                        opening: self.offset + span.start,
+                        table,
+                        errors: self.errors,
+                        asked: RefCell::default(),
+                    };
+                    out.extend(read(&mut fields));
+                    fields.finish(what);
+                }
+                other => {
+                    let found = other.type_str();
+                    self.wrong_type(key, span, found, "a list of tables", example);
+                }
+            }
+        }
+        out
+    }
+
     /// The raw value of a key and its absolute span, for keys whose shape varies.
     pub fn raw(&self, key: &str) -> Option<(Range<usize>, &DeValue<'a>)> {
         self.get(key)

@@ -410,8 +410,27 @@ pub fn entry_view<'a>(entry: &'a Entry, skill: &'a Skill, urls: &Urls) -> EntryV
 
 #[derive(Serialize)]
 pub struct NavItem {
-    pub title: &'static str,
+    pub title: String,
     pub url: String,
+}
+
+/// `[author]` as templates see it: the avatar found and measured, ready to show.
+#[derive(Serialize)]
+pub struct AuthorView<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub avatar: Option<AvatarView>,
+    /// Each `{ name, url }`, for links with `rel="me"`.
+    pub social: &'a [crate::config::Link],
+}
+
+#[derive(Serialize)]
+pub struct AvatarView {
+    pub src: String,
+    /// The size to show it at, in CSS pixels.
+    pub width: u32,
+    pub height: u32,
 }
 
 /// The site's identity, the same on every page. Numbers that change with every
@@ -424,10 +443,14 @@ pub struct SiteView<'a> {
     pub base_url: &'a str,
     pub base_path: &'a str,
     pub language: &'a str,
-    pub author: &'a crate::config::Author,
+    pub author: AuthorView<'a>,
     pub today: DateView,
     pub skill_count: usize,
     pub nav: Vec<NavItem>,
+    /// The accent's shades, `#rrggbb` each, when `site.toml` sets one.
+    pub accent: Option<&'a crate::colour::Accent>,
+    /// The footer line of `site.toml` as HTML.
+    pub footer: Option<String>,
     /// The stylesheet for highlighted code.
     pub syntax_css: String,
 }
@@ -453,33 +476,36 @@ pub struct StatusCounts {
 
 pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'a> {
     let config = &site.config;
+    let item = |title: &str, rel: &str| NavItem {
+        title: title.to_string(),
+        url: urls.path(rel),
+    };
     let mut nav = vec![
-        NavItem {
-            title: "Home",
-            url: urls.path(""),
-        },
-        NavItem {
-            title: "Skills",
-            url: urls.path("skills/"),
-        },
-        NavItem {
-            title: "Payoffs",
-            url: urls.path("payoffs/"),
-        },
-        NavItem {
-            title: "Fields",
-            url: urls.path("fields/"),
-        },
+        item("Home", ""),
+        item("Skills", "skills/"),
+        item("Payoffs", "payoffs/"),
+        item("Fields", "fields/"),
     ];
     if has_about {
-        nav.push(NavItem {
-            title: "About",
-            url: urls.path("about/"),
-        });
+        nav.push(item("About", "about/"));
     }
-    nav.push(NavItem {
-        title: "Feed",
-        url: urls.path("atom.xml"),
+    nav.push(item("Feed", "atom.xml"));
+    let base_path = &config.base_path;
+    // Both were accepted when site.toml was read; the base path may have changed
+    // since (`--base-url`, `serve`), so they are resolved here.
+    nav.extend(config.menu.iter().filter_map(|link| {
+        Some(NavItem {
+            title: link.name.clone(),
+            url: crate::urls::site_link(&link.url, base_path).ok()?,
+        })
+    }));
+    let footer = (config.footer.as_deref())
+        .and_then(|line| crate::markdown::inline_line(line, base_path).ok());
+    let author = &config.author;
+    let avatar = site.profile.avatar.as_ref().map(|a| AvatarView {
+        src: urls.path(&a.path),
+        width: a.width,
+        height: a.height,
     });
     SiteView {
         title: &config.title,
@@ -487,10 +513,18 @@ pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'
         base_url: &config.base_url,
         base_path: &config.base_path,
         language: &config.language,
-        author: &config.author,
+        author: AuthorView {
+            name: &author.name,
+            email: author.email.as_deref(),
+            url: author.url.as_deref(),
+            avatar,
+            social: &author.social,
+        },
         today: DateView::of(site.today),
         skill_count: site.skills.len(),
         nav,
+        accent: site.profile.accent.as_ref(),
+        footer,
         syntax_css: urls.path(super::SYNTAX_CSS),
     }
 }

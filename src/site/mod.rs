@@ -6,6 +6,7 @@ mod evidence;
 pub mod kept;
 mod links;
 mod pages;
+pub mod profile;
 mod skills;
 mod taxonomies;
 
@@ -219,6 +220,7 @@ pub struct Site {
     pub images: Images,
     /// Changes whenever a file is added, removed or renamed anywhere in the site.
     pub links_fingerprint: u64,
+    pub profile: profile::Profile,
 }
 
 impl Site {
@@ -235,6 +237,7 @@ impl Site {
         highlighter: &Highlighter,
         cache: Option<&kept::Cache>,
         images: Images,
+        profile: profile::Profile,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let all_slugs: HashSet<String> = content.skill_slugs.iter().cloned().collect();
@@ -310,6 +313,7 @@ impl Site {
             assets,
             images,
             links_fingerprint,
+            profile,
         };
         crate::drop_in_background((content.skills, content.pages, content.home));
         md.release();
