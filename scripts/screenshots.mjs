@@ -1,5 +1,5 @@
 // Takes the README's screenshots of the demo portfolio in headless Chromium: the
-// home page and a skill page, desktop and mobile, light and dark.
+// home page, a skill page and a payoff, desktop and mobile, light and dark.
 //   node scripts/screenshots.mjs BASE_URL OUT_DIR
 // playwright-core is resolved from $PLAYWRIGHT_PREFIX (see screenshots.sh).
 import { createRequire } from 'node:module';
@@ -14,7 +14,11 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
-const pages = { home: '', skill: 'skills/perfect-omelette/' };
+const pages = {
+  home: '',
+  skill: 'skills/perfect-omelette/',
+  payoff: 'skills/three-ball-cascade/2026-09-12-garden-party/',
+};
 const widths = {
   desktop: { viewport: { width: 1280, height: 900 } },
   mobile: { ...devices['Pixel 7'] },
