@@ -57,6 +57,9 @@ pub struct Config {
     pub highlight_theme_dark: String,
     #[serde(skip)]
     pub today: Option<Date>,
+    /// The IANA time zone (`Europe/Istanbul`) that decides what day it is and
+    /// which day a session's time falls on; the machine's own when unset.
+    pub timezone: Option<String>,
     #[serde(skip)]
     pub output_dir: PathBuf,
     /// The default preview image for shared links: a path in the built site
@@ -81,7 +84,7 @@ pub struct Config {
 
 /// Every top-level key site.toml accepts, in the order `init` writes them and
 /// [`Config::parse`] reads them (a test holds the two together).
-pub const KEYS: [&str; 19] = [
+pub const KEYS: [&str; 20] = [
     "title",
     "description",
     "base_url",
@@ -93,6 +96,7 @@ pub const KEYS: [&str; 19] = [
     "highlight_theme",
     "highlight_theme_dark",
     "today",
+    "timezone",
     "output_dir",
     "feed",
     "image",
@@ -155,6 +159,7 @@ impl Config {
         } else {
             None
         };
+        let timezone = timezone(&mut f);
         let output_dir = PathBuf::from(
             f.string("output_dir")
                 .unwrap_or_else(|| "public".to_string()),
@@ -194,6 +199,7 @@ impl Config {
             highlight_theme,
             highlight_theme_dark,
             today,
+            timezone,
             output_dir,
             image,
             feed,
@@ -314,6 +320,44 @@ fn avatar(a: &mut Fields) -> Option<String> {
         return None;
     }
     Some(path.trim().to_string())
+}
+
+/// `timezone`: a name of the IANA time zone database, or an error naming
+/// the nearest ones.
+fn timezone(f: &mut Fields) -> Option<String> {
+    let span = f.raw("timezone").map(|(span, _)| span)?;
+    let name = f.string("timezone")?;
+    let db = jiff::tz::db();
+    if db.get(name.trim()).is_ok() {
+        return Some(name.trim().to_string());
+    }
+    let wanted = name.trim().to_lowercase().replace(' ', "_");
+    let mut near: Vec<(f64, String)> = db
+        .available()
+        .map(|n| n.to_string())
+        .map(|n| (strsim::jaro_winkler(&wanted, &n.to_lowercase()), n))
+        .filter(|(score, _)| *score > 0.85)
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let hint = match near.first() {
+        Some((_, best)) => format!("did you mean `timezone = \"{best}\"`? A time zone is named as in the IANA database, Area/City"),
+        None => "name it as in the IANA database, Area/City: `timezone = \"Europe/Istanbul\"`, `\"America/New_York\"`, `\"Asia/Tokyo\"`, or `\"UTC\"`".to_string(),
+    };
+    f.push_error(
+        span,
+        &format!("`timezone = \"{name}\"` is not a time zone"),
+        &hint,
+    );
+    None
+}
+
+impl Config {
+    /// The time zone that decides what day it is, when `timezone` names one.
+    pub fn time_zone(&self) -> Option<jiff::tz::TimeZone> {
+        self.timezone
+            .as_deref()
+            .and_then(|n| jiff::tz::TimeZone::get(n).ok())
+    }
 }
 
 /// A colour key, `#rgb` or `#rrggbb`.

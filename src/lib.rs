@@ -140,10 +140,11 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     );
     timer.lap("read content and code cache");
     let load_failed = diagnostics.iter().any(Diagnostic::is_error);
-    let today = config.today.unwrap_or_else(build_date);
+    let today = config_today(&config);
     let model_options = ModelOptions {
         drafts: options.drafts,
         today,
+        timezone: config.time_zone(),
     };
     let highlighter = match (caches, &own) {
         (Some(c), _) => &c.highlighter,
@@ -401,15 +402,19 @@ pub fn cache_dir(output: &Path) -> PathBuf {
 /// The date new content is dated with: `today` from site.toml when it is set
 /// (and readable), else the date where the command runs.
 pub fn today(root: &Path) -> Date {
-    Config::load(root)
-        .ok()
-        .and_then(|c| c.today)
-        .unwrap_or_else(build_date)
+    match Config::load(root) {
+        Ok(config) => config_today(&config),
+        Err(_) => jiff::Zoned::now().date(),
+    }
 }
 
-/// Today's date where the build runs; `today` in site.toml replaces it.
-fn build_date() -> Date {
-    jiff::Zoned::now().date()
+/// `today` from site.toml when set, else today's date in the site's
+/// `timezone`, else where the build runs.
+fn config_today(config: &Config) -> Date {
+    config.today.unwrap_or_else(|| match config.time_zone() {
+        Some(tz) => jiff::Timestamp::now().to_zoned(tz).date(),
+        None => jiff::Zoned::now().date(),
+    })
 }
 
 /// Frees `value` on a thread of its own. Freeing a large site's model and page

@@ -645,3 +645,65 @@ fn warnings_point_at_the_key_not_at_an_earlier_word() {
         "{err}"
     );
 }
+
+/// A session logged near midnight belongs to the day of the site's time zone:
+/// 23:30 in Chicago is already the next morning in Istanbul.
+#[test]
+fn the_time_zone_decides_which_day_a_late_session_is_on() {
+    let day_shown = |timezone: &str| {
+        let site = fixture("site");
+        let config = site.path().join("site.toml");
+        fs::write(
+            &config,
+            format!("timezone = \"{timezone}\"\n{}", read(&config)),
+        )
+        .unwrap();
+        let entry = site
+            .path()
+            .join("content/skills/perfect-omelette/log/2026-10-03-fold.md");
+        let text = read(&entry);
+        let dated: String = text
+            .lines()
+            .map(|l| match l.starts_with("date = ") {
+                true => "date = 2026-10-03T23:30:00-05:00\n".to_string(),
+                false => format!("{l}\n"),
+            })
+            .collect();
+        assert_ne!(dated, text);
+        fs::write(&entry, dated).unwrap();
+        let public = build(site.path(), &[]);
+        let page = read(public.join("skills/perfect-omelette/2026-10-03-fold/index.html"));
+        let shown = |d: &str| page.contains(&format!(">{d}</time>"));
+        match (shown("3 October 2026"), shown("4 October 2026")) {
+            (true, false) => 3,
+            (false, true) => 4,
+            other => panic!("{timezone}: {other:?}"),
+        }
+    };
+    assert_eq!(day_shown("America/Chicago"), 3);
+    assert_eq!(day_shown("Europe/Istanbul"), 4);
+}
+
+#[test]
+fn an_unknown_time_zone_is_named_with_the_nearest_one() {
+    let site = fixture("site");
+    let config = site.path().join("site.toml");
+    fs::write(
+        &config,
+        format!("timezone = \"Europe/Istambul\"\n{}", read(&config)),
+    )
+    .unwrap();
+    let out = run(site.path(), &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: `timezone = \"Europe/Istambul\"` is not a time zone\n --> site.toml:1:12"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("did you mean `timezone = \"Europe/Istanbul\"`?"),
+        "{err}"
+    );
+}

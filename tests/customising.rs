@@ -278,16 +278,16 @@ fn an_unknown_theme_lists_the_built_in_ones() {
 
 #[test]
 fn a_menu_entry_to_a_page_that_is_not_built_is_named_at_its_line() {
-    let site = site_with("[[menu]]\nname = \"CV\"\nurl = \"cv/\"", "");
+    let site = site_with("[[menu]]\nname = \"Now\"\nurl = \"now/\"", "");
     let out = run(site.path(), &["build"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(
         err.contains(
-            "warning: link to `/portfolio/cv/` leads nowhere: the site has no such page or file"
+            "warning: link to `/portfolio/now/` leads nowhere: the site has no such page or file"
         ),
         "{err}"
     );
     assert!(err.contains(" --> site.toml:6:8\n"), "{err}");
-    assert_eq!(err.matches("link to `/portfolio/cv/`").count(), 1, "{err}");
+    assert_eq!(err.matches("link to `/portfolio/now/`").count(), 1, "{err}");
 }

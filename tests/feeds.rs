@@ -160,7 +160,9 @@ fn pages_announce_feeds_and_preview_well() {
         r#"<meta property="og:title" content="First fold without tearing">"#,
         r#"<meta property="og:url" content="https://example.org/portfolio/skills/perfect-omelette/2026-10-03-fold/">"#,
         r#"<meta property="og:type" content="article">"#,
-        r#"<meta property="og:image" content="https://example.org/portfolio/skills/perfect-omelette/pan.svg">"#,
+        // Its evidence is an SVG, which link previews do not show: its card instead.
+        r#"<meta property="og:image" content="https://example.org/portfolio/cards/perfect-omelette/2026-10-03-fold.png">"#,
+        r#"<meta property="og:image:width" content="1200">"#,
         r#"<meta name="twitter:card" content="summary_large_image">"#,
         r#"<meta name="description" content="It rolled. Back to the skill.">"#,
     ] {

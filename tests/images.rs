@@ -205,8 +205,11 @@ fn photos_are_resized_upright_and_stripped_of_exif() {
     assert!(page.contains(&format!(
         r#"<video controls preload="none" aria-label="Twenty seconds of the run"><source src="{base}clip.webm" type="video/webm">"#
     )));
-    assert!(page.contains("Video on YouTube · www.youtube.com"));
-    assert!(page.contains("Video on PeerTube · video.example.net"));
+    assert!(page.contains("Play here from YouTube (www.youtube.com)"));
+    assert!(page.contains(
+        r#"data-embed="https://video.example.net/videos/embed/9f8e7d6c?autoplay=1&amp;warningTitle=0""#
+    ));
+    assert!(!page.contains("<iframe"));
     assert!(page.contains(r#"<a class="link-card" href="https://example.com/juggling/notes">"#));
     for file in common::tree(&public)
         .keys()

@@ -370,9 +370,7 @@ fn taxonomy_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
             .map(|t| taxon_value(t, section, urls))
             .collect();
         let description = format!("Skills and practice by {singular}.");
-        let mut c = s
-            .common
-            .context(plural, &description, &format!("{section}/"));
+        let mut c = s.context(plural, &description, &format!("{section}/"));
         c.insert("kind", singular);
         c.insert_value("taxa", Value::from(list));
         jobs.push(Job {

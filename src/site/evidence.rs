@@ -38,7 +38,8 @@ pub(super) fn cover(
 ) -> Option<Evidence> {
     let place = Place { file, dir, links };
     let cover = place.resolve(item, diagnostics)?;
-    if cover.share.is_none() {
+    // Judged by the file's type: `check` reads no image, so it has no sizes.
+    if !previewable(&cover) {
         let why = if cover.external {
             "a link elsewhere"
         } else {
@@ -52,6 +53,11 @@ pub(super) fn cover(
         return None;
     }
     Some(cover)
+}
+
+/// Whether link previews and posters can show the file: a local JPEG, PNG or WebP.
+fn previewable(e: &Evidence) -> bool {
+    !e.external && matches!(e.mime, Some("image/jpeg" | "image/png" | "image/webp"))
 }
 
 /// Where evidence is named: the file, its folder and what the build publishes.
@@ -77,7 +83,7 @@ impl Place<'_> {
             match self.local(item, poster, diagnostics) {
                 // Not found: already reported.
                 None => {}
-                Some(p) if p.share.is_some() => evidence.poster = p.image,
+                Some(p) if previewable(&p) => evidence.poster = p.image,
                 Some(_) => diagnostics.push(
                     Diagnostic::error(format!(
                         "the poster `{}` is not a JPEG, PNG or WebP image",

@@ -24,7 +24,7 @@ pub(super) fn targets(
     config: &Config,
     content: &Content,
     images: &Images,
-    options: ModelOptions,
+    options: &ModelOptions,
 ) -> (Arc<Links>, u64) {
     let make_links = || link_targets(config, content, images, options.drafts);
     match (cache, content.walk) {
@@ -108,7 +108,7 @@ fn links_key(
     config: &Config,
     content: &Content,
     images: &Images,
-    options: ModelOptions,
+    options: &ModelOptions,
 ) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = KeyHasher::new();

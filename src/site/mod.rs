@@ -27,10 +27,20 @@ use crate::markdown;
 use crate::progress::{Progress, Session};
 
 /// What changes the model besides the content itself.
-#[derive(Debug, Clone, Copy, Hash)]
+#[derive(Debug, Clone)]
 pub struct ModelOptions {
     pub drafts: bool,
     pub today: Date,
+    /// Decides which day a session's time falls on; unset, the day written.
+    pub timezone: Option<jiff::tz::TimeZone>,
+}
+
+impl std::hash::Hash for ModelOptions {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.drafts.hash(h);
+        self.today.hash(h);
+        self.timezone.as_ref().map(|tz| tz.iana_name()).hash(h);
+    }
 }
 
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -244,7 +254,8 @@ impl Site {
         if !options.drafts {
             leave_out_drafts(&mut content);
         }
-        let (links, links_fingerprint) = links::targets(cache, &config, &content, &images, options);
+        let (links, links_fingerprint) =
+            links::targets(cache, &config, &content, &images, &options);
         let md = markdown::Renderer::new(
             links,
             links_fingerprint,
@@ -252,7 +263,7 @@ impl Site {
             cache.map(|c| &c.markdown),
         );
 
-        let built = skills::build_all(&content.skills, &md, options, cache);
+        let built = skills::build_all(&content.skills, &md, &options, cache);
         let mut skills = Vec::with_capacity(built.len());
         for k in &built {
             md.track(Arc::clone(&k.anchors));

@@ -7,14 +7,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::evidence::evidence;
 use super::kept;
 use super::taxonomies::taxa;
 use super::{Entry, EntryTags, ModelOptions, Skill, Taxon};
-use crate::content::{EntrySource, Part, SkillSource};
+use crate::content::{DateValue, EntrySource, Part, SkillSource};
 use crate::diagnostic::Diagnostic;
 use crate::keys::{KeyHasher, hash};
 use crate::markdown::{self, Rendered};
@@ -26,7 +25,7 @@ use crate::slug::slugify;
 pub(super) fn build_all(
     sources: &[Arc<SkillSource>],
     md: &markdown::Renderer,
-    options: ModelOptions,
+    options: &ModelOptions,
     cache: Option<&kept::Cache>,
 ) -> Vec<kept::Kept> {
     // `build_skill`'s arguments besides the source, which is recognised as the
@@ -152,7 +151,7 @@ pub(super) fn set_related(skills: &mut [Arc<Skill>], related: Vec<Vec<usize>>, t
 fn build_skill(
     source: &SkillSource,
     md: &markdown::Renderer,
-    options: ModelOptions,
+    options: &ModelOptions,
 ) -> (Skill, Vec<Diagnostic>, Vec<markdown::Anchors>) {
     let today = options.today;
     let mut diagnostics = Vec::new();
@@ -171,7 +170,7 @@ fn build_skill(
         .entries
         .par_iter()
         .filter(|e| options.drafts || !e.draft)
-        .map(|e| build_entry(e, &log_dir, &path, md, today))
+        .map(|e| build_entry(e, &log_dir, &path, md, options))
         .collect();
     let mut entries = Vec::with_capacity(built.len());
     for (entry, d, anchors) in built {
@@ -286,6 +285,18 @@ fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], [String; 6], String) {
     (intro, parts, ids, other)
 }
 
+/// The day a session belongs to: the day of its time in the site's time zone
+/// when both are known, else the day as written.
+fn in_zone(date: DateValue, tz: Option<&jiff::tz::TimeZone>) -> DateValue {
+    match (date.instant, tz) {
+        (Some(instant), Some(tz)) => DateValue {
+            date: instant.to_zoned(tz.clone()).date(),
+            instant: Some(instant),
+        },
+        _ => date,
+    }
+}
+
 /// Whether rendered HTML has anything but white space and comments.
 fn has_text(html: &str) -> bool {
     let mut rest = html;
@@ -305,17 +316,19 @@ fn build_entry(
     log_dir: &Path,
     skill_path: &str,
     md: &markdown::Renderer,
-    today: Date,
+    options: &ModelOptions,
 ) -> (Entry, Vec<Diagnostic>, markdown::Anchors) {
+    let today = options.today;
+    let date = in_zone(e.date, options.timezone.as_ref());
     let mut diagnostics = Vec::new();
     let (r, anchors) = md.render_untracked(&e.file, &e.body, log_dir);
     diagnostics.extend(r.warnings.iter().cloned());
-    if e.date.date > today {
+    if date.date > today {
         diagnostics.push(
             Diagnostic::warning(format!(
                 "{} is dated {}, after today ({today}); it is left out of every number",
                 e.file.path.display(),
-                e.date.date,
+                date.date,
             ))
             .at(
                 &e.file.path,
@@ -331,7 +344,7 @@ fn build_entry(
         slug: e.slug.clone(),
         source: e.file.path.clone(),
         title: e.title.clone(),
-        date: e.date,
+        date,
         minutes: e.minutes,
         kind: e.kind,
         part: e.part,
