@@ -51,8 +51,9 @@ fn one<'a>(metas: &'a BTreeMap<String, Vec<String>>, key: &str, page: &str) -> &
     }
 }
 
-/// Builds `root` into a fresh folder and checks the preview of every page.
-fn assert_every_page_shares_a_raster_preview(root: &Path) {
+/// Builds `root` into a fresh folder, checks the preview of every page, and
+/// returns the folder.
+fn assert_every_page_shares_a_raster_preview(root: &Path) -> tempfile::TempDir {
     let out = tempfile::TempDir::new().unwrap();
     let public = out.path().join("public");
     let built = run(root, &["build", "--output", public.to_str().unwrap()]);
@@ -119,6 +120,7 @@ fn assert_every_page_shares_a_raster_preview(root: &Path) {
             "{name}: og:image:type"
         );
     }
+    out
 }
 
 fn percent_decoded(path: &str) -> String {
@@ -148,9 +150,9 @@ fn every_page_of_the_demo_shares_a_raster_preview_of_its_declared_size() {
 #[test]
 fn every_page_of_a_strangers_site_shares_a_raster_preview_of_its_declared_size() {
     let site = fixture("stranger");
-    assert_every_page_shares_a_raster_preview(site.path());
+    let out = assert_every_page_shares_a_raster_preview(site.path());
     // The skill names a cover and a payoff has photos: those are what is shared.
-    let public = site.path().join("public");
+    let public = out.path().join("public");
     let skill = metas(&read(public.join("skills/sourdough-loaf/index.html")));
     assert_eq!(
         one(&skill, "og:image", "skill"),
