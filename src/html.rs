@@ -9,3 +9,19 @@ pub fn escape(text: &str) -> String {
     pulldown_cmark_escape::escape_html(&mut out, text).ok();
     out
 }
+
+/// The text of an attribute value as the templates and markdown write it:
+/// the entities [`escape`] and tera's escaping make, turned back.
+pub fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}

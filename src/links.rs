@@ -393,7 +393,7 @@ fn scan(html: &[u8]) -> Scanned {
         let Some(len) = memchr::memchr(quote, &html[eq + 2..]) else {
             break;
         };
-        let value = unescape(&String::from_utf8_lossy(&html[eq + 2..eq + 2 + len]));
+        let value = crate::html::unescape(&String::from_utf8_lossy(&html[eq + 2..eq + 2 + len]));
         at = eq + 2 + len;
         if is_id {
             scanned.ids.insert(value);
@@ -468,19 +468,6 @@ fn join(dir: &str, rel: &str) -> Option<String> {
         joined.push('/');
     }
     Some(joined)
-}
-
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

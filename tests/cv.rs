@@ -83,14 +83,7 @@ fn check_site(root: &Path, base_url: &str) {
 
     // The CV page names every skill and payoff, and the printer sees only it.
     let cv = read(public.join("cv/index.html"));
-    let text = cv
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&#x2F;", "/")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
+    let text = skillfolio::html::unescape(&cv);
     for item in doc["skills"]
         .as_array()
         .unwrap()

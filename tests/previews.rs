@@ -33,15 +33,7 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     let needle = format!(" {name}=\"");
     let from = tag.find(&needle)? + needle.len();
     let value = &tag[from..from + tag[from..].find('"')?];
-    Some(
-        value
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&#x27;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
+    Some(skillfolio::html::unescape(value))
 }
 
 fn one<'a>(metas: &'a BTreeMap<String, Vec<String>>, key: &str, page: &str) -> &'a str {
