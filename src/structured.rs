@@ -238,6 +238,14 @@ pub fn resume(site: &Site, urls: &Urls) -> String {
     if !site.config.description.is_empty() {
         basics.insert("summary".into(), json!(site.config.description));
     }
+    // Profiles are pages elsewhere; a mail address is `email`'s to give.
+    let profiles: Vec<Value> = (a.social.iter())
+        .filter(|l| l.url.starts_with("https://") || l.url.starts_with("http://"))
+        .map(|l| json!({ "network": l.name, "url": l.url }))
+        .collect();
+    if !profiles.is_empty() {
+        basics.insert("profiles".into(), json!(profiles));
+    }
     let skills: Vec<Value> = site
         .skills
         .iter()

@@ -37,9 +37,11 @@ fn urls(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::String(s) if s.contains("://") => out.push(s.clone()),
         Value::Array(items) => items.iter().for_each(|i| urls(i, out)),
+        // The schema's own address and the author's profiles elsewhere are
+        // not pages of the site.
         Value::Object(map) => map
             .iter()
-            .filter(|(k, _)| *k != "$schema")
+            .filter(|(k, _)| *k != "$schema" && *k != "profiles")
             .for_each(|(_, v)| urls(v, out)),
         _ => {}
     }
