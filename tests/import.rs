@@ -226,6 +226,11 @@ fn json_lines_and_mapped_columns_import_with_a_fixed_skill() {
         late.contains("minutes = 25\n") && late.contains("tags = [\"night\"]\n"),
         "{late}"
     );
+    // The time is written with its offset, so a site's `timezone` can place it.
+    assert!(
+        late.contains("date = 2026-10-03T23:40:00-05:00\n"),
+        "{late}"
+    );
 
     // Without the map, the file names neither a duration nor a title it knows.
     let out = run(root, &["import", "sessions.jsonl", "--skill", "bowline"]);

@@ -236,6 +236,9 @@ impl RowReader<'_> {
             }
         };
         let date = self.date(row)?;
+        let start = [Field::Date, Field::Start]
+            .into_iter()
+            .find_map(|f| self.value(row, f).and_then(|(v, _)| values::instant(v)));
         let seconds = self.seconds(row)?;
         let minutes = u32::try_from(values::minutes(seconds)).unwrap_or(u32::MAX);
         if minutes > 24 * 60 {
@@ -299,6 +302,7 @@ impl RowReader<'_> {
                 kind: Some(kind),
                 part,
                 date: Some(date),
+                start,
                 tags,
                 body: (!notes.is_empty()).then(|| notes.to_string()),
                 ..LogEntry::default()

@@ -91,6 +91,20 @@ pub fn day(text: &str, order: Option<DateOrder>) -> Result<Date, String> {
     Err(format!("`{text}` is not a day this import can read"))
 }
 
+/// The instant of a date and time written with its offset
+/// (`2026-10-03T23:30:00-05:00`), and that offset; `None` for anything else.
+pub fn instant(text: &str) -> Option<(jiff::Timestamp, jiff::tz::Offset)> {
+    let text = text.trim();
+    let at: jiff::Timestamp = text.parse().ok()?;
+    // The same digits read as a wall time: how far they are from the instant
+    // is the offset they were written in.
+    let wall: jiff::civil::DateTime = text.parse().ok()?;
+    let as_utc = wall.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+    let seconds = as_utc.as_second() - at.as_second();
+    let offset = jiff::tz::Offset::from_seconds(i32::try_from(seconds).ok()?).ok()?;
+    Some((at, offset))
+}
+
 /// Seconds from a clock duration: `1:30:00`, `01:30` (hours and minutes),
 /// `0:45:30`.
 pub fn clock(text: &str) -> Result<u64, String> {
@@ -165,6 +179,18 @@ mod tests {
         assert_eq!(settled_order(days.into_iter()), Some(DateOrder::DayFirst));
         assert_eq!(settled_order(["10/03/2026"].into_iter()), None);
         assert!(ambiguous("10/03/2026") && !ambiguous("03/03/2026"));
+    }
+
+    #[test]
+    fn a_time_keeps_the_offset_it_was_written_with() {
+        let (at, offset) = instant("2026-10-03T23:30:00-05:00").unwrap();
+        assert_eq!(
+            at.display_with_offset(offset).to_string(),
+            "2026-10-03T23:30:00-05:00"
+        );
+        assert_eq!(offset.seconds(), -5 * 3600);
+        assert!(instant("2026-10-03").is_none());
+        assert!(instant("2026-10-03 07:30").is_none());
     }
 
     #[test]

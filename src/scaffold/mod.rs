@@ -285,6 +285,10 @@ pub struct LogEntry {
     pub kind: Option<Kind>,
     pub part: Option<Part>,
     pub date: Option<Date>,
+    /// The session's start and the offset it was written with, when known:
+    /// written (RFC 3339) in place of the day, so the site's `timezone`
+    /// decides the day it is on.
+    pub start: Option<(jiff::Timestamp, jiff::tz::Offset)>,
     pub evidence: Vec<LogEvidence>,
     pub tags: Vec<String>,
     /// For an imported session: the id of the row it came from, so importing
@@ -385,7 +389,11 @@ pub fn entry_draft(
         });
     }
     let mut text = String::from("+++\n");
-    text.push_str(&format!("title = {}\ndate = {date}\n", quote(title)));
+    let when = match entry.start {
+        Some((start, offset)) => start.display_with_offset(offset).to_string(),
+        None => date.to_string(),
+    };
+    text.push_str(&format!("title = {}\ndate = {when}\n", quote(title)));
     text.push_str(&format!("minutes = {}\n", entry.minutes.unwrap_or(0)));
     text.push_str(&format!(
         "kind = \"{}\"\n",
