@@ -457,20 +457,26 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A reader of `table`, which opens at `start` of this front matter, sharing
+    /// this file's errors.
+    fn nested<'b>(&'b mut self, start: usize, table: DeTable<'a>) -> Fields<'b> {
+        Fields {
+            file: self.file,
+            offset: self.offset,
+            opening: self.offset + start,
+            table,
+            errors: self.errors,
+            asked: RefCell::default(),
+        }
+    }
+
     /// A nested table, read with its own field reader sharing this file's errors.
     pub fn table(&mut self, key: &str) -> Option<Fields<'_>> {
         let (span, value) = self.get(key)?;
         match value {
             DeValue::Table(t) => {
                 let table = t.clone();
-                Some(Fields {
-                    file: self.file,
-                    offset: self.offset,
-                    opening: self.offset + span.start,
-                    table,
-                    errors: self.errors,
-                    asked: RefCell::default(),
-                })
+                Some(self.nested(span.start, table))
             }
             other => {
                 let found = other.type_str();
@@ -507,14 +513,7 @@ impl<'a> Fields<'a> {
         for (span, item) in items {
             match item {
                 DeValue::Table(table) => {
-                    let mut fields = Fields {
-                        file: self.file,
-                        offset: self.offset,
-                        opening: self.offset + span.start,
-                        table,
-                        errors: self.errors,
-                        asked: RefCell::default(),
-                    };
+                    let mut fields = self.nested(span.start, table);
                     out.extend(read(&mut fields));
                     fields.finish(what);
                 }

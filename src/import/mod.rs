@@ -380,21 +380,14 @@ struct Skill {
 
 impl Skills {
     fn read(skills_dir: &Path) -> Skills {
-        let mut list: Vec<Skill> = fs::read_dir(skills_dir)
+        let list = crate::scaffold::skill_dirs(skills_dir)
             .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.path().join("index.md").is_file())
-            .map(|e| {
-                let text = fs::read_to_string(e.path().join("index.md")).unwrap_or_default();
-                Skill {
-                    slug: slugify(&e.file_name().to_string_lossy()),
-                    title: front_matter_string(&text, "title").unwrap_or_default(),
-                    dir: e.path(),
-                }
+            .map(|(slug, dir)| Skill {
+                title: front_matter_string(&dir.join("index.md"), "title").unwrap_or_default(),
+                slug,
+                dir,
             })
             .collect();
-        list.sort_by(|a, b| a.slug.cmp(&b.slug));
         Skills { list }
     }
 
@@ -441,18 +434,20 @@ fn imported_ids(skills_dir: &Path) -> HashSet<String> {
         .into_iter()
         .flatten()
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| fs::read_to_string(e.path()).ok())
-        .filter_map(|text| front_matter_string(&text, "imported"))
+        .filter_map(|e| front_matter_string(e.path(), "imported"))
         .collect()
 }
 
-/// A string key of a TOML front matter, read without the rest of the loader:
-/// an import only needs titles and ids.
-fn front_matter_string(text: &str, key: &str) -> Option<String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let body = text.strip_prefix("+++")?;
-    let end = body.find("\n+++")?;
-    let table: toml::Table = toml::from_str(body[..end].trim_end_matches('\r')).ok()?;
+/// A string key of the TOML front matter of the file at `path`, read with the
+/// loader's own splitting but none of its checks: an import only needs titles
+/// and ids, and a file the loader would refuse is reported by `build`.
+fn front_matter_string(path: &Path, key: &str) -> Option<String> {
+    let file = crate::content::SourceFile {
+        path: path.to_path_buf(),
+        text: fs::read_to_string(path).ok()?.into(),
+    };
+    let toml = crate::content::frontmatter::split(&file).ok()?.toml?;
+    let table: toml::Table = toml::from_str(&file.text[toml]).ok()?;
     table.get(key)?.as_str().map(str::to_string)
 }
 
@@ -462,12 +457,15 @@ mod tests {
 
     #[test]
     fn front_matter_strings_are_read_from_crlf_files_with_a_bom() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("a.md");
+        let read = |text: &str, key: &str| {
+            fs::write(&path, text).unwrap();
+            front_matter_string(&path, key)
+        };
         let text = "\u{feff}+++\r\ntitle = \"Pâine\"\r\nimported = \"00ab\"\r\n+++\r\nBody\r\n";
-        assert_eq!(front_matter_string(text, "title").as_deref(), Some("Pâine"));
-        assert_eq!(
-            front_matter_string(text, "imported").as_deref(),
-            Some("00ab")
-        );
-        assert_eq!(front_matter_string("no front matter", "title"), None);
+        assert_eq!(read(text, "title").as_deref(), Some("Pâine"));
+        assert_eq!(read(text, "imported").as_deref(), Some("00ab"));
+        assert_eq!(read("no front matter", "title"), None);
     }
 }

@@ -424,10 +424,9 @@ pub fn entry_draft(
     })
 }
 
-/// The folder of the skill named `name` (its slug, or a title that slugifies to
-/// it), or an error listing the nearest skills.
-pub fn find_skill(skills_dir: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
-    let wanted = slugify(name);
+/// Every skill's folder under `skills_dir` (one with an `index.md`) with its
+/// slug, by slug.
+pub fn skill_dirs(skills_dir: &Path) -> Vec<(String, PathBuf)> {
     let mut slugs: Vec<(String, PathBuf)> = fs::read_dir(skills_dir)
         .map(|entries| {
             entries
@@ -438,6 +437,14 @@ pub fn find_skill(skills_dir: &Path, name: &str) -> Result<PathBuf, Diagnostic> 
         })
         .unwrap_or_default();
     slugs.sort();
+    slugs
+}
+
+/// The folder of the skill named `name` (its slug, or a title that slugifies to
+/// it), or an error listing the nearest skills.
+pub fn find_skill(skills_dir: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
+    let wanted = slugify(name);
+    let slugs = skill_dirs(skills_dir);
     if let Some((_, dir)) = slugs.iter().find(|(s, _)| *s == wanted) {
         return Ok(dir.clone());
     }
