@@ -116,6 +116,7 @@ fn benches(c: &mut Criterion) {
                 page: "skills/perfect-omelette/",
                 entries: feed::skill_entries(&site.config, site.today, &site.skills[i]),
                 earliest_start: None,
+                lang: &site.profile.language,
             };
             std::hint::black_box(feed::atom(&site.config, &spec))
         })

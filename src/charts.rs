@@ -10,6 +10,7 @@ use jiff::civil::Date;
 
 use crate::content::{Kind, Part};
 use crate::html::escape;
+use crate::i18n::Language;
 use crate::progress::{Progress, Session, day_number, from_day_number, week_start};
 
 const CELL: i64 = 11;
@@ -28,18 +29,18 @@ pub fn level(minutes: u64) -> u8 {
     }
 }
 
-/// What each heatmap level means, for the legend and the text alternative.
-pub const LEVELS: [&str; 5] = [
-    "no practice",
-    "1 to 15 minutes",
-    "16 to 30 minutes",
-    "31 to 60 minutes",
-    "more than an hour",
-];
+/// The strings saying what each heatmap level means, for the legend.
+pub const LEVELS: [&str; 5] = ["level_none", "level_1", "level_2", "level_3", "level_4"];
 
 /// A 53-week calendar ending with the week of `today`: one column per week
 /// (Monday at the top), one square per day, shaded by minutes practised.
-pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> String {
+pub fn heatmap(
+    id: &str,
+    subject: &str,
+    progress: &Progress,
+    today: Date,
+    lang: &Language,
+) -> String {
     let today_n = day_number(today);
     let first_monday = week_start(today_n) - (WEEKS - 1) * 7;
     // Room for the day names and the legend's words when a theme draws the
@@ -61,13 +62,18 @@ pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> Str
     let _ = write!(
         svg,
         r#"<svg class="chart heatmap" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape(&format!("Practice calendar: {subject}")),
-        escape(&format!(
-            "One square per day for the 53 weeks up to {}, darker for more minutes. {days_practised} days with practice, {minutes} minutes in all.",
-            today.strftime("%-d %B %Y")
+        escape(&lang.text("chart_calendar_title", &[("subject", subject)])),
+        escape(&lang.text(
+            "chart_calendar_desc",
+            &[
+                ("date", &lang.date(today)),
+                ("days", &lang.count("day_count", days_practised, &[])),
+                ("minutes", &lang.count("minute_count", minutes, &[])),
+            ]
         )),
     );
-    for (row, name) in [(0, "Mon"), (2, "Wed"), (4, "Fri")] {
+    for row in [0, 2, 4] {
+        let name = escape(lang.weekday_short(row as usize));
         let _ = write!(
             svg,
             r#"<text class="chart-label" x="0" y="{}">{name}</text>"#,
@@ -88,7 +94,7 @@ pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> Str
                     svg,
                     r#"<text class="chart-label" x="{}" y="11">{}</text>"#,
                     left + col * STEP,
-                    date.strftime("%b")
+                    escape(lang.month_short(date.month()))
                 );
                 last_label_col = col;
             }
@@ -102,13 +108,17 @@ pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> Str
                 top + row * STEP,
             );
             if let Some(a) = amount {
-                let plural = if a.sessions == 1 { "" } else { "s" };
                 let _ = write!(
                     svg,
-                    "<title>{}: {} minutes, {} session{plural}</title>",
-                    date.strftime("%-d %b %Y"),
-                    a.minutes,
-                    a.sessions
+                    "<title>{}</title>",
+                    escape(&lang.text(
+                        "chart_day",
+                        &[
+                            ("date", &lang.date(date)),
+                            ("minutes", &lang.count("minute_count", a.minutes, &[])),
+                            ("sessions", &lang.count("session_count", a.sessions, &[])),
+                        ]
+                    ))
                 );
             }
             svg.push_str("</rect>");
@@ -119,11 +129,13 @@ pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> Str
     let legend_x = width - 5 * STEP - 40;
     let _ = write!(
         svg,
-        r#"<text class="chart-label" x="{}" y="{}" text-anchor="end">Less</text>"#,
+        r#"<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>"#,
         legend_x - 4,
-        legend_y + CELL - 1
+        legend_y + CELL - 1,
+        escape(&lang.text("chart_less", &[]))
     );
     for (i, meaning) in LEVELS.iter().enumerate() {
+        let meaning = escape(&lang.text(meaning, &[]));
         let _ = write!(
             svg,
             r#"<rect class="hm-{i}" x="{}" y="{legend_y}" width="{CELL}" height="{CELL}" rx="2"><title>{meaning}</title></rect>"#,
@@ -132,9 +144,10 @@ pub fn heatmap(id: &str, subject: &str, progress: &Progress, today: Date) -> Str
     }
     let _ = write!(
         svg,
-        r#"<text class="chart-label" x="{}" y="{}">More</text></svg>"#,
+        r#"<text class="chart-label" x="{}" y="{}">{}</text></svg>"#,
         legend_x + 5 * STEP + 2,
-        legend_y + CELL - 1
+        legend_y + CELL - 1,
+        escape(&lang.text("chart_more", &[]))
     );
     svg
 }
@@ -148,6 +161,7 @@ pub fn cumulative(
     start: Date,
     today: Date,
     target_minutes: Option<u32>,
+    lang: &Language,
 ) -> String {
     let (width, height) = (640.0, 240.0);
     // The left margin holds a four-digit minute count in labels drawn larger
@@ -167,16 +181,19 @@ pub fn cumulative(
     let _ = write!(
         svg,
         r#"<svg class="chart cumulative" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape(&format!("Minutes practised over time: {subject}")),
-        escape(&format!(
-            "A line rising from 0 on {} to {total} minutes on {}{}.",
-            from_day_number(start_n).strftime("%-d %B %Y"),
-            today.strftime("%-d %B %Y"),
+        escape(&lang.text("chart_cumulative_title", &[("subject", subject)])),
+        escape(&lang.text(
             if goal > 0 {
-                format!(", against a target of {goal} minutes")
+                "chart_cumulative_desc_target"
             } else {
-                String::new()
-            }
+                "chart_cumulative_desc"
+            },
+            &[
+                ("from", &lang.date(from_day_number(start_n))),
+                ("to", &lang.date(today)),
+                ("minutes", &lang.count("minute_count", total, &[])),
+                ("target", &lang.number(&goal.to_string())),
+            ]
         )),
     );
     for i in 0..=4 {
@@ -194,10 +211,10 @@ pub fn cumulative(
         svg,
         r#"<text class="chart-label" x="{left}" y="{}">{}</text><text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>"#,
         height - 8.0,
-        from_day_number(start_n).strftime("%-d %b %Y"),
+        escape(&lang.date(from_day_number(start_n))),
         width - right,
         height - 8.0,
-        today.strftime("%-d %b %Y"),
+        escape(&lang.date(today)),
     );
     if goal > 0 {
         // The label goes on the side of the target line the step line is not on
@@ -209,9 +226,10 @@ pub fn cumulative(
         };
         let _ = write!(
             svg,
-            r#"<line class="chart-target" x1="{left}" x2="{}" y1="{gy:.1}" y2="{gy:.1}"/><text class="chart-label" x="{}" y="{label_y:.1}" text-anchor="end"{baseline}>target {goal} min</text>"#,
+            r#"<line class="chart-target" x1="{left}" x2="{}" y1="{gy:.1}" y2="{gy:.1}"/><text class="chart-label" x="{}" y="{label_y:.1}" text-anchor="end"{baseline}>{}</text>"#,
             width - right,
             width - right - 4.0,
+            escape(&lang.text("chart_target", &[("n", &lang.number(&goal.to_string()))])),
             gy = y(goal),
         );
     }
@@ -227,9 +245,15 @@ pub fn cumulative(
         if s.kind == Kind::Payoff {
             let _ = write!(
                 marks,
-                r#"<circle class="chart-payoff" cx="{sx:.1}" cy="{:.1}" r="4"><title>Payoff on {}: {cum} minutes so far</title></circle>"#,
+                r#"<circle class="chart-payoff" cx="{sx:.1}" cy="{:.1}" r="4"><title>{}</title></circle>"#,
                 y(cum),
-                s.date.strftime("%-d %b %Y")
+                escape(&lang.text(
+                    "chart_payoff_mark",
+                    &[
+                        ("date", &lang.date(s.date)),
+                        ("minutes", &lang.count("minute_count", cum, &[])),
+                    ]
+                ))
             );
         }
     }
@@ -257,38 +281,59 @@ fn nice_ceiling(n: u64) -> u64 {
 }
 
 /// A ring filled to `percent` of the way round, the number in the middle.
-pub fn ring(id: &str, percent: u64, description: &str) -> String {
+pub fn ring(id: &str, percent: u64, description: &str, lang: &Language) -> String {
     let r = 42.0_f64;
     let circumference = 2.0 * std::f64::consts::PI * r;
     let filled = circumference * percent.min(100) as f64 / 100.0;
     format!(
-        r#"<svg class="chart ring" viewBox="0 0 100 100" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{percent}% of target</title><desc id="{id}-desc">{}</desc><circle class="ring-track" cx="50" cy="50" r="{r}"/><circle class="ring-fill" cx="50" cy="50" r="{r}" stroke-dasharray="{filled:.2} {circumference:.2}" transform="rotate(-90 50 50)"/><text class="ring-text" x="50" y="57" text-anchor="middle">{percent}%</text></svg>"#,
+        r#"<svg class="chart ring" viewBox="0 0 100 100" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc><circle class="ring-track" cx="50" cy="50" r="{r}"/><circle class="ring-fill" cx="50" cy="50" r="{r}" stroke-dasharray="{filled:.2} {circumference:.2}" transform="rotate(-90 50 50)"/><text class="ring-text" x="50" y="57" text-anchor="middle">{percent}%</text></svg>"#,
+        escape(&lang.text("chart_ring_title", &[("n", &percent.to_string())])),
         escape(description)
     )
 }
 
+/// A part's heading in the site's language.
+pub fn part_heading(lang: &Language, part: Part) -> String {
+    lang.text(&format!("part_{}", part_key(part)), &[])
+}
+
+/// A part's key as the language tables write it: `entry_trick`.
+pub fn part_key(part: Part) -> String {
+    part.key().replace('-', "_")
+}
+
 /// Six circles, one per part: filled when the write-up documents the part, with a
 /// ring around it when a log entry worked on it.
-pub fn anatomy(id: &str, written: [bool; 6], practised: [bool; 6]) -> String {
+pub fn anatomy(id: &str, written: [bool; 6], practised: [bool; 6], lang: &Language) -> String {
     let count = written.iter().filter(|w| **w).count();
+    let parts: Vec<String> = Part::ALL
+        .iter()
+        .map(|p| {
+            let i = *p as usize;
+            let state = match (written[i], practised[i]) {
+                (true, true) => "part_written_practised",
+                (true, false) => "part_written",
+                (false, true) => "part_practised",
+                (false, false) => "part_unwritten",
+            };
+            lang.text(
+                "chart_part_state",
+                &[
+                    ("part", &part_heading(lang, *p)),
+                    ("state", &lang.text(state, &[])),
+                ],
+            )
+        })
+        .collect();
     let mut svg = format!(
-        r#"<svg class="chart anatomy-chart" viewBox="0 0 168 30" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{count} of 6 parts written: {}</title>"#,
-        escape(
-            &Part::ALL
-                .iter()
-                .map(|p| {
-                    let i = *p as usize;
-                    let state = match (written[i], practised[i]) {
-                        (true, true) => "written and practised",
-                        (true, false) => "written",
-                        (false, true) => "practised, not yet written",
-                        (false, false) => "not yet written",
-                    };
-                    format!("{} {state}", p.heading())
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
+        r#"<svg class="chart anatomy-chart" viewBox="0 0 168 30" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title>"#,
+        escape(&lang.text(
+            "chart_parts_title",
+            &[
+                ("written", &lang.count("parts_written", count, &[])),
+                ("parts", &parts.join("; ")),
+            ]
+        ))
     );
     for p in Part::ALL {
         let i = p as usize;
@@ -307,7 +352,7 @@ pub fn anatomy(id: &str, written: [bool; 6], practised: [bool; 6]) -> String {
         let _ = write!(
             svg,
             r#"<circle class="{class}" cx="{cx}" cy="15" r="9"><title>{}</title></circle><text class="part-digit" x="{cx}" y="19" text-anchor="middle">{}</text>"#,
-            p.heading(),
+            escape(&part_heading(lang, p)),
             i + 1
         );
     }
@@ -325,7 +370,7 @@ pub struct Node<'a> {
 
 /// Skills as nodes in one column per field, related skills joined by curves.
 /// `edges` index into `nodes`; each pair appears once.
-pub fn synergy(id: &str, nodes: &[Node], edges: &[(usize, usize)]) -> String {
+pub fn synergy(id: &str, nodes: &[Node], edges: &[(usize, usize)], lang: &Language) -> String {
     let mut groups: Vec<&str> = nodes.iter().map(|n| n.group).collect();
     groups.sort_unstable();
     groups.dedup();
@@ -340,17 +385,20 @@ pub fn synergy(id: &str, nodes: &[Node], edges: &[(usize, usize)]) -> String {
     let width = (groups.len() * col_w).max(col_w);
     let height = top + rows.iter().max().copied().unwrap_or(1) * row_h + 8;
     let description = if edges.is_empty() {
-        "No skills are marked as related yet.".to_string()
+        lang.text("chart_no_related", &[])
     } else {
-        edges
-            .iter()
-            .map(|(a, b)| format!("{} and {}", nodes[*a].title, nodes[*b].title))
-            .collect::<Vec<_>>()
-            .join("; ")
+        let pairs: Vec<String> = (edges.iter())
+            .map(|(a, b)| {
+                let pair = [("first", nodes[*a].title), ("second", nodes[*b].title)];
+                lang.text("chart_pair", &pair)
+            })
+            .collect();
+        lang.text("chart_related", &[("pairs", &pairs.join("; "))])
     };
     let mut svg = format!(
-        r#"<svg class="chart synergy" viewBox="0 0 {width} {height}" role="group" aria-labelledby="{id}-title" aria-describedby="{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">Skills by field, with related skills joined</title><desc id="{id}-desc">{}</desc>"#,
-        escape(&format!("Related: {description}."))
+        r#"<svg class="chart synergy" viewBox="0 0 {width} {height}" role="group" aria-labelledby="{id}-title" aria-describedby="{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(&lang.text("chart_synergy_title", &[])),
+        escape(&description)
     );
     for (col, g) in groups.iter().enumerate() {
         let _ = write!(
@@ -417,10 +465,18 @@ mod tests {
             }],
             today,
         );
-        let svg = heatmap("h", "all skills", &p, today);
+        let svg = heatmap("h", "all skills", &p, today, &Language::english());
         // 52 full weeks plus Monday 23 November, plus five legend squares.
         assert_eq!(svg.matches("<rect").count(), 52 * 7 + 1 + 5);
-        assert!(svg.contains("<title>20 Nov 2026: 45 minutes, 1 session</title>"));
+        assert!(svg.contains("<title>20 November 2026: 45 minutes, 1 session</title>"));
+        let svg = heatmap(
+            "h",
+            "tüm beceriler",
+            &p,
+            today,
+            &Language::built_in("tr").unwrap(),
+        );
+        assert!(svg.contains(">Pzt</text>"), "Turkish day names");
         assert!(svg.contains(r#"class="hm-3""#));
     }
 

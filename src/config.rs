@@ -18,6 +18,9 @@ use toml::de::DeValue;
 #[derive(Debug, Clone, Serialize)]
 pub struct Author {
     pub name: String,
+    /// What the author does, in a phrase (`Cook and web developer`), for the
+    /// CV and `resume.json`'s `basics.label`.
+    pub label: Option<String>,
     pub email: Option<String>,
     pub url: Option<String>,
     /// A picture of the author, as written: a path in `static/` or `content/`,
@@ -76,6 +79,10 @@ pub struct Config {
     pub menu: Vec<Link>,
     /// One line of markdown for the footer.
     pub footer: Option<String>,
+    /// `site.toml` again when it has a `[strings]` table, which [`crate::i18n`]
+    /// reads over the language's own strings.
+    #[serde(skip)]
+    pub strings: Option<SourceFile>,
     /// The file itself, so that problems found once the rest of the site is read
     /// (an avatar that is not there) can point at the line.
     #[serde(skip)]
@@ -84,7 +91,7 @@ pub struct Config {
 
 /// Every top-level key site.toml accepts, in the order `init` writes them and
 /// [`Config::parse`] reads them (a test holds the two together).
-pub const KEYS: [&str; 20] = [
+pub const KEYS: [&str; 21] = [
     "title",
     "description",
     "base_url",
@@ -105,11 +112,15 @@ pub const KEYS: [&str; 20] = [
     "social_cards",
     "menu",
     "footer",
+    "strings",
 ];
 
 /// The keys each table of site.toml accepts, as [`KEYS`] for the tables.
 pub const TABLE_KEYS: [(&str, &[&str]); 3] = [
-    ("author", &["name", "email", "url", "avatar", "social"]),
+    (
+        "author",
+        &["name", "label", "email", "url", "avatar", "social"],
+    ),
     ("feed", &["limit", "entries"]),
     ("images", &["widths", "quality", "max_pixels", "max_bytes"]),
 ];
@@ -183,6 +194,8 @@ impl Config {
             },
         );
         let footer = footer(&mut f);
+        // Read by the language, which checks them against its own strings.
+        let strings = f.has("strings").then(|| file.clone());
         f.finish("site.toml");
         if !errors.is_empty() {
             return Err(errors);
@@ -209,6 +222,7 @@ impl Config {
             accent_dark,
             menu,
             footer,
+            strings,
             source: Some(file.clone()),
         })
     }
@@ -260,6 +274,7 @@ fn author(f: &mut Fields) -> Author {
     match f.table("author") {
         Some(mut a) => {
             let name = a.string("name");
+            let label = a.string("label").filter(|l| !l.trim().is_empty());
             let email = a.string("email");
             let url = a.string("url");
             let avatar = avatar(&mut a);
@@ -279,6 +294,7 @@ fn author(f: &mut Fields) -> Author {
             a.finish("`[author]` of site.toml");
             Author {
                 name: name.unwrap_or_default(),
+                label,
                 email,
                 url,
                 avatar,
@@ -287,6 +303,7 @@ fn author(f: &mut Fields) -> Author {
         }
         None => Author {
             name: String::new(),
+            label: None,
             email: None,
             url: None,
             avatar: None,

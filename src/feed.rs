@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::Kind;
 use crate::html::escape;
+use crate::i18n::Language;
 use crate::site::{Entry, Site, Skill};
 use crate::urls::Urls;
 
@@ -32,6 +33,8 @@ pub struct FeedSpec<'a> {
     pub entries: Vec<(&'a Skill, &'a Entry)>,
     /// What dates a feed without entries: the earliest start of the site's skills.
     pub earliest_start: Option<Date>,
+    /// Names the kinds of entry, as categories' labels.
+    pub lang: &'a Language,
 }
 
 /// The entries the site-wide feeds carry: newest first, published (no drafts, none
@@ -199,7 +202,8 @@ pub fn atom(config: &Config, spec: &FeedSpec) -> String {
         .iter()
         .map(|&(skill, e)| {
             let time = fixed(&entry_time(e));
-            let mut categories = vec![category(e.kind.key(), e.kind.label(), None)];
+            let label = spec.lang.text(&format!("kind_{}", e.kind.key()), &[]);
+            let mut categories = vec![category(e.kind.key(), &label, None)];
             if let Some(f) = &skill.field {
                 categories.push(category(&f.slug, &f.name, Some(urls.permalink("fields/"))));
             }

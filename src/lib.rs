@@ -16,6 +16,7 @@ pub mod highlight;
 pub mod highlight_cache;
 pub mod highlight_lines;
 pub mod html;
+pub mod i18n;
 pub mod images;
 pub mod import;
 pub mod keys;
@@ -126,6 +127,7 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
         config.set_base_url(url).map_err(Diagnostics::from)?;
     }
     let theme = Theme::load(root, &config.theme).map_err(collect)?;
+    let (language, language_warnings) = i18n::Language::load(root, &config).map_err(collect)?;
     let (accent, accent_warnings) = theme.accent(&config);
     let timer = timings::Timer::start();
     // Reading the highlight cache (tens of megabytes on a large site) needs no
@@ -145,6 +147,7 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
         drafts: options.drafts,
         today,
         timezone: config.time_zone(),
+        language: std::sync::Arc::new(language),
     };
     let highlighter = match (caches, &own) {
         (Some(c), _) => &c.highlighter,
@@ -173,12 +176,17 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     }
     diagnostics.extend(image_warnings);
     diagnostics.extend(accent_warnings);
+    diagnostics.extend(language_warnings);
     timer.lap("images");
     let avatar = site::profile::avatar(&config, &content, &images).unwrap_or_else(|d| {
         diagnostics.push(d);
         None
     });
-    let profile = site::profile::Profile { accent, avatar };
+    let profile = site::profile::Profile {
+        accent,
+        avatar,
+        language: std::sync::Arc::clone(&model_options.language),
+    };
     let model = caches.map(|c| &c.model);
     let (site, model_diagnostics) = Site::new(
         config,

@@ -219,9 +219,13 @@ pub fn portfolio(site: &Site, urls: &Urls) -> String {
 /// in `basics`, each published skill in `skills` with its status as the level,
 /// and each payoff in `projects`, dated and linked to its page.
 pub fn resume(site: &Site, urls: &Urls) -> String {
+    let lang = &*site.profile.language;
     let a = &site.config.author;
     let mut basics = serde_json::Map::new();
     basics.insert("name".into(), json!(a.name));
+    if let Some(label) = &a.label {
+        basics.insert("label".into(), json!(label));
+    }
     if let Some(email) = &a.email {
         basics.insert("email".into(), json!(email));
     }
@@ -257,7 +261,7 @@ pub fn resume(site: &Site, urls: &Urls) -> String {
             keywords.extend(s.tags.iter().map(|t| t.name.as_str()));
             json!({
                 "name": s.title,
-                "level": status_level(s),
+                "level": lang.text(&format!("status_{}", s.status.key()), &[]),
                 "keywords": keywords,
             })
         })
@@ -299,7 +303,8 @@ pub fn resume(site: &Site, urls: &Urls) -> String {
     text
 }
 
-/// A skill's status, as a résumé's skill level reads.
+/// A skill's status, as `portfolio.json`'s level reads: English, the same
+/// for every site, as a format for machines.
 fn status_level(s: &Skill) -> &'static str {
     match s.status.key() {
         "mastered" => "Mastered",

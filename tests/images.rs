@@ -446,7 +446,7 @@ fn every_card_has_alt_text_saying_what_it_shows() {
         .find(|s| s.slug == "perfect-omelette")
         .unwrap();
     let totals = &omelette.progress.totals;
-    let skill_alt = skillfolio::cards::skill_alt(omelette);
+    let skill_alt = skillfolio::cards::skill_alt(omelette, &site.profile.language);
     assert_eq!(
         skill_alt,
         format!(
@@ -460,7 +460,7 @@ fn every_card_has_alt_text_saying_what_it_shows() {
         .iter()
         .find(|e| skillfolio::cards::has_own_card(e, site.today))
         .unwrap();
-    let alt = skillfolio::cards::entry_alt(omelette, payoff, site.today);
+    let alt = skillfolio::cards::entry_alt(omelette, payoff, site.today, &site.profile.language);
     assert!(
         alt.starts_with(&format!(
             "Preview card: {}, a payoff of The perfect French omelette on ",
@@ -476,7 +476,7 @@ fn every_card_has_alt_text_saying_what_it_shows() {
         .find(|e| !skillfolio::cards::has_own_card(e, site.today))
         .unwrap();
     assert_eq!(
-        skillfolio::cards::entry_alt(omelette, session, site.today),
+        skillfolio::cards::entry_alt(omelette, session, site.today, &site.profile.language),
         skill_alt
     );
     let alt = skillfolio::cards::site_alt(site);

@@ -28,6 +28,7 @@ use crate::charts::level;
 use crate::content::Kind;
 use crate::diagnostic::Diagnostic;
 use crate::html::escape;
+use crate::i18n::Language;
 use crate::output::{Contents, OutputFile};
 use crate::progress::{Progress, day_number, from_day_number, hours, week_start};
 use crate::site::{Entry, Site, Skill};
@@ -60,52 +61,60 @@ pub fn has_own_card(entry: &Entry, today: Date) -> bool {
 
 /// What the site's card shows, for `og:image:alt`.
 pub fn site_alt(site: &Site) -> String {
+    let lang = &*site.profile.language;
     let totals = &site.progress.totals;
     let by = match site.config.author.name.trim() {
         "" => String::new(),
-        name => format!(" by {name}"),
+        name => lang.text("card_by", &[("name", name)]),
     };
-    format!(
-        "Preview card: {}{by}, a skill portfolio — {}, {} hours of practice and {}, with a calendar of the last 20 weeks of practice",
-        site.config.title.trim(),
-        count(site.skills.len(), "skill"),
-        totals.hours,
-        count(totals.payoffs, "payoff"),
+    lang.text(
+        "card_site_alt",
+        &[
+            ("title", site.config.title.trim()),
+            ("by", &by),
+            ("skills", &lang.count("skill_count", site.skills.len(), &[])),
+            ("hours", &lang.count("hour_count", &totals.hours, &[])),
+            ("payoffs", &lang.count("payoff_count", totals.payoffs, &[])),
+        ],
     )
 }
 
 /// What a skill's card shows, for `og:image:alt`.
-pub fn skill_alt(skill: &Skill) -> String {
+pub fn skill_alt(skill: &Skill, lang: &Language) -> String {
     let totals = &skill.progress.totals;
-    let field = skill
-        .field
-        .as_ref()
-        .map_or(String::new(), |f| format!(", {}", f.name));
-    format!(
-        "Preview card: {}{field} — {} hours over {}, with a calendar of the last 20 weeks of practice",
-        skill.title.trim(),
-        totals.hours,
-        count(totals.sessions, "session"),
+    let field = (skill.field.as_ref()).map_or(String::new(), |f| {
+        lang.text("card_field", &[("name", &f.name)])
+    });
+    lang.text(
+        "card_skill_alt",
+        &[
+            ("title", skill.title.trim()),
+            ("field", &field),
+            ("hours", &lang.count("hour_count", &totals.hours, &[])),
+            (
+                "sessions",
+                &lang.count("session_count", totals.sessions, &[]),
+            ),
+        ],
     )
 }
 
 /// What the card an entry's page shares shows, for `og:image:alt`: the
 /// payoff's own card, else its skill's.
-pub fn entry_alt(skill: &Skill, entry: &Entry, today: Date) -> String {
+pub fn entry_alt(skill: &Skill, entry: &Entry, today: Date, lang: &Language) -> String {
     if !has_own_card(entry, today) {
-        return skill_alt(skill);
+        return skill_alt(skill, lang);
     }
-    format!(
-        "Preview card: {}, a payoff of {} on {} — {} hours practised by then, with a calendar of the 20 weeks of practice up to it",
-        entry.title.trim(),
-        skill.title.trim(),
-        entry.date.date.strftime("%-d %B %Y"),
-        hours(minutes_until(skill, entry.date.date)),
+    let by_then = hours(minutes_until(skill, entry.date.date));
+    lang.text(
+        "card_entry_alt",
+        &[
+            ("title", entry.title.trim()),
+            ("skill", skill.title.trim()),
+            ("date", &lang.date(entry.date.date)),
+            ("hours", &lang.count("hour_count", &by_then, &[])),
+        ],
     )
-}
-
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Minutes practised on a skill up to and including `day`.
@@ -338,19 +347,21 @@ struct Content<'a> {
 }
 
 fn skill_card(site: &Site, skill: &Skill, fonts: &Fonts) -> Layout {
+    let lang = &*site.profile.language;
     let totals = &skill.progress.totals;
-    let kicker = skill.field.as_ref().map_or("Skill", |f| f.name.as_str());
+    let skill_word = lang.text("card_skill", &[]);
+    let kicker = skill
+        .field
+        .as_ref()
+        .map_or(skill_word.as_str(), |f| f.name.as_str());
     let streak = if totals.current_streak > 0 {
-        format!("{}-day streak", totals.current_streak)
+        lang.count("card_streak", totals.current_streak, &[])
     } else {
-        format!(
-            "longest streak {}",
-            count(totals.longest_streak as usize, "day")
-        )
+        lang.count("card_longest_streak", totals.longest_streak, &[])
     };
     let stats = [
-        format!("{} hours", totals.hours),
-        count(totals.sessions, "session"),
+        lang.count("hour_count", &totals.hours, &[]),
+        lang.count("session_count", totals.sessions, &[]),
         streak,
     ];
     layout(
@@ -367,16 +378,15 @@ fn skill_card(site: &Site, skill: &Skill, fonts: &Fonts) -> Layout {
 }
 
 fn payoff_card(site: &Site, skill: &Skill, entry: &Entry, fonts: &Fonts) -> Layout {
-    let kicker = format!("Payoff · {}", skill.title);
-    let mut stats = vec![entry.date.date.strftime("%-d %B %Y").to_string()];
+    let lang = &*site.profile.language;
+    let kicker = lang.text("card_payoff", &[("skill", &skill.title)]);
+    let mut stats = vec![lang.date(entry.date.date)];
     if entry.minutes > 0 {
-        stats.push(format!("{} min", entry.minutes));
+        stats.push(lang.count("minutes_short", entry.minutes, &[]));
     }
     // Hours up to the payoff, as its calendar shows, not the skill's total today.
-    stats.push(format!(
-        "{} hours practised by then",
-        hours(minutes_until(skill, entry.date.date))
-    ));
+    let by_then = hours(minutes_until(skill, entry.date.date));
+    stats.push(lang.count("card_hours_by_then", by_then, &[]));
     layout(
         &Content {
             top: &site.config.title,
@@ -391,15 +401,17 @@ fn payoff_card(site: &Site, skill: &Skill, entry: &Entry, fonts: &Fonts) -> Layo
 }
 
 fn site_card(site: &Site, fonts: &Fonts) -> Layout {
+    let lang = &*site.profile.language;
     let totals = &site.progress.totals;
     let stats = [
-        count(site.skills.len(), "skill"),
-        format!("{} hours", totals.hours),
-        count(totals.payoffs, "payoff"),
+        lang.count("skill_count", site.skills.len(), &[]),
+        lang.count("hour_count", &totals.hours, &[]),
+        lang.count("payoff_count", totals.payoffs, &[]),
     ];
+    let top = lang.text("card_top", &[]);
     layout(
         &Content {
-            top: "Skill portfolio",
+            top: &top,
             kicker: &site.config.author.name,
             title: &site.config.title,
             stats: &stats,

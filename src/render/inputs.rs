@@ -16,6 +16,7 @@ use tera::{Context, Value};
 
 use super::views::Urls;
 use crate::config::Config;
+use crate::i18n::Language;
 use crate::keys::{Key, KeyHasher, hash_value};
 
 /// A value with its key: hashing it hashes the key alone, which stands for the
@@ -46,12 +47,13 @@ impl<T> Deref for Keyed<'_, T> {
     }
 }
 
-/// What pages share besides the `site` value: the configuration and the date,
-/// and what is derived from them alone (URLs, the site feed, the default
-/// preview image). Its key is the hash of those two.
+/// What pages share besides the `site` value: the configuration, the language
+/// and the date, and what is derived from them alone (URLs, the site feed, the
+/// default preview image). Its key is the hash of those three.
 pub(super) struct Common<'a> {
     key: Key,
     pub config: &'a Config,
+    pub lang: &'a Language,
     pub today: Date,
     pub urls: Urls<'a>,
     pub site_feed: Feed,
@@ -65,16 +67,17 @@ impl Hash for Common<'_> {
 }
 
 impl<'a> Common<'a> {
-    pub fn new(config: &'a Config, today: Date) -> Common<'a> {
+    pub fn new(config: &'a Config, lang: &'a Language, today: Date) -> Common<'a> {
         let urls = Urls::new(config);
         let site_feed = Feed {
-            title: "All practice".to_string(),
+            title: lang.text("feed_all", &[]),
             url: urls.permalink("atom.xml"),
         };
         let default_image = super::preview::Preview::configured(config, &urls);
         Common {
-            key: crate::keys::hash(&(crate::keys::hash_serialized(config), today)),
+            key: crate::keys::hash(&(crate::keys::hash_serialized(config), lang, today)),
             config,
+            lang,
             today,
             urls,
             site_feed,

@@ -15,6 +15,7 @@ mod preview;
 mod skills;
 mod tags;
 mod templates;
+mod translate;
 pub(crate) mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -162,7 +163,7 @@ impl Renderer {
         emit: &Emit,
     ) -> Result<(), Diagnostics> {
         let timer = crate::timings::Timer::start();
-        let common = Common::new(&site.config, site.today);
+        let common = Common::new(&site.config, &site.profile.language, site.today);
         let skills = self.key_skills(site);
         let made = skills::skill_parts(&common, &skills, &self.parts);
         let parts: Vec<Keyed<skills::SkillParts>> = (made.iter())
@@ -189,6 +190,7 @@ impl Renderer {
         let jobs = pages::jobs(&sources);
         timer.lap("contexts");
         self.templates.set_global("site", site_value);
+        self.templates.speak(&site.profile.language);
         let templates = &self.templates;
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
@@ -342,6 +344,7 @@ fn feeds(site: &Site) -> Vec<(String, String)> {
         &site.config,
         &feed::FeedSpec {
             title: site.config.title.clone(),
+            lang: &site.profile.language,
             path: "atom.xml",
             page: "",
             entries: site_entries.clone(),

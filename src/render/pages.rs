@@ -15,6 +15,7 @@ use super::skills::{EntryPage, SkillFeed, SkillPage, SkillParts, skill_lastmod};
 use super::views::{self, TaxonView, value};
 use crate::charts;
 use crate::content::{Kind, Status};
+use crate::i18n::Language;
 use crate::keys::{Key, hash};
 use crate::site::{EntryRef, Site, Skill, TaxonPage};
 use crate::structured;
@@ -130,9 +131,10 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
         skills_index(s, &by_activity),
     ];
     skill_jobs(s, &mut jobs);
+    let lang = s.common.lang;
     let mut c = s.context(
-        "Payoffs",
-        "Every payoff: the demonstrable results of practice, newest first.",
+        &lang.text("title_payoffs", &[]),
+        &lang.text("description_payoffs", &[]),
         "payoffs/",
     );
     c.insert_keyed("payoffs", entries(s, &payoffs));
@@ -146,8 +148,8 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
         jobs.push(page_job(s, page));
     }
     let c = s.context(
-        "Page not found",
-        "There is no page at this address.",
+        &lang.text("title_not_found", &[]),
+        &lang.text("description_not_found", &[]),
         "404.html",
     );
     jobs.push(Job {
@@ -228,9 +230,10 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
     let mut by_title: Vec<usize> = (0..site.skills.len()).collect();
     by_title.sort_by_key(|&i| site.skills[i].title.to_lowercase());
     let groups = field_groups(s, &by_title);
+    let lang = s.common.lang;
     let mut c = s.context(
-        "Skills",
-        "Every skill in this portfolio, with its status and progress.",
+        &lang.text("title_skills", &[]),
+        &lang.text("description_skills", &[]),
         "skills/",
     );
     c.insert_keyed("skills", skill_values(s, &by_title));
@@ -238,25 +241,26 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
     c.insert_keyed("groups", groups);
     c.insert_keyed("recent", skill_values(s, by_activity));
     let statuses: Vec<KeyedValue> = [
-        (Status::Mastered, "Mastered"),
-        (Status::Practising, "Practising"),
-        (Status::Learning, "Learning"),
-        (Status::Paused, "Paused"),
+        Status::Mastered,
+        Status::Practising,
+        Status::Learning,
+        Status::Paused,
     ]
     .into_iter()
-    .map(|(status, label)| {
+    .map(|status| {
+        let label = views::status_label(status.key(), lang);
         let ids: Vec<usize> = (by_title.iter().copied())
             .filter(|&i| site.skills[i].status == status)
             .collect();
         KeyedValue::map(vec![
-            ("label", KeyedValue::walk(Value::from(label))),
+            ("label", KeyedValue::walk(Value::from(label.as_str()))),
             ("key", KeyedValue::walk(Value::from(status.key()))),
             ("skills", skill_values(s, &ids)),
         ])
     })
     .collect();
     c.insert_keyed("statuses", KeyedValue::list(statuses));
-    c.insert("synergy", &synergy_chart(site, &by_title, urls));
+    c.insert("synergy", &synergy_chart(site, &by_title, urls, lang));
     Job {
         lastmod: newest(site, &site.timeline),
         ..Job::page("skills/", "skills.html", c)
@@ -297,14 +301,12 @@ fn cv<'a>(s: &Sources, payoffs: &[EntryRef]) -> Option<Job<'a>> {
     let mut by_title: Vec<usize> = (0..site.skills.len()).collect();
     by_title.sort_by_key(|&i| site.skills[i].title.to_lowercase());
     let who = Some(site.config.author.name.as_str()).filter(|n| !n.trim().is_empty());
+    let lang = s.common.lang;
     let description = match who {
-        Some(name) => format!(
-            "{name}: skills learned and practised, with the hours, sessions and payoffs behind each."
-        ),
-        None => "Skills learned and practised, with the hours, sessions and payoffs behind each."
-            .to_string(),
+        Some(name) => lang.text("description_home_by", &[("name", name)]),
+        None => lang.text("description_home", &[]),
     };
-    let mut c = s.context("CV", &description, "cv/");
+    let mut c = s.context(&lang.text("title_cv", &[]), &description, "cv/");
     c.insert_keyed("groups", field_groups(s, &by_title));
     c.insert_keyed("payoffs", entries(s, payoffs));
     c.insert_value("portfolio", value(&views::portfolio_view(site)));
@@ -362,15 +364,17 @@ fn skill_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
 fn taxonomy_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
     let site = s.site;
     let urls = &s.common.urls;
-    for (section, singular, plural, taxa) in [
-        ("fields", "field", "Fields", &site.fields),
-        ("tags", "tag", "Tags", &site.tags),
+    let lang = s.common.lang;
+    for (section, singular, taxa) in [
+        ("fields", "field", &site.fields),
+        ("tags", "tag", &site.tags),
     ] {
         let list: Vec<Value> = (taxa.iter())
             .map(|t| taxon_value(t, section, urls))
             .collect();
-        let description = format!("Skills and practice by {singular}.");
-        let mut c = s.context(plural, &description, &format!("{section}/"));
+        let description = lang.text(&format!("description_{section}"), &[]);
+        let title = lang.text(&format!("title_{section}"), &[]);
+        let mut c = s.context(&title, &description, &format!("{section}/"));
         c.insert("kind", singular);
         c.insert_value("taxa", Value::from(list));
         jobs.push(Job {
@@ -380,7 +384,7 @@ fn taxonomy_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
         for t in taxa {
             let rel = format!("{section}/{}/", t.taxon.slug);
             let title = &t.taxon.name;
-            let description = format!("Skills and practice under the {singular} “{title}”.");
+            let description = lang.text(&format!("description_{singular}"), &[("name", title)]);
             let mut c = s.context(title, &description, &rel);
             c.insert("kind", singular);
             c.insert_value("taxon", taxon_value(t, section, urls));
@@ -413,7 +417,8 @@ fn page_job<'a>(s: &Sources<'a>, page: &'a crate::site::Page) -> Job<'a> {
 }
 
 /// The skills index's graph: skills grouped by field, related skills joined.
-fn synergy_chart(site: &Site, order: &[usize], urls: &views::Urls) -> String {
+fn synergy_chart(site: &Site, order: &[usize], urls: &views::Urls, lang: &Language) -> String {
+    let other = lang.text("other_skills", &[]);
     let url_of: Vec<String> = order
         .iter()
         .map(|&i| urls.path(&site.skills[i].path))
@@ -426,7 +431,7 @@ fn synergy_chart(site: &Site, order: &[usize], urls: &views::Urls) -> String {
             charts::Node {
                 title: &s.title,
                 url,
-                group: s.field.as_ref().map_or("Other", |f| f.name.as_str()),
+                group: s.field.as_ref().map_or(other.as_str(), |f| f.name.as_str()),
                 status: s.status.key(),
             }
         })
@@ -440,7 +445,7 @@ fn synergy_chart(site: &Site, order: &[usize], urls: &views::Urls) -> String {
             }
         }
     }
-    charts::synergy("synergy", &nodes, &edges)
+    charts::synergy("synergy", &nodes, &edges, lang)
 }
 
 fn taxon_value(t: &TaxonPage, section: &str, urls: &views::Urls) -> Value {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::inputs::PageContext;
 use crate::config::Config;
 use crate::feed;
+use crate::i18n::Language;
 use crate::site::{Entry, Evidence, Site, Skill};
 use crate::urls::Urls;
 
@@ -76,12 +77,12 @@ impl Preview {
     }
 
     /// A skill's page: its cover, else its card, else its newest photo.
-    pub fn skill(config: &Config, skill: &Skill, urls: &Urls) -> Option<Preview> {
+    pub fn skill(config: &Config, skill: &Skill, urls: &Urls, lang: &Language) -> Option<Preview> {
         if let Some(cover) = skill.cover.as_ref().and_then(|c| Preview::photo(c, urls)) {
             return Some(cover);
         }
         if config.social_cards {
-            let alt = crate::cards::skill_alt(skill);
+            let alt = crate::cards::skill_alt(skill, lang);
             return Some(Preview::card(&crate::cards::skill_path(skill), alt, urls));
         }
         (skill.entries.iter().rev()).find_map(|e| first_photo(e, urls))
@@ -95,6 +96,7 @@ impl Preview {
         entry: &Entry,
         today: jiff::civil::Date,
         urls: &Urls,
+        lang: &Language,
     ) -> Option<Preview> {
         if let Some(photo) = first_photo(entry, urls) {
             return Some(photo);
@@ -102,7 +104,7 @@ impl Preview {
         if !config.social_cards {
             return None;
         }
-        let alt = crate::cards::entry_alt(skill, entry, today);
+        let alt = crate::cards::entry_alt(skill, entry, today, lang);
         Some(if crate::cards::has_own_card(entry, today) {
             Preview::card(&crate::cards::entry_path(skill, entry), alt, urls)
         } else {

@@ -83,9 +83,14 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
         loc: urls.permalink(&e.path),
         lastmod: Some(e.date.date),
     }));
-    let value = value(&skill_view(skill, urls, inputs.common.today));
+    let value = value(&skill_view(
+        skill,
+        urls,
+        inputs.common.today,
+        inputs.common.lang,
+    ));
     let entries: Vec<Value> = (skill.entries.iter())
-        .map(|e| super::views::value(&entry_view(e, skill, urls)))
+        .map(|e| super::views::value(&entry_view(e, skill, urls, inputs.common.lang)))
         .collect();
     SkillParts {
         value_key: walk(&value),
@@ -125,12 +130,12 @@ impl SkillPage<'_> {
         let mut c = common.context(&skill.title, description, &skill.path);
         c.insert_value("skill", self.parts.value.clone());
         let skill_feed = Feed {
-            title: format!("{} only", skill.title),
+            title: common.lang.text("feed_skill", &[("title", &skill.title)]),
             url: urls.permalink(&format!("{}atom.xml", skill.path)),
         };
         c.insert("feeds", &[&common.site_feed, &skill_feed]);
         c.insert("og_type", "article");
-        if let Some(preview) = Preview::skill(common.config, skill, urls) {
+        if let Some(preview) = Preview::skill(common.config, skill, urls, common.lang) {
             Preview::insert(Some(&preview), &mut c);
         }
         c.insert(
@@ -167,7 +172,9 @@ impl EntryPage<'_> {
         c.insert_value("entry", Value::from(full));
         c.insert_value("skill", self.parts.value.clone());
         c.insert("og_type", "article");
-        if let Some(preview) = Preview::entry(common.config, skill, item, common.today, urls) {
+        if let Some(preview) =
+            Preview::entry(common.config, skill, item, common.today, urls, common.lang)
+        {
             Preview::insert(Some(&preview), &mut c);
         }
         c.insert(
@@ -202,6 +209,7 @@ impl SkillFeed<'_> {
             common.config,
             &feed::FeedSpec {
                 title: format!("{} · {}", skill.title, common.config.title),
+                lang: common.lang,
                 path: &path,
                 page: &skill.path,
                 entries: feed::skill_entries(common.config, common.today, skill),

@@ -35,6 +35,12 @@ impl Templates {
     pub fn new(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        // tera checks that every function a template calls exists as it reads
+        // the templates; each render gives them the site's language.
+        super::translate::register(
+            &mut tera,
+            &std::sync::Arc::new(crate::i18n::Language::english()),
+        );
         let sources = theme.templates.clone();
         let missing: Vec<Diagnostic> = REQUIRED
             .iter()
@@ -60,6 +66,11 @@ impl Templates {
     /// Sets a variable every page sees.
     pub fn set_global(&mut self, name: &'static str, value: tera::Value) {
         self.tera.global_context().insert_value(name, value);
+    }
+
+    /// Gives the templates `t()` and `num` in `language`.
+    pub fn speak(&mut self, language: &std::sync::Arc<crate::i18n::Language>) {
+        super::translate::register(&mut self.tera, language);
     }
 
     /// A page as bytes, rendered into room for a typical page from the start:

@@ -9,6 +9,7 @@ use tera::Value;
 
 use crate::charts;
 use crate::content::{Part, Status};
+use crate::i18n::Language;
 use crate::progress::{Period, Progress, Totals};
 use crate::site::{Entry, Evidence, Site, Skill, Taxon};
 pub use crate::urls::Urls;
@@ -23,31 +24,12 @@ pub struct DateView {
     pub short: String,
 }
 
-/// English month names, as `%B` writes them; a view is made for every entry of
-/// every build, and a table is many times quicker than parsing a format each time.
-pub(crate) const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 impl DateView {
-    pub fn of(date: Date) -> DateView {
-        let month = MONTHS[(date.month() - 1) as usize];
-        let (day, year) = (date.day(), date.year());
+    pub fn of(date: Date, lang: &Language) -> DateView {
         DateView {
             iso: date.to_string(),
-            display: format!("{day} {month} {year:04}"),
-            short: format!("{day} {}", &month[..3]),
+            display: lang.date(date),
+            short: lang.date_short(date),
         }
     }
 }
@@ -74,9 +56,9 @@ pub struct PartView {
     pub key: &'static str,
     /// The id of the part's heading on the skill page.
     pub id: String,
-    pub heading: &'static str,
+    pub heading: String,
     /// What belongs in the part, for showing where it is not yet written.
-    pub prompt: &'static str,
+    pub prompt: String,
     pub written: bool,
     /// Whether any log entry names this part.
     pub practised: bool,
@@ -92,11 +74,11 @@ pub struct TotalsView<'a> {
 }
 
 impl<'a> TotalsView<'a> {
-    pub fn of(totals: &'a Totals) -> Self {
+    pub fn of(totals: &'a Totals, lang: &Language) -> Self {
         TotalsView {
             totals,
-            first: totals.first.map(DateView::of),
-            last: totals.last.map(DateView::of),
+            first: totals.first.map(|d| DateView::of(d, lang)),
+            last: totals.last.map(|d| DateView::of(d, lang)),
         }
     }
 }
@@ -114,14 +96,14 @@ pub struct MonthView {
     pub cumulative: u64,
 }
 
-fn months(periods: &[Period], base: u64) -> Vec<MonthView> {
+fn months(periods: &[Period], base: u64, lang: &Language) -> Vec<MonthView> {
     let mut cumulative = base;
     periods
         .iter()
         .map(|m| {
             cumulative += m.minutes;
             MonthView {
-                label: m.start.strftime("%B %Y").to_string(),
+                label: lang.month_year(m.start),
                 iso: m.start.strftime("%Y-%m").to_string(),
                 minutes: m.minutes,
                 sessions: m.sessions,
@@ -140,11 +122,11 @@ pub struct WeekView {
     pub sessions: usize,
 }
 
-fn weeks(periods: &[Period]) -> Vec<WeekView> {
+fn weeks(periods: &[Period], lang: &Language) -> Vec<WeekView> {
     periods
         .iter()
         .map(|w| WeekView {
-            start: DateView::of(w.start),
+            start: DateView::of(w.start, lang),
             minutes: w.minutes,
             sessions: w.sessions,
         })
@@ -181,7 +163,7 @@ pub struct SkillView<'a> {
     pub field: Option<TaxonView>,
     pub tags: Vec<TaxonView>,
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub started: DateView,
     pub draft: bool,
     pub totals: TotalsView<'a>,
@@ -195,13 +177,18 @@ pub struct SkillView<'a> {
     pub parts_practised: usize,
     pub parts_written: usize,
     pub anatomy_complete: bool,
-    pub missing_parts: Vec<&'static str>,
+    pub missing_parts: Vec<String>,
     /// The write-up before its first part, and the free sections after.
     pub intro: &'a str,
     pub other: &'a str,
 }
 
-pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -> SkillView<'a> {
+pub fn skill_view<'a>(
+    skill: &'a Skill,
+    urls: &Urls,
+    today: jiff::civil::Date,
+    lang: &Language,
+) -> SkillView<'a> {
     let progress = &skill.progress;
     let practised = |part: Part| progress.parts_practised[part as usize];
     let parts: Vec<PartView> = Part::ALL
@@ -209,8 +196,8 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -
         .map(|&p| PartView {
             key: p.key(),
             id: skill.part_ids[p as usize].clone(),
-            heading: p.heading(),
-            prompt: p.prompt(),
+            heading: charts::part_heading(lang, p),
+            prompt: lang.text(&format!("prompt_{}", charts::part_key(p)), &[]),
             written: skill.parts[p as usize].is_some(),
             practised: practised(p),
             html: skill.parts[p as usize].clone(),
@@ -237,7 +224,7 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -
         .map(|e| e.session())
         .collect();
     let charts = ChartsView {
-        heatmap: charts::heatmap(&id("heatmap"), &skill.title, progress, today),
+        heatmap: charts::heatmap(&id("heatmap"), &skill.title, progress, today, lang),
         cumulative: (!sessions.is_empty()).then(|| {
             charts::cumulative(
                 &id("cumulative"),
@@ -246,14 +233,18 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -
                 skill.started,
                 today,
                 skill.target.minutes,
+                lang,
             )
         }),
-        ring: overall
-            .map(|pc| charts::ring(&id("ring"), pc, &target_description(totals, &skill.target))),
+        ring: overall.map(|pc| {
+            let description = target_description(totals, &skill.target, lang);
+            charts::ring(&id("ring"), pc, &description, lang)
+        }),
         anatomy: Some(charts::anatomy(
             &id("anatomy"),
             written,
             progress.parts_practised,
+            lang,
         )),
     };
     SkillView {
@@ -272,12 +263,12 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -
             .map(|t| TaxonView::of(t, "tags", urls))
             .collect(),
         status: skill.status.key(),
-        status_label: status_label(skill.status.key()),
-        started: DateView::of(skill.started),
+        status_label: status_label(skill.status.key(), lang),
+        started: DateView::of(skill.started, lang),
         draft: skill.draft,
-        totals: TotalsView::of(totals),
-        months: months(&progress.months, 0),
-        weeks: weeks(&progress.weeks),
+        totals: TotalsView::of(totals, lang),
+        months: months(&progress.months, 0, lang),
+        weeks: weeks(&progress.weeks, lang),
         charts,
         parts_practised: progress.parts_practised.iter().filter(|p| **p).count(),
         target: TargetView {
@@ -292,7 +283,7 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -
         missing_parts: parts
             .iter()
             .filter(|p| !p.written)
-            .map(|p| p.heading)
+            .map(|p| p.heading.clone())
             .collect(),
         parts,
         intro: &skill.intro,
@@ -300,30 +291,30 @@ pub fn skill_view<'a>(skill: &'a Skill, urls: &Urls, today: jiff::civil::Date) -
     }
 }
 
-fn target_description(totals: &Totals, target: &crate::content::Target) -> String {
+fn target_description(totals: &Totals, target: &crate::content::Target, lang: &Language) -> String {
     let mut parts = Vec::new();
+    let of = |key: &str, done: String, goal: u32| {
+        let target = lang.number(&goal.to_string());
+        lang.text(key, &[("done", &lang.number(&done)), ("target", &target)])
+    };
     if let Some(m) = target.minutes {
-        parts.push(format!("{} of {m} minutes", totals.minutes));
+        parts.push(of("target_minutes", totals.minutes.to_string(), m));
     }
     if let Some(s) = target.sessions {
-        parts.push(format!("{} of {s} sessions", totals.sessions));
+        parts.push(of("target_sessions", totals.sessions.to_string(), s));
     }
-    parts.join(", ")
+    lang.list(&parts)
 }
 
-fn status_label(key: &str) -> &'static str {
-    match key {
-        "learning" => "Learning",
-        "practising" => "Practising",
-        "mastered" => "Mastered",
-        _ => "Paused",
-    }
+/// A status as the site's language names it.
+pub fn status_label(key: &str, lang: &Language) -> String {
+    lang.text(&format!("status_{key}"), &[])
 }
 
 #[derive(Serialize)]
 pub struct PartRef {
     pub key: &'static str,
-    pub heading: &'static str,
+    pub heading: String,
 }
 
 #[derive(Serialize)]
@@ -344,7 +335,7 @@ pub struct EntryView<'a> {
     pub datetime: String,
     pub minutes: u32,
     pub kind: &'static str,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub part: Option<PartRef>,
     pub evidence: &'a [Evidence],
     /// How many pieces of evidence are photos, shown large on the entry's page.
@@ -363,23 +354,28 @@ pub struct EntryView<'a> {
     pub skill: SkillRef<'a>,
 }
 
-pub fn entry_view<'a>(entry: &'a Entry, skill: &'a Skill, urls: &Urls) -> EntryView<'a> {
+pub fn entry_view<'a>(
+    entry: &'a Entry,
+    skill: &'a Skill,
+    urls: &Urls,
+    lang: &Language,
+) -> EntryView<'a> {
     EntryView {
         slug: &entry.slug,
         title: &entry.title,
         url: urls.path(&entry.path),
         permalink: urls.permalink(&entry.path),
-        date: DateView::of(entry.date.date),
+        date: DateView::of(entry.date.date, lang),
         datetime: entry
             .date
             .instant
             .map_or_else(|| entry.date.date.to_string(), |t| t.to_string()),
         minutes: entry.minutes,
         kind: entry.kind.key(),
-        kind_label: entry.kind.label(),
+        kind_label: lang.text(&format!("kind_{}", entry.kind.key()), &[]),
         part: entry.part.map(|p| PartRef {
             key: p.key(),
-            heading: p.heading(),
+            heading: charts::part_heading(lang, p),
         }),
         evidence: &entry.evidence,
         photo_count: entry.evidence.iter().filter(|e| e.kind == "image").count(),
@@ -418,6 +414,7 @@ pub struct NavItem {
 #[derive(Serialize)]
 pub struct AuthorView<'a> {
     pub name: &'a str,
+    pub label: Option<&'a str>,
     pub email: Option<&'a str>,
     pub url: Option<&'a str>,
     pub avatar: Option<AvatarView>,
@@ -476,20 +473,21 @@ pub struct StatusCounts {
 
 pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'a> {
     let config = &site.config;
-    let item = |title: &str, rel: &str| NavItem {
-        title: title.to_string(),
+    let lang = &*site.profile.language;
+    let item = |key: &str, rel: &str| NavItem {
+        title: lang.text(key, &[]),
         url: urls.path(rel),
     };
     let mut nav = vec![
-        item("Home", ""),
-        item("Skills", "skills/"),
-        item("Payoffs", "payoffs/"),
-        item("Fields", "fields/"),
+        item("nav_home", ""),
+        item("nav_skills", "skills/"),
+        item("nav_payoffs", "payoffs/"),
+        item("nav_fields", "fields/"),
     ];
     if has_about {
-        nav.push(item("About", "about/"));
+        nav.push(item("nav_about", "about/"));
     }
-    nav.push(item("Feed", "atom.xml"));
+    nav.push(item("nav_feed", "atom.xml"));
     let base_path = &config.base_path;
     // Both were accepted when site.toml was read; the base path may have changed
     // since (`--base-url`, `serve`), so they are resolved here.
@@ -512,15 +510,16 @@ pub fn site_view<'a>(site: &'a Site, urls: &Urls, has_about: bool) -> SiteView<'
         description: &config.description,
         base_url: &config.base_url,
         base_path: &config.base_path,
-        language: &config.language,
+        language: lang.tag(),
         author: AuthorView {
             name: &author.name,
+            label: author.label.as_deref(),
             email: author.email.as_deref(),
             url: author.url.as_deref(),
             avatar,
             social: &author.social,
         },
-        today: DateView::of(site.today),
+        today: DateView::of(site.today, lang),
         skill_count: site.skills.len(),
         nav,
         accent: site.profile.accent.as_ref(),
@@ -540,14 +539,21 @@ pub fn portfolio_view(site: &Site) -> PortfolioView<'_> {
         }
     }
     let progress: &Progress = &site.progress;
+    let lang = &*site.profile.language;
     let shown = progress.months.len().saturating_sub(12);
     let before: u64 = progress.months[..shown].iter().map(|m| m.minutes).sum();
     PortfolioView {
-        totals: TotalsView::of(&progress.totals),
+        totals: TotalsView::of(&progress.totals, lang),
         by_status,
-        months: months(&progress.months[shown..], before),
+        months: months(&progress.months[shown..], before, lang),
         charts: ChartsView {
-            heatmap: charts::heatmap("heatmap-site", "all skills", progress, site.today),
+            heatmap: charts::heatmap(
+                "heatmap-site",
+                &lang.text("chart_all_skills", &[]),
+                progress,
+                site.today,
+                lang,
+            ),
             cumulative: None,
             ring: None,
             anatomy: None,
@@ -565,15 +571,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_read_as_strftime_writes_them() {
+    fn english_dates_read_as_strftime_writes_them() {
+        let en = Language::english();
         let mut date = jiff::civil::date(999, 12, 31);
         assert_eq!(
-            DateView::of(date).display,
+            DateView::of(date, &en).display,
             date.strftime("%-d %B %Y").to_string()
         );
         date = jiff::civil::date(2026, 1, 1);
         for _ in 0..400 {
-            let view = DateView::of(date);
+            let view = DateView::of(date, &en);
             assert_eq!(view.iso, date.strftime("%Y-%m-%d").to_string());
             assert_eq!(view.display, date.strftime("%-d %B %Y").to_string());
             assert_eq!(view.short, date.strftime("%-d %b").to_string());

@@ -220,11 +220,8 @@ pub fn read_date(text: &str) -> Result<Date, Diagnostic> {
     let readings: Vec<String> = readings(text)
         .iter()
         .map(|d| {
-            format!(
-                "{d} ({} {})",
-                d.day(),
-                crate::render::views::MONTHS[d.month() as usize - 1]
-            )
+            // The command line speaks English, whatever the site's language.
+            format!("{d} ({})", d.strftime("%-d %B"))
         })
         .collect();
     let hint = match readings.as_slice() {

@@ -8,6 +8,7 @@ use std::path::Path;
 use super::Evidence;
 use crate::content::{EntrySource, EvidenceSource, Located, SourceFile};
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Language;
 use crate::markdown::{self, Links};
 use crate::urls::encode_path;
 
@@ -16,12 +17,14 @@ pub(super) fn evidence(
     e: &EntrySource,
     log_dir: &Path,
     links: &Links,
+    lang: &Language,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Evidence> {
     let place = Place {
         file: &e.file,
         dir: log_dir,
         links,
+        lang,
     };
     (e.evidence.iter())
         .filter_map(|item| place.resolve(item, diagnostics))
@@ -34,9 +37,15 @@ pub(super) fn cover(
     file: &SourceFile,
     dir: &Path,
     links: &Links,
+    lang: &Language,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Evidence> {
-    let place = Place { file, dir, links };
+    let place = Place {
+        file,
+        dir,
+        links,
+        lang,
+    };
     let cover = place.resolve(item, diagnostics)?;
     // Judged by the file's type: `check` reads no image, so it has no sizes.
     if !previewable(&cover) {
@@ -65,6 +74,8 @@ struct Place<'a> {
     file: &'a SourceFile,
     dir: &'a Path,
     links: &'a Links,
+    /// Names a video nobody named: "Video on YouTube".
+    lang: &'a Language,
 }
 
 impl Place<'_> {
@@ -75,7 +86,7 @@ impl Place<'_> {
     ) -> Option<Evidence> {
         let src = item.src.value.trim();
         let mut evidence = if src.starts_with("http://") || src.starts_with("https://") {
-            external(item, src)
+            external(item, src, self.lang)
         } else {
             self.local(item, &item.src, diagnostics)?
         };
@@ -164,7 +175,7 @@ impl Place<'_> {
 }
 
 /// Evidence on another site, shown as a link to it.
-fn external(item: &EvidenceSource, src: &str) -> Evidence {
+fn external(item: &EvidenceSource, src: &str, lang: &Language) -> Evidence {
     let rest = src.split("://").nth(1).unwrap_or("");
     let host = rest
         .split(['/', '?', '#'])
@@ -185,7 +196,7 @@ fn external(item: &EvidenceSource, src: &str) -> Evidence {
         external: true,
         // A video nobody named is at least named for what it is.
         label: match provider {
-            Some(p) => evidence_label(item, &format!("Video on {p}")),
+            Some(p) => evidence_label(item, &lang.text("video_on", &[("provider", p)])),
             None => evidence_label(item, host.as_deref().unwrap_or(src)),
         },
         alt: item.alt.clone(),

@@ -21,6 +21,7 @@ use crate::config::Config;
 use crate::content::{Asset, Content, DateValue, Kind, Part, Status, Target};
 use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
+use crate::i18n::Language;
 use crate::images::{ImageView, Images, SharedImage};
 use crate::markdown;
 
@@ -33,6 +34,8 @@ pub struct ModelOptions {
     pub today: Date,
     /// Decides which day a session's time falls on; unset, the day written.
     pub timezone: Option<jiff::tz::TimeZone>,
+    /// Names what the author left unnamed (a video link without a caption).
+    pub language: Arc<Language>,
 }
 
 impl std::hash::Hash for ModelOptions {
@@ -40,6 +43,7 @@ impl std::hash::Hash for ModelOptions {
         self.drafts.hash(h);
         self.today.hash(h);
         self.timezone.as_ref().map(|tz| tz.iana_name()).hash(h);
+        self.language.hash(h);
     }
 }
 

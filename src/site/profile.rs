@@ -4,18 +4,31 @@
 //! not jump while it loads.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::colour::Accent;
 use crate::config::Config;
 use crate::content::{Asset, Content, join_normalized};
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Language;
 use crate::images::Images;
 
-/// The accent and the avatar, as the model keeps them.
-#[derive(Debug, Clone, Default)]
+/// The accent, the avatar and the language, as the model keeps them.
+#[derive(Debug, Clone)]
 pub struct Profile {
     pub accent: Option<Accent>,
     pub avatar: Option<Avatar>,
+    pub language: Arc<Language>,
+}
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile {
+            accent: None,
+            avatar: None,
+            language: Arc::new(Language::english()),
+        }
+    }
 }
 
 /// The author's picture: the published file to show and the size to show it at.

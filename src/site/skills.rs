@@ -198,7 +198,15 @@ fn build_skill(
         target: source.target,
         draft: source.draft,
         cover: source.cover.as_ref().and_then(|c| {
-            super::evidence::cover(c, &source.file, &source.dir, &md.links, &mut diagnostics)
+            let lang = &options.language;
+            super::evidence::cover(
+                c,
+                &source.file,
+                &source.dir,
+                &md.links,
+                lang,
+                &mut diagnostics,
+            )
         }),
         related: Vec::new(),
         path,
@@ -339,7 +347,7 @@ fn build_entry(
             .hint("check the date, or set `today` in site.toml"),
         );
     }
-    let evidence = evidence(e, log_dir, &md.links, &mut diagnostics);
+    let evidence = evidence(e, log_dir, &md.links, &options.language, &mut diagnostics);
     let entry = Entry {
         slug: e.slug.clone(),
         source: e.file.path.clone(),

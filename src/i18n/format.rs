@@ -1,0 +1,192 @@
+//! Dates and numbers as a language writes them, from the names and patterns of
+//! its table, and the filling of `{name}`s in its strings. A view is made for
+//! every entry of every build, so the patterns are taken out of the table once.
+
+use jiff::civil::Date;
+
+#[cfg(test)]
+use super::table::Message;
+use super::table::{Table, Value};
+
+pub struct Formats {
+    months: Vec<String>,
+    months_short: Vec<String>,
+    weekdays_short: Vec<String>,
+    date: String,
+    date_short: String,
+    month_year: String,
+    decimal: String,
+    group: String,
+    group_from: usize,
+    list_separator: String,
+    sentence_end: String,
+}
+
+impl Formats {
+    pub fn of(table: &Table) -> Result<Formats, String> {
+        let list = |key: &str, len: usize| match table.get(key) {
+            Some(Value::List(names)) if names.len() == len => Ok(names.clone()),
+            _ => Err(format!("`{key}` must be a list of {len} names")),
+        };
+        let text = |key: &str| match table.get(key) {
+            Some(Value::Message(m)) => Ok(m.other().to_string()),
+            _ => Err(format!("`{key}` must be text")),
+        };
+        Ok(Formats {
+            months: list("months", 12)?,
+            months_short: list("months_short", 12)?,
+            weekdays_short: list("weekdays_short", 7)?,
+            date: text("date")?,
+            date_short: text("date_short")?,
+            month_year: text("month_year")?,
+            decimal: text("decimal")?,
+            group: text("group")?,
+            group_from: match table.get("group_from") {
+                Some(Value::Int(n)) => *n as usize,
+                _ => return Err("`group_from` must be a whole number".to_string()),
+            },
+            list_separator: text("list_separator")?,
+            sentence_end: text("sentence_end")?,
+        })
+    }
+
+    fn fill_date(&self, pattern: &str, date: Date) -> String {
+        let month = (date.month() - 1) as usize;
+        fill(
+            pattern,
+            &[
+                ("day", &date.day().to_string()),
+                ("month", &self.months[month]),
+                ("month_short", &self.months_short[month]),
+                ("year", &format!("{:04}", date.year())),
+            ],
+            None,
+        )
+    }
+
+    pub fn date(&self, date: Date) -> String {
+        self.fill_date(&self.date, date)
+    }
+
+    pub fn date_short(&self, date: Date) -> String {
+        self.fill_date(&self.date_short, date)
+    }
+
+    pub fn month_year(&self, date: Date) -> String {
+        self.fill_date(&self.month_year, date)
+    }
+
+    pub fn month_short(&self, month: i8) -> &str {
+        &self.months_short[(month.clamp(1, 12) - 1) as usize]
+    }
+
+    pub fn weekday_short(&self, day: usize) -> &str {
+        &self.weekdays_short[day % 7]
+    }
+
+    pub fn list_separator(&self) -> &str {
+        &self.list_separator
+    }
+
+    pub fn sentence_end(&self) -> &str {
+        &self.sentence_end
+    }
+
+    /// `1234.5` as `1,234.5`, `1.234,5` or `1 234,5`. Anything that is not a
+    /// plain number is returned as it is.
+    pub fn number(&self, plain: &str) -> String {
+        let (sign, rest) = match plain.strip_prefix('-') {
+            Some(r) => ("-", r),
+            None => ("", plain),
+        };
+        let (whole, fraction) = match rest.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (rest, None),
+        };
+        let digits_only = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits_only(whole) || fraction.is_some_and(|f| !digits_only(f)) {
+            return plain.to_string();
+        }
+        let mut out = String::with_capacity(plain.len() + 4);
+        out.push_str(sign);
+        if whole.len() >= self.group_from.max(4) {
+            for (i, digit) in whole.chars().enumerate() {
+                if i > 0 && (whole.len() - i) % 3 == 0 {
+                    out.push_str(&self.group);
+                }
+                out.push(digit);
+            }
+        } else {
+            out.push_str(whole);
+        }
+        if let Some(f) = fraction {
+            out.push_str(&self.decimal);
+            out.push_str(f);
+        }
+        out
+    }
+
+    /// A number in plain form (`35.6`), or as [`Formats::number`] writes it
+    /// (`35,6`) made plain.
+    pub fn plain(&self, written: &str) -> Option<String> {
+        if written.parse::<f64>().is_ok() {
+            return Some(written.to_string());
+        }
+        let plain = written
+            .trim()
+            .replace(&self.group, "")
+            .replace(&self.decimal, ".");
+        plain.parse::<f64>().ok().map(|_| plain)
+    }
+}
+
+/// `pattern` with each `{name}` replaced by its value in `args`, and `{n}` by
+/// `n`. A name with no value is left as written, so a mistake shows on the page.
+pub fn fill(pattern: &str, args: &[(&str, &str)], n: Option<&str>) -> String {
+    if !pattern.contains('{') {
+        return pattern.to_string();
+    }
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let name = &after[..close];
+        let given = || args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        let value = match name {
+            "n" => n.or_else(given),
+            _ => given(),
+        };
+        match value {
+            Some(v) => out.push_str(v),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholders of a message, for tests that hold translations to English.
+#[cfg(test)]
+pub fn placeholders(message: &Message) -> Vec<String> {
+    let texts: Vec<&str> = match message {
+        Message::Text(t) => vec![t.as_str()],
+        Message::Plural(forms) => forms.iter().map(|(_, t)| t.as_str()).collect(),
+    };
+    let mut names: Vec<String> = texts
+        .iter()
+        .flat_map(|t| {
+            t.split('{')
+                .skip(1)
+                .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string()))
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
