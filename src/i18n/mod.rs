@@ -119,6 +119,7 @@ impl Language {
             .as_ref()
             .and_then(|s| table::read_config(s, &english, &mut errors, &mut warnings));
         if !errors.is_empty() {
+            errors.extend(warnings);
             return Err(errors);
         }
         let mut table = match base {
