@@ -422,7 +422,7 @@ fn progress_numbers_and_charts_are_on_the_pages() {
             "Practice calendar: The perfect omelette",
         ]
     );
-    assert!(skill.contains(r#"<title>3 Oct 2026: 25 minutes, 1 session</title>"#));
+    assert!(skill.contains(r#"<title>3 October 2026: 25 minutes, 1 session</title>"#));
     assert!(skill.contains(r#"<circle class="chart-payoff""#));
 
     // Site-wide: 1, 2 and 3 October with practice (the knife on the 2nd).

@@ -185,7 +185,32 @@ fn pages(public: &Path) -> Vec<(String, String)> {
 #[test]
 fn each_language_leaves_no_english_theme_text_on_the_pages_people_see() {
     for code in LANGUAGES {
+        assert_no_english_left(code, "default");
+    }
+}
+
+#[test]
+fn the_paper_theme_speaks_the_language_too() {
+    for code in ["ja", "tr"] {
+        assert_no_english_left(code, "paper");
+    }
+}
+
+fn assert_no_english_left(code: &str, theme: &str) {
+    {
         let site = demo_in(code);
+        let config = read(site.path().join("site.toml"));
+        let config = (config.lines())
+            .map(|l| {
+                if l.starts_with("theme") {
+                    format!("theme = \"{theme}\"")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        fs::write(site.path().join("site.toml"), config).unwrap();
         let public = build(site.path());
         let authored = authored_text(site.path());
         let words: Vec<String> = english_words(code)
