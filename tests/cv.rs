@@ -162,3 +162,33 @@ fn a_cv_page_of_the_sites_own_replaces_the_generated_one() {
     assert!(cv.contains("My own words."));
     assert!(!cv.contains("h-resume"));
 }
+
+#[test]
+fn the_cv_and_resume_json_speak_the_sites_language() {
+    let site = fixture("stranger");
+    let config = read(site.path().join("site.toml"))
+        .replace("language = \"en-GB\"", "language = \"tr\"")
+        .replace(
+            "name = \"Your Name\"",
+            "name = \"Your Name\"\nlabel = \"Fırıncı ve yazılımcı\"",
+        );
+    fs::write(site.path().join("site.toml"), config).unwrap();
+    check_site(site.path(), "https://someone.codeberg.page/skills/");
+    let out = tempfile::TempDir::new().unwrap();
+    let public = out.path().join("p");
+    let built = run(
+        site.path(),
+        &["build", "--output", public.to_str().unwrap()],
+    );
+    assert!(built.status.success(), "{}", stderr(&built));
+    let doc: Value = serde_json::from_str(&read(public.join("resume.json"))).unwrap();
+    assert_eq!(doc["basics"]["label"], "Fırıncı ve yazılımcı");
+    let levels: Vec<&str> = (doc["skills"].as_array().unwrap().iter())
+        .map(|s| s["level"].as_str().unwrap())
+        .collect();
+    assert!(levels.contains(&"Çalışılıyor"), "{levels:?}");
+    let cv = read(public.join("cv/index.html"));
+    assert!(cv.contains("<html lang=\"tr\">"));
+    assert!(cv.contains(">Fırıncı ve yazılımcı</p>"));
+    assert!(!cv.contains(">Skill</th>"), "the CV's headings are Turkish");
+}

@@ -795,3 +795,26 @@ fn other_http_versions_get_505_and_garbled_request_lines_400() {
     }
     assert_eq!(server.get("/").status, 200);
 }
+
+#[test]
+fn a_change_of_language_or_of_a_word_reaches_every_served_page() {
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    let skill = "/skills/perfect-omelette/";
+    assert!(server.get(skill).text().contains(">Progress</h2>"));
+
+    edit(site.path(), "site.toml", |t| {
+        t.replace("language = \"en\"", "language = \"de\"")
+    });
+    server.wait_for(skill, |r| r.text().contains(">Fortschritt</h2>"));
+    assert!(server.get(ENTRY_URL).text().contains("<html lang=\"de\">"));
+
+    // A site's own word, in a file of its own, added while serving.
+    fs::create_dir_all(site.path().join("i18n")).unwrap();
+    fs::write(
+        site.path().join("i18n/de.toml"),
+        "progress = \"Stand der Dinge\"\n",
+    )
+    .unwrap();
+    server.wait_for(skill, |r| r.text().contains(">Stand der Dinge</h2>"));
+}

@@ -26,7 +26,7 @@ const DEBOUNCE: Duration = Duration::from_millis(10);
 const LONGEST: Duration = Duration::from_millis(300);
 
 /// The folders whose changes rebuild the site; `site.toml` beside them too.
-pub const SOURCES: [&str; 4] = ["content", "templates", "themes", "static"];
+pub const SOURCES: [&str; 5] = ["content", "templates", "themes", "static", "i18n"];
 
 /// Watches a site's sources from the moment it is made, so no change between
 /// starting the server and waiting for changes is missed. Between bursts it
