@@ -121,6 +121,27 @@ fn benches(c: &mut Criterion) {
             std::hint::black_box(feed::atom(&site.config, &spec))
         })
     });
+    // Every preview card of the demo, drawn and encoded as a build does (the
+    // glyphs rasterised once, as in a build); divide by the count for one card.
+    let cards = skillfolio::cards::CardMaker::new(None);
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    cards
+        .render(site, &|_| {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap();
+    let name = format!("preview cards, all {} of the demo", count.into_inner());
+    c.bench_function(&name, |b| {
+        b.iter(|| {
+            cards
+                .render(site, &|file| {
+                    std::hint::black_box(file);
+                    Ok(())
+                })
+                .unwrap()
+        })
+    });
 }
 
 criterion_group!(hot_paths, benches);

@@ -28,8 +28,8 @@ use skrifa::charmap::Charmap;
 use skrifa::metrics::GlyphMetrics;
 use skrifa::prelude::{FontRef, GlyphId, LocationRef, MetadataProvider, Size, Tag};
 
-const REGULAR: &[u8] = include_bytes!("../../assets/fonts/Inter-Regular.otf");
-const BOLD: &[u8] = include_bytes!("../../assets/fonts/Inter-Bold.otf");
+pub(super) const REGULAR: &[u8] = include_bytes!("../../assets/fonts/Inter-Regular.otf");
+pub(super) const BOLD: &[u8] = include_bytes!("../../assets/fonts/Inter-Bold.otf");
 
 /// The fonts a card is drawn and measured with.
 pub struct Fonts {

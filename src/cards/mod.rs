@@ -12,6 +12,7 @@
 //! stay within three lines.
 
 mod fonts;
+mod raster;
 mod text;
 
 use std::collections::HashSet;
@@ -130,6 +131,7 @@ fn minutes_until(skill: &Skill, day: Date) -> u64 {
 /// Draws cards, keeping them in `<cache>/cards/` when there is a cache folder.
 pub struct CardMaker {
     dir: Option<PathBuf>,
+    glyphs: raster::Glyphs,
     used: Mutex<HashSet<String>>,
     /// Name the cards without drawing them, for `check`, which writes nothing
     /// and only needs to know which files a build would write.
@@ -140,6 +142,7 @@ impl CardMaker {
     pub fn new(cache_dir: Option<&Path>) -> CardMaker {
         CardMaker {
             dir: cache_dir.map(|d| d.join("cards")),
+            glyphs: raster::Glyphs::default(),
             used: Mutex::default(),
             paths_only: false,
         }
@@ -184,8 +187,8 @@ impl CardMaker {
         }
         let fonts = Fonts::system();
         cards.into_par_iter().try_for_each(|(path, card)| {
-            let svg = card.layout(site, fonts).svg;
-            let contents = self.card(&svg, fonts).map_err(|e| {
+            let layout = card.layout(site, fonts);
+            let contents = self.card(&layout, fonts).map_err(|e| {
                 Diagnostic::error(format!("could not draw the preview card {path}: {e}")).hint(
                     "set `social_cards = false` in site.toml to build without cards, and report this",
                 )
@@ -210,8 +213,9 @@ impl CardMaker {
         }
     }
 
-    fn card(&self, svg: &str, fonts: &'static Fonts) -> Result<Contents, String> {
-        let name = format!("{:016x}.png", crate::keys::hash(svg));
+    fn card(&self, layout: &Layout, fonts: &'static Fonts) -> Result<Contents, String> {
+        // Named by what it shows and by how it was drawn.
+        let name = format!("{:016x}.png", crate::keys::hash(&(DRAWING, &layout.svg)));
         if let Some(dir) = &self.dir {
             if let Ok(mut used) = self.used.lock() {
                 used.insert(name.clone());
@@ -220,7 +224,7 @@ impl CardMaker {
             if path.is_file() {
                 return Ok(Contents::Copy(path));
             }
-            let png = draw(svg, fonts)?;
+            let png = self.draw(layout, fonts)?;
             // Written under a temporary name, so a card is either whole or absent.
             let temp = dir.join(format!("{name}.{}.tmp", std::process::id()));
             let stored = fs::create_dir_all(dir)
@@ -235,14 +239,27 @@ impl CardMaker {
                 }
             });
         }
-        Ok(Contents::Bytes(draw(svg, fonts)?.into()))
+        Ok(Contents::Bytes(self.draw(layout, fonts)?.into()))
+    }
+
+    /// The card's pixels: drawn directly, or from its SVG when its text needs
+    /// the machine's fonts.
+    fn draw(&self, layout: &Layout, fonts: &'static Fonts) -> Result<Vec<u8>, String> {
+        match raster::draw(&layout.ops, BACKGROUND, &self.glyphs) {
+            Some(png) => Ok(png),
+            None => draw(&layout.svg, fonts),
+        }
     }
 }
+
+/// Changes whenever the drawing of a card changes, as it names cached cards.
+const DRAWING: u32 = 2;
 
 fn draw(svg: &str, fonts: &'static Fonts) -> Result<Vec<u8>, String> {
     let tree = usvg::Tree::from_str(svg, fonts.options()).map_err(|e| e.to_string())?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("could not allocate the card")?;
-    pixmap.fill(tiny_skia::Color::from_rgba8(0xfb, 0xfa, 0xf7, 0xff));
+    let [r, g, b] = BACKGROUND;
+    pixmap.fill(tiny_skia::Color::from_rgba8(r, g, b, 0xff));
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
     encode_png(&pixmap)
 }
@@ -282,6 +299,13 @@ impl Card<'_> {
     }
 }
 
+/// `#rrggbb` as its three bytes.
+fn rgb(hex: &str) -> raster::Rgb {
+    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    [byte(1), byte(3), byte(5)]
+}
+
+const BACKGROUND: raster::Rgb = [0xfb, 0xfa, 0xf7];
 const TEXT: &str = "#1d1f21";
 const MUTED: &str = "#5b6168";
 const ACCENT: &str = "#9a3412";
@@ -327,6 +351,8 @@ const _: () = {
 /// hold against what usvg lays out.
 struct Layout {
     svg: String,
+    /// The same drawing for [`raster`], which makes the card's pixels.
+    ops: Vec<raster::Op>,
     text: Vec<Rect>,
     shapes: Vec<Rect>,
 }
@@ -425,6 +451,7 @@ fn site_card(site: &Site, fonts: &Fonts) -> Layout {
 fn layout(content: &Content, fonts: &Fonts) -> Layout {
     let mut card = Layout {
         svg: String::with_capacity(8 * 1024),
+        ops: Vec::with_capacity(160),
         text: Vec::new(),
         shapes: Vec::new(),
     };
@@ -505,6 +532,10 @@ impl Layout {
             right - left,
             bottom - top
         );
+        self.ops.push(raster::Op::Rect {
+            rect: r.0,
+            colour: rgb(fill),
+        });
         self.shapes.push(r);
     }
 
@@ -529,6 +560,14 @@ impl Layout {
             r#"<text x="{x}" y="{baseline}" font-size="{size}" font-weight="{weight}" fill="{fill}">{}</text>"#,
             escape(line)
         );
+        self.ops.push(raster::Op::Text {
+            x,
+            baseline,
+            size,
+            bold,
+            colour: rgb(fill),
+            line: line.to_string(),
+        });
         self.text.push(Rect([
             x,
             baseline - ASCENT * size,

@@ -193,6 +193,7 @@ fn the_check_catches_the_omelette_title_under_the_calendar() {
     // 72 px, wrapped by character count, running under the calendar.
     let mut old = Layout {
         svg: String::new(),
+        ops: Vec::new(),
         text: Vec::new(),
         shapes: Vec::new(),
     };
@@ -288,4 +289,87 @@ fn characters_no_font_has_are_left_out_unless_nothing_would_be_left() {
     );
     assert_eq!(fonts.drawable("完璧", true), "完璧");
     assert_eq!(fonts.drawable("", true), "");
+}
+
+/// The pixels of a PNG, as RGB.
+fn pixels(png: &[u8]) -> Vec<u8> {
+    image::load_from_memory(png)
+        .expect("a PNG")
+        .to_rgb8()
+        .into_raw()
+}
+
+/// Cards drawn directly look as their SVG drawn by resvg does: the same
+/// pixels but for the last shade of a glyph's edge, and a palette image.
+#[test]
+fn drawn_cards_look_as_their_svg_does() {
+    let p = progress();
+    let stats = vec![
+        "11.3 hours".to_string(),
+        "22 sessions".to_string(),
+        "4-day streak".to_string(),
+    ];
+    let glyphs = raster::Glyphs::default();
+    let titles = DEMO
+        .iter()
+        .copied()
+        .chain([OMELETTE, LONG, "Type, kerning: AVATAR Wav fi fl"]);
+    for title in titles {
+        let card = layout(
+            &content(
+                "Small skills, practised in public",
+                "Cooking",
+                title,
+                &stats,
+                &p,
+            ),
+            Fonts::inter_only(),
+        );
+        let direct = raster::draw(&card.ops, BACKGROUND, &glyphs).expect("Inter draws Latin text");
+        assert_eq!(&direct[..8], b"\x89PNG\r\n\x1a\n");
+        let decoded = image::load_from_memory(&direct).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (WIDTH, HEIGHT));
+        let (ours, theirs) = (
+            pixels(&direct),
+            pixels(&draw(&card.svg, Fonts::inter_only()).unwrap()),
+        );
+        let diffs: Vec<u32> = ours
+            .iter()
+            .zip(&theirs)
+            .map(|(a, b)| u32::from(a.abs_diff(*b)))
+            .collect();
+        let mean = diffs.iter().sum::<u32>() as f64 / diffs.len() as f64;
+        // Glyphs sit within a fraction of a pixel of resvg's, so their
+        // edges differ by a shade or two; a glyph missing or out of place
+        // leaves whole strokes different, which no 2x2 block of edge does.
+        let grey = |px: &[u8], x: usize, y: usize| {
+            let i = (y * WIDTH as usize + x) * 3;
+            (u32::from(px[i]) + u32::from(px[i + 1]) + u32::from(px[i + 2])) / 3
+        };
+        let differs = |x: usize, y: usize| grey(&ours, x, y).abs_diff(grey(&theirs, x, y)) > 100;
+        let strokes = (0..HEIGHT as usize - 1)
+            .flat_map(|y| (0..WIDTH as usize - 1).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                differs(x, y) && differs(x + 1, y) && differs(x, y + 1) && differs(x + 1, y + 1)
+            })
+            .count();
+        let ink = |px: &[u8]| px.iter().map(|v| u64::from(255 - v)).sum::<u64>() as f64;
+        let (a, b) = (ink(&ours), ink(&theirs));
+        assert!(mean < 0.5, "{title}: mean difference {mean}");
+        assert_eq!(strokes, 0, "{title}: whole strokes differ");
+        assert!((a / b - 1.0).abs() < 0.01, "{title}: ink {a} against {b}");
+        assert!(direct.len() < 60_000, "{title}: {} bytes", direct.len());
+    }
+}
+
+/// What Inter cannot draw alone goes to the SVG path, which has the
+/// machine's fonts.
+#[test]
+fn text_inter_lacks_is_left_to_the_svg_path() {
+    let p = progress();
+    let card = layout(
+        &content("Small skills", "Cooking", CJK, &[], &p),
+        Fonts::inter_only(),
+    );
+    assert!(raster::draw(&card.ops, BACKGROUND, &raster::Glyphs::default()).is_none());
 }
