@@ -192,31 +192,42 @@ impl Renderer {
         self.templates.set_global("site", site_value);
         self.templates.speak(&site.profile.language);
         let templates = &self.templates;
-        let errors: Vec<Diagnostic> = jobs
-            .par_iter()
-            .filter_map(|job| {
-                let path = job.output_path();
-                let key = job.key(shared);
-                if reuse.keep(&path, key) {
-                    return None;
-                }
-                let made = match &job.make {
-                    Make::Page { template, context } => {
-                        templates.render_page(template, &context.to_context())
-                    }
-                    Make::Skill(page) => templates.render_page("skill.html", &page.context()),
-                    Make::Entry(page) => templates.render_page("entry.html", &page.context()),
-                    Make::Feed(feed) => Ok(feed.xml().into_bytes()),
-                };
-                let file = made.map(|bytes| OutputFile {
-                    path,
-                    contents: Contents::Bytes(bytes.into()),
-                    key: Some(key),
-                });
-                file.and_then(emit).err()
-            })
-            .collect();
-        timer.lap("pages");
+        // The cards are drawn while the pages render, so neither thread waits
+        // for the other at the end.
+        let cards = &self.cards;
+        let (errors, drawn) = rayon::join(
+            || {
+                jobs.par_iter()
+                    .filter_map(|job| {
+                        let path = job.output_path();
+                        let key = job.key(shared);
+                        if reuse.keep(&path, key) {
+                            return None;
+                        }
+                        let made = match &job.make {
+                            Make::Page { template, context } => {
+                                templates.render_page(template, &context.to_context())
+                            }
+                            Make::Skill(page) => {
+                                templates.render_page("skill.html", &page.context())
+                            }
+                            Make::Entry(page) => {
+                                templates.render_page("entry.html", &page.context())
+                            }
+                            Make::Feed(feed) => Ok(feed.xml().into_bytes()),
+                        };
+                        let file = made.map(|bytes| OutputFile {
+                            path,
+                            contents: Contents::Bytes(bytes.into()),
+                            key: Some(key),
+                        });
+                        file.and_then(emit).err()
+                    })
+                    .collect::<Vec<Diagnostic>>()
+            },
+            || cards.render(site, emit),
+        );
+        timer.lap("pages and preview cards");
         if !errors.is_empty() {
             let mut errors = collect(errors);
             errors.sort();
@@ -237,9 +248,7 @@ impl Renderer {
             .try_for_each(emit)
             .map_err(Diagnostics::from)?;
         timer.lap("feeds and sitemap");
-        self.cards.render(site, emit).map_err(Diagnostics::from)?;
-        timer.lap("preview cards");
-        Ok(())
+        drawn.map_err(Diagnostics::from)
     }
 }
 
