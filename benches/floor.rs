@@ -2,8 +2,10 @@
 //! parallel. It reads every markdown file, renders it with pulldown-cmark,
 //! highlights every fenced code block with syntect (class output, like the build),
 //! and writes the files a real build of the same site wrote: the same paths (so
-//! the same folders) and sizes. A build's time divided by the floor's is its
-//! distance to the limit.
+//! the same folders) and sizes. For every preview card the build wrote it also
+//! makes a card's pixels once, 1200x630, and compresses them as a PNG with the
+//! fast deflate setting: the least any generator that draws cards does. A
+//! build's time divided by the floor's is its distance to the limit.
 //!
 //!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep] [--beside DIR] [--lines]
 //!
@@ -83,6 +85,34 @@ fn render(text: &str, lines: &LineMemo, remember: bool) -> String {
     html
 }
 
+/// One card's pixels, made and compressed: a flat background with a band of
+/// varied pixels where a card has text, as a palette PNG with the fast setting.
+fn card_pixels(n: usize) -> usize {
+    let (width, height) = (1200u32, 630u32);
+    let mut pixels = vec![0u8; (width * height) as usize];
+    for (i, p) in pixels.iter_mut().enumerate() {
+        let (x, y) = (i % width as usize, i / width as usize);
+        if (240..560).contains(&y) && (80..1120).contains(&x) {
+            *p = ((x * 7 + y * 13 + n) % 31) as u8;
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(
+        (0..32u8)
+            .flat_map(|i| [i * 8, i * 8, i * 8])
+            .collect::<Vec<u8>>(),
+    );
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Up);
+    let mut writer = encoder.write_header().expect("a PNG header");
+    writer.write_image_data(&pixels).expect("the pixels");
+    writer.finish().expect("a PNG");
+    out.len()
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args()
         .skip(1)
@@ -138,6 +168,12 @@ fn main() {
         .par_iter()
         .map(|p| render(&fs::read_to_string(p).unwrap_or_default(), &lines, remember).len() as u64)
         .sum();
+    // The cards: every pixel of each made and compressed once.
+    let cards = outputs
+        .iter()
+        .filter(|(rel, _)| rel.starts_with("cards") && rel.extension().is_some_and(|e| e == "png"))
+        .count();
+    let card_bytes: usize = (0..cards).into_par_iter().map(card_pixels).sum();
     let rendered_in = started.elapsed();
     // The same files, folders and sizes as the build wrote.
     let bytes = vec![b'x'; largest];
@@ -153,7 +189,7 @@ fn main() {
         let _ = fs::remove_dir_all(&target);
     }
     println!(
-        "floor: {} markdown files ({} bytes of HTML) in {:.3} s, {} files and {} bytes written in {:.3} s, in {:.3} s",
+        "floor: {} markdown files ({} bytes of HTML) and {cards} cards ({card_bytes} bytes) in {:.3} s, {} files and {} bytes written in {:.3} s, in {:.3} s",
         sources.len(),
         rendered,
         rendered_in.as_secs_f64(),
