@@ -124,9 +124,14 @@ fn benches(c: &mut Criterion) {
     // Every preview card of the demo, drawn and encoded as a build does (the
     // glyphs rasterised once, as in a build); divide by the count for one card.
     let cards = skillfolio::cards::CardMaker::new(None);
+    let fresh = skillfolio::cards::Inputs {
+        common: 0,
+        skills: &[],
+        keep: &|_, _| false,
+    };
     let count = std::sync::atomic::AtomicUsize::new(0);
     cards
-        .render(site, &|_| {
+        .render(site, &fresh, &|_| {
             count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             Ok(())
         })
@@ -135,7 +140,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function(&name, |b| {
         b.iter(|| {
             cards
-                .render(site, &|file| {
+                .render(site, &fresh, &|file| {
                     std::hint::black_box(file);
                     Ok(())
                 })

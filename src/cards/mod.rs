@@ -30,6 +30,7 @@ use crate::content::Kind;
 use crate::diagnostic::Diagnostic;
 use crate::html::escape;
 use crate::i18n::Language;
+use crate::keys::Key;
 use crate::output::{Contents, OutputFile};
 use crate::progress::{Progress, day_number, from_day_number, hours, week_start};
 use crate::site::{Entry, Site, Skill};
@@ -159,25 +160,45 @@ impl CardMaker {
     /// Every card of the site: its own, one per skill and one per published
     /// payoff. Cards are handed to `emit` as they are drawn, so they are never
     /// all in memory at once.
+    ///
+    /// A skill's and a payoff's card are keyed by what they are made from:
+    /// `inputs.common` (the configuration, language and date) and the skill's
+    /// key. A card `keep` says is already held is neither laid out nor drawn.
     pub fn render(
         &self,
         site: &Site,
+        inputs: &Inputs,
         emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
     ) -> Result<(), Diagnostic> {
         if !site.config.social_cards {
             return Ok(());
         }
-        let mut cards: Vec<(String, Card)> = vec![(site_path().to_string(), Card::Site)];
-        for skill in &site.skills {
-            cards.push((skill_path(skill), Card::Skill(skill)));
-            for entry in &skill.entries {
+        let key = |parts: &dyn Fn(&mut crate::keys::KeyHasher)| {
+            use std::hash::{Hash, Hasher};
+            let mut h = crate::keys::KeyHasher::new();
+            (DRAWING, inputs.common).hash(&mut h);
+            parts(&mut h);
+            h.finish()
+        };
+        let mut cards: Vec<(String, Option<Key>, Card)> =
+            vec![(site_path().to_string(), None, Card::Site)];
+        for (i, skill) in site.skills.iter().enumerate() {
+            let skill_key = inputs.skills.get(i).copied();
+            let own = |entry: Option<usize>| {
+                use std::hash::Hash;
+                skill_key.map(|k| key(&|h| (k, entry).hash(h)))
+            };
+            cards.push((skill_path(skill), own(None), Card::Skill(skill)));
+            for (e, entry) in skill.entries.iter().enumerate() {
                 if has_own_card(entry, site.today) {
-                    cards.push((entry_path(skill, entry), Card::Payoff(skill, entry)));
+                    let path = entry_path(skill, entry);
+                    cards.push((path, own(Some(e)), Card::Payoff(skill, entry)));
                 }
             }
         }
+        cards.retain(|(path, key, _)| !key.is_some_and(|k| (inputs.keep)(path, k)));
         if self.paths_only {
-            return cards.into_iter().try_for_each(|(path, _)| {
+            return cards.into_iter().try_for_each(|(path, _, _)| {
                 emit(OutputFile {
                     path,
                     contents: Contents::Bytes(Arc::from(&[][..])),
@@ -186,7 +207,7 @@ impl CardMaker {
             });
         }
         let fonts = Fonts::system();
-        cards.into_par_iter().try_for_each(|(path, card)| {
+        cards.into_par_iter().try_for_each(|(path, key, card)| {
             let layout = card.layout(site, fonts);
             let contents = self.card(&layout, fonts).map_err(|e| {
                 Diagnostic::error(format!("could not draw the preview card {path}: {e}")).hint(
@@ -196,7 +217,7 @@ impl CardMaker {
             emit(OutputFile {
                 path,
                 contents,
-                key: None,
+                key,
             })
         })
     }
@@ -250,6 +271,16 @@ impl CardMaker {
             None => draw(&layout.svg, fonts),
         }
     }
+}
+
+/// What a render's cards are made from besides the site: see [`CardMaker::render`].
+pub struct Inputs<'a> {
+    /// The key of the configuration, the language and the date.
+    pub common: Key,
+    /// Each skill's key, in the site's order.
+    pub skills: &'a [Key],
+    /// Whether the file made from a key is already held at a path.
+    pub keep: &'a (dyn Fn(&str, Key) -> bool + Sync),
 }
 
 /// Changes whenever the drawing of a card changes, as it names cached cards.

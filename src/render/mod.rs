@@ -195,6 +195,13 @@ impl Renderer {
         // The cards are drawn while the pages render, so neither thread waits
         // for the other at the end.
         let cards = &self.cards;
+        let skill_keys: Vec<Key> = skills.iter().map(|s| s.key).collect();
+        let keep = |path: &str, key: Key| reuse.keep(path, key);
+        let card_inputs = crate::cards::Inputs {
+            common: hash(&common),
+            skills: &skill_keys,
+            keep: &keep,
+        };
         let (errors, drawn) = rayon::join(
             || {
                 jobs.par_iter()
@@ -225,7 +232,7 @@ impl Renderer {
                     })
                     .collect::<Vec<Diagnostic>>()
             },
-            || cards.render(site, emit),
+            || cards.render(site, &card_inputs, emit),
         );
         timer.lap("pages and preview cards");
         if !errors.is_empty() {
