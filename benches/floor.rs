@@ -85,24 +85,43 @@ fn render(text: &str, lines: &LineMemo, remember: bool) -> String {
     html
 }
 
-/// One card's pixels, made and compressed: a flat background with a band of
-/// varied pixels where a card has text, as a palette PNG with the fast setting.
+/// One card's pixels, made and compressed: the background, the calendar's
+/// 140 squares and bars where the text goes, as a palette PNG with the fast
+/// setting. Drawing the text's glyphs costs more; this is the least a card costs.
 fn card_pixels(n: usize) -> usize {
-    let (width, height) = (1200u32, 630u32);
-    let mut pixels = vec![0u8; (width * height) as usize];
-    for (i, p) in pixels.iter_mut().enumerate() {
-        let (x, y) = (i % width as usize, i / width as usize);
-        if (240..560).contains(&y) && (80..1120).contains(&x) {
-            *p = ((x * 7 + y * 13 + n) % 31) as u8;
+    let (width, height) = (1200usize, 630usize);
+    let mut pixels = vec![0u8; width * height];
+    let mut fill = |left: usize, top: usize, w: usize, h: usize, index: u8| {
+        for row in pixels[top * width..(top + h) * width].chunks_exact_mut(width) {
+            row[left..left + w].fill(index);
         }
+    };
+    fill(0, 0, 16, height, 1);
+    for cell in 0..140 {
+        let (col, row) = (cell / 7, cell % 7);
+        fill(
+            720 + col * 20,
+            64 + row * 20,
+            16,
+            16,
+            2 + ((cell + n) % 5) as u8,
+        );
+    }
+    for (top, h, w) in [
+        (70, 30, 400),
+        (140, 34, 300),
+        (250, 72, 900),
+        (540, 30, 600),
+    ] {
+        fill(80, top, w, h, 7);
     }
     let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width, height);
+    let mut encoder = png::Encoder::new(&mut out, width as u32, height as u32);
     encoder.set_color(png::ColorType::Indexed);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_palette(
-        (0..32u8)
-            .flat_map(|i| [i * 8, i * 8, i * 8])
+        (0..8u8)
+            .flat_map(|i| [i * 32, i * 32, i * 32])
             .collect::<Vec<u8>>(),
     );
     encoder.set_compression(png::Compression::Fast);
