@@ -309,6 +309,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     timer.lap("render and write");
     if let Err(errors) = result {
         staging.abort();
+        renderer.take_back_cards();
         return Err(errors);
     }
     let Writer {

@@ -134,6 +134,10 @@ pub struct CardMaker {
     dir: Option<PathBuf>,
     glyphs: raster::Glyphs,
     used: Mutex<HashSet<String>>,
+    /// Cards this maker added to the cache folder, which a failed build takes
+    /// back: cards are drawn while the pages render, so a build can fail after
+    /// some were stored.
+    added: Mutex<Vec<PathBuf>>,
     /// Name the cards without drawing them, for `check`, which writes nothing
     /// and only needs to know which files a build would write.
     paths_only: bool,
@@ -145,6 +149,7 @@ impl CardMaker {
             dir: cache_dir.map(|d| d.join("cards")),
             glyphs: raster::Glyphs::default(),
             used: Mutex::default(),
+            added: Mutex::default(),
             paths_only: false,
         }
     }
@@ -170,6 +175,9 @@ impl CardMaker {
         inputs: &Inputs,
         emit: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
     ) -> Result<(), Diagnostic> {
+        if let Ok(mut added) = self.added.lock() {
+            added.clear();
+        }
         if !site.config.social_cards {
             return Ok(());
         }
@@ -222,6 +230,14 @@ impl CardMaker {
         })
     }
 
+    /// Removes the cards this maker stored, for a build that failed.
+    pub fn take_back(&self) {
+        let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|e| e.into_inner()));
+        for path in added {
+            let _ = fs::remove_file(path);
+        }
+    }
+
     /// Removes cached cards no card of this build used.
     pub fn prune(&self) {
         let Some(dir) = &self.dir else { return };
@@ -252,7 +268,12 @@ impl CardMaker {
                 .and_then(|()| fs::write(&temp, &png))
                 .and_then(|()| fs::rename(&temp, &path));
             return Ok(match stored {
-                Ok(()) => Contents::Copy(path),
+                Ok(()) => {
+                    if let Ok(mut added) = self.added.lock() {
+                        added.push(path.clone());
+                    }
+                    Contents::Copy(path)
+                }
                 Err(_) => {
                     // A full disk must not keep the piece that was written.
                     let _ = fs::remove_file(&temp);

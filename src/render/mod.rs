@@ -120,6 +120,12 @@ impl Renderer {
         self
     }
 
+    /// Removes the cards the last render stored in the cache, for a build that
+    /// failed and must leave nothing behind.
+    pub fn take_back_cards(&self) {
+        self.cards.take_back();
+    }
+
     /// Drops cached cards this renderer's last render did not use.
     pub fn prune_cards(&self) {
         self.cards.prune();
