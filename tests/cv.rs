@@ -47,6 +47,15 @@ fn urls(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// `root` built into a folder of its own, and that folder's `p`.
+fn built(root: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
+    let out = tempfile::TempDir::new().unwrap();
+    let public = out.path().join("p");
+    let built = run(root, &["build", "--output", public.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    (out, public)
+}
+
 fn check_site(root: &Path, base_url: &str) {
     let out = tempfile::TempDir::new().unwrap();
     let public = out.path().join("public");
@@ -116,13 +125,7 @@ fn resume_json_is_a_valid_json_resume_of_the_demo() {
 fn resume_json_is_a_valid_json_resume_of_a_strangers_site() {
     let site = fixture("stranger");
     check_site(site.path(), "https://someone.codeberg.page/skills/");
-    let out = tempfile::TempDir::new().unwrap();
-    let public = out.path().join("p");
-    let built = run(
-        site.path(),
-        &["build", "--output", public.to_str().unwrap()],
-    );
-    assert!(built.status.success());
+    let (_out, public) = built(site.path());
     let doc: Value = serde_json::from_str(&read(public.join("resume.json"))).unwrap();
     assert_eq!(doc["basics"]["name"], "Your Name");
     assert_eq!(doc["basics"]["email"], "you@example.org");
@@ -174,13 +177,7 @@ fn the_cv_and_resume_json_speak_the_sites_language() {
         );
     fs::write(site.path().join("site.toml"), config).unwrap();
     check_site(site.path(), "https://someone.codeberg.page/skills/");
-    let out = tempfile::TempDir::new().unwrap();
-    let public = out.path().join("p");
-    let built = run(
-        site.path(),
-        &["build", "--output", public.to_str().unwrap()],
-    );
-    assert!(built.status.success(), "{}", stderr(&built));
+    let (_out, public) = built(site.path());
     let doc: Value = serde_json::from_str(&read(public.join("resume.json"))).unwrap();
     assert_eq!(doc["basics"]["label"], "Fırıncı ve yazılımcı");
     let levels: Vec<&str> = (doc["skills"].as_array().unwrap().iter())

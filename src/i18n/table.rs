@@ -46,7 +46,7 @@ impl Message {
     }
 }
 
-fn category_name(c: PluralCategory) -> &'static str {
+pub(super) fn category_name(c: PluralCategory) -> &'static str {
     match c {
         PluralCategory::ZERO => "zero",
         PluralCategory::ONE => "one",

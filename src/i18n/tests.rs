@@ -48,14 +48,7 @@ fn plural_tables_have_every_form_their_language_uses() {
         let l = lang(code);
         let needed: std::collections::BTreeSet<&str> = samples
             .iter()
-            .map(|n| match l.category(n) {
-                PluralCategory::ZERO => "zero",
-                PluralCategory::ONE => "one",
-                PluralCategory::TWO => "two",
-                PluralCategory::FEW => "few",
-                PluralCategory::MANY => "many",
-                PluralCategory::OTHER => "other",
-            })
+            .map(|n| table::category_name(l.category(n)))
             .collect();
         for key in l.keys() {
             if let Some(Message::Plural(forms)) = l.message(key) {
