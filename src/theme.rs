@@ -27,6 +27,19 @@ static BUILT_IN: [(&str, &Dir<'static>); 2] = [
 const WHITE: Rgb = Rgb([255, 255, 255]);
 const NEAR_BLACK: Rgb = Rgb([18, 18, 18]);
 
+/// Templates skillfolio gives every theme: what each theme would otherwise
+/// write the same way (see each file).
+const PARTIALS: [(&str, &str); 2] = [
+    (
+        "skillfolio/share.html",
+        include_str!("theme_partials/share.html"),
+    ),
+    (
+        "skillfolio/player.html",
+        include_str!("theme_partials/player.html"),
+    ),
+];
+
 /// A template's text and the file it came from, for error messages.
 #[derive(Debug, Clone)]
 pub struct TemplateSource {
@@ -90,6 +103,16 @@ impl Theme {
             return Err(vec![unknown_theme(root, name)]);
         };
         theme.name = name.to_string();
+        // Partials every theme may include, which a theme or site can replace.
+        for (name, text) in PARTIALS {
+            if !theme.templates.iter().any(|t| t.name == name) {
+                theme.templates.push(TemplateSource {
+                    name: name.to_string(),
+                    path: PathBuf::from(format!("(built in) {name}")),
+                    text: text.trim_end().to_string(),
+                });
+            }
+        }
         let overrides = root.join("templates");
         if overrides.is_dir() {
             for t in read_templates(root, &overrides)? {
