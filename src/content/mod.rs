@@ -67,17 +67,6 @@ impl Kind {
     pub const KEYS: [&'static str; 5] =
         ["practice", "payoff", "experiment", "setback", "milestone"];
 
-    /// The kind as pages and feeds name it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Practice => "Practice",
-            Kind::Payoff => "Payoff",
-            Kind::Experiment => "Experiment",
-            Kind::Setback => "Setback",
-            Kind::Milestone => "Milestone",
-        }
-    }
-
     pub fn from_key(key: &str) -> Option<Kind> {
         Some(match key {
             "practice" => Kind::Practice,

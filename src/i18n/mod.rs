@@ -12,7 +12,6 @@
 mod format;
 mod table;
 
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
@@ -304,9 +303,6 @@ fn built_in_table(code: &str) -> Table {
         .expect("a built-in language");
     table::read_built_in(code, text)
 }
-
-/// A map from key to value, the shape the template function receives.
-pub type Args<'a> = BTreeMap<&'a str, String>;
 
 #[cfg(test)]
 mod tests;
