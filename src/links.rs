@@ -6,6 +6,7 @@
 //! back to the content file or template that wrote it, so the message points at
 //! a line a person can fix.
 
+use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -178,16 +179,38 @@ impl LinkCheck {
             ..
         } = self;
         let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        let out = found.report(theme, root, &base_url, &base_path);
+        // A large site's links and ids take tens of milliseconds to free.
+        crate::drop_in_background(found);
+        out
+    }
+}
+
+impl Found {
+    /// [`LinkCheck::finish`] for what was found.
+    fn report(
+        &self,
+        theme: &Theme,
+        root: &Path,
+        base_url: &str,
+        base_path: &str,
+    ) -> Vec<Diagnostic> {
+        use rayon::prelude::*;
+        let found = self;
         let mut broken: Vec<(&Target, &Use, Problem)> = found
             .links
-            .iter()
+            .par_iter()
             .filter_map(|(target, used)| Some((target, used, found.problem(target)?)))
             .collect();
         if broken.is_empty() {
             return Vec::new();
         }
         broken.sort_by(|a, b| (&a.1.page, &a.1.raw).cmp(&(&b.1.page, &b.1.raw)));
-        let content = content_sources(root);
+        let wanted: Vec<&str> = broken
+            .iter()
+            .map(|(_, used, _)| used.raw.as_str())
+            .collect();
+        let content = content_sources(root, &wanted);
         let written_in = link_index(&content);
         let mut templates: Vec<(PathBuf, &str)> = (theme.templates.iter())
             .map(|t| (t.path.clone(), t.text.as_str()))
@@ -196,6 +219,10 @@ impl LinkCheck {
         // in site.toml.
         let config = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
         templates.push((PathBuf::from("site.toml"), &config));
+        let folders = Folders {
+            files: &found.files,
+            pages: OnceCell::new(),
+        };
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (target, used, problem) in broken {
@@ -213,14 +240,14 @@ impl LinkCheck {
                 in_content.map(|(p, t, at)| (p.clone(), t.as_str(), at, used.raw.len()))
             };
             let written = written.or_else(|| {
-                in_templates(&templates, &used.raw, &base_url, &base_path)
+                in_templates(&templates, &used.raw, base_url, base_path)
                     .map(|(p, t, at, len)| (p.clone(), t, at, len))
             });
             if written.is_none() && matches!(problem, Problem::NoId(_)) {
                 // A rewritten `.md` link: its fragment was checked with the markdown.
                 continue;
             }
-            let message = problem.message(&used.raw, &used.page, &base_path);
+            let message = problem.message(&used.raw, &used.page, base_path);
             let mut d = Diagnostic::broken_link(message);
             if let Some((path, text, at, len)) = &written {
                 if !seen.insert((path.clone(), *at)) {
@@ -228,7 +255,7 @@ impl LinkCheck {
                 }
                 d = d.at(path, text, *at, *len);
             }
-            out.push(d.hint(problem.hint(&found, target, &base_path)));
+            out.push(d.hint(problem.hint(found, &folders, target, base_path)));
         }
         out
     }
@@ -288,7 +315,7 @@ impl Problem {
         }
     }
 
-    fn hint(&self, found: &Found, target: &Target, base_path: &str) -> String {
+    fn hint(&self, found: &Found, folders: &Folders, target: &Target, base_path: &str) -> String {
         match self {
             Problem::Outside => format!(
                 "the site is published under `{base_path}`: write `{base_path}{}`, or link to the page's `.md` file",
@@ -298,16 +325,7 @@ impl Problem {
                 // Pages in the same folder as the link's target: a slip in the
                 // last name is the likely one, and a large site has thousands of
                 // pages to compare with otherwise.
-                let folder = |path: &str| {
-                    let path = path.trim_end_matches('/');
-                    path.rfind('/')
-                        .map_or(String::new(), |i| path[..=i].to_string())
-                };
-                let wanted = folder(&target.path);
-                let pages = (found.files.iter())
-                    .filter_map(|f| f.strip_suffix("index.html"))
-                    .filter(|p| folder(p) == wanted)
-                    .collect::<Vec<_>>();
+                let pages = folders.pages_in(folder_of(&target.path));
                 match crate::diagnostic::did_you_mean(&target.path, pages.iter().copied()) {
                     Some(page) => format!("did you mean `{base_path}{page}`?"),
                     None if target.path.ends_with('/') => format!(
@@ -327,6 +345,41 @@ impl Problem {
             }
         }
     }
+}
+
+/// The site's pages by folder, gathered once for the hints of all links to
+/// missing pages: a large site with many such links would otherwise compare
+/// every link with every file.
+struct Folders<'f> {
+    files: &'f HashSet<String>,
+    pages: OnceCell<HashMap<&'f str, Vec<&'f str>>>,
+}
+
+impl<'f> Folders<'f> {
+    /// The pages (paths ending in `/`) whose folder is `folder`.
+    fn pages_in(&self, folder: &str) -> &[&'f str] {
+        let by_folder = self.pages.get_or_init(|| {
+            let mut by_folder: HashMap<&str, Vec<&str>> = HashMap::new();
+            for page in self
+                .files
+                .iter()
+                .filter_map(|f| f.strip_suffix("index.html"))
+            {
+                by_folder.entry(folder_of(page)).or_default().push(page);
+            }
+            by_folder
+                .values_mut()
+                .for_each(|pages| pages.sort_unstable());
+            by_folder
+        });
+        by_folder.get(folder).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The folder a page or file is in, ending in `/`: `a/b/` for `a/b/c/`.
+fn folder_of(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    trimmed.rfind('/').map_or("", |i| &path[..=i])
 }
 
 impl Found {
@@ -351,12 +404,16 @@ impl Found {
 
     /// The file a path is served from: `Some(None)` when there is none.
     fn page(&self, path: &str) -> Option<Option<String>> {
-        let candidates = if path.is_empty() || path.ends_with('/') {
-            vec![format!("{path}index.html")]
+        let folder = path.is_empty() || path.ends_with('/');
+        if !folder && self.files.contains(path) {
+            return Some(Some(path.to_string()));
+        }
+        let index = if folder {
+            format!("{path}index.html")
         } else {
-            vec![path.to_string(), format!("{path}/index.html")]
+            format!("{path}/index.html")
         };
-        Some(candidates.into_iter().find(|c| self.files.contains(c)))
+        Some(self.files.contains(&index).then_some(index))
     }
 }
 
@@ -404,9 +461,14 @@ fn scan(html: &[u8]) -> Scanned {
     scanned
 }
 
-/// Every markdown file under `content/`, read for tracing links back.
-fn content_sources(root: &Path) -> Vec<(PathBuf, String)> {
+/// The markdown files under `content/` that hold any of the `wanted` links,
+/// read for tracing them back. A file that writes a link holds its text, so the
+/// others are dropped as they are read: on a large site the index of every
+/// link would cost more than the build's whole link check.
+fn content_sources(root: &Path, wanted: &[&str]) -> Vec<(PathBuf, String)> {
     use rayon::prelude::*;
+    // An automaton too large to build only means every file is read.
+    let holds = aho_corasick::AhoCorasick::new(wanted).ok();
     let paths: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(root.join("content"))
         .sort_by_file_name()
         .into_iter()
@@ -417,6 +479,9 @@ fn content_sources(root: &Path) -> Vec<(PathBuf, String)> {
         .par_iter()
         .filter_map(|e| {
             let text = std::fs::read_to_string(e.path()).ok()?;
+            if holds.as_ref().is_some_and(|h| !h.is_match(&text)) {
+                return None;
+            }
             let shown = e.path().strip_prefix(root).ok()?.to_path_buf();
             Some((shown, text))
         })
@@ -432,7 +497,7 @@ fn link_index(files: &[(PathBuf, String)]) -> HashMap<&str, (usize, usize)> {
     let mut index = HashMap::new();
     for (n, (_, text)) in files.iter().enumerate() {
         let bytes = text.as_bytes();
-        for (at, _) in text.match_indices(['(', '<', ':']) {
+        for at in memchr::memchr3_iter(b'(', b'<', b':', bytes) {
             let start = match bytes[at] {
                 b'(' if at > 0 && bytes[at - 1] == b']' => at + 1,
                 b'<' => at + 1,
