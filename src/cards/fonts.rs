@@ -207,13 +207,12 @@ impl Fonts {
     /// Names the fallback faces `text` is drawn with, for the card's cache key:
     /// the same SVG drawn after fonts were installed or updated is a new card.
     pub fn fallbacks(&self, text: &str, bold: bool) -> Vec<String> {
+        // Looking for the faces is what reads the machine's fonts the first time.
+        let used = self.used(text, bold);
         let system = self.system.get().map_or(&[][..], Vec::as_slice);
-        self.used(text, bold)
-            .into_iter()
-            .map(|i| {
-                let f = &system[i];
-                format!("{}#{}:{}", f.path.display(), f.index, f.size)
-            })
+        (used.into_iter())
+            .filter_map(|i| system.get(i))
+            .map(|f| format!("{}#{}:{}", f.path.display(), f.index, f.size))
             .collect()
     }
 
@@ -263,6 +262,23 @@ impl Fonts {
         });
         chosen.insert((c, bold), fallback);
         fallback
+    }
+
+    /// The machine's face that draws `c` when Inter cannot, for drawing from
+    /// outlines: its number among the machine's faces, its file and its index in
+    /// the file. `None` when no face has `c`, or the one chosen draws in colour,
+    /// which only the SVG path does.
+    pub(super) fn outline_fallback(
+        &self,
+        c: char,
+        bold: bool,
+    ) -> Option<(usize, Arc<Vec<u8>>, u32)> {
+        let chosen = self.fallback(c, bold)?;
+        let face = self.system.get()?.get(chosen.face)?;
+        if face.colour {
+            return None;
+        }
+        Some((chosen.face, self.file(&face.path)?, face.index))
     }
 
     fn file(&self, path: &Path) -> Option<Arc<Vec<u8>>> {

@@ -287,7 +287,7 @@ impl CardMaker {
     /// The card's pixels: drawn directly, or from its SVG when its text needs
     /// the machine's fonts.
     fn draw(&self, layout: &Layout, fonts: &'static Fonts) -> Result<Vec<u8>, String> {
-        match raster::draw(&layout.ops, BACKGROUND, &self.glyphs) {
+        match raster::draw(&layout.ops, BACKGROUND, &self.glyphs, fonts) {
             Some(png) => Ok(png),
             None => draw(&layout.svg, fonts),
         }
@@ -305,7 +305,7 @@ pub struct Inputs<'a> {
 }
 
 /// Changes whenever the drawing of a card changes, as it names cached cards.
-const DRAWING: u32 = 2;
+const DRAWING: u32 = 3;
 
 fn draw(svg: &str, fonts: &'static Fonts) -> Result<Vec<u8>, String> {
     let tree = usvg::Tree::from_str(svg, fonts.options()).map_err(|e| e.to_string())?;

@@ -8,8 +8,10 @@
 //!
 //! Drawing this way costs a fraction of parsing and rendering the card's SVG,
 //! which stays the card's description (its cache key, and the reference a test
-//! holds these pixels to). Text Inter cannot draw alone (CJK, emoji, other
-//! scripts) is left to the SVG path, which knows the machine's fonts.
+//! holds these pixels to). Characters Inter lacks (CJK, other scripts) are
+//! shaped and drawn with the machine's font that the SVG path would choose,
+//! replacing glyphs as usvg does; text no outline font draws (colour emoji, or
+//! characters no font has) is left to the SVG path.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -19,7 +21,7 @@ use resvg::tiny_skia::{FillRule, Mask, PathBuilder, Transform};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::prelude::{FontRef, LocationRef, MetadataProvider, Size};
 
-use super::fonts::{BOLD, REGULAR};
+use super::fonts::{BOLD, Fonts, REGULAR};
 use super::{HEIGHT, WIDTH};
 
 /// Coverage steps of text: 32 are as smooth as 256 to the eye at the cards'
@@ -52,11 +54,14 @@ pub enum Op {
 #[derive(Default)]
 pub struct Glyphs {
     masks: Mutex<HashMap<GlyphKey, Arc<GlyphMask>>>,
+    /// The machine's faces used so far, by their number among its faces.
+    fallbacks: Mutex<HashMap<usize, Arc<Fallback>>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct GlyphKey {
-    bold: bool,
+    /// [`Shaping::id`] of the glyph's face.
+    face: u32,
     glyph: u32,
     size: u32,
     phase: (u8, u8),
@@ -74,6 +79,74 @@ struct GlyphMask {
 struct Face {
     data: &'static [u8],
     shaper: ShaperData,
+}
+
+/// One of the machine's faces, for characters Inter lacks.
+struct Fallback {
+    data: Arc<Vec<u8>>,
+    index: u32,
+    shaper: ShaperData,
+}
+
+/// A face a line is shaped and drawn with.
+#[derive(Clone)]
+enum LineFace {
+    /// Inter, bold or not.
+    Inter(bool),
+    /// The machine's face with this number.
+    Machine(usize, Arc<Fallback>),
+}
+
+impl LineFace {
+    /// Names the face in glyph keys: Inter regular 0, bold 1, machine faces after.
+    fn id(&self) -> u32 {
+        match self {
+            LineFace::Inter(bold) => u32::from(*bold),
+            LineFace::Machine(number, _) => *number as u32 + 2,
+        }
+    }
+
+    fn data(&self) -> &[u8] {
+        match self {
+            LineFace::Inter(bold) => faces()[usize::from(*bold)].data,
+            LineFace::Machine(_, face) => &face.data,
+        }
+    }
+
+    fn index(&self) -> u32 {
+        match self {
+            LineFace::Inter(_) => 0,
+            LineFace::Machine(_, face) => face.index,
+        }
+    }
+
+    fn shaper(&self) -> &ShaperData {
+        match self {
+            LineFace::Inter(bold) => &faces()[usize::from(*bold)].shaper,
+            LineFace::Machine(_, face) => &face.shaper,
+        }
+    }
+
+    fn font(&self) -> Option<FontRef<'_>> {
+        FontRef::from_index(self.data(), self.index()).ok()
+    }
+}
+
+/// A line of text shaped, with the faces its glyphs come from.
+struct Line {
+    faces: Vec<LineFace>,
+    placed: Vec<Placed>,
+}
+
+/// A glyph as shaping placed it, in its face's units.
+#[derive(Clone, Copy)]
+struct Placed {
+    /// Which of the line's faces draws it.
+    face: usize,
+    glyph: u32,
+    cluster: u32,
+    advance: i32,
+    offset: (i32, i32),
 }
 
 fn faces() -> &'static [Face; 2] {
@@ -179,7 +252,7 @@ impl Canvas {
 }
 
 /// The card as a PNG, or `None` when it needs what only the SVG path draws.
-pub fn draw(ops: &[Op], background: Rgb, glyphs: &Glyphs) -> Option<Vec<u8>> {
+pub fn draw(ops: &[Op], background: Rgb, glyphs: &Glyphs, fonts: &Fonts) -> Option<Vec<u8>> {
     let mut canvas = Canvas::new(background);
     for op in ops {
         match op {
@@ -197,53 +270,104 @@ pub fn draw(ops: &[Op], background: Rgb, glyphs: &Glyphs) -> Option<Vec<u8>> {
             } => {
                 let base = canvas.ink(*colour)?;
                 let at = (*x, *baseline);
-                text(&mut canvas, glyphs, at, *size, *bold, line, base)?;
+                let line = shape(glyphs, fonts, *bold, line)?;
+                text(&mut canvas, glyphs, &line, at, *size, base)?;
             }
         }
     }
     encode(&canvas)
 }
 
+/// A line shaped as usvg shapes it: with Inter, then, while a glyph is
+/// missing, again with the machine's face for the first missing character,
+/// which takes the whole line when it has every character of it, or else
+/// fills in the glyphs still missing. `None` when a glyph stays missing.
+fn shape(glyphs: &Glyphs, fonts: &Fonts, bold: bool, text: &str) -> Option<Line> {
+    let mut line = Line {
+        faces: vec![LineFace::Inter(bold)],
+        placed: Vec::new(),
+    };
+    line.placed = shape_with(&line.faces[0], 0, text)?;
+    while let Some(missing) = line.placed.iter().find(|g| g.glyph == 0) {
+        let c = text.get(missing.cluster as usize..)?.chars().next()?;
+        let face = glyphs.fallback(fonts, c, bold)?;
+        // usvg tries each face once and leaves what is still missing as boxes.
+        if line.faces.iter().any(|f| f.id() == face.id()) {
+            return None;
+        }
+        let again = shape_with(&face, line.faces.len(), text)?;
+        line.faces.push(face);
+        if again.iter().all(|g| g.glyph != 0) {
+            line.placed = again;
+            break;
+        }
+        if again.len() != line.placed.len() {
+            return None;
+        }
+        for (now, other) in line.placed.iter_mut().zip(again) {
+            if now.glyph == 0 && other.glyph != 0 {
+                *now = other;
+            }
+        }
+    }
+    Some(line)
+}
+
+/// `text` shaped with one face, its glyphs marked as the line's face `slot`.
+fn shape_with(face: &LineFace, slot: usize, text: &str) -> Option<Vec<Placed>> {
+    let font = face.font()?;
+    let shaper = face.shaper().shaper(&font).build();
+    let mut buffer = UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.guess_segment_properties();
+    let shaped = shaper.shape(buffer, ShapeOptions::new());
+    let placed = (shaped.glyph_infos().iter())
+        .zip(shaped.glyph_positions())
+        .map(|(info, pos)| Placed {
+            face: slot,
+            glyph: info.glyph_id,
+            cluster: info.cluster,
+            advance: pos.x_advance,
+            offset: (pos.x_offset, pos.y_offset),
+        })
+        .collect();
+    Some(placed)
+}
+
 fn text(
     canvas: &mut Canvas,
     glyphs: &Glyphs,
+    line: &Line,
     (x, baseline): (f32, f32),
     size: f32,
-    bold: bool,
-    line: &str,
     base: u8,
 ) -> Option<()> {
-    let face = &faces()[usize::from(bold)];
-    let font = FontRef::new(face.data).ok()?;
-    let shaper = face.shaper.shaper(&font).build();
-    let mut buffer = UnicodeBuffer::new();
-    buffer.push_str(line);
-    buffer.guess_segment_properties();
-    let shaped = shaper.shape(buffer, ShapeOptions::new());
-    let upem = font
-        .metrics(Size::unscaled(), LocationRef::default())
-        .units_per_em;
-    let scale = size / f32::from(upem.max(1));
+    // Each glyph is scaled by its own face's units, as usvg places them.
+    let scales = (line.faces.iter())
+        .map(|face| {
+            let upem = (face.font()?)
+                .metrics(Size::unscaled(), LocationRef::default())
+                .units_per_em;
+            Some(size / f32::from(upem.max(1)))
+        })
+        .collect::<Option<Vec<f32>>>()?;
     let mut pen_x = x;
-    for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
-        // A character Inter lacks is for the SVG path's fallback fonts.
-        if info.glyph_id == 0 {
-            return None;
-        }
-        let gx = pen_x + pos.x_offset as f32 * scale;
-        let gy = baseline - pos.y_offset as f32 * scale;
+    for glyph in &line.placed {
+        let (face, scale) = (&line.faces[glyph.face], scales[glyph.face]);
+        let gx = pen_x + glyph.offset.0 as f32 * scale;
+        let gy = baseline - glyph.offset.1 as f32 * scale;
         let (ix, fx) = split(gx);
         let (iy, fy) = split(gy);
         let key = GlyphKey {
-            bold,
-            glyph: info.glyph_id,
+            face: face.id(),
+            glyph: glyph.glyph,
             size: size.to_bits(),
             phase: (fx, fy),
         };
-        if let Some(mask) = glyphs.mask(key, face.data)? {
+        if let Some(mask) = glyphs.mask(key, face)? {
             canvas.stamp(&mask, ix, iy, base);
         }
-        pen_x += pos.x_advance as f32 * scale;
+        pen_x += glyph.advance as f32 * scale;
     }
     Some(())
 }
@@ -259,16 +383,33 @@ fn split(v: f32) -> (i32, u8) {
 
 impl Glyphs {
     /// The glyph's mask; `Some(None)` for a glyph that draws nothing (a space).
-    fn mask(&self, key: GlyphKey, data: &'static [u8]) -> Option<Option<Arc<GlyphMask>>> {
+    fn mask(&self, key: GlyphKey, face: &LineFace) -> Option<Option<Arc<GlyphMask>>> {
         if let Some(m) = self.masks.lock().ok()?.get(&key) {
             return Some(Some(Arc::clone(m)));
         }
-        let Some(mask) = rasterise(key, data) else {
+        let Some(mask) = rasterise(key, face) else {
             return Some(None);
         };
         let mask = Arc::new(mask);
         self.masks.lock().ok()?.insert(key, Arc::clone(&mask));
         Some(Some(mask))
+    }
+
+    /// The machine's face for `c`, read and made ready to shape once per build.
+    fn fallback(&self, fonts: &Fonts, c: char, bold: bool) -> Option<LineFace> {
+        let (number, data, index) = fonts.outline_fallback(c, bold)?;
+        let mut known = self.fallbacks.lock().ok()?;
+        if let Some(face) = known.get(&number) {
+            return Some(LineFace::Machine(number, Arc::clone(face)));
+        }
+        let shaper = ShaperData::new(&FontRef::from_index(&data, index).ok()?);
+        let face = Arc::new(Fallback {
+            data,
+            index,
+            shaper,
+        });
+        known.insert(number, Arc::clone(&face));
+        Some(LineFace::Machine(number, face))
     }
 }
 
@@ -293,8 +434,8 @@ impl OutlinePen for Pen {
     }
 }
 
-fn rasterise(key: GlyphKey, data: &'static [u8]) -> Option<GlyphMask> {
-    let font = FontRef::new(data).ok()?;
+fn rasterise(key: GlyphKey, face: &LineFace) -> Option<GlyphMask> {
+    let font = face.font()?;
     let outline = font.outline_glyphs().get(key.glyph.into())?;
     // In font units, scaled as the path is filled: as resvg draws text.
     let mut pen = Pen(PathBuilder::new());
