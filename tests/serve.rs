@@ -818,3 +818,32 @@ fn a_change_of_language_or_of_a_word_reaches_every_served_page() {
     .unwrap();
     server.wait_for(skill, |r| r.text().contains(">Stand der Dinge</h2>"));
 }
+
+/// Links are checked after each build is served, as `build` checks them; a
+/// check that a newer save made pointless gives way, and the last save's check
+/// still reports.
+#[test]
+fn a_broken_link_saved_is_reported_after_the_page_is_served() {
+    let site = fixture("site");
+    let server = Server::start(site.path());
+    edit(site.path(), ENTRY, |t| {
+        t + "\nSee [the plan](/no-such-plan/).\n"
+    });
+    server.wait_for(ENTRY_URL, |r| r.text().contains("the plan"));
+    server.wait_for_log("link to `/no-such-plan/` leads nowhere", 1);
+    assert!(
+        server.log().contains(&format!("--> {ENTRY}:")),
+        "{}",
+        server.log()
+    );
+
+    let mut last = "/no-such-plan/".to_string();
+    for n in 1..=4 {
+        let next = format!("/no-such-plan{n}/");
+        edit(site.path(), ENTRY, |t| t.replace(&last, &next));
+        last = next;
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    server.wait_for(ENTRY_URL, |r| r.text().contains("/no-such-plan4/"));
+    server.wait_for_log("link to `/no-such-plan4/` leads nowhere", 1);
+}

@@ -60,7 +60,7 @@ pub struct Glyphs {
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct GlyphKey {
-    /// [`Shaping::id`] of the glyph's face.
+    /// [`LineFace::id`] of the glyph's face.
     face: u32,
     glyph: u32,
     size: u32,

@@ -311,12 +311,12 @@ fn other_files(
             files.remove(&job.output_path());
         }
     }
-    files.insert(
-        "sitemap.xml".to_string(),
-        bytes(sitemap_xml(site, jobs, parts)),
-    );
-    for (path, xml) in feeds(site) {
-        files.insert(path, bytes(xml));
+    // Each of these goes over the whole site; `serve` makes them again after
+    // every save, so they are made side by side.
+    let (sitemap, feeds) = rayon::join(|| sitemap_xml(site, jobs, parts), || feeds(site));
+    files.insert("sitemap.xml".to_string(), bytes(sitemap));
+    for (path, xml) in feeds {
+        files.insert(path.to_string(), bytes(xml));
     }
     let urls = Urls::new(&site.config);
     let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
@@ -360,34 +360,35 @@ fn bytes(text: String) -> Contents {
 }
 
 /// The site's own feeds, portfolio.json and resume.json; each skill's feed is a job of its own.
-fn feeds(site: &Site) -> Vec<(String, String)> {
+fn feeds(site: &Site) -> Vec<(&'static str, String)> {
     let site_entries = feed::site_entries(site);
-    let atom = feed::atom(
-        &site.config,
-        &feed::FeedSpec {
-            title: site.config.title.clone(),
-            lang: &site.profile.language,
-            path: "atom.xml",
-            page: "",
-            entries: site_entries.clone(),
-            earliest_start: site.skills.iter().map(|s| s.started).min(),
-        },
-    );
-    vec![
-        ("atom.xml".to_string(), atom),
-        (
-            "feed.json".to_string(),
-            feed::json_feed(site, &site_entries),
-        ),
-        (
-            "portfolio.json".to_string(),
-            structured::portfolio(site, &Urls::new(&site.config)),
-        ),
-        (
-            "resume.json".to_string(),
-            structured::resume(site, &Urls::new(&site.config)),
-        ),
-    ]
+    let urls = Urls::new(&site.config);
+    let atom = || {
+        feed::atom(
+            &site.config,
+            &feed::FeedSpec {
+                title: site.config.title.clone(),
+                lang: &site.profile.language,
+                path: "atom.xml",
+                page: "",
+                entries: site_entries.clone(),
+                earliest_start: site.skills.iter().map(|s| s.started).min(),
+            },
+        )
+    };
+    let json_feed = || feed::json_feed(site, &site_entries);
+    let portfolio = || structured::portfolio(site, &urls);
+    let resume = || structured::resume(site, &urls);
+    let makers: [(&'static str, &(dyn Fn() -> String + Sync)); 4] = [
+        ("atom.xml", &atom),
+        ("feed.json", &json_feed),
+        ("portfolio.json", &portfolio),
+        ("resume.json", &resume),
+    ];
+    makers
+        .into_par_iter()
+        .map(|(path, make)| (path, make()))
+        .collect()
 }
 
 fn collect(list: Vec<Diagnostic>) -> Diagnostics {

@@ -12,6 +12,7 @@ mod watch;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -103,21 +104,32 @@ impl Snapshot {
         self.files.get(path).map(|f| &f.contents)
     }
 
-    /// Every link of the served pages that leads nowhere, as `build` reports them.
-    pub fn broken_links(&self, job: &LinkJob) -> Vec<Diagnostic> {
+    /// Every link of the served pages that leads nowhere, as `build` reports them;
+    /// `None` when a newer build replaced this one before the check was done.
+    pub fn broken_links(&self, job: &LinkJob) -> Option<Vec<Diagnostic>> {
         use rayon::prelude::*;
         let mut links = crate::links::LinkCheck::new(&job.base_url, &job.base_path);
         if let Some((url, path)) = &job.published {
             links = links.published_at(url, path);
         }
         let files: Vec<(&String, &Served)> = self.files.iter().collect();
+        // A large site's check takes most of a second of processor time: one
+        // that a newer save made pointless stops rather than slow that save's
+        // build down.
         files
             .par_iter()
-            .for_each(|(path, served)| match &served.contents {
-                Contents::Bytes(bytes) => links.add(path, Some(bytes)),
-                _ => links.add(path, None),
-            });
-        links.finish(&job.theme, &job.root)
+            .try_for_each(|(path, served)| {
+                if job.superseded() {
+                    return Err(());
+                }
+                match &served.contents {
+                    Contents::Bytes(bytes) => links.add(path, Some(bytes)),
+                    _ => links.add(path, None),
+                }
+                Ok(())
+            })
+            .ok()?;
+        (!job.superseded()).then(|| links.finish(&job.theme, &job.root))
     }
 
     /// Reads a file's bytes, from memory or from the source it is copied from.
@@ -216,6 +228,8 @@ pub struct Builder {
     renderer: Option<Renderer>,
     /// The last successful build, whose pages the next may keep.
     last: Option<Arc<Snapshot>>,
+    /// Counts the builds started, so a link check knows when it is outdated.
+    builds: Arc<AtomicU64>,
 }
 
 /// What the link check of a served build needs besides its pages. It runs after
@@ -227,12 +241,26 @@ pub struct LinkJob {
     root: PathBuf,
     /// `base_url` and its path as `site.toml` has them.
     published: Option<(String, String)>,
+    /// How many builds have started, and which of them this check is for.
+    builds: Arc<AtomicU64>,
+    build: u64,
 }
 
 impl LinkJob {
-    /// Checks `snapshot`'s links on a thread of its own and prints what it finds.
+    /// Checks `snapshot`'s links on a thread of its own and prints what it
+    /// finds, unless a newer build started meanwhile: its own check will say.
     fn spawn(self, snapshot: Arc<Snapshot>) {
-        std::thread::spawn(move || report(&snapshot.broken_links(&self)));
+        std::thread::spawn(move || {
+            if let Some(broken) = snapshot.broken_links(&self)
+                && !self.superseded()
+            {
+                report(&broken);
+            }
+        });
+    }
+
+    fn superseded(&self) -> bool {
+        self.builds.load(Ordering::Relaxed) != self.build
     }
 }
 
@@ -251,6 +279,7 @@ impl Builder {
             },
             renderer: None,
             last: None,
+            builds: Arc::default(),
         }
     }
 
@@ -260,6 +289,7 @@ impl Builder {
     }
 
     pub fn build(&mut self) -> Result<(Arc<Snapshot>, Vec<Diagnostic>, LinkJob), Diagnostics> {
+        let build = self.builds.fetch_add(1, Ordering::Relaxed) + 1;
         self.caches.highlighter.forget_lines_if_full();
         let loaded = crate::load_cached(&self.options, Some(&self.caches))?;
         let renderer = match self.renderer.take() {
@@ -292,6 +322,8 @@ impl Builder {
             published: crate::config::Config::load(&self.options.root)
                 .ok()
                 .map(|c| (c.base_url, c.base_path)),
+            builds: Arc::clone(&self.builds),
+            build,
         };
         let warnings = loaded.warnings;
         crate::drop_in_background(loaded.site);
