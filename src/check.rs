@@ -20,8 +20,11 @@ pub fn check(root: &Path) -> Diagnostics {
         cache_dir: None,
         skip_images: true,
     };
+    // Part headings may be written in the site's language.
+    let mut language = None;
     let mut all = match crate::load(&options) {
         Ok(loaded) => {
+            language = Some(std::sync::Arc::clone(&loaded.site.profile.language));
             let mut d = Diagnostics::default();
             match crate::check_links(&loaded, root) {
                 Ok(broken) => d.extend(broken),
@@ -35,7 +38,7 @@ pub fn check(root: &Path) -> Diagnostics {
     };
     let (content, _) = content::load(root);
     for skill in content.skills.iter().filter(|s| !s.draft) {
-        if let Some(d) = missing_parts(&skill.file, &skill.body) {
+        if let Some(d) = missing_parts(&skill.file, &skill.body, language.as_deref()) {
             all.push(d);
         }
         let mut titles: HashMap<(String, jiff::civil::Date), &SourceFile> = HashMap::new();
@@ -118,13 +121,20 @@ fn fence_end(file: &SourceFile) -> usize {
 /// A warning naming the parts a write-up does not document yet. A part whose
 /// heading holds nothing but the prompt `skillfolio new` wrote is not written
 /// either, and the warning says so rather than asking for a heading that exists.
-fn missing_parts(file: &SourceFile, body: &std::ops::Range<usize>) -> Option<Diagnostic> {
+fn missing_parts(
+    file: &SourceFile,
+    body: &std::ops::Range<usize>,
+    language: Option<&crate::i18n::Language>,
+) -> Option<Diagnostic> {
     let mut written = [false; 6];
     let mut heading_at: [Option<usize>; 6] = [None; 6];
     let mut current: Option<Part> = None;
     for (start, line, heading) in anatomy::lines(&file.text, body.clone()) {
         if let Some(heading) = heading {
-            current = Part::from_heading(heading);
+            current = match language {
+                Some(language) => Part::from_heading_in(heading, language),
+                None => Part::from_heading(heading),
+            };
             if let Some(part) = current {
                 let indent = line.len() - line.trim_start().len();
                 heading_at[part as usize].get_or_insert(start + indent);

@@ -362,3 +362,55 @@ fn a_mistake_in_a_sites_strings_is_reported_where_it_is_written() {
     assert!(err.contains("the theme has no string `progres`"), "{err}");
     assert!(err.contains("did you mean `progress`?"), "{err}");
 }
+
+/// A write-up in Turkish titles its six parts in Turkish (or in the site's own
+/// words for them): the build recognises them as the parts, and `check` asks
+/// for none of them.
+#[test]
+fn part_headings_in_the_sites_language_are_the_parts() {
+    let site = demo_in("tr");
+    let write_up = site.path().join("content/skills/perfect-omelette/index.md");
+    let english = read(&write_up);
+    let turkish = english
+        .replace("## Entry trick", "## Giriş püf noktası")
+        .replace("## Rub-pat barrier", "## OVMA-VURMA ENGELİ")
+        .replace("## Background support", "## Arka plan desteği:")
+        .replace("## Payoff", "## Kazanım")
+        .replace("## Repeatability", "## Tekrarlanabilirlik")
+        .replace("## Experimental possibilities", "## Denemeler");
+    assert_ne!(english, turkish);
+    fs::write(&write_up, turkish).unwrap();
+    let config = read(site.path().join("site.toml"));
+    fs::write(
+        site.path().join("site.toml"),
+        format!("{config}\n[strings]\npart_experimental_possibilities = \"Denemeler\"\n"),
+    )
+    .unwrap();
+
+    let public = build(site.path());
+    let skill = read(public.join("skills/perfect-omelette/index.html"));
+    assert!(
+        skill.contains("6 bölümden 6 tanesi yazıldı"),
+        "{}",
+        visible_text(&skill)
+    );
+    let checked = run(site.path(), &["check"]);
+    let said = stderr(&checked);
+    assert!(!said.contains("perfect-omelette/index.md"), "{said}");
+
+    // In English the Turkish headings are sections of their own.
+    fs::write(
+        site.path().join("site.toml"),
+        set_language(&read(site.path().join("site.toml")), "en"),
+    )
+    .unwrap();
+    let public = build(site.path());
+    let skill = read(public.join("skills/perfect-omelette/index.html"));
+    assert!(!skill.contains("6 of 6 parts written"));
+    let checked = run(site.path(), &["check"]);
+    assert!(
+        stderr(&checked).contains("perfect-omelette/index.md"),
+        "{}",
+        stderr(&checked)
+    );
+}

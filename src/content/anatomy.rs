@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::SourceFile;
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Language;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -95,14 +96,24 @@ impl Part {
     /// Recognises a heading as one of the parts: "Rub/pat barrier", "ENTRY POINT:"
     /// and "Experiments" all match.
     pub fn from_heading(heading: &str) -> Option<Part> {
-        let normalized: String = heading
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
+        let normalized = normalize(heading);
         Part::ALL
             .into_iter()
             .find(|p| p.names().contains(&normalized.as_str()))
+    }
+
+    /// [`Part::from_heading`], or else the part whose name in `language` the
+    /// heading is (`part_entry_trick` of its table, or the site's own word for
+    /// it), matched as leniently: a write-up in Turkish names its parts in
+    /// Turkish.
+    pub fn from_heading_in(heading: &str, language: &Language) -> Option<Part> {
+        Part::from_heading(heading).or_else(|| {
+            let normalized = normalize(heading);
+            Part::ALL.into_iter().find(|p| {
+                let key = format!("part_{}", p.key().replace('-', "_"));
+                normalize(&language.text(&key, &[])) == normalized
+            })
+        })
     }
 }
 
@@ -171,21 +182,31 @@ pub fn near_part(heading: &str) -> Option<Part> {
     best.map(|(_, part)| part)
 }
 
+/// A heading as parts are matched: letters and digits only, in lower case.
+/// Lowered first, so the dot that lowering `İ` adds (`i̇`) goes as well.
 fn normalize(heading: &str) -> String {
     heading
         .chars()
-        .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
         .collect()
 }
 
 /// A warning for each second-level heading that is a near miss of a part's
 /// name: as written, its section is free text and the part counts as missing.
-pub fn misspelt_headings(file: &SourceFile, body: Range<usize>) -> Vec<Diagnostic> {
+/// A heading that names a part in the site's language is no miss.
+pub fn misspelt_headings(
+    file: &SourceFile,
+    body: Range<usize>,
+    language: &Language,
+) -> Vec<Diagnostic> {
     lines(&file.text, body)
         .into_iter()
         .filter_map(|(start, line, heading)| {
             let heading = heading?;
+            if Part::from_heading_in(heading, language).is_some() {
+                return None;
+            }
             let part = near_part(heading)?;
             let column = line.len() - line.trim_start().len();
             Some(

@@ -15,6 +15,7 @@ use super::taxonomies::taxa;
 use super::{Entry, EntryTags, ModelOptions, Skill, Taxon};
 use crate::content::{DateValue, EntrySource, Part, SkillSource};
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Language;
 use crate::keys::{KeyHasher, hash};
 use crate::markdown::{self, Rendered};
 use crate::progress::Progress;
@@ -162,8 +163,9 @@ fn build_skill(
     diagnostics.extend(crate::content::anatomy::misspelt_headings(
         &source.file,
         source.body.clone(),
+        &options.language,
     ));
-    let (intro, parts, part_ids, other) = anatomy(&r);
+    let (intro, parts, part_ids, other) = anatomy(&r, &options.language);
 
     let log_dir = source.dir.join("log");
     let built: Vec<(Entry, Vec<Diagnostic>, markdown::Anchors)> = source
@@ -263,7 +265,10 @@ fn fingerprint(source: &SkillSource) -> u64 {
 
 /// Splits a rendered write-up into its intro, its six parts and everything else.
 /// A part written twice keeps both sections, in order.
-fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], [String; 6], String) {
+fn anatomy(
+    r: &Rendered,
+    language: &Language,
+) -> (String, [Option<String>; 6], [String; 6], String) {
     let mut parts: [Option<String>; 6] = Default::default();
     let mut ids: [String; 6] = Part::ALL.map(|p| p.key().to_string());
     let mut other = String::new();
@@ -271,7 +276,7 @@ fn anatomy(r: &Rendered) -> (String, [Option<String>; 6], [String; 6], String) {
     for section in &r.sections {
         match &section.heading {
             None => intro.push_str(&section.body),
-            Some(h) => match Part::from_heading(&h.text) {
+            Some(h) => match Part::from_heading_in(&h.text, language) {
                 // A heading with nothing but a prompt comment under it is not written yet.
                 Some(part) if !has_text(&section.body) => {
                     ids[part as usize] = h.id.clone();
