@@ -676,3 +676,39 @@ fn the_timer_writes_the_minutes_it_measured_and_asks_about_a_short_session() {
         stderr(&out)
     );
 }
+
+/// On a site in another language `new` writes the six headings and their
+/// prompts in it, and the build takes those headings for the parts.
+#[test]
+fn new_writes_the_parts_in_the_sites_language() {
+    let site = fixture("site");
+    let root = site.path();
+    let config = read(root.join("site.toml"));
+    assert!(config.contains("language = \"en\""));
+    fs::write(
+        root.join("site.toml"),
+        config.replace("language = \"en\"", "language = \"tr\""),
+    )
+    .unwrap();
+    let out = run(root, &["new", "Çay demlemek"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = stdout(&out).trim().to_string();
+    let text = read(&path);
+    for line in [
+        "Becerinin ne olduğu ve iyi yapıldığında neye benzediği.",
+        "## Giriş püf noktası",
+        "<!-- Beceriyi yaklaşılabilir kılan",
+        "## Deneme olanakları",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    assert!(!text.contains("## Entry trick"), "{text}");
+
+    // Written under those headings, every part counts.
+    let written = text.replace("<!-- ", "Yazıldı. <!-- ");
+    fs::write(&path, written).unwrap();
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(root.join("public/skills/cay-demlemek/index.html"));
+    assert!(page.contains("6 bölümden 6 tanesi yazıldı"), "{page}");
+}
