@@ -250,39 +250,30 @@ pub fn resume(site: &Site, urls: &Urls) -> String {
     if !profiles.is_empty() {
         basics.insert("profiles".into(), json!(profiles));
     }
-    let skills: Vec<Value> = site
-        .skills
-        .iter()
-        .map(|s| {
-            let mut keywords: Vec<&str> = Vec::new();
-            if let Some(f) = &s.field {
-                keywords.push(&f.name);
-            }
-            keywords.extend(s.tags.iter().map(|t| t.name.as_str()));
-            json!({
-                "name": s.title,
-                "level": lang.text(&format!("status_{}", s.status.key()), &[]),
-                "keywords": keywords,
-            })
+    let skills: Vec<ResumeSkill> = (site.skills.iter())
+        .map(|s| ResumeSkill {
+            keywords: (s.field.iter().map(|f| f.name.as_str()))
+                .chain(s.tags.iter().map(|t| t.name.as_str()))
+                .collect(),
+            level: lang.text(&format!("status_{}", s.status.key()), &[]),
+            name: &s.title,
         })
         .collect();
-    let projects: Vec<Value> = site
-        .timeline
-        .iter()
+    let projects: Vec<Project> = (site.timeline.iter())
         .map(|r| (&site.skills[r.0], site.entry(*r)))
         .filter(|(_, e)| e.kind == crate::content::Kind::Payoff)
         .map(|(skill, e)| {
-            let mut keywords = vec![skill.title.as_str()];
-            keywords.extend(e.tags.iter().map(|t| t.name.as_str()));
             let day = e.date.date.to_string();
-            json!({
-                "name": e.title,
-                "description": e.summary_text,
-                "startDate": day,
-                "endDate": day,
-                "url": urls.permalink(&e.path),
-                "keywords": keywords,
-            })
+            Project {
+                description: &e.summary_text,
+                end_date: day.clone(),
+                keywords: std::iter::once(skill.title.as_str())
+                    .chain(e.tags.iter().map(|t| t.name.as_str()))
+                    .collect(),
+                name: &e.title,
+                start_date: day,
+                url: urls.permalink(&e.path),
+            }
         })
         .collect();
     let mut meta = serde_json::Map::new();
@@ -291,16 +282,48 @@ pub fn resume(site: &Site, urls: &Urls) -> String {
     if let Some(last) = site.progress.totals.last {
         meta.insert("lastModified".into(), json!(format!("{last}T00:00:00")));
     }
-    let doc = json!({
-        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
-        "basics": basics,
-        "skills": skills,
-        "projects": projects,
-        "meta": meta,
-    });
+    let doc = Resume {
+        schema: "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+        basics,
+        meta,
+        projects,
+        skills,
+    };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// `resume.json`, its keys in the order the maps of its first version wrote
+/// them. Borrowed, not built as `Value`s: a large site's payoffs run to
+/// thousands, and `serve` writes this file after every save.
+#[derive(Serialize)]
+struct Resume<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    basics: serde_json::Map<String, Value>,
+    meta: serde_json::Map<String, Value>,
+    projects: Vec<Project<'a>>,
+    skills: Vec<ResumeSkill<'a>>,
+}
+
+#[derive(Serialize)]
+struct Project<'a> {
+    description: &'a str,
+    #[serde(rename = "endDate")]
+    end_date: String,
+    keywords: Vec<&'a str>,
+    name: &'a str,
+    #[serde(rename = "startDate")]
+    start_date: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ResumeSkill<'a> {
+    keywords: Vec<&'a str>,
+    level: String,
+    name: &'a str,
 }
 
 /// A skill's status, as `portfolio.json`'s level reads: English, the same

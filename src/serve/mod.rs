@@ -107,28 +107,23 @@ impl Snapshot {
     /// Every link of the served pages that leads nowhere, as `build` reports them;
     /// `None` when a newer build replaced this one before the check was done.
     pub fn broken_links(&self, job: &LinkJob) -> Option<Vec<Diagnostic>> {
-        use rayon::prelude::*;
         let mut links = crate::links::LinkCheck::new(&job.base_url, &job.base_path);
         if let Some((url, path)) = &job.published {
             links = links.published_at(url, path);
         }
-        let files: Vec<(&String, &Served)> = self.files.iter().collect();
-        // A large site's check takes most of a second of processor time: one
-        // that a newer save made pointless stops rather than slow that save's
-        // build down.
-        files
-            .par_iter()
-            .try_for_each(|(path, served)| {
-                if job.superseded() {
-                    return Err(());
-                }
-                match &served.contents {
-                    Contents::Bytes(bytes) => links.add(path, Some(bytes)),
-                    _ => links.add(path, None),
-                }
-                Ok(())
-            })
-            .ok()?;
+        // A large site's check takes most of a second of processor time. It
+        // runs on one thread, outside the pool the next build renders with,
+        // and one that a newer save made pointless stops rather than slow that
+        // save's build down.
+        for (path, served) in &self.files {
+            if job.superseded() {
+                return None;
+            }
+            match &served.contents {
+                Contents::Bytes(bytes) => links.add(path, Some(bytes)),
+                _ => links.add(path, None),
+            }
+        }
         (!job.superseded()).then(|| links.finish(&job.theme, &job.root))
     }
 
