@@ -273,6 +273,20 @@ fn dates_and_numbers_are_written_as_the_language_writes_them() {
     let public = build(site.path());
     let skill = read(public.join("skills/perfect-omelette/index.html"));
     assert!(skill.contains(">2026年6月1日</time>"), "Japanese dates");
+    // Japanese puts no space after `。` or `：`; the theme's joins follow it.
+    for page in [
+        "skills/perfect-omelette/index.html",
+        "index.html",
+        "cv/index.html",
+    ] {
+        let text = visible_text(&read(public.join(page)));
+        for line in text.lines() {
+            assert!(
+                !line.contains("。 ") && !line.contains("： "),
+                "{page}: {line}"
+            );
+        }
+    }
     let site = demo_in("tr");
     let public = build(site.path());
     let skill = read(public.join("skills/perfect-omelette/index.html"));
