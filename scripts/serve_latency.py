@@ -26,6 +26,8 @@ def main():
     parser.add_argument("--site", default=".")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--binary", default="target/release/skillfolio")
+    parser.add_argument("--pause", type=float, default=0.3,
+                        help="seconds between one save being served and the next save (default 0.3)")
     args = parser.parse_args()
 
     entries = sorted(glob.glob(os.path.join(args.site, "content/skills/*/log/*.md")))
@@ -72,7 +74,7 @@ def main():
                 time.sleep(0.002)
             latencies.append((time.perf_counter() - start) * 1000)
             print(f"run {run + 1}: {latencies[-1]:.0f} ms")
-            time.sleep(0.3)
+            time.sleep(args.pause)
     finally:
         with open(entry, "w", encoding="utf-8") as f:
             f.write(original)
