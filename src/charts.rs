@@ -292,16 +292,6 @@ pub fn ring(id: &str, percent: u64, description: &str, lang: &Language) -> Strin
     )
 }
 
-/// A part's heading in the site's language.
-pub fn part_heading(lang: &Language, part: Part) -> String {
-    lang.text(&format!("part_{}", part_key(part)), &[])
-}
-
-/// A part's key as the language tables write it: `entry_trick`.
-pub fn part_key(part: Part) -> String {
-    part.key().replace('-', "_")
-}
-
 /// Six circles, one per part: filled when the write-up documents the part, with a
 /// ring around it when a log entry worked on it.
 pub fn anatomy(id: &str, written: [bool; 6], practised: [bool; 6], lang: &Language) -> String {
@@ -319,7 +309,7 @@ pub fn anatomy(id: &str, written: [bool; 6], practised: [bool; 6], lang: &Langua
             lang.text(
                 "chart_part_state",
                 &[
-                    ("part", &part_heading(lang, *p)),
+                    ("part", &p.heading_in(lang)),
                     ("state", &lang.text(state, &[])),
                 ],
             )
@@ -352,7 +342,7 @@ pub fn anatomy(id: &str, written: [bool; 6], practised: [bool; 6], lang: &Langua
         let _ = write!(
             svg,
             r#"<circle class="{class}" cx="{cx}" cy="15" r="9"><title>{}</title></circle><text class="part-digit" x="{cx}" y="19" text-anchor="middle">{}</text>"#,
-            escape(&part_heading(lang, p)),
+            escape(&p.heading_in(lang)),
             i + 1
         );
     }

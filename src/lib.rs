@@ -417,6 +417,15 @@ pub fn today(root: &Path) -> Date {
     }
 }
 
+/// The language of the site at `root`, with its own words: English when its
+/// configuration or strings cannot be read (a build says why).
+pub fn language(root: &Path) -> i18n::Language {
+    Config::load(root)
+        .ok()
+        .and_then(|config| i18n::Language::load(root, &config).ok())
+        .map_or_else(i18n::Language::english, |(language, _)| language)
+}
+
 /// `today` from site.toml when set, else today's date in the site's
 /// `timezone`, else where the build runs.
 fn config_today(config: &Config) -> Date {

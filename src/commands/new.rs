@@ -24,6 +24,7 @@ pub fn run(root: &Path, args: Args) -> Outcome {
         args.field.as_deref(),
         &args.tags,
         today,
+        &skillfolio::language(root),
     ) {
         Ok(path) => {
             println!("{}", path.display());

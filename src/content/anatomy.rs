@@ -102,6 +102,21 @@ impl Part {
             .find(|p| p.names().contains(&normalized.as_str()))
     }
 
+    /// The part's heading in `language`: its `part_entry_trick` (and so on).
+    pub fn heading_in(self, language: &Language) -> String {
+        language.text(&format!("part_{}", self.table_key()), &[])
+    }
+
+    /// What belongs in the part, in `language`.
+    pub fn prompt_in(self, language: &Language) -> String {
+        language.text(&format!("prompt_{}", self.table_key()), &[])
+    }
+
+    /// The part's key as the language tables write it: `entry_trick`.
+    fn table_key(self) -> String {
+        self.key().replace('-', "_")
+    }
+
     /// [`Part::from_heading`], or else the part whose name in `language` the
     /// heading is (`part_entry_trick` of its table, or the site's own word for
     /// it), matched as leniently: a write-up in Turkish names its parts in
@@ -109,10 +124,9 @@ impl Part {
     pub fn from_heading_in(heading: &str, language: &Language) -> Option<Part> {
         Part::from_heading(heading).or_else(|| {
             let normalized = normalize(heading);
-            Part::ALL.into_iter().find(|p| {
-                let key = format!("part_{}", p.key().replace('-', "_"));
-                normalize(&language.text(&key, &[])) == normalized
-            })
+            Part::ALL
+                .into_iter()
+                .find(|p| normalize(&p.heading_in(language)) == normalized)
         })
     }
 }

@@ -19,7 +19,6 @@ pub struct Formats {
     group: String,
     group_from: usize,
     list_separator: String,
-    sentence_end: String,
 }
 
 impl Formats {
@@ -46,7 +45,6 @@ impl Formats {
                 _ => return Err("`group_from` must be a whole number".to_string()),
             },
             list_separator: text("list_separator")?,
-            sentence_end: text("sentence_end")?,
         })
     }
 
@@ -86,10 +84,6 @@ impl Formats {
 
     pub fn list_separator(&self) -> &str {
         &self.list_separator
-    }
-
-    pub fn sentence_end(&self) -> &str {
-        &self.sentence_end
     }
 
     /// `1234.5` as `1,234.5`, `1.234,5` or `1 234,5`. Anything that is not a

@@ -14,6 +14,7 @@ mod table;
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
 use jiff::civil::Date;
@@ -284,24 +285,23 @@ impl Language {
         items.join(self.formats.list_separator())
     }
 
-    /// What ends a sentence: `.`, or `。` in Japanese.
-    pub fn sentence_end(&self) -> &str {
-        self.formats.sentence_end()
-    }
-
     /// Every key, for tests that compare languages.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.table.keys()
     }
 }
 
+/// A built-in table, read once per process: every load and every renderer
+/// starts from one, and `serve` loads the language again on every save.
 fn built_in_table(code: &str) -> Table {
-    let text = BUILT_IN
+    static READ: [OnceLock<Table>; BUILT_IN.len()] = [const { OnceLock::new() }; BUILT_IN.len()];
+    let at = BUILT_IN
         .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, t)| *t)
+        .position(|(c, _)| *c == code)
         .expect("a built-in language");
-    table::read_built_in(code, text)
+    READ[at]
+        .get_or_init(|| table::read_built_in(code, BUILT_IN[at].1))
+        .clone()
 }
 
 #[cfg(test)]

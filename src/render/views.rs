@@ -196,8 +196,8 @@ pub fn skill_view<'a>(
         .map(|&p| PartView {
             key: p.key(),
             id: skill.part_ids[p as usize].clone(),
-            heading: charts::part_heading(lang, p),
-            prompt: lang.text(&format!("prompt_{}", charts::part_key(p)), &[]),
+            heading: p.heading_in(lang),
+            prompt: p.prompt_in(lang),
             written: skill.parts[p as usize].is_some(),
             practised: practised(p),
             html: skill.parts[p as usize].clone(),
@@ -375,7 +375,7 @@ pub fn entry_view<'a>(
         kind_label: lang.text(&format!("kind_{}", entry.kind.key()), &[]),
         part: entry.part.map(|p| PartRef {
             key: p.key(),
-            heading: charts::part_heading(lang, p),
+            heading: p.heading_in(lang),
         }),
         evidence: &entry.evidence,
         photo_count: entry.evidence.iter().filter(|e| e.kind == "image").count(),

@@ -163,6 +163,7 @@ pub fn new_skill(
     field: Option<&str>,
     tags: &[String],
     today: Date,
+    language: &crate::i18n::Language,
 ) -> Result<PathBuf, Diagnostic> {
     let slug = slugify(title);
     if slug.is_empty() {
@@ -191,30 +192,19 @@ pub fn new_skill(
         "started = {today}\nstatus = \"learning\"\n+++\n\n"
     ));
     // In the site's language, whose part names the build takes for the parts.
-    let language = site_language(root);
     text.push_str(&language.text("new_skill_intro", &[]));
     text.push('\n');
     for part in Part::ALL {
-        let key = part.key().replace('-', "_");
         // The prompt is a comment: a part counts as written once it has text.
         text.push_str(&format!(
             "\n## {}\n\n<!-- {} -->\n",
-            language.text(&format!("part_{key}"), &[]),
-            language.text(&format!("prompt_{key}"), &[])
+            part.heading_in(language),
+            part.prompt_in(language)
         ));
     }
     let path = dir.join("index.md");
     create(&path, text.as_bytes())?;
     Ok(path)
-}
-
-/// The language of the site at `root`, with its own words; English when its
-/// configuration cannot be read (the build will say why).
-fn site_language(root: &Path) -> crate::i18n::Language {
-    crate::config::Config::load(root)
-        .ok()
-        .and_then(|config| crate::i18n::Language::load(root, &config).ok())
-        .map_or_else(crate::i18n::Language::english, |(language, _)| language)
 }
 
 /// A date given on the command line. Only YYYY-MM-DD is read, since `04/12/2026`
