@@ -46,7 +46,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::highlight::Highlighter;
 use crate::highlight_cache::HighlightCache;
-use crate::output::OutputFile;
+use crate::output::{Contents, OutputFile};
 use crate::site::{ModelOptions, Site};
 use crate::theme::Theme;
 
@@ -318,14 +318,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         files,
         ..
     } = writer;
-    let link_warnings = links.finish(&loaded.theme, &options.load.root);
-    timer.lap("link check");
     let Loaded {
-        site, mut warnings, ..
+        site,
+        theme,
+        mut warnings,
+        ..
     } = loaded;
-    warnings.extend(link_warnings);
     let images = site.images.stats;
+    // Freed while the links are checked, which needs none of it.
     drop_in_background(site);
+    warnings.extend(links.finish(&theme, &options.load.root));
+    timer.lap("link check");
     let id = staging.commit().map_err(Diagnostics::from)?;
     if let Some(record) = record {
         // The marker file is in the output too.
@@ -366,14 +369,17 @@ impl Writer<'_> {
 
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
         self.count(&file.path);
-        self.links.add_file(&file);
-        // The staging folder digests the bytes for the build's id; the record
-        // keeps the same digest.
-        let digest = self.staging.put(&file)?;
-        if let (Some(record), Some(key), output::Contents::Bytes(bytes)) =
-            (self.record, file.key, &file.contents)
-        {
-            record.note(&file.path, key, bytes.len(), digest);
+        let page = match &file.contents {
+            Contents::Bytes(bytes) if file.path.ends_with(".html") => Some(links::scan(bytes)),
+            _ => None,
+        };
+        let written = self.staging.put(&file)?;
+        if let (Some(record), Some(key)) = (self.record, file.key) {
+            record.note(&file.path, key, written, page.as_ref());
+        }
+        match page {
+            Some(page) => self.links.add_page(&file.path, &page.links, page.ids),
+            None => self.links.add(&file.path, None),
         }
         Ok(())
     }
@@ -381,14 +387,18 @@ impl Writer<'_> {
 
 impl render::Reuse for Writer<'_> {
     fn keep(&self, path: &str, key: keys::Key) -> bool {
-        let Some((bytes, digest)) = self.record.and_then(|r| r.keep(path, key)) else {
+        let Some(kept) = self.record.and_then(|r| r.keep(path, key)) else {
             return false;
         };
-        if self.staging.keep(path, digest).is_err() {
+        if self.staging.keep(path, kept.digest).is_err() {
             return false;
         }
         self.count(path);
-        self.links.add(path, Some(&bytes));
+        if path.ends_with(".html") {
+            self.links.add_page(path, &kept.links, kept.ids);
+        } else {
+            self.links.add(path, None);
+        }
         true
     }
 }

@@ -56,6 +56,15 @@ struct Use {
     raw: String,
 }
 
+impl Use {
+    fn new(page: &str, raw: &str) -> Use {
+        Use {
+            page: page.to_string(),
+            raw: raw.to_string(),
+        }
+    }
+}
+
 impl LinkCheck {
     pub fn new(base_url: &str, base_path: &str) -> LinkCheck {
         LinkCheck {
@@ -76,34 +85,45 @@ impl LinkCheck {
 
     /// Notes a file the build writes; `html` is its text when it is a page.
     pub fn add(&self, path: &str, html: Option<&[u8]>) {
-        let Some(html) = html.filter(|_| path.ends_with(".html")) else {
-            self.lock().files.insert(path.to_string());
-            return;
-        };
-        let page = scan(html);
-        let mut links = Vec::with_capacity(page.links.len());
-        for raw in page.links {
-            if let Some(target) = self.target(path, &raw) {
-                links.push((target, raw));
+        match html.filter(|_| path.ends_with(".html")) {
+            Some(html) => {
+                let page = scan(html);
+                self.add_page(path, &page.links, page.ids);
+            }
+            None => {
+                self.lock().files.insert(path.to_string());
             }
         }
+    }
+
+    /// Notes a page whose `links` and `ids` are known: read by [`scan`] now,
+    /// or kept from the build that made the same page.
+    pub fn add_page<S: AsRef<str>>(
+        &self,
+        path: &str,
+        links: &[S],
+        ids: impl IntoIterator<Item = impl Into<String>>,
+    ) {
+        let mut targets = Vec::with_capacity(links.len());
+        for raw in links {
+            if let Some(target) = self.target(path, raw.as_ref()) {
+                targets.push((target, raw.as_ref()));
+            }
+        }
+        let ids = ids.into_iter().map(Into::into).collect();
         let mut found = self.lock();
         found.files.insert(path.to_string());
-        found.ids.insert(path.to_string(), page.ids);
+        found.ids.insert(path.to_string(), ids);
         // Pages are made in parallel: the first page by path names a link, so
         // the message is the same from one run to the next.
-        for (target, raw) in links {
-            let used = Use {
-                page: path.to_string(),
-                raw,
-            };
+        for (target, raw) in targets {
             match found.links.entry(target) {
-                Entry::Occupied(mut o) if o.get().page > used.page => {
-                    o.insert(used);
+                Entry::Occupied(mut o) if *o.get().page > *path => {
+                    o.insert(Use::new(path, raw));
                 }
                 Entry::Occupied(_) => {}
                 Entry::Vacant(v) => {
-                    v.insert(used);
+                    v.insert(Use::new(path, raw));
                 }
             }
         }
@@ -417,19 +437,17 @@ impl Found {
     }
 }
 
-/// The links and ids of one page.
-struct Scanned {
-    links: Vec<String>,
-    ids: HashSet<String>,
+/// The links and ids of one page, in the order they are written.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Scanned {
+    pub links: Vec<String>,
+    pub ids: Vec<String>,
 }
 
 /// Reads the `href`, `src` and `id` attributes of a page. Text and code are
 /// escaped by then, so an attribute is only ever markup.
-fn scan(html: &[u8]) -> Scanned {
-    let mut scanned = Scanned {
-        links: Vec::new(),
-        ids: HashSet::new(),
-    };
+pub fn scan(html: &[u8]) -> Scanned {
+    let mut scanned = Scanned::default();
     let mut at = 0;
     while let Some(i) = memchr::memchr(b'=', &html[at..]) {
         let eq = at + i;
@@ -453,7 +471,7 @@ fn scan(html: &[u8]) -> Scanned {
         let value = crate::html::unescape(&String::from_utf8_lossy(&html[eq + 2..eq + 2 + len]));
         at = eq + 2 + len;
         if is_id {
-            scanned.ids.insert(value);
+            scanned.ids.push(value);
         } else {
             scanned.links.push(value);
         }

@@ -194,20 +194,21 @@ impl Staging {
         Ok(())
     }
 
-    /// Writes one file into the staging folder.
-    /// Returns the digest of its bytes, as counted in the build's id.
-    pub fn put(&self, file: &OutputFile) -> Result<u64, Diagnostic> {
+    /// Writes one file into the staging folder. Returns what the output will
+    /// hold at `file.path`: its digest (as counted in the build's id), length
+    /// and modification time.
+    pub fn put(&self, file: &OutputFile) -> Result<Written, Diagnostic> {
         let rel = safe_relative(&file.path)?;
         let digest = Staging::digest(file);
         self.count(&file.path, digest);
         if let Some(previous) = &self.previous
-            && unchanged(&previous.join(&rel), &file.contents)
+            && let Some(meta) = unchanged(&previous.join(&rel), &file.contents)
         {
             self.same
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(rel);
-            return Ok(digest);
+            return Ok(Written::of(digest, &meta));
         }
         self.changed.store(true, AtomicOrdering::Relaxed);
         let path = self.dir.join(&rel);
@@ -223,7 +224,8 @@ impl Staging {
             Contents::Copy(source) => io_error("copy", source, &e),
             _ => io_error("write", &path, &e),
         })?;
-        Ok(digest)
+        let meta = fs::metadata(&path).map_err(|e| io_error("write", &path, &e))?;
+        Ok(Written::of(digest, &meta))
     }
 
     /// Drops everything written so far; the previous output is untouched.
@@ -254,7 +256,7 @@ impl Staging {
                     fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
                 }
                 fs::hard_link(previous.join(rel), &path)
-                    .or_else(|_| fs::copy(previous.join(rel), &path).map(|_| ()))
+                    .or_else(|_| copy_keeping_time(&previous.join(rel), &path))
                     .map_err(|e| io_error("write", &path, &e))
             });
             if let Err(d) = linked {
@@ -457,13 +459,19 @@ fn file_count(dir: &Path) -> usize {
         .count()
 }
 
-/// Whether the previous output's file `old` already holds `contents`: the same
-/// bytes, or for a copied file, the same size and no older than its source.
-fn unchanged(old: &Path, contents: &Contents) -> bool {
-    let Ok(meta) = fs::metadata(old) else {
-        return false;
-    };
-    match contents {
+/// Copies `from` to `to` with its modification time, which the build's record
+/// checks a kept file by, where the system cannot link the two.
+fn copy_keeping_time(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::copy(from, to)?;
+    let time = fs::metadata(from)?.modified()?;
+    fs::File::options().write(true).open(to)?.set_modified(time)
+}
+
+/// The previous output's file `old`, when it already holds `contents`: the
+/// same bytes, or for a copied file, the same size and no older than its source.
+fn unchanged(old: &Path, contents: &Contents) -> Option<fs::Metadata> {
+    let meta = fs::metadata(old).ok()?;
+    let same = match contents {
         Contents::Bytes(bytes) => {
             meta.len() == bytes.len() as u64 && fs::read(old).is_ok_and(|b| b[..] == bytes[..])
         }
@@ -474,7 +482,37 @@ fn unchanged(old: &Path, contents: &Contents) -> bool {
             src.len() == meta.len()
                 && matches!((src.modified(), meta.modified()), (Ok(s), Ok(o)) if o >= s)
         }),
+    };
+    same.then_some(meta)
+}
+
+/// What a file of the output holds, as a build's record keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// As [`digest`] makes it.
+    pub digest: u64,
+    pub len: u64,
+    /// When it was last modified, in nanoseconds since 1970 (0 when the system
+    /// cannot tell).
+    pub modified: u64,
+}
+
+impl Written {
+    fn of(digest: u64, meta: &fs::Metadata) -> Written {
+        Written {
+            digest,
+            len: meta.len(),
+            modified: modified(meta),
+        }
     }
+}
+
+/// A file's modification time in nanoseconds since 1970; 0 when unknown.
+pub fn modified(meta: &fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// An output path as a relative path that cannot leave the output folder, whatever

@@ -9,24 +9,59 @@
 //! other content, a folder replaced by hand) is ignored. Each recorded file keeps
 //! the digest of its bytes, so a file kept from the previous output counts in the
 //! id exactly as the same file made afresh would. A page is kept only when its key
-//! is the recorded one and the output's file still has the recorded digest: a
-//! file changed by hand is made again, whatever its length.
+//! is the recorded one and the output's file still has the recorded length and
+//! modification time, as `make` and git judge a file: a file saved by hand is
+//! made again, whatever its length, and the pages kept are not read at all.
+//! Each page's links and ids are recorded with it, so the link check of a build
+//! that keeps a page needs none of its bytes.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::keys::Key;
+use crate::links::Scanned;
+use crate::output::Written;
 
-const MAGIC: &[u8] = b"SKILLFOLIO-PAGE-RECORD 2\n";
+const MAGIC: &[u8] = b"SKILLFOLIO-PAGE-RECORD 3\n";
 
-/// What one output file was made from, how long it is and the digest of its bytes.
+/// What one output file was made from, and what the output holds for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     key: Key,
-    len: u64,
-    digest: u64,
+    written: Written,
+}
+
+/// A file of the recorded build, with its page's links and ids as places in
+/// the record's strings.
+struct Recorded {
+    stamp: Stamp,
+    links: Box<[u32]>,
+    ids: Box<[u32]>,
+}
+
+/// A file of this build: kept with what the record says of it, or made now
+/// with its links and ids as places in [`PageRecord::made`].
+enum Next {
+    Kept(Stamp),
+    Made(Stamp, Box<[u32]>, Box<[u32]>),
+}
+
+impl Next {
+    fn stamp(&self) -> Stamp {
+        match self {
+            Next::Kept(stamp) | Next::Made(stamp, _, _) => *stamp,
+        }
+    }
+}
+
+/// A page kept from the previous output: its digest, and its links and ids for
+/// the link check.
+pub struct Kept<'r> {
+    pub digest: u64,
+    pub links: Vec<&'r str>,
+    pub ids: Vec<&'r str>,
 }
 
 pub struct PageRecord {
@@ -35,10 +70,16 @@ pub struct PageRecord {
     /// The id of the build that wrote the output now in place, when the record
     /// describes it.
     build: Option<u64>,
-    previous: HashMap<String, Stamp>,
+    previous: HashMap<String, Recorded>,
+    /// Every link and id of the recorded pages, once each.
+    strings: Strings,
     /// How many files the recorded build's output holds, its marker included.
     previous_files: Option<usize>,
-    next: Mutex<HashMap<String, Stamp>>,
+    next: Mutex<HashMap<String, Next>>,
+    /// The links and ids of the pages made by this build, once each: most
+    /// links are on many pages, and a large site's would otherwise take tens
+    /// of megabytes until the record is saved.
+    made: Mutex<Interner>,
 }
 
 impl PageRecord {
@@ -46,20 +87,23 @@ impl PageRecord {
     /// damaged or outdated record is an empty one: every page is rendered.
     pub fn open(file: &Path, output: &Path) -> PageRecord {
         let current = crate::output::build_id(output);
-        let (build, files, previous) = fs::read(file)
+        let decoded = fs::read(file)
             .ok()
             .and_then(|bytes| decode(&bytes))
-            .filter(|(id, _, _)| Some(*id) == current)
-            .map_or((None, None, HashMap::new()), |(id, files, pages)| {
-                (Some(id), Some(files), pages)
-            });
+            .filter(|d| Some(d.id) == current);
+        let (build, files, previous, strings) = match decoded {
+            Some(d) => (Some(d.id), Some(d.files), d.pages, d.strings),
+            None => (None, None, HashMap::new(), Strings::default()),
+        };
         PageRecord {
             file: file.to_path_buf(),
             output: output.to_path_buf(),
             build,
             previous,
+            strings,
             previous_files: files,
             next: Mutex::new(HashMap::new()),
+            made: Mutex::new(Interner::default()),
         }
     }
 
@@ -68,58 +112,66 @@ impl PageRecord {
         self.previous_files
     }
 
-    /// The bytes and digest of the output's file at `path` (relative to the
-    /// output), when the recorded build made it from `key` and it still holds
-    /// what that build wrote. A kept file is recorded again for the next build.
-    pub fn keep(&self, path: &str, key: Key) -> Option<(Vec<u8>, u64)> {
-        let stamp = self.previous.get(path).filter(|s| s.key == key)?;
-        let bytes = fs::read(self.output.join(path)).ok()?;
-        if bytes.len() as u64 != stamp.len || crate::output::digest(path, &bytes) != stamp.digest {
+    /// The output's file at `path` (relative to the output), when the recorded
+    /// build made it from `key` and it still has the length and modification
+    /// time that build gave it. A kept file is recorded again for the next build.
+    pub fn keep(&self, path: &str, key: Key) -> Option<Kept<'_>> {
+        let recorded = self.previous.get(path).filter(|r| r.stamp.key == key)?;
+        let written = recorded.stamp.written;
+        let meta = fs::metadata(self.output.join(path)).ok()?;
+        let modified = crate::output::modified(&meta);
+        if meta.len() != written.len || modified != written.modified || modified == 0 {
             return None;
         }
-        self.insert(path, *stamp);
-        Some((bytes, stamp.digest))
+        self.insert(path, Next::Kept(recorded.stamp));
+        let strings = |places: &[u32]| places.iter().map(|&i| self.strings.get(i)).collect();
+        Some(Kept {
+            digest: written.digest,
+            links: strings(&recorded.links),
+            ids: strings(&recorded.ids),
+        })
     }
 
-    /// Records that the file at `path` was made from `key` and holds `len`
-    /// bytes whose digest is `digest` (as [`crate::output::digest`] makes it).
-    pub fn note(&self, path: &str, key: Key, len: usize, digest: u64) {
-        self.insert(
-            path,
-            Stamp {
-                key,
-                len: len as u64,
-                digest,
-            },
-        );
+    /// Records that the file at `path` was made from `key`, that the output
+    /// holds `written` for it, and for a page, its links and ids.
+    pub fn note(&self, path: &str, key: Key, written: Written, page: Option<&Scanned>) {
+        let stamp = Stamp { key, written };
+        let (links, ids) = match page {
+            Some(page) => {
+                let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+                let mut places = |all: &[String]| all.iter().map(|s| made.place(s)).collect();
+                (places(&page.links), places(&page.ids))
+            }
+            None => Default::default(),
+        };
+        self.insert(path, Next::Made(stamp, links, ids));
     }
 
-    fn insert(&self, path: &str, stamp: Stamp) {
+    fn insert(&self, path: &str, next: Next) {
         self.next
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), stamp);
+            .insert(path.to_string(), next);
     }
 
     /// Writes what this build recorded, for the output now in place (build `id`,
     /// `files` files). A record that cannot be written only costs speed.
     pub fn save(self, id: u64, files: usize) {
         let next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
-        if self.build == Some(id) && self.previous_files == Some(files) && next == self.previous {
+        // Equal stamps mean equal bytes, and so equal links.
+        let same = self.build == Some(id)
+            && self.previous_files == Some(files)
+            && next.len() == self.previous.len()
+            && (next.iter()).all(|(path, n)| {
+                self.previous
+                    .get(path)
+                    .is_some_and(|r| r.stamp == n.stamp())
+            });
+        if same {
             return;
         }
-        let mut paths: Vec<(&String, &Stamp)> = next.iter().collect();
-        paths.sort_by(|a, b| a.0.cmp(b.0));
-        let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&id.to_le_bytes());
-        out.extend_from_slice(&(files as u64).to_le_bytes());
-        for (path, stamp) in paths {
-            out.extend_from_slice(&stamp.key.to_le_bytes());
-            out.extend_from_slice(&stamp.len.to_le_bytes());
-            out.extend_from_slice(&stamp.digest.to_le_bytes());
-            out.extend_from_slice(&(path.len() as u32).to_le_bytes());
-            out.extend_from_slice(path.as_bytes());
-        }
+        let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        let out = encode(id, files, &next, made, &self.previous, &self.strings);
         if let Some(dir) = self.file.parent() {
             let _ = fs::create_dir_all(dir);
         }
@@ -134,22 +186,173 @@ impl PageRecord {
     }
 }
 
-fn decode(bytes: &[u8]) -> Option<(u64, usize, HashMap<String, Stamp>)> {
-    let mut rest = bytes.strip_prefix(MAGIC)?;
-    let id = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-    let files = u64::from_le_bytes(rest.get(8..16)?.try_into().ok()?) as usize;
-    rest = &rest[16..];
-    let mut pages = HashMap::new();
-    while !rest.is_empty() {
-        let key = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-        let len = u64::from_le_bytes(rest.get(8..16)?.try_into().ok()?);
-        let digest = u64::from_le_bytes(rest.get(16..24)?.try_into().ok()?);
-        let n = u32::from_le_bytes(rest.get(24..28)?.try_into().ok()?) as usize;
-        let path = std::str::from_utf8(rest.get(28..28 + n)?).ok()?;
-        pages.insert(path.to_string(), Stamp { key, len, digest });
-        rest = &rest[28 + n..];
+/// The record's strings: one text, and where each string is in it.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    spans: Vec<(u32, u32)>,
+}
+
+impl Strings {
+    fn get(&self, i: u32) -> &str {
+        let (start, end) = self.spans[i as usize];
+        &self.text[start as usize..end as usize]
     }
-    Some((id, files, pages))
+}
+
+/// Gives each distinct string of the next record its place, once.
+#[derive(Default)]
+struct Interner {
+    places: HashMap<Arc<str>, u32>,
+    order: Vec<Arc<str>>,
+}
+
+impl Interner {
+    fn place(&mut self, s: &str) -> u32 {
+        if let Some(&place) = self.places.get(s) {
+            return place;
+        }
+        let place = self.order.len() as u32;
+        let s: Arc<str> = Arc::from(s);
+        self.order.push(Arc::clone(&s));
+        self.places.insert(s, place);
+        place
+    }
+}
+
+/// The record of the files in `next`: the pages made now have their places
+/// in `made` already, and those kept have theirs in the previous `strings`.
+fn encode(
+    id: u64,
+    files: usize,
+    next: &HashMap<String, Next>,
+    mut made: Interner,
+    previous: &HashMap<String, Recorded>,
+    strings: &Strings,
+) -> Vec<u8> {
+    // Each of the previous strings a kept page has is placed once, not hashed
+    // again for every page that has it.
+    let mut moved = vec![u32::MAX; strings.spans.len()];
+    let mut place_old = |i: u32| -> u32 {
+        let slot = &mut moved[i as usize];
+        if *slot == u32::MAX {
+            *slot = made.place(strings.get(i));
+        }
+        *slot
+    };
+    let mut paths: Vec<(&String, &Next)> = next.iter().collect();
+    paths.sort_by(|a, b| a.0.cmp(b.0));
+    let mut pages = Vec::new();
+    for (path, n) in &paths {
+        let (links, ids): (Vec<u32>, Vec<u32>) = match n {
+            Next::Kept(_) => match previous.get(*path) {
+                Some(r) => (
+                    r.links.iter().map(|&i| place_old(i)).collect(),
+                    r.ids.iter().map(|&i| place_old(i)).collect(),
+                ),
+                None => (Vec::new(), Vec::new()),
+            },
+            Next::Made(_, links, ids) => (links.to_vec(), ids.to_vec()),
+        };
+        pages.push((path, n.stamp(), links, ids));
+    }
+    let mut out = MAGIC.to_vec();
+    let u32_le = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u32).to_le_bytes());
+    out.extend_from_slice(&id.to_le_bytes());
+    out.extend_from_slice(&(files as u64).to_le_bytes());
+    u32_le(&mut out, made.order.len());
+    for s in &made.order {
+        u32_le(&mut out, s.len());
+        out.extend_from_slice(s.as_bytes());
+    }
+    for (path, stamp, links, ids) in pages {
+        let w = stamp.written;
+        for n in [stamp.key, w.len, w.digest, w.modified] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        u32_le(&mut out, path.len());
+        out.extend_from_slice(path.as_bytes());
+        for places in [links, ids] {
+            u32_le(&mut out, places.len());
+            for p in places {
+                out.extend_from_slice(&p.to_le_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// A record as read back.
+struct Decoded {
+    id: u64,
+    files: usize,
+    pages: HashMap<String, Recorded>,
+    strings: Strings,
+}
+
+/// Reads a record; `None` when any part of it is damaged.
+fn decode(bytes: &[u8]) -> Option<Decoded> {
+    let mut r = Reader(bytes.strip_prefix(MAGIC)?);
+    let id = r.u64()?;
+    let files = r.u64()? as usize;
+    let count = r.u32()?;
+    let mut strings = Strings::default();
+    let mut text = Vec::new();
+    for _ in 0..count {
+        let n = r.u32()? as usize;
+        let start = text.len() as u32;
+        text.extend_from_slice(r.take(n)?);
+        strings.spans.push((start, text.len() as u32));
+    }
+    // Valid as a whole, each string is too: every one was written whole.
+    strings.text = String::from_utf8(text).ok()?;
+    let mut pages = HashMap::new();
+    while !r.0.is_empty() {
+        let key = r.u64()?;
+        let len = r.u64()?;
+        let digest = r.u64()?;
+        let modified = r.u64()?;
+        let n = r.u32()? as usize;
+        let path = std::str::from_utf8(r.take(n)?).ok()?.to_string();
+        let mut places = || -> Option<Box<[u32]>> {
+            let n = r.u32()? as usize;
+            let all = (0..n).map(|_| r.u32().filter(|&i| i < count));
+            all.collect()
+        };
+        let links = places()?;
+        let ids = places()?;
+        let written = Written {
+            digest,
+            len,
+            modified,
+        };
+        let stamp = Stamp { key, written };
+        pages.insert(path, Recorded { stamp, links, ids });
+    }
+    Some(Decoded {
+        id,
+        files,
+        pages,
+        strings,
+    })
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
 }
 
 #[cfg(test)]
@@ -160,8 +363,57 @@ mod tests {
     fn a_damaged_record_is_empty() {
         assert!(decode(b"nonsense").is_none());
         let mut bytes = MAGIC.to_vec();
-        bytes.extend_from_slice(&[0; 16]);
+        bytes.extend_from_slice(&[0; 20]);
         bytes.extend_from_slice(&[1, 2, 3]);
         assert!(decode(&bytes).is_none());
+    }
+
+    #[test]
+    fn a_record_reads_back_what_was_written_and_keeps_pages_by_their_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        fs::create_dir_all(output.join("a")).unwrap();
+        fs::write(output.join("a/index.html"), "<a href=\"/b/\">b</a>").unwrap();
+        let meta = fs::metadata(output.join("a/index.html")).unwrap();
+        let written = Written {
+            digest: 7,
+            len: meta.len(),
+            modified: crate::output::modified(&meta),
+        };
+        let page = Scanned {
+            links: vec!["/b/".into(), "/b/".into(), "#top".into()],
+            ids: vec!["top".into()],
+        };
+        let record = PageRecord::open(&dir.path().join("pages.bin"), &output);
+        record.note("a/index.html", 1, written, Some(&page));
+        let next = record.next.into_inner().unwrap();
+        let made = record.made.into_inner().unwrap();
+        let bytes = encode(9, 2, &next, made, &HashMap::new(), &Strings::default());
+        let decoded = decode(&bytes).unwrap();
+        assert_eq!((decoded.id, decoded.files), (9, 2));
+        assert_eq!(decoded.strings.spans.len(), 3, "each string is stored once");
+        let record = PageRecord {
+            file: dir.path().join("pages.bin"),
+            output: output.clone(),
+            build: Some(9),
+            previous: decoded.pages,
+            strings: decoded.strings,
+            previous_files: Some(2),
+            next: Mutex::new(HashMap::new()),
+            made: Mutex::new(Interner::default()),
+        };
+        assert!(record.keep("a/index.html", 2).is_none(), "another key");
+        let kept = record.keep("a/index.html", 1).unwrap();
+        assert_eq!(kept.digest, 7);
+        assert_eq!(kept.links, ["/b/", "/b/", "#top"]);
+        assert_eq!(kept.ids, ["top"]);
+        // Saved again by hand, with the same length and a later time.
+        let file = fs::File::options()
+            .write(true)
+            .open(output.join("a/index.html"))
+            .unwrap();
+        let later = meta.modified().unwrap() + std::time::Duration::from_secs(1);
+        file.set_modified(later).unwrap();
+        assert!(record.keep("a/index.html", 1).is_none());
     }
 }

@@ -290,6 +290,78 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     );
 }
 
+#[test]
+fn the_links_and_ids_of_kept_pages_are_checked_on_every_build() {
+    let site = fixture("site");
+    let root = site.path();
+    let baseline = root.join("content/skills/Knife Work/log/2026-10-02-baseline.md");
+    let text = fs::read_to_string(&baseline).unwrap();
+    fs::write(
+        &baseline,
+        text + "\nSee [the old notes](/portfolio/nowhere/).\n\n## Deep dive\n\nMore.\n",
+    )
+    .unwrap();
+    let broken = "link to `/portfolio/nowhere/` leads nowhere";
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains(broken), "{}", stderr(&out));
+    // Another skill's entry changes and links into the page, which is kept:
+    // its broken link is still reported and its heading still found.
+    let page = "/portfolio/skills/knife-work/2026-10-02-baseline/";
+    replace_in(
+        &root.join("content/skills/perfect-omelette/log/2026-10-03-fold.md"),
+        "It rolled.",
+        &format!("It rolled. [Knives]({page}#deep-dive), [again]({page}#deep-diev)."),
+    );
+    let out = run(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        fs::read_to_string(root.join("public/skills/knife-work/2026-10-02-baseline/index.html"))
+            .unwrap()
+            .contains("id=\"deep-dive\""),
+        "the page has the heading"
+    );
+    assert!(err.contains(broken), "{err}");
+    assert!(!err.contains(&format!("`{page}#deep-dive`")), "{err}");
+    assert!(err.contains("did you mean `#deep-dive`?"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "link to `{page}#deep-diev` leads to a part of {page} that does not exist"
+        )),
+        "{err}"
+    );
+}
+
+/// The bytes of every PNG under `dir`.
+fn pngs(dir: &Path) -> std::collections::BTreeSet<Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .map(|e| fs::read(e.path()).unwrap())
+        .collect()
+}
+
+#[test]
+fn cards_a_rebuild_keeps_stay_in_the_card_cache() {
+    let site = fixture("site");
+    let root = site.path();
+    let public = build(root, &[]);
+    let cache = root.join(".skillfolio-cache/cards");
+    let cards = pngs(&public.join("cards"));
+    assert!(cards.len() > 2, "the fixture has cards: {}", cards.len());
+    assert_eq!(pngs(&cache), cards);
+    // Every card is kept by its key now, and none is laid out again: the
+    // cache has to know their files without them.
+    build(root, &[]);
+    assert_eq!(pngs(&cache), cards, "the cache lost cards the output kept");
+    // A build into another folder takes them from the cache.
+    let out = run(root, &["build", "--output", "other"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(pngs(&root.join("other/cards")), cards);
+}
+
 /// Every entry under `dir` with its bytes (folders as empty), so a leftover
 /// file, an emptied one or an empty folder shows.
 fn listing(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {

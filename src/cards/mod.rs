@@ -2,7 +2,9 @@
 //! each payoff, drawn from an SVG layout with resvg and the Inter font shipped in
 //! the binary (with the machine's fonts behind it for what Inter lacks, see
 //! `fonts`). Pages without a photo of their own use a card as `og:image`. Cards
-//! are cached by the SVG they come from.
+//! are cached by the SVG they come from, and a card the build's record keeps
+//! by its key is neither laid out nor drawn: the cache's index names the file
+//! each key was drawn into, so the cache keeps it too.
 //!
 //! The layout gives every piece a region of its own, so nothing can be drawn
 //! over anything else: the site name and a kicker line top left beside a
@@ -15,7 +17,7 @@ mod fonts;
 mod raster;
 mod text;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -129,11 +131,17 @@ fn minutes_until(skill: &Skill, day: Date) -> u64 {
         .sum()
 }
 
+/// The file in the cards' cache folder that names the card of each key.
+const INDEX: &str = "index";
+
 /// Draws cards, keeping them in `<cache>/cards/` when there is a cache folder.
 pub struct CardMaker {
     dir: Option<PathBuf>,
     glyphs: raster::Glyphs,
     used: Mutex<HashSet<String>>,
+    /// The cache's file of each card key, from the last build that kept the
+    /// cache, and as this build uses them.
+    names: Mutex<(HashMap<Key, String>, HashMap<Key, String>)>,
     /// Cards this maker added to the cache folder, which a failed build takes
     /// back: cards are drawn while the pages render, so a build can fail after
     /// some were stored.
@@ -149,6 +157,7 @@ impl CardMaker {
             dir: cache_dir.map(|d| d.join("cards")),
             glyphs: raster::Glyphs::default(),
             used: Mutex::default(),
+            names: Mutex::default(),
             added: Mutex::default(),
             paths_only: false,
         }
@@ -178,6 +187,11 @@ impl CardMaker {
         if let Ok(mut added) = self.added.lock() {
             added.clear();
         }
+        if let Ok(mut names) = self.names.lock()
+            && !names.1.is_empty()
+        {
+            names.0 = std::mem::take(&mut names.1);
+        }
         if !site.config.social_cards {
             return Ok(());
         }
@@ -204,7 +218,13 @@ impl CardMaker {
                 }
             }
         }
-        cards.retain(|(path, key, _)| !key.is_some_and(|k| (inputs.keep)(path, k)));
+        let mut kept = Vec::new();
+        cards.retain(|(path, key, _)| {
+            let keep = key.is_some_and(|k| (inputs.keep)(path, k));
+            kept.extend(key.filter(|_| keep));
+            !keep
+        });
+        self.keep_names(&kept);
         if self.paths_only {
             return cards.into_iter().try_for_each(|(path, _, _)| {
                 emit(OutputFile {
@@ -217,7 +237,7 @@ impl CardMaker {
         let fonts = Fonts::system();
         cards.into_par_iter().try_for_each(|(path, key, card)| {
             let layout = card.layout(site, fonts);
-            let contents = self.card(&layout, fonts).map_err(|e| {
+            let contents = self.card(&layout, key, fonts).map_err(|e| {
                 Diagnostic::error(format!("could not draw the preview card {path}: {e}")).hint(
                     "set `social_cards = false` in site.toml to build without cards, and report this",
                 )
@@ -238,24 +258,73 @@ impl CardMaker {
         }
     }
 
-    /// Removes cached cards no card of this build used.
+    /// Removes cached cards no card of this build used, and writes the index
+    /// of the cards it keyed.
     pub fn prune(&self) {
         let Some(dir) = &self.dir else { return };
         let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
         for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !used.contains(&name) {
+            if !used.contains(&name) && name != INDEX {
                 let _ = fs::remove_file(entry.path());
+            }
+        }
+        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        let mut index: Vec<String> = (names.1.iter())
+            .map(|(key, name)| format!("{key:016x} {name}\n"))
+            .collect();
+        index.sort_unstable();
+        if !used.is_empty() || dir.join(INDEX).exists() {
+            let _ = fs::write(dir.join(INDEX), index.concat());
+        }
+    }
+
+    /// Marks the cached files of the cards kept by `keys` as used.
+    fn keep_names(&self, keys: &[Key]) {
+        if self.dir.is_none() {
+            return;
+        }
+        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        if names.0.is_empty() {
+            names.0 = self.read_index();
+        }
+        let (last, now) = &mut *names;
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            if let Some(name) = last.get(key) {
+                used.insert(name.clone());
+                now.insert(*key, name.clone());
             }
         }
     }
 
-    fn card(&self, layout: &Layout, fonts: &'static Fonts) -> Result<Contents, String> {
+    fn read_index(&self) -> HashMap<Key, String> {
+        let Some(dir) = &self.dir else {
+            return HashMap::new();
+        };
+        let text = fs::read_to_string(dir.join(INDEX)).unwrap_or_default();
+        (text.lines())
+            .filter_map(|line| {
+                let (key, name) = line.split_once(' ')?;
+                Some((Key::from_str_radix(key, 16).ok()?, name.to_string()))
+            })
+            .collect()
+    }
+
+    fn card(
+        &self,
+        layout: &Layout,
+        key: Option<Key>,
+        fonts: &'static Fonts,
+    ) -> Result<Contents, String> {
         // Named by what it shows and by how it was drawn.
         let name = format!("{:016x}.png", crate::keys::hash(&(DRAWING, &layout.svg)));
         if let Some(dir) = &self.dir {
             if let Ok(mut used) = self.used.lock() {
                 used.insert(name.clone());
+            }
+            if let (Some(key), Ok(mut names)) = (key, self.names.lock()) {
+                names.1.insert(key, name.clone());
             }
             let path = dir.join(&name);
             if path.is_file() {
