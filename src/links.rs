@@ -34,8 +34,44 @@ struct Found {
     files: HashSet<String>,
     /// The ids of each HTML page, by its output path.
     ids: HashMap<String, HashSet<String>>,
-    /// Each distinct link target, with the first page and the text that named it.
-    links: HashMap<Target, Use>,
+    /// Each distinct link target, with its place in `uses`.
+    places: HashMap<Target, usize>,
+    /// The first page and the text that named each target.
+    uses: Vec<Use>,
+    /// The place of every link whose target is the same from any page
+    /// (root-relative or with a scheme), by its text; `None` for a link that
+    /// leaves the site. Most links of a site are on many pages, and resolving
+    /// each again would be most of a large site's link check.
+    by_text: HashMap<String, Option<usize>>,
+}
+
+impl Found {
+    /// Counts a link to the target at `place`, written as `raw` on `page`.
+    /// Pages are made in parallel: the first page by path names a link, so
+    /// the message is the same from one run to the next.
+    fn used(&mut self, place: usize, page: &str, raw: &str) {
+        let used = &mut self.uses[place];
+        if *used.page > *page {
+            *used = Use::new(page, raw);
+        }
+    }
+
+    /// The place of `target`, first named on `page` as `raw`.
+    fn place(&mut self, target: Target, page: &str, raw: &str) -> usize {
+        match self.places.entry(target) {
+            Entry::Occupied(o) => {
+                let place = *o.get();
+                self.used(place, page, raw);
+                place
+            }
+            Entry::Vacant(v) => {
+                let place = self.uses.len();
+                self.uses.push(Use::new(page, raw));
+                v.insert(place);
+                place
+            }
+        }
+    }
 }
 
 /// A link's output path (before `index.html` is added) and its fragment.
@@ -104,26 +140,37 @@ impl LinkCheck {
         links: &[S],
         ids: impl IntoIterator<Item = impl Into<String>>,
     ) {
-        let mut targets = Vec::with_capacity(links.len());
-        for raw in links {
-            if let Some(target) = self.target(path, raw.as_ref()) {
-                targets.push((target, raw.as_ref()));
-            }
-        }
+        // Links relative to the page are resolved before the lock is taken;
+        // the others, once for the whole site, under it.
+        let relative: Vec<Option<Target>> = (links.iter())
+            .map(|raw| {
+                let raw = raw.as_ref();
+                (!same_everywhere(raw))
+                    .then(|| self.target(path, raw))
+                    .flatten()
+            })
+            .collect();
         let ids = ids.into_iter().map(Into::into).collect();
         let mut found = self.lock();
         found.files.insert(path.to_string());
         found.ids.insert(path.to_string(), ids);
-        // Pages are made in parallel: the first page by path names a link, so
-        // the message is the same from one run to the next.
-        for (target, raw) in targets {
-            match found.links.entry(target) {
-                Entry::Occupied(mut o) if *o.get().page > *path => {
-                    o.insert(Use::new(path, raw));
-                }
-                Entry::Occupied(_) => {}
-                Entry::Vacant(v) => {
-                    v.insert(Use::new(path, raw));
+        for (raw, target) in links.iter().zip(relative) {
+            let raw = raw.as_ref();
+            if let Some(target) = target {
+                found.place(target, path, raw);
+                continue;
+            }
+            if !same_everywhere(raw) {
+                continue;
+            }
+            match found.by_text.get(raw).copied() {
+                Some(Some(place)) => found.used(place, path, raw),
+                Some(None) => {}
+                None => {
+                    let place = self
+                        .target(path, raw)
+                        .map(|target| found.place(target, path, raw));
+                    found.by_text.insert(raw.to_string(), place);
                 }
             }
         }
@@ -218,9 +265,11 @@ impl Found {
         use rayon::prelude::*;
         let found = self;
         let mut broken: Vec<(&Target, &Use, Problem)> = found
-            .links
+            .places
             .par_iter()
-            .filter_map(|(target, used)| Some((target, used, found.problem(target)?)))
+            .filter_map(|(target, &place)| {
+                Some((target, &found.uses[place], found.problem(target)?))
+            })
             .collect();
         if broken.is_empty() {
             return Vec::new();
@@ -437,6 +486,13 @@ impl Found {
     }
 }
 
+/// Whether `raw` leads to the same place from every page: a root-relative
+/// link or one with a scheme (a page's own address included).
+fn same_everywhere(raw: &str) -> bool {
+    let raw = raw.trim();
+    raw.starts_with('/') || has_scheme(raw)
+}
+
 /// The links and ids of one page, in the order they are written.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Scanned {
@@ -625,6 +681,20 @@ mod tests {
                 "templates/base.html:2:61 link to `#nowhere` leads to a part of /folio/ that does not exist (on the page /folio/) | heading ids are the heading's text in lowercase with hyphens, e.g. `## Entry trick` is `#entry-trick`",
             ]
         );
+    }
+
+    #[test]
+    fn a_link_on_many_pages_is_named_by_the_first_page_whatever_the_order() {
+        let page = r#"<a href="/folio/gone/">g</a> <a href="gone/">relative</a>"#;
+        let expected = [
+            "link to `/folio/gone/` leads nowhere: the site has no such page or file (on the page /folio/a/) | no page is published at `/folio/gone/`: add one (content/gone.md), or link to a page by its `.md` file, relative to the file the link is in",
+            "link to `gone/` leads nowhere: the site has no such page or file (on the page /folio/a/) | no page is published at `/folio/a/gone/`: add one (content/a/gone.md), or link to a page by its `.md` file, relative to the file the link is in",
+            "link to `gone/` leads nowhere: the site has no such page or file (on the page /folio/b/) | no page is published at `/folio/b/gone/`: add one (content/b/gone.md), or link to a page by its `.md` file, relative to the file the link is in",
+        ];
+        let forward = [("a/index.html", page), ("b/index.html", page)];
+        let backward = [("b/index.html", page), ("a/index.html", page)];
+        assert_eq!(check(&forward, &[], ""), expected);
+        assert_eq!(check(&backward, &[], ""), expected);
     }
 
     #[test]
