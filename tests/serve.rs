@@ -846,4 +846,12 @@ fn a_broken_link_saved_is_reported_after_the_page_is_served() {
     }
     server.wait_for(ENTRY_URL, |r| r.text().contains("/no-such-plan4/"));
     server.wait_for_log("link to `/no-such-plan4/` leads nowhere", 1);
+
+    // A save elsewhere keeps the page, and its links are checked again.
+    edit(
+        site.path(),
+        "content/skills/Knife Work/log/2026-10-02-baseline.md",
+        |t| t + "\nA second onion.\n",
+    );
+    server.wait_for_log("link to `/no-such-plan4/` leads nowhere", 2);
 }

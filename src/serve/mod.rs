@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Instant;
 
 use crate::Caches;
@@ -68,6 +68,10 @@ pub struct Snapshot {
 struct Served {
     contents: Contents,
     key: Option<Key>,
+    /// A page's links and ids, read by the first link check that needs them
+    /// and shared with every later snapshot that keeps the page: a save's
+    /// check reads only the pages that save made.
+    scanned: Arc<OnceLock<crate::links::Scanned>>,
 }
 
 impl Snapshot {
@@ -76,6 +80,7 @@ impl Snapshot {
             let served = Served {
                 contents: f.contents,
                 key: f.key,
+                scanned: Arc::default(),
             };
             (f.path, served)
         });
@@ -120,7 +125,10 @@ impl Snapshot {
                 return None;
             }
             match &served.contents {
-                Contents::Bytes(bytes) => links.add(path, Some(bytes)),
+                Contents::Bytes(bytes) if path.ends_with(".html") => {
+                    let page = served.scanned.get_or_init(|| crate::links::scan(bytes));
+                    links.add_page(path, &page.links, page.ids.iter().map(String::as_str));
+                }
                 _ => links.add(path, None),
             }
         }
