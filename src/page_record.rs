@@ -11,7 +11,9 @@
 //! id exactly as the same file made afresh would. A page is kept only when its key
 //! is the recorded one and the output's file still has the recorded length and
 //! modification time, as `make` and git judge a file: a file saved by hand is
-//! made again, whatever its length, and the pages kept are not read at all.
+//! made again, whatever its length, and the pages kept are not read at all. As
+//! in git, a file modified no earlier than the record was saved could have been
+//! changed again within the same tick of the clock, so its bytes are checked.
 //! Each page's links and ids are recorded with it, so the link check of a build
 //! that keeps a page needs none of its bytes.
 
@@ -75,6 +77,10 @@ pub struct PageRecord {
     strings: Strings,
     /// How many files the recorded build's output holds, its marker included.
     previous_files: Option<usize>,
+    /// When the record was written (nanoseconds since 1970): a file modified
+    /// as late as that may have been changed again within the same tick of
+    /// the file system's clock, so its bytes are checked instead.
+    saved: u64,
     next: Mutex<HashMap<String, Next>>,
     /// The links and ids of the pages made by this build, once each: most
     /// links are on many pages, and a large site's would otherwise take tens
@@ -91,6 +97,7 @@ impl PageRecord {
             .ok()
             .and_then(|bytes| decode(&bytes))
             .filter(|d| Some(d.id) == current);
+        let saved = fs::metadata(file).map_or(0, |m| crate::output::modified(&m));
         let (build, files, previous, strings) = match decoded {
             Some(d) => (Some(d.id), Some(d.files), d.pages, d.strings),
             None => (None, None, HashMap::new(), Strings::default()),
@@ -102,6 +109,7 @@ impl PageRecord {
             previous,
             strings,
             previous_files: files,
+            saved,
             next: Mutex::new(HashMap::new()),
             made: Mutex::new(Interner::default()),
         }
@@ -118,9 +126,19 @@ impl PageRecord {
     pub fn keep(&self, path: &str, key: Key) -> Option<Kept<'_>> {
         let recorded = self.previous.get(path).filter(|r| r.stamp.key == key)?;
         let written = recorded.stamp.written;
-        let meta = fs::metadata(self.output.join(path)).ok()?;
+        let file = self.output.join(path);
+        let meta = fs::metadata(&file).ok()?;
         let modified = crate::output::modified(&meta);
         if meta.len() != written.len || modified != written.modified || modified == 0 {
+            return None;
+        }
+        // The same test as git's for a "racily clean" file.
+        if modified >= self.saved
+            && fs::read(&file)
+                .ok()
+                .map(|b| crate::output::digest(path, &b))
+                != Some(written.digest)
+        {
             return None;
         }
         self.insert(path, Next::Kept(recorded.stamp));
@@ -372,11 +390,13 @@ mod tests {
     fn a_record_reads_back_what_was_written_and_keeps_pages_by_their_time() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
+        let path = "a/index.html";
+        let html = "<a href=\"/b/\">b</a>";
         fs::create_dir_all(output.join("a")).unwrap();
-        fs::write(output.join("a/index.html"), "<a href=\"/b/\">b</a>").unwrap();
-        let meta = fs::metadata(output.join("a/index.html")).unwrap();
+        fs::write(output.join(path), html).unwrap();
+        let meta = fs::metadata(output.join(path)).unwrap();
         let written = Written {
-            digest: 7,
+            digest: crate::output::digest(path, html.as_bytes()),
             len: meta.len(),
             modified: crate::output::modified(&meta),
         };
@@ -385,35 +405,47 @@ mod tests {
             ids: vec!["top".into()],
         };
         let record = PageRecord::open(&dir.path().join("pages.bin"), &output);
-        record.note("a/index.html", 1, written, Some(&page));
+        record.note(path, 1, written, Some(&page));
         let next = record.next.into_inner().unwrap();
         let made = record.made.into_inner().unwrap();
         let bytes = encode(9, 2, &next, made, &HashMap::new(), &Strings::default());
-        let decoded = decode(&bytes).unwrap();
-        assert_eq!((decoded.id, decoded.files), (9, 2));
-        assert_eq!(decoded.strings.spans.len(), 3, "each string is stored once");
-        let record = PageRecord {
-            file: dir.path().join("pages.bin"),
-            output: output.clone(),
-            build: Some(9),
-            previous: decoded.pages,
-            strings: decoded.strings,
-            previous_files: Some(2),
-            next: Mutex::new(HashMap::new()),
-            made: Mutex::new(Interner::default()),
+        let reopen = |saved: u64| {
+            let decoded = decode(&bytes).unwrap();
+            assert_eq!((decoded.id, decoded.files), (9, 2));
+            assert_eq!(decoded.strings.spans.len(), 3, "each string is stored once");
+            PageRecord {
+                file: dir.path().join("pages.bin"),
+                output: output.clone(),
+                build: Some(9),
+                previous: decoded.pages,
+                strings: decoded.strings,
+                previous_files: Some(2),
+                saved,
+                next: Mutex::new(HashMap::new()),
+                made: Mutex::new(Interner::default()),
+            }
         };
-        assert!(record.keep("a/index.html", 2).is_none(), "another key");
-        let kept = record.keep("a/index.html", 1).unwrap();
-        assert_eq!(kept.digest, 7);
+        // Saved well after the page was written.
+        let record = reopen(written.modified + 1);
+        assert!(record.keep(path, 2).is_none(), "another key");
+        let kept = record.keep(path, 1).unwrap();
+        assert_eq!(kept.digest, written.digest);
         assert_eq!(kept.links, ["/b/", "/b/", "#top"]);
         assert_eq!(kept.ids, ["top"]);
-        // Saved again by hand, with the same length and a later time.
+        // The page written again within the tick the record was saved in:
+        // same length, same time, other bytes.
+        let racy = reopen(written.modified);
+        assert!(racy.keep(path, 1).is_some(), "the same bytes are kept");
+        fs::write(output.join(path), html.replace('b', "c")).unwrap();
         let file = fs::File::options()
             .write(true)
-            .open(output.join("a/index.html"))
+            .open(output.join(path))
             .unwrap();
+        file.set_modified(meta.modified().unwrap()).unwrap();
+        assert!(racy.keep(path, 1).is_none(), "other bytes are not");
+        // Saved again by hand later, with the same length.
         let later = meta.modified().unwrap() + std::time::Duration::from_secs(1);
         file.set_modified(later).unwrap();
-        assert!(record.keep("a/index.html", 1).is_none());
+        assert!(record.keep(path, 1).is_none());
     }
 }
