@@ -76,9 +76,10 @@ impl Highlighter {
             .collect()
     }
 
-    /// Keeps the highlighted blocks of this run for the next one.
-    pub fn save_cache(&self) {
-        self.cache.save();
+    /// Keeps the highlighted blocks of this run for the next one, and the
+    /// others too when `keep_unused` (some code was not highlighted at all).
+    pub fn save_cache(&self, keep_unused: bool) {
+        self.cache.save(keep_unused);
     }
 
     /// A `<pre>` block for `code`; a language syntect does not know is shown plain.

@@ -7,14 +7,16 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 const MAGIC: &[u8] = b"SKILLFOLIO-HIGHLIGHT-CACHE 1\n";
 
 #[derive(Default)]
 pub struct HighlightCache {
     path: Option<PathBuf>,
-    blocks: RwLock<HashMap<u64, Arc<str>>>,
+    /// Read from `path` when first needed: a build whose rendered markdown
+    /// all comes from the markdown store never reads it.
+    blocks: OnceLock<RwLock<HashMap<u64, Arc<str>>>>,
     used: Mutex<HashSet<u64>>,
     added: Mutex<bool>,
 }
@@ -22,15 +24,28 @@ pub struct HighlightCache {
 impl HighlightCache {
     /// Opens the cache file at `path`; a missing or unreadable file is an empty cache.
     pub fn open(path: &Path) -> HighlightCache {
-        let blocks = std::fs::read(path)
-            .ok()
-            .and_then(|b| decode(&b))
-            .unwrap_or_default();
+        let cache = HighlightCache::open_lazily(path);
+        cache.blocks();
+        cache
+    }
+
+    /// [`HighlightCache::open`], reading the file only when a block is first
+    /// looked up.
+    pub fn open_lazily(path: &Path) -> HighlightCache {
         HighlightCache {
             path: Some(path.to_path_buf()),
-            blocks: RwLock::new(blocks),
             ..HighlightCache::default()
         }
+    }
+
+    fn blocks(&self) -> &RwLock<HashMap<u64, Arc<str>>> {
+        self.blocks.get_or_init(|| {
+            let blocks = (self.path.as_ref())
+                .and_then(|path| std::fs::read(path).ok())
+                .and_then(|b| decode(&b))
+                .unwrap_or_default();
+            RwLock::new(blocks)
+        })
     }
 
     pub fn key(code: &str, lang: &str) -> u64 {
@@ -39,7 +54,7 @@ impl HighlightCache {
 
     pub fn get(&self, key: u64) -> Option<Arc<str>> {
         self.path.as_ref()?;
-        let found = self.blocks.read().ok()?.get(&key).cloned()?;
+        let found = self.blocks().read().ok()?.get(&key).cloned()?;
         if let Ok(mut used) = self.used.lock() {
             used.insert(key);
         }
@@ -53,7 +68,7 @@ impl HighlightCache {
         }
         // Copied before the lock is taken: other threads look blocks up meanwhile.
         let html: Arc<str> = html.into();
-        if let Ok(mut blocks) = self.blocks.write() {
+        if let Ok(mut blocks) = self.blocks().write() {
             blocks.insert(key, html);
         }
         if let Ok(mut used) = self.used.lock() {
@@ -65,18 +80,25 @@ impl HighlightCache {
     }
 
     /// Writes the blocks used by this build back to the cache file, if anything
-    /// changed, and forgets the others, so a long `serve` session does not keep
-    /// every block it ever saw. A cache that cannot be written only costs speed,
-    /// so errors are ignored.
-    pub fn save(&self) {
+    /// changed, and forgets the others (unless `keep_unused`: a build that took
+    /// rendered files from the markdown store used none of their blocks), so a
+    /// long `serve` session does not keep every block it ever saw. A cache that
+    /// cannot be written only costs speed, so errors are ignored.
+    pub fn save(&self, keep_unused: bool) {
         let Some(path) = &self.path else { return };
+        // Never read, so nothing was looked up or added.
+        let Some(blocks) = self.blocks.get() else {
+            return;
+        };
         let (Ok(mut blocks), Ok(mut used), Ok(mut added)) =
-            (self.blocks.write(), self.used.lock(), self.added.lock())
+            (blocks.write(), self.used.lock(), self.added.lock())
         else {
             return;
         };
-        let unchanged = !*added && used.len() == blocks.len();
-        blocks.retain(|key, _| used.contains(key));
+        let unchanged = !*added && (keep_unused || used.len() == blocks.len());
+        if !keep_unused {
+            blocks.retain(|key, _| used.contains(key));
+        }
         used.clear();
         if unchanged {
             return;
@@ -144,10 +166,10 @@ mod tests {
         );
         cache.insert(a, "<span>a</span>");
         cache.insert(b, "<span>b</span>");
-        cache.save();
+        cache.save(false);
         let cache = HighlightCache::open(&path);
         assert_eq!(cache.get(a).as_deref(), Some("<span>a</span>"));
-        cache.save();
+        cache.save(false);
         let cache = HighlightCache::open(&path);
         assert!(cache.get(b).is_none(), "b was not used by the last build");
         assert_ne!(a, HighlightCache::key("fn a() {}", "python"));

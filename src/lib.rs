@@ -22,6 +22,7 @@ pub mod import;
 pub mod keys;
 pub mod links;
 pub mod markdown;
+pub mod markdown_store;
 pub mod media;
 pub mod output;
 pub mod page_record;
@@ -131,13 +132,26 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let (accent, accent_warnings) = theme.accent(&config);
     let timer = timings::Timer::start();
     // Reading the highlight cache (tens of megabytes on a large site) needs no
-    // content, so it happens while the content is read.
-    let ((content, mut diagnostics), own) = rayon::join(
+    // content, so it happens while the content is read. `serve` keeps its
+    // renderings in memory instead of in the store.
+    let ((content, mut diagnostics), (own, store)) = rayon::join(
         || content::load_cached(root, caches.map(|c| &c.content)),
         || {
-            caches
-                .is_none()
-                .then(|| highlighter(options.cache_dir.as_deref()))
+            if caches.is_some() {
+                return (None, None);
+            }
+            let Some(dir) = options.cache_dir.as_deref() else {
+                return (Some(Highlighter::default()), None);
+            };
+            let store = markdown_store::Store::open(&dir.join("markdown.bin"));
+            // With renderings stored, most builds highlight little or nothing,
+            // and tens of megabytes of code are read only if some code is.
+            let path = dir.join("highlight.bin");
+            let code = match store.is_empty() {
+                true => HighlightCache::open(&path),
+                false => HighlightCache::open_lazily(&path),
+            };
+            (Some(Highlighter::with_cache(code)), Some(store))
         },
     );
     timer.lap("read content and code cache");
@@ -188,11 +202,15 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
         language: std::sync::Arc::clone(&model_options.language),
     };
     let model = caches.map(|c| &c.model);
+    let tools = markdown::Tools {
+        highlighter,
+        store: store.as_ref(),
+    };
     let (site, model_diagnostics) = Site::new(
         config,
         content,
         model_options,
-        highlighter,
+        tools,
         model,
         images,
         profile,
@@ -200,8 +218,25 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     timer.lap("model and markdown");
     // `serve` renders only changed files and so uses only some blocks: its cache
     // stays in memory, and only a whole build writes (and prunes) the file, while
-    // the pages render.
-    let saving = Saving(own.map(|h| std::thread::spawn(move || h.save_cache())));
+    // the pages render. Files whose rendering came from the store used no block,
+    // so then no block is pruned.
+    // A failed build keeps no renderings: it writes nothing beside the site.
+    let failed = load_failed
+        || diagnostics.iter().any(Diagnostic::is_error)
+        || model_diagnostics.iter().any(Diagnostic::is_error);
+    let fingerprint = site
+        .as_ref()
+        .filter(|_| !failed)
+        .map(|s| s.links_fingerprint);
+    let from_store = store.as_ref().is_some_and(|s| s.hits() > 0);
+    let saving = Saving(own.map(|h| {
+        std::thread::spawn(move || {
+            h.save_cache(from_store);
+            if let (Some(store), Some(fingerprint)) = (store, fingerprint) {
+                store.save(fingerprint);
+            }
+        })
+    }));
     // Once a file failed to load, links to it look broken too; only the model's
     // errors are worth adding then.
     diagnostics.extend(

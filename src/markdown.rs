@@ -93,6 +93,13 @@ pub struct Cache {
 /// range and the folder links are resolved from.
 type CachedRender = (Arc<str>, Range<usize>, PathBuf, Arc<Rendered>);
 
+/// What renders code, and the store renderings are kept in between builds.
+#[derive(Clone, Copy)]
+pub struct Tools<'a> {
+    pub highlighter: &'a Highlighter,
+    pub store: Option<&'a crate::markdown_store::Store>,
+}
+
 /// Renders the markdown of one build: its link targets, the highlighter and,
 /// when serving, the cache.
 pub struct Renderer<'a> {
@@ -100,6 +107,7 @@ pub struct Renderer<'a> {
     /// [`Links::fingerprint`] of `links`, made once.
     pub links_fingerprint: u64,
     highlighter: &'a Highlighter,
+    store: Option<&'a crate::markdown_store::Store>,
     cache: Option<&'a Cache>,
     /// The heading ids and fragment links of every file rendered in this build, by
     /// its path under `content/`: all the fragment check needs, and far smaller
@@ -117,7 +125,7 @@ impl<'a> Renderer<'a> {
     pub fn new(
         links: Arc<Links>,
         links_fingerprint: u64,
-        highlighter: &'a Highlighter,
+        tools: Tools<'a>,
         cache: Option<&'a Cache>,
     ) -> Self {
         if let Some(cache) = cache {
@@ -134,7 +142,8 @@ impl<'a> Renderer<'a> {
         Renderer {
             links,
             links_fingerprint,
-            highlighter,
+            highlighter: tools.highlighter,
+            store: tools.store,
             cache,
             done: Mutex::new(Vec::new()),
         }
@@ -235,7 +244,16 @@ impl<'a> Renderer<'a> {
 
     fn render_cached(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Arc<Rendered> {
         let Some(cache) = self.cache else {
-            return Arc::new(render(file, body, dir, &self.links, self.highlighter));
+            let Some(store) = self.store else {
+                return Arc::new(render(file, body, dir, &self.links, self.highlighter));
+            };
+            let key = crate::markdown_store::Store::key(file, body, dir);
+            if let Some(kept) = store.get(key, self.links_fingerprint) {
+                return Arc::new(kept);
+            }
+            let rendered = render(file, body, dir, &self.links, self.highlighter);
+            store.put(key, &rendered);
+            return Arc::new(rendered);
         };
         let hit = cache.files.lock().ok().and_then(|files| {
             files

@@ -208,10 +208,22 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
         "+++\ntitle = \"Not yet begun\"\nstarted = 2026-10-05\n+++\n\nSoon.\n",
     )
     .unwrap();
+    // A link whose target is renamed below, in a file that does not change.
+    let first = root.join("content/skills/perfect-omelette/log/2026-10-01-first.md");
+    let text = fs::read_to_string(&first).unwrap();
+    fs::write(
+        &first,
+        text + "\nAs sharp as [the baseline](<../../Knife Work/log/2026-10-02-baseline.md>).\n",
+    )
+    .unwrap();
     let public = build(root, &[]);
     assert!(
         root.join(".skillfolio-cache/pages-public.bin").is_file(),
         "the build records its pages beside the output"
+    );
+    assert!(
+        root.join(".skillfolio-cache/markdown.bin").is_file(),
+        "the build keeps its rendered markdown"
     );
     // Written while the pages render, and finished before the build exits.
     let code = fs::read(root.join(".skillfolio-cache/highlight.bin")).unwrap();
@@ -226,7 +238,7 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     };
     let omelette = root.join("content/skills/perfect-omelette");
     let fold = "skills/perfect-omelette/2026-10-03-fold/index.html";
-    let edits: [(&str, &dyn Fn()); 6] = [
+    let edits: [(&str, &dyn Fn()); 8] = [
         ("one entry's note", &|| {
             let path = omelette.join("log/2026-10-03-fold.md");
             let text = fs::read_to_string(&path).unwrap();
@@ -266,6 +278,19 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
             let swapped = page.replacen("<html", "<HTML", 1);
             assert_eq!(swapped.len(), page.len());
             fs::write(public.join(fold), swapped).unwrap();
+        }),
+        // Where everything else a rendering is made from stays the same.
+        ("a word of a note, its length kept", &|| {
+            replace_in(&first, "in a cold pan", "in a warm pan");
+        }),
+        // The entry that links to it is rendered again, its text unchanged.
+        ("a file another one links to, renamed", &|| {
+            let log = root.join("content/skills/Knife Work/log");
+            fs::rename(
+                log.join("2026-10-02-baseline.md"),
+                log.join("2026-10-02-onions.md"),
+            )
+            .unwrap();
         }),
     ];
     for (what, edit) in edits {
@@ -330,6 +355,28 @@ fn the_links_and_ids_of_kept_pages_are_checked_on_every_build() {
             "link to `{page}#deep-diev` leads to a part of {page} that does not exist"
         )),
         "{err}"
+    );
+}
+
+#[test]
+fn code_of_renderings_taken_from_the_store_stays_in_the_code_cache() {
+    let site = fixture("site");
+    let root = site.path();
+    build(root, &[]);
+    let code = root.join(".skillfolio-cache/highlight.bin");
+    let lossy = |path: &Path| String::from_utf8_lossy(&fs::read(path).unwrap()).into_owned();
+    assert!(lossy(&code).contains("println"));
+    // A new block elsewhere: the code cache is read and written again while
+    // the write-up with `println` comes from the store, its code untouched.
+    let baseline = root.join("content/skills/Knife Work/log/2026-10-02-baseline.md");
+    let text = fs::read_to_string(&baseline).unwrap();
+    fs::write(&baseline, text + "\n```sh\necho onion\n```\n").unwrap();
+    build(root, &[]);
+    let cached = lossy(&code);
+    assert!(cached.contains("onion"), "the new block is cached");
+    assert!(
+        cached.contains("println"),
+        "the stored write-up's block is kept"
     );
 }
 
@@ -441,13 +488,18 @@ fn a_build_that_fills_the_disk_leaves_nothing_behind() {
         before.keys().collect::<Vec<_>>(),
         "files were left behind"
     );
-    // The code cache may have been brought up to date before the disk filled;
-    // everything else, the previous output first, is as it was.
+    // The caches of highlighted code and rendered markdown may have been
+    // brought up to date before the disk filled; everything else, the previous
+    // output first, is as it was.
+    let caches = [
+        ".skillfolio-cache/highlight.bin",
+        ".skillfolio-cache/markdown.bin",
+    ];
     let changed: Vec<&String> = after
         .iter()
         .filter(|(name, bytes)| before.get(*name) != Some(*bytes))
         .map(|(name, _)| name)
-        .filter(|name| name.as_str() != ".skillfolio-cache/highlight.bin")
+        .filter(|name| !caches.contains(&name.as_str()))
         .collect();
     assert!(changed.is_empty(), "changed: {changed:?}");
 }

@@ -20,7 +20,6 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::{Asset, Content, DateValue, Kind, Part, Status, Target};
 use crate::diagnostic::Diagnostic;
-use crate::highlight::Highlighter;
 use crate::i18n::Language;
 use crate::images::{ImageView, Images, SharedImage};
 use crate::markdown;
@@ -248,7 +247,7 @@ impl Site {
         config: Config,
         mut content: Content,
         options: ModelOptions,
-        highlighter: &Highlighter,
+        tools: markdown::Tools,
         cache: Option<&kept::Cache>,
         images: Images,
         profile: profile::Profile,
@@ -260,12 +259,8 @@ impl Site {
         }
         let (links, links_fingerprint) =
             links::targets(cache, &config, &content, &images, &options);
-        let md = markdown::Renderer::new(
-            links,
-            links_fingerprint,
-            highlighter,
-            cache.map(|c| &c.markdown),
-        );
+        let md =
+            markdown::Renderer::new(links, links_fingerprint, tools, cache.map(|c| &c.markdown));
 
         let built = skills::build_all(&content.skills, &md, &options, cache);
         let mut skills = Vec::with_capacity(built.len());
