@@ -93,9 +93,11 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Diagnostics> {
 }
 
 /// What `serve` keeps from one load to the next: the highlighter (with its cache)
-/// and the rendered markdown of files that did not change.
+/// and the rendered markdown of files that did not change; the markdown store
+/// of the last build, for renderings it has not made yet.
 pub struct Caches {
     pub highlighter: Highlighter,
+    pub store: Option<markdown_store::Store>,
     pub model: site::kept::Cache,
     pub content: content::Cache,
     pub images: images::Processor,
@@ -103,8 +105,10 @@ pub struct Caches {
 
 impl Caches {
     pub fn new(cache_dir: Option<&Path>) -> Caches {
+        let (highlighter, store) = code_caches(cache_dir, true);
         Caches {
-            highlighter: highlighter(cache_dir),
+            highlighter,
+            store,
             model: site::kept::Cache::default(),
             content: content::Cache::default(),
             images: images::Processor::new(cache_dir),
@@ -112,11 +116,28 @@ impl Caches {
     }
 }
 
-fn highlighter(cache_dir: Option<&Path>) -> Highlighter {
-    match cache_dir {
-        Some(dir) => Highlighter::with_cache(HighlightCache::open(&dir.join("highlight.bin"))),
-        None => Highlighter::default(),
-    }
+/// The highlighter and the markdown store of the cache folder `cache_dir`
+/// (`read_only` for `serve`, whose renderings stay in memory). With renderings
+/// stored, most runs highlight little or nothing, and the tens of megabytes of
+/// the code cache are read only once some code is highlighted.
+fn code_caches(
+    cache_dir: Option<&Path>,
+    read_only: bool,
+) -> (Highlighter, Option<markdown_store::Store>) {
+    let Some(dir) = cache_dir else {
+        return (Highlighter::default(), None);
+    };
+    let path = dir.join("markdown.bin");
+    let store = match read_only {
+        true => markdown_store::Store::open_read_only(&path),
+        false => markdown_store::Store::open(&path),
+    };
+    let path = dir.join("highlight.bin");
+    let code = match store.is_empty() {
+        true => HighlightCache::open(&path),
+        false => HighlightCache::open_lazily(&path),
+    };
+    (Highlighter::with_cache(code), Some(store))
 }
 
 /// [`load`], reusing what an earlier load with the same `caches` made from files
@@ -137,21 +158,10 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let ((content, mut diagnostics), (own, store)) = rayon::join(
         || content::load_cached(root, caches.map(|c| &c.content)),
         || {
-            if caches.is_some() {
-                return (None, None);
-            }
-            let Some(dir) = options.cache_dir.as_deref() else {
-                return (Some(Highlighter::default()), None);
-            };
-            let store = markdown_store::Store::open(&dir.join("markdown.bin"));
-            // With renderings stored, most builds highlight little or nothing,
-            // and tens of megabytes of code are read only if some code is.
-            let path = dir.join("highlight.bin");
-            let code = match store.is_empty() {
-                true => HighlightCache::open(&path),
-                false => HighlightCache::open_lazily(&path),
-            };
-            (Some(Highlighter::with_cache(code)), Some(store))
+            caches
+                .is_none()
+                .then(|| code_caches(options.cache_dir.as_deref(), false))
+                .map_or((None, None), |(h, store)| (Some(h), store))
         },
     );
     timer.lap("read content and code cache");
@@ -204,7 +214,7 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let model = caches.map(|c| &c.model);
     let tools = markdown::Tools {
         highlighter,
-        store: store.as_ref(),
+        store: store.as_ref().or(caches.and_then(|c| c.store.as_ref())),
     };
     let (site, model_diagnostics) = Site::new(
         config,

@@ -244,16 +244,7 @@ impl<'a> Renderer<'a> {
 
     fn render_cached(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Arc<Rendered> {
         let Some(cache) = self.cache else {
-            let Some(store) = self.store else {
-                return Arc::new(render(file, body, dir, &self.links, self.highlighter));
-            };
-            let key = crate::markdown_store::Store::key(file, body, dir);
-            if let Some(kept) = store.get(key, self.links_fingerprint) {
-                return Arc::new(kept);
-            }
-            let rendered = render(file, body, dir, &self.links, self.highlighter);
-            store.put(key, &rendered);
-            return Arc::new(rendered);
+            return Arc::new(self.render_stored(file, body, dir));
         };
         let hit = cache.files.lock().ok().and_then(|files| {
             files
@@ -268,7 +259,7 @@ impl<'a> Renderer<'a> {
         if let Some(r) = hit {
             return r;
         }
-        let rendered = Arc::new(render(file, body, dir, &self.links, self.highlighter));
+        let rendered = Arc::new(self.render_stored(file, body, dir));
         if let Ok(mut files) = cache.files.lock() {
             let entry = (
                 Arc::clone(&file.text),
@@ -278,6 +269,20 @@ impl<'a> Renderer<'a> {
             );
             files.insert(file.path.clone(), entry);
         }
+        rendered
+    }
+
+    /// The rendering the store holds, else a new one, which the store keeps.
+    fn render_stored(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Rendered {
+        let Some(store) = self.store else {
+            return render(file, body, dir, &self.links, self.highlighter);
+        };
+        let key = crate::markdown_store::Store::key(file, body, dir);
+        if let Some(kept) = store.get(key, self.links_fingerprint) {
+            return kept;
+        }
+        let rendered = render(file, body, dir, &self.links, self.highlighter);
+        store.put(key, &rendered);
         rendered
     }
 }

@@ -42,6 +42,8 @@ const INDEX_ENTRY: usize = 20;
 pub struct Store {
     path: PathBuf,
     old: Option<Old>,
+    /// Only read (`serve`, whose renderings stay in memory).
+    read_only: bool,
     /// The keys taken from the old file.
     used: Mutex<Vec<Key>>,
     new: Mutex<New>,
@@ -71,9 +73,28 @@ impl Store {
         Store {
             path: path.to_path_buf(),
             old: File::open(path).ok().and_then(read_index),
+            read_only: false,
             used: Mutex::default(),
             new: Mutex::new(New {
                 temp,
+                out: None,
+                len: 0,
+                index: Vec::new(),
+            }),
+            hits: AtomicUsize::new(0),
+        }
+    }
+
+    /// [`Store::open`] for reading only: `put` keeps nothing and the store is
+    /// never saved, so the file is only ever written by builds.
+    pub fn open_read_only(path: &Path) -> Store {
+        Store {
+            path: path.to_path_buf(),
+            old: File::open(path).ok().and_then(read_index),
+            read_only: true,
+            used: Mutex::default(),
+            new: Mutex::new(New {
+                temp: PathBuf::new(),
                 out: None,
                 len: 0,
                 index: Vec::new(),
@@ -120,6 +141,9 @@ impl Store {
     /// Keeps `rendered` under `key`. A store that cannot be written only costs
     /// speed.
     pub fn put(&self, key: Key, rendered: &Rendered) {
+        if self.read_only {
+            return;
+        }
         let bytes = encode(rendered);
         let mut new = self.new.lock().unwrap_or_else(|e| e.into_inner());
         if new.out.is_none() {

@@ -260,6 +260,22 @@ fn after_a_sequence_of_edits_the_served_site_equals_a_full_build() {
     );
 }
 
+#[test]
+fn a_server_started_after_a_build_serves_what_a_full_build_makes() {
+    let site = fixture("site");
+    let root = site.path();
+    // Built for the root of a host, as the server serves the site: the
+    // renderings the build stored are the server's too.
+    let out = run(root, &["build", "--base-url", "https://example.org/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.join(".skillfolio-cache/markdown.bin").is_file());
+    let server = Server::start(root);
+    assert_served_equals_a_full_build(&server, root);
+    edit(root, ENTRY, |t| t.replace("minutes = 30", "minutes = 45"));
+    server.wait_for_log("Rebuilt in", 1);
+    assert_served_equals_a_full_build(&server, root);
+}
+
 /// Builds the site afresh for the server's address and checks the server serves
 /// exactly those files; returns their paths.
 fn assert_served_equals_a_full_build(server: &Server, root: &Path) -> Vec<String> {
