@@ -242,6 +242,9 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let saving = Saving(own.map(|h| {
         std::thread::spawn(move || {
             h.save_cache(from_store);
+            // The grammars and the code read are freed before the store,
+            // tens of megabytes long, is copied.
+            drop(h);
             if let (Some(store), Some(fingerprint)) = (store, fingerprint) {
                 store.save(fingerprint);
             }

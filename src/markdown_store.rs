@@ -68,33 +68,24 @@ struct New {
 impl Store {
     /// Opens the store at `path`; a missing or damaged file is an empty store.
     pub fn open(path: &Path) -> Store {
-        let temp = path.with_extension(format!("{}.tmp", std::process::id()));
         remove_leftovers(path);
-        Store {
-            path: path.to_path_buf(),
-            old: File::open(path).ok().and_then(read_index),
-            read_only: false,
-            used: Mutex::default(),
-            new: Mutex::new(New {
-                temp,
-                out: None,
-                len: 0,
-                index: Vec::new(),
-            }),
-            hits: AtomicUsize::new(0),
-        }
+        Store::opened(path, false)
     }
 
     /// [`Store::open`] for reading only: `put` keeps nothing and the store is
     /// never saved, so the file is only ever written by builds.
     pub fn open_read_only(path: &Path) -> Store {
+        Store::opened(path, true)
+    }
+
+    fn opened(path: &Path, read_only: bool) -> Store {
         Store {
             path: path.to_path_buf(),
             old: File::open(path).ok().and_then(read_index),
-            read_only: true,
+            read_only,
             used: Mutex::default(),
             new: Mutex::new(New {
-                temp: PathBuf::new(),
+                temp: path.with_extension(format!("{}.tmp", std::process::id())),
                 out: None,
                 len: 0,
                 index: Vec::new(),
