@@ -4,6 +4,7 @@
 //! rendered to pages ([`render`]) and written out ([`output`]). The binary only
 //! parses arguments and prints what comes back.
 
+pub mod binary;
 pub mod cards;
 pub mod charts;
 pub mod check;
@@ -229,8 +230,8 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     // `serve` renders only changed files and so uses only some blocks: its cache
     // stays in memory, and only a whole build writes (and prunes) the file, while
     // the pages render. Files whose rendering came from the store used no block,
-    // so then no block is pruned.
-    // A failed build keeps no renderings: it writes nothing beside the site.
+    // so then no block is pruned. A failed build keeps no renderings: it writes
+    // nothing beside the site.
     let failed = load_failed
         || diagnostics.iter().any(Diagnostic::is_error)
         || model_diagnostics.iter().any(Diagnostic::is_error);
@@ -410,7 +411,7 @@ struct Writer<'a> {
 impl Writer<'_> {
     fn count(&self, path: &str) {
         self.files.fetch_add(1, Ordering::Relaxed);
-        if path.ends_with(".html") {
+        if links::is_page(path) {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -418,7 +419,7 @@ impl Writer<'_> {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
         self.count(&file.path);
         let page = match &file.contents {
-            Contents::Bytes(bytes) if file.path.ends_with(".html") => Some(links::scan(bytes)),
+            Contents::Bytes(bytes) if links::is_page(&file.path) => Some(links::scan(bytes)),
             _ => None,
         };
         let written = self.staging.put(&file)?;
@@ -442,7 +443,7 @@ impl render::Reuse for Writer<'_> {
             return false;
         }
         self.count(path);
-        if path.ends_with(".html") {
+        if links::is_page(path) {
             self.links.add_page(path, &kept.links, kept.ids);
         } else {
             self.links.add(path, None);

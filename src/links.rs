@@ -121,7 +121,7 @@ impl LinkCheck {
 
     /// Notes a file the build writes; `html` is its text when it is a page.
     pub fn add(&self, path: &str, html: Option<&[u8]>) {
-        match html.filter(|_| path.ends_with(".html")) {
+        match html.filter(|_| is_page(path)) {
             Some(html) => {
                 let page = scan(html);
                 self.add_page(path, &page.links, page.ids);
@@ -484,6 +484,11 @@ impl Found {
         };
         Some(self.files.contains(&index).then_some(index))
     }
+}
+
+/// Whether the output file at `path` is a page, whose links are checked.
+pub fn is_page(path: &str) -> bool {
+    path.ends_with(".html")
 }
 
 /// Whether `raw` leads to the same place from every page: a root-relative

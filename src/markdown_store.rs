@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::binary::{Reader, Writer};
 use crate::content::SourceFile;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::keys::{Key, KeyHasher};
@@ -116,10 +117,13 @@ impl Store {
         let mut bytes = vec![0; len as usize];
         read_at(&old.file, &mut bytes, offset).ok()?;
         let rendered = decode(&bytes)?;
-        self.used
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(key);
+        // Only a store that is saved needs to know what it gave.
+        if !self.read_only {
+            self.used
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(key);
+        }
         self.hits.fetch_add(1, Ordering::Relaxed);
         Some(rendered)
     }
@@ -290,17 +294,16 @@ fn read_index(file: File) -> Option<Old> {
     if &trailer[16..] != MAGIC {
         return None;
     }
-    let count = u64::from_le_bytes(trailer[..8].try_into().ok()?);
-    let fingerprint = u64::from_le_bytes(trailer[8..16].try_into().ok()?);
+    let mut r = Reader(&trailer);
+    let (count, fingerprint) = (r.u64()?, r.u64()?);
     let index_len = count.checked_mul(INDEX_ENTRY as u64)?;
     let index_at = trailer_at.checked_sub(index_len)?;
     let mut bytes = vec![0; usize::try_from(index_len).ok()?];
     read_at(&file, &mut bytes, index_at).ok()?;
     let mut index = HashMap::with_capacity(count as usize);
-    for entry in bytes.chunks_exact(INDEX_ENTRY) {
-        let key = u64::from_le_bytes(entry[..8].try_into().ok()?);
-        let offset = u64::from_le_bytes(entry[8..16].try_into().ok()?);
-        let len = u32::from_le_bytes(entry[16..20].try_into().ok()?);
+    let mut r = Reader(&bytes);
+    while !r.is_empty() {
+        let (key, offset, len) = (r.u64()?, r.u64()?, r.u32()?);
         if offset.checked_add(u64::from(len))? > index_at {
             return None;
         }
@@ -319,18 +322,18 @@ fn encode(r: &Rendered) -> Vec<u8> {
         .sum::<usize>()
         + r.summary.len()
         + r.summary_text.len();
-    let mut out = Out(Vec::with_capacity(len + 256));
+    let mut out = Writer(Vec::with_capacity(len + 256));
     out.count(r.sections.len());
     for s in &r.sections {
         match &s.heading {
             Some(h) => {
-                out.0.push(1);
-                out.0.push(h.level);
+                out.byte(1);
+                out.byte(h.level);
                 out.str(&h.id);
                 out.str(&h.text);
-                out.0.push(u8::from(h.starts_section));
+                out.byte(u8::from(h.starts_section));
             }
-            None => out.0.push(0),
+            None => out.byte(0),
         }
         out.str(&s.heading_html);
         out.str(&s.body);
@@ -339,7 +342,7 @@ fn encode(r: &Rendered) -> Vec<u8> {
     out.str(&r.summary_text);
     out.count(r.warnings.len());
     for w in &r.warnings {
-        out.diagnostic(w);
+        put_diagnostic(&mut out, w);
     }
     out.count(r.ids.len());
     for id in &r.ids {
@@ -349,20 +352,20 @@ fn encode(r: &Rendered) -> Vec<u8> {
     for f in &r.fragments {
         match &f.target {
             Some(target) => {
-                out.0.push(1);
-                out.path(target);
+                out.byte(1);
+                out.str(&target.to_string_lossy());
             }
-            None => out.0.push(0),
+            None => out.byte(0),
         }
         out.str(&f.id);
-        out.diagnostic(&f.warning);
+        put_diagnostic(&mut out, &f.warning);
     }
     out.0
 }
 
 /// Reads back what [`encode`] wrote; `None` for anything else.
 fn decode(bytes: &[u8]) -> Option<Rendered> {
-    let mut r = In(bytes);
+    let mut r = Reader(bytes);
     let mut rendered = Rendered::default();
     for _ in 0..r.count()? {
         let heading = match r.byte()? {
@@ -384,7 +387,7 @@ fn decode(bytes: &[u8]) -> Option<Rendered> {
     rendered.summary = r.string()?;
     rendered.summary_text = r.string()?;
     for _ in 0..r.count()? {
-        rendered.warnings.push(r.diagnostic()?);
+        rendered.warnings.push(read_diagnostic(&mut r)?);
     }
     for _ in 0..r.count()? {
         rendered.ids.push(r.string()?);
@@ -398,114 +401,58 @@ fn decode(bytes: &[u8]) -> Option<Rendered> {
         rendered.fragments.push(Fragment {
             target,
             id: r.string()?,
-            warning: r.diagnostic()?,
+            warning: read_diagnostic(&mut r)?,
         });
     }
-    r.0.is_empty().then_some(rendered)
+    r.is_empty().then_some(rendered)
 }
 
-struct Out(Vec<u8>);
-
-impl Out {
-    fn count(&mut self, n: usize) {
-        self.0.extend_from_slice(&(n as u32).to_le_bytes());
-    }
-
-    fn str(&mut self, s: &str) {
-        self.count(s.len());
-        self.0.extend_from_slice(s.as_bytes());
-    }
-
-    fn path(&mut self, p: &Path) {
-        self.str(&p.to_string_lossy());
-    }
-
-    fn option(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => {
-                self.0.push(1);
-                self.str(s);
-            }
-            None => self.0.push(0),
+fn put_diagnostic(out: &mut Writer, d: &Diagnostic) {
+    out.byte(match d.severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+    });
+    out.str(&d.message);
+    match &d.location {
+        Some(l) => {
+            out.byte(1);
+            out.str(&l.file.to_string_lossy());
+            out.count(l.line);
+            out.count(l.column);
+            out.str(&l.source_line);
+            out.count(l.width);
         }
+        None => out.byte(0),
     }
-
-    fn diagnostic(&mut self, d: &Diagnostic) {
-        self.0.push(match d.severity {
-            Severity::Error => 0,
-            Severity::Warning => 1,
-        });
-        self.str(&d.message);
-        match &d.location {
-            Some(l) => {
-                self.0.push(1);
-                self.path(&l.file);
-                self.count(l.line);
-                self.count(l.column);
-                self.str(&l.source_line);
-                self.count(l.width);
-            }
-            None => self.0.push(0),
-        }
-        self.option(d.hint.as_deref());
-        self.0.push(u8::from(d.broken_link));
-    }
+    out.option(d.hint.as_deref());
+    out.byte(u8::from(d.broken_link));
 }
 
-struct In<'a>(&'a [u8]);
-
-impl In<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-
-    fn count(&mut self) -> Option<usize> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let n = self.count()?;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
-    }
-
-    fn diagnostic(&mut self) -> Option<Diagnostic> {
-        let severity = match self.byte()? {
-            0 => Severity::Error,
-            1 => Severity::Warning,
-            _ => return None,
-        };
-        let message = self.string()?;
-        let location = match self.byte()? {
-            0 => None,
-            1 => Some(Box::new(Location {
-                file: PathBuf::from(self.string()?),
-                line: self.count()?,
-                column: self.count()?,
-                source_line: self.string()?,
-                width: self.count()?,
-            })),
-            _ => return None,
-        };
-        let hint = match self.byte()? {
-            0 => None,
-            1 => Some(self.string()?),
-            _ => return None,
-        };
-        let broken_link = self.byte()? == 1;
-        Some(Diagnostic {
-            severity,
-            message,
-            location,
-            hint,
-            broken_link,
-        })
-    }
+fn read_diagnostic(r: &mut Reader) -> Option<Diagnostic> {
+    let severity = match r.byte()? {
+        0 => Severity::Error,
+        1 => Severity::Warning,
+        _ => return None,
+    };
+    let message = r.string()?;
+    let location = match r.byte()? {
+        0 => None,
+        1 => Some(Box::new(Location {
+            file: PathBuf::from(r.string()?),
+            line: r.count()?,
+            column: r.count()?,
+            source_line: r.string()?,
+            width: r.count()?,
+        })),
+        _ => return None,
+    };
+    Some(Diagnostic {
+        severity,
+        message,
+        location,
+        hint: r.option()?,
+        broken_link: r.byte()? == 1,
+    })
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::binary::{Reader, Writer};
 use crate::keys::Key;
 use crate::links::Scanned;
 use crate::output::Written;
@@ -274,30 +275,27 @@ fn encode(
         };
         pages.push((path, n.stamp(), links, ids));
     }
-    let mut out = MAGIC.to_vec();
-    let u32_le = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u32).to_le_bytes());
-    out.extend_from_slice(&id.to_le_bytes());
-    out.extend_from_slice(&(files as u64).to_le_bytes());
-    u32_le(&mut out, made.order.len());
+    let mut out = Writer(MAGIC.to_vec());
+    out.u64(id);
+    out.u64(files as u64);
+    out.count(made.order.len());
     for s in &made.order {
-        u32_le(&mut out, s.len());
-        out.extend_from_slice(s.as_bytes());
+        out.str(s);
     }
     for (path, stamp, links, ids) in pages {
         let w = stamp.written;
         for n in [stamp.key, w.len, w.digest, w.modified] {
-            out.extend_from_slice(&n.to_le_bytes());
+            out.u64(n);
         }
-        u32_le(&mut out, path.len());
-        out.extend_from_slice(path.as_bytes());
+        out.str(path);
         for places in [links, ids] {
-            u32_le(&mut out, places.len());
+            out.count(places.len());
             for p in places {
-                out.extend_from_slice(&p.to_le_bytes());
+                out.u32(p);
             }
         }
     }
-    out
+    out.0
 }
 
 /// A record as read back.
@@ -317,23 +315,21 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
     let mut strings = Strings::default();
     let mut text = Vec::new();
     for _ in 0..count {
-        let n = r.u32()? as usize;
         let start = text.len() as u32;
-        text.extend_from_slice(r.take(n)?);
+        text.extend_from_slice(r.bytes()?);
         strings.spans.push((start, text.len() as u32));
     }
     // Valid as a whole, each string is too: every one was written whole.
     strings.text = String::from_utf8(text).ok()?;
     let mut pages = HashMap::new();
-    while !r.0.is_empty() {
+    while !r.is_empty() {
         let key = r.u64()?;
         let len = r.u64()?;
         let digest = r.u64()?;
         let modified = r.u64()?;
-        let n = r.u32()? as usize;
-        let path = std::str::from_utf8(r.take(n)?).ok()?.to_string();
+        let path = r.string()?;
         let mut places = || -> Option<Box<[u32]>> {
-            let n = r.u32()? as usize;
+            let n = r.count()?;
             let all = (0..n).map(|_| r.u32().filter(|&i| i < count));
             all.collect()
         };
@@ -353,24 +349,6 @@ fn decode(bytes: &[u8]) -> Option<Decoded> {
         pages,
         strings,
     })
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
 }
 
 #[cfg(test)]

@@ -131,6 +131,15 @@ fn minutes_until(skill: &Skill, day: Date) -> u64 {
         .sum()
 }
 
+/// The cache's file of each card key.
+#[derive(Default)]
+struct Names {
+    /// As the cache's index has them, from the last build that kept the cache.
+    last: HashMap<Key, String>,
+    /// As this build uses them.
+    now: HashMap<Key, String>,
+}
+
 /// The file in the cards' cache folder that names the card of each key.
 const INDEX: &str = "index";
 
@@ -139,9 +148,7 @@ pub struct CardMaker {
     dir: Option<PathBuf>,
     glyphs: raster::Glyphs,
     used: Mutex<HashSet<String>>,
-    /// The cache's file of each card key, from the last build that kept the
-    /// cache, and as this build uses them.
-    names: Mutex<(HashMap<Key, String>, HashMap<Key, String>)>,
+    names: Mutex<Names>,
     /// Cards this maker added to the cache folder, which a failed build takes
     /// back: cards are drawn while the pages render, so a build can fail after
     /// some were stored.
@@ -188,9 +195,9 @@ impl CardMaker {
             added.clear();
         }
         if let Ok(mut names) = self.names.lock()
-            && !names.1.is_empty()
+            && !names.now.is_empty()
         {
-            names.0 = std::mem::take(&mut names.1);
+            names.last = std::mem::take(&mut names.now);
         }
         if !site.config.social_cards {
             return Ok(());
@@ -270,7 +277,7 @@ impl CardMaker {
             }
         }
         let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
-        let mut index: Vec<String> = (names.1.iter())
+        let mut index: Vec<String> = (names.now.iter())
             .map(|(key, name)| format!("{key:016x} {name}\n"))
             .collect();
         index.sort_unstable();
@@ -285,10 +292,10 @@ impl CardMaker {
             return;
         }
         let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
-        if names.0.is_empty() {
-            names.0 = self.read_index();
+        if names.last.is_empty() {
+            names.last = self.read_index();
         }
-        let (last, now) = &mut *names;
+        let Names { last, now } = &mut *names;
         let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
         for key in keys {
             if let Some(name) = last.get(key) {
@@ -324,7 +331,7 @@ impl CardMaker {
                 used.insert(name.clone());
             }
             if let (Some(key), Ok(mut names)) = (key, self.names.lock()) {
-                names.1.insert(key, name.clone());
+                names.now.insert(key, name.clone());
             }
             let path = dir.join(&name);
             if path.is_file() {

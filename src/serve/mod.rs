@@ -125,7 +125,7 @@ impl Snapshot {
                 return None;
             }
             match &served.contents {
-                Contents::Bytes(bytes) if path.ends_with(".html") => {
+                Contents::Bytes(bytes) if crate::links::is_page(path) => {
                     let page = served.scanned.get_or_init(|| crate::links::scan(bytes));
                     links.add_page(path, &page.links, page.ids.iter().map(String::as_str));
                 }
