@@ -335,7 +335,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // replaces the output once everything succeeded.
     let mut renderer = render::Renderer::new(&loaded.theme)?;
     if let Some(dir) = &load_options.cache_dir {
-        renderer = renderer.cache_cards_in(dir);
+        renderer = renderer.cache_cards_in(dir).keep_parts_in(dir);
     }
     let staging = output::Staging::begin(&output, options.force).map_err(Diagnostics::from)?;
     // Taken after the lock: no other build can change the output it describes.
@@ -383,7 +383,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         // The marker file is in the output too.
         record.save(id, files.load(Ordering::Relaxed) + 1);
     }
-    renderer.prune_cards();
+    renderer.save_caches();
     // It holds the skills and their template values, which are freed like the
     // model's rest.
     drop_in_background(renderer);

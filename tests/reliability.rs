@@ -225,6 +225,10 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
         root.join(".skillfolio-cache/markdown.bin").is_file(),
         "the build keeps its rendered markdown"
     );
+    assert!(
+        root.join(".skillfolio-cache/skill-parts.bin").is_file(),
+        "the build keeps the keys of its skills' template values"
+    );
     // Written while the pages render, and finished before the build exits.
     let code = fs::read(root.join(".skillfolio-cache/highlight.bin")).unwrap();
     assert!(
@@ -238,7 +242,7 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     };
     let omelette = root.join("content/skills/perfect-omelette");
     let fold = "skills/perfect-omelette/2026-10-03-fold/index.html";
-    let edits: [(&str, &dyn Fn()); 8] = [
+    let edits: [(&str, &dyn Fn()); 10] = [
         ("one entry's note", &|| {
             let path = omelette.join("log/2026-10-03-fold.md");
             let text = fs::read_to_string(&path).unwrap();
@@ -266,6 +270,22 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
                 &root.join("site.toml"),
                 "Fixture portfolio",
                 "Renamed portfolio",
+            );
+        }),
+        // Every skill's heatmap ends on the day of the build.
+        ("the day of the build", &|| {
+            replace_in(
+                &root.join("site.toml"),
+                "today = 2026-10-10",
+                "today = 2026-10-24",
+            );
+        }),
+        // Every link to a skill starts with the site's path.
+        ("the site's address", &|| {
+            replace_in(
+                &root.join("site.toml"),
+                "https://example.org/portfolio/",
+                "https://example.org/folio/",
             );
         }),
         // A page of the output changed by hand is made again.

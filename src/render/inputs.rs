@@ -87,7 +87,7 @@ impl<'a> Common<'a> {
 
     /// The context every page starts from: a canonical URL and link-preview
     /// defaults, which pages with more to say (skills, entries) replace.
-    pub fn context(&self, title: &str, description: &str, rel: &str) -> PageContext {
+    pub fn context<'c>(&self, title: &str, description: &str, rel: &str) -> PageContext<'c> {
         let mut c = PageContext::default();
         c.insert("page_title", title);
         c.insert("page_description", description);
@@ -110,61 +110,83 @@ pub(super) struct Feed {
 
 /// A template value and its key. Lists of skills and entries are made of the
 /// skills' parts, whose keys are known, so their key is made of those keys:
-/// a page listing a thousand entries is keyed without walking through them.
-pub(super) struct KeyedValue {
-    pub value: Value,
-    /// Known when the value was made from keyed parts; otherwise the value is
-    /// walked through when, and only if, it is hashed.
-    known: Option<Key>,
+/// a page listing a thousand entries is keyed without walking through them,
+/// and its values are only made if the page is rendered.
+pub(super) struct KeyedValue<'a>(Made<'a>);
+
+enum Made<'a> {
+    /// Keyed by walking through it when, and only if, it is hashed.
+    Walk(Value),
+    /// Made when a page that shows it is rendered.
+    Later(Key, Box<dyn Fn() -> Value + Send + Sync + 'a>),
 }
 
-impl KeyedValue {
-    pub fn new(value: Value, key: Key) -> KeyedValue {
-        KeyedValue {
-            value,
-            known: Some(key),
-        }
+impl<'a> KeyedValue<'a> {
+    /// A value keyed by walking through it.
+    pub fn walk(value: Value) -> Self {
+        KeyedValue(Made::Walk(value))
     }
 
-    /// A value keyed by walking through it.
-    pub fn walk(value: Value) -> KeyedValue {
-        KeyedValue { value, known: None }
+    /// A value known by its key, made by `make` when it is needed.
+    pub fn later(key: Key, make: impl Fn() -> Value + Send + Sync + 'a) -> Self {
+        KeyedValue(Made::Later(key, Box::new(make)))
     }
 
     pub fn key(&self) -> Key {
-        self.known.unwrap_or_else(|| {
-            let mut h = KeyHasher::new();
-            hash_value(&self.value, &mut h);
-            h.finish()
-        })
+        match &self.0 {
+            Made::Walk(value) => {
+                let mut h = KeyHasher::new();
+                hash_value(value, &mut h);
+                h.finish()
+            }
+            Made::Later(key, _) => *key,
+        }
+    }
+
+    /// The value, made now if it was left for later.
+    pub fn value(&self) -> Value {
+        match &self.0 {
+            Made::Walk(value) => value.clone(),
+            Made::Later(_, make) => make(),
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self.0 {
+            Made::Walk(value) => value,
+            Made::Later(_, make) => make(),
+        }
     }
 
     /// A list of keyed values.
-    pub fn list(items: Vec<KeyedValue>) -> KeyedValue {
+    pub fn list(items: Vec<KeyedValue<'a>>) -> Self {
         let key = crate::keys::hash(&items.iter().map(KeyedValue::key).collect::<Vec<_>>());
-        let value = Value::from(items.into_iter().map(|i| i.value).collect::<Vec<_>>());
-        KeyedValue::new(value, key)
+        KeyedValue::later(key, move || {
+            Value::from(items.iter().map(KeyedValue::value).collect::<Vec<_>>())
+        })
     }
 
     /// A map of keyed values.
-    pub fn map(items: Vec<(&'static str, KeyedValue)>) -> KeyedValue {
+    pub fn map(items: Vec<(&'static str, KeyedValue<'a>)>) -> Self {
         let keys: Vec<(&str, Key)> = items.iter().map(|(name, i)| (*name, i.key())).collect();
-        let mut m = tera::Map::new();
-        for (name, item) in items {
-            m.insert(name.into(), item.value);
-        }
-        KeyedValue::new(Value::from(m), crate::keys::hash(&keys))
+        KeyedValue::later(crate::keys::hash(&keys), move || {
+            let mut m = tera::Map::new();
+            for (name, item) in &items {
+                m.insert((*name).into(), item.value());
+            }
+            Value::from(m)
+        })
     }
 }
 
 /// A template context that can be hashed: the pages made from a context alone
 /// (lists, taxonomies, the home page) are keyed by the context itself.
 #[derive(Default)]
-pub(super) struct PageContext {
-    values: Vec<(&'static str, KeyedValue)>,
+pub(super) struct PageContext<'a> {
+    values: Vec<(&'static str, KeyedValue<'a>)>,
 }
 
-impl PageContext {
+impl<'a> PageContext<'a> {
     pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.insert_value(key, Value::from_serializable(value));
     }
@@ -173,7 +195,7 @@ impl PageContext {
         self.insert_keyed(key, KeyedValue::walk(value));
     }
 
-    pub fn insert_keyed(&mut self, key: &'static str, value: KeyedValue) {
+    pub fn insert_keyed(&mut self, key: &'static str, value: KeyedValue<'a>) {
         match self.values.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.values.push((key, value)),
@@ -183,7 +205,7 @@ impl PageContext {
     pub fn to_context(&self) -> Context {
         let mut c = Context::new();
         for (key, value) in &self.values {
-            c.insert_value(*key, value.value.clone());
+            c.insert_value(*key, value.value());
         }
         c
     }
@@ -191,13 +213,13 @@ impl PageContext {
     pub fn into_context(self) -> Context {
         let mut c = Context::new();
         for (key, value) in self.values {
-            c.insert_value(key, value.value);
+            c.insert_value(key, value.into_value());
         }
         c
     }
 }
 
-impl Hash for PageContext {
+impl Hash for PageContext<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
         for (key, value) in &self.values {
             key.hash(h);

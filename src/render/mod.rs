@@ -36,7 +36,7 @@ use crate::theme::{Theme, ThemeFile};
 
 use inputs::{Common, Keyed};
 use pages::{Job, Make, Sources};
-use skills::PartsMemo;
+use skills::{Parts, PartsMemo, PartsStore};
 pub use templates::Templates;
 use views::Urls;
 
@@ -87,6 +87,8 @@ pub struct Renderer {
     /// hands an unchanged skill on as the same shared value.
     skill_keys: HashMap<usize, (Arc<Skill>, Key)>,
     parts: PartsMemo,
+    /// Where a build keeps the parts' keys for the next one.
+    parts_store: Option<PartsStore>,
     cards: crate::cards::CardMaker,
 }
 
@@ -103,6 +105,7 @@ impl Renderer {
             templates_key: templates_key(theme),
             skill_keys: HashMap::new(),
             parts: PartsMemo::new(),
+            parts_store: None,
             cards: crate::cards::CardMaker::new(None),
         })
     }
@@ -110,6 +113,16 @@ impl Renderer {
     /// Keeps drawn preview cards in the cache folder `dir` between runs.
     pub fn cache_cards_in(mut self, dir: &std::path::Path) -> Renderer {
         self.cards = crate::cards::CardMaker::new(Some(dir));
+        self
+    }
+
+    /// Starts from the skills' parts a build kept in the cache folder `dir`,
+    /// and keeps this build's there after it succeeds ([`Renderer::save_caches`]).
+    /// `serve` has no use for them: its site's addresses are not the build's.
+    pub fn keep_parts_in(mut self, dir: &std::path::Path) -> Renderer {
+        let (store, parts) = PartsStore::open(dir);
+        self.parts = parts;
+        self.parts_store = Some(store);
         self
     }
 
@@ -126,9 +139,13 @@ impl Renderer {
         self.cards.take_back();
     }
 
-    /// Drops cached cards this renderer's last render did not use.
-    pub fn prune_cards(&self) {
+    /// After a render that succeeded: drops cached cards it did not use, and
+    /// keeps its skills' parts for the next run.
+    pub fn save_caches(&self) {
         self.cards.prune();
+        if let Some(store) = &self.parts_store {
+            store.save(&self.parts);
+        }
     }
 
     /// Whether this renderer's templates are still those of `theme`.
@@ -172,11 +189,8 @@ impl Renderer {
         let common = Common::new(&site.config, &site.profile.language, site.today);
         let skills = self.key_skills(site);
         let made = skills::skill_parts(&common, &skills, &self.parts);
-        let parts: Vec<Keyed<skills::SkillParts>> = (made.iter())
-            .map(|(_, (key, p))| Keyed {
-                key: *key,
-                item: &**p,
-            })
+        let parts: Vec<Parts> = (made.iter().zip(&skills))
+            .map(|((_, (key, p)), skill)| Parts::new(*key, p, &common, *skill))
             .collect();
         let site_value = pages::site_value(site);
         // What every template sees besides its page's context.
@@ -247,14 +261,9 @@ impl Renderer {
             return Err(errors);
         }
         let others = other_files(site, theme, &jobs, &parts);
-        crate::drop_in_background(
-            jobs.into_iter()
-                .filter_map(|j| match j.make {
-                    Make::Page { context, .. } => Some(context),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
-        );
+        // The jobs and parts borrow what is kept for the next render.
+        drop((jobs, sources));
+        drop(parts);
         self.parts = made.into_iter().collect();
         others
             .into_par_iter()
@@ -275,12 +284,7 @@ fn templates_key(theme: &Theme) -> Key {
 /// Every file of the site that is not a page or a skill's feed: theme and site
 /// static files, assets, the code stylesheet, the site's feeds, sitemap and
 /// robots.txt.
-fn other_files(
-    site: &Site,
-    theme: &Theme,
-    jobs: &[Job],
-    parts: &[Keyed<skills::SkillParts>],
-) -> Vec<OutputFile> {
+fn other_files(site: &Site, theme: &Theme, jobs: &[Job], parts: &[Parts]) -> Vec<OutputFile> {
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
     // generated pages replace anything of the same name.
@@ -333,7 +337,7 @@ fn other_files(
 
 /// The sitemap: the pages before the skills', each skill's part (its page and
 /// its entries'), then the pages after.
-fn sitemap_xml(site: &Site, jobs: &[Job], parts: &[Keyed<skills::SkillParts>]) -> String {
+fn sitemap_xml(site: &Site, jobs: &[Job], parts: &[Parts]) -> String {
     let urls = Urls::new(&site.config);
     let url = |j: &Job| sitemap::Url {
         loc: urls.permalink(&j.path),
@@ -350,7 +354,7 @@ fn sitemap_xml(site: &Site, jobs: &[Job], parts: &[Keyed<skills::SkillParts>]) -
         sitemap::url_elements(&after),
     );
     let mut all = vec![before.as_str()];
-    all.extend(parts.iter().map(|p| p.sitemap.as_str()));
+    all.extend(parts.iter().map(Parts::sitemap));
     all.push(&after);
     sitemap::sitemap(&all)
 }

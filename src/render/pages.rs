@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 use tera::Value;
 
 use super::inputs::{Common, Keyed, KeyedValue, PageContext};
-use super::skills::{EntryPage, SkillFeed, SkillPage, SkillParts, skill_lastmod};
+use super::skills::{EntryPage, Parts, SkillFeed, SkillPage, skill_lastmod};
 use super::views::{self, TaxonView, value};
 use crate::charts;
 use crate::content::{Kind, Status};
@@ -48,7 +48,7 @@ impl Hash for Job<'_> {
 pub(super) enum Make<'a> {
     Page {
         template: &'static str,
-        context: PageContext,
+        context: PageContext<'a>,
     },
     Skill(SkillPage<'a>),
     Entry(EntryPage<'a>),
@@ -80,7 +80,11 @@ impl<'a> Job<'a> {
         matches!(self.make, Make::Skill(_) | Make::Entry(_))
     }
 
-    fn page(path: impl Into<Cow<'a, str>>, template: &'static str, context: PageContext) -> Self {
+    fn page(
+        path: impl Into<Cow<'a, str>>,
+        template: &'static str,
+        context: PageContext<'a>,
+    ) -> Self {
         Job {
             path: path.into(),
             make: Make::Page { template, context },
@@ -96,15 +100,15 @@ pub(super) struct Sources<'a> {
     pub site: &'a Site,
     pub common: &'a Common<'a>,
     pub skills: &'a [Keyed<'a, Skill>],
-    pub parts: &'a [Keyed<'a, SkillParts>],
+    pub parts: &'a [Parts<'a>],
     /// The preview of pages about the whole site.
     pub site_card: Option<super::preview::Preview>,
 }
 
-impl Sources<'_> {
+impl<'a> Sources<'a> {
     /// The context of a page about the whole site: [`Common::context`] with
     /// the site's card as its preview where there is one.
-    fn context(&self, title: &str, description: &str, rel: &str) -> PageContext {
+    fn context(&self, title: &str, description: &str, rel: &str) -> PageContext<'a> {
         let mut c = self.common.context(title, description, rel);
         if let Some(card) = &self.site_card {
             super::preview::Preview::insert(Some(card), &mut c);
@@ -169,28 +173,34 @@ pub(super) fn site_value(site: &Site) -> Value {
     ))
 }
 
-/// The values of the skills `ids`, keyed by the keys of those values.
-fn skill_values(s: &Sources, ids: &[usize]) -> KeyedValue {
-    let value = Value::from(
-        ids.iter()
-            .map(|&i| s.parts[i].value.clone())
-            .collect::<Vec<_>>(),
-    );
-    let keys: Vec<Key> = ids.iter().map(|&i| s.parts[i].value_key).collect();
-    KeyedValue::new(value, hash(&keys))
+/// The values of the skills `ids`, keyed by the keys of those values and made
+/// only for a page that is rendered.
+fn skill_values<'a>(s: &Sources<'a>, ids: &[usize]) -> KeyedValue<'a> {
+    let keys: Vec<Key> = ids.iter().map(|&i| s.parts[i].value_key()).collect();
+    let (parts, ids) = (s.parts, ids.to_vec());
+    KeyedValue::later(hash(&keys), move || {
+        Value::from(
+            ids.iter()
+                .map(|&i| parts[i].value().clone())
+                .collect::<Vec<_>>(),
+        )
+    })
 }
 
-/// The values of the entries `refs`, keyed by the keys of those values.
-fn entries(s: &Sources, refs: &[EntryRef]) -> KeyedValue {
-    let value = Value::from(
-        refs.iter()
-            .map(|&(skill, e)| s.parts[skill].entries[e].clone())
-            .collect::<Vec<_>>(),
-    );
+/// The values of the entries `refs`, keyed by the keys of those values and
+/// made only for a page that is rendered.
+fn entries<'a>(s: &Sources<'a>, refs: &[EntryRef]) -> KeyedValue<'a> {
     let keys: Vec<Key> = (refs.iter())
-        .map(|&(skill, e)| s.parts[skill].entry_keys[e])
+        .map(|&(skill, e)| s.parts[skill].entry_keys()[e])
         .collect();
-    KeyedValue::new(value, hash(&keys))
+    let (parts, refs) = (s.parts, refs.to_vec());
+    KeyedValue::later(hash(&keys), move || {
+        Value::from(
+            refs.iter()
+                .map(|&(skill, e)| parts[skill].entries()[e].clone())
+                .collect::<Vec<_>>(),
+        )
+    })
 }
 
 fn newest(site: &Site, refs: &[EntryRef]) -> Option<jiff::civil::Date> {
@@ -198,7 +208,7 @@ fn newest(site: &Site, refs: &[EntryRef]) -> Option<jiff::civil::Date> {
 }
 
 /// Home: skills by most recent practice, latest payoffs and entries.
-fn home<'a>(s: &Sources, payoffs: &[EntryRef], by_activity: &[usize]) -> Job<'a> {
+fn home<'a>(s: &Sources<'a>, payoffs: &[EntryRef], by_activity: &[usize]) -> Job<'a> {
     let site = s.site;
     let title = site.home.title.as_deref().unwrap_or(&site.config.title);
     let description = (site.home.description.as_deref()).unwrap_or(&site.config.description);
@@ -224,7 +234,7 @@ fn home<'a>(s: &Sources, payoffs: &[EntryRef], by_activity: &[usize]) -> Job<'a>
 }
 
 /// The skills index, also grouped by field and by status.
-fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
+fn skills_index<'a>(s: &Sources<'a>, by_activity: &[usize]) -> Job<'a> {
     let site = s.site;
     let urls = &s.common.urls;
     let mut by_title: Vec<usize> = (0..site.skills.len()).collect();
@@ -268,7 +278,7 @@ fn skills_index<'a>(s: &Sources, by_activity: &[usize]) -> Job<'a> {
 }
 
 /// The skills `ids` grouped by field, fields by name, skills without one last.
-fn field_groups(s: &Sources, ids: &[usize]) -> KeyedValue {
+fn field_groups<'a>(s: &Sources<'a>, ids: &[usize]) -> KeyedValue<'a> {
     let urls = &s.common.urls;
     let mut groups: BTreeMap<String, (Option<TaxonView>, Vec<usize>)> = BTreeMap::new();
     for &i in ids {
@@ -293,7 +303,7 @@ fn field_groups(s: &Sources, ids: &[usize]) -> KeyedValue {
 
 /// The CV: the author, the skills by field with their figures, and every
 /// payoff, to print or to send. A page of the site's own at `cv/` replaces it.
-fn cv<'a>(s: &Sources, payoffs: &[EntryRef]) -> Option<Job<'a>> {
+fn cv<'a>(s: &Sources<'a>, payoffs: &[EntryRef]) -> Option<Job<'a>> {
     let site = s.site;
     if site.pages.iter().any(|p| p.path == "cv/") {
         return None;

@@ -3,9 +3,16 @@
 //! page that shows the skill, and the inputs and contexts of its own page, its
 //! entries' pages and its feed. Each is made from a [`Keyed`] skill and the
 //! [`Common`] values only, so its key covers all it reads.
+//!
+//! The parts' keys outlive their values: a build keeps them in the cache
+//! folder ([`store`]), and a later build whose skill and shared values are the
+//! same keys every page that shows the skill without making its values, which
+//! are then made only for a page that is rendered.
+
+mod store;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Value};
@@ -19,16 +26,25 @@ use crate::site::Skill;
 use crate::sitemap;
 use crate::structured;
 
+pub use store::PartsStore;
+
 /// What is made of one skill for every page that shows it, with the key of
 /// each value: a hash of the value itself, so a list that shows the skill or
 /// one of its entries changes only when what it shows does.
 pub struct SkillParts {
-    pub value: Value,
     pub value_key: Key,
-    pub entries: Vec<Value>,
     pub entry_keys: Vec<Key>,
     /// The sitemap's `<url>` elements for the skill's page and its entries'.
     pub sitemap: String,
+    /// The values, once made: parts whose keys were kept from an earlier
+    /// build have none until a page that shows them is rendered.
+    values: OnceLock<Values>,
+}
+
+/// The template values of a skill and of each of its entries.
+struct Values {
+    skill: Value,
+    entries: Vec<Value>,
 }
 
 impl SkillParts {
@@ -43,10 +59,67 @@ impl SkillParts {
 pub type PartsMemo = HashMap<Key, (Key, Arc<SkillParts>)>;
 
 /// What a skill's parts are made from.
-#[derive(Hash)]
+#[derive(Hash, Clone, Copy)]
 struct PartsInputs<'a> {
     common: &'a Common<'a>,
     skill: Keyed<'a, Skill>,
+}
+
+/// A skill's parts as a page sees them: hashed by their key, with their
+/// values made from the skill the first time a page asks for them.
+#[derive(Clone, Copy)]
+pub(super) struct Parts<'a> {
+    pub key: Key,
+    made: &'a SkillParts,
+    inputs: PartsInputs<'a>,
+}
+
+impl std::hash::Hash for Parts<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.key.hash(h);
+    }
+}
+
+impl<'a> Parts<'a> {
+    pub fn new(
+        key: Key,
+        made: &'a SkillParts,
+        common: &'a Common<'a>,
+        skill: Keyed<'a, Skill>,
+    ) -> Self {
+        Parts {
+            key,
+            made,
+            inputs: PartsInputs { common, skill },
+        }
+    }
+
+    pub fn value_key(&self) -> Key {
+        self.made.value_key
+    }
+
+    pub fn entry_keys(&self) -> &'a [Key] {
+        &self.made.entry_keys
+    }
+
+    pub fn sitemap(&self) -> &'a str {
+        &self.made.sitemap
+    }
+
+    /// The skill's template value.
+    pub fn value(&self) -> &'a Value {
+        &self.values().skill
+    }
+
+    /// Its entries' template values, oldest first.
+    pub fn entries(&self) -> &'a [Value] {
+        &self.values().entries
+    }
+
+    fn values(&self) -> &'a Values {
+        let made: &'a SkillParts = self.made;
+        made.values.get_or_init(|| make_values(&self.inputs))
+    }
 }
 
 /// Every skill's parts, by the key of their inputs, with their own key; taken
@@ -83,21 +156,24 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
         loc: urls.permalink(&e.path),
         lastmod: Some(e.date.date),
     }));
-    let value = value(&skill_view(
-        skill,
-        urls,
-        inputs.common.today,
-        inputs.common.lang,
-    ));
-    let entries: Vec<Value> = (skill.entries.iter())
-        .map(|e| super::views::value(&entry_view(e, skill, urls, inputs.common.lang)))
-        .collect();
+    let values = make_values(inputs);
     SkillParts {
-        value_key: walk(&value),
-        entry_keys: entries.iter().map(walk).collect(),
-        value,
-        entries,
+        value_key: walk(&values.skill),
+        entry_keys: values.entries.iter().map(walk).collect(),
         sitemap: sitemap::url_elements(&pages),
+        values: OnceLock::from(values),
+    }
+}
+
+fn make_values(inputs: &PartsInputs) -> Values {
+    let (skill, common) = (inputs.skill.item, inputs.common);
+    let skill_value = value(&skill_view(skill, &common.urls, common.today, common.lang));
+    let entries: Vec<Value> = (skill.entries.iter())
+        .map(|e| value(&entry_view(e, skill, &common.urls, common.lang)))
+        .collect();
+    Values {
+        skill: skill_value,
+        entries,
     }
 }
 
@@ -118,8 +194,8 @@ pub fn skill_lastmod(skill: &Skill) -> Option<jiff::civil::Date> {
 pub(super) struct SkillPage<'a> {
     pub common: &'a Common<'a>,
     pub skill: Keyed<'a, Skill>,
-    pub parts: Keyed<'a, SkillParts>,
-    pub related: Vec<Keyed<'a, SkillParts>>,
+    pub parts: Parts<'a>,
+    pub related: Vec<Parts<'a>>,
 }
 
 impl SkillPage<'_> {
@@ -128,7 +204,7 @@ impl SkillPage<'_> {
         let urls = &common.urls;
         let description = skill.summary.as_deref().unwrap_or(&skill.title);
         let mut c = common.context(&skill.title, description, &skill.path);
-        c.insert_value("skill", self.parts.value.clone());
+        c.insert_value("skill", self.parts.value().clone());
         let skill_feed = Feed {
             title: common.lang.text("feed_skill", &[("title", &skill.title)]),
             url: urls.permalink(&format!("{}atom.xml", skill.path)),
@@ -142,9 +218,9 @@ impl SkillPage<'_> {
             "json_ld",
             &structured::script_json(&structured::skill(common.config, skill, urls)),
         );
-        let newest_first: Vec<Value> = self.parts.entries.iter().rev().cloned().collect();
+        let newest_first: Vec<Value> = self.parts.entries().iter().rev().cloned().collect();
         c.insert_value("entries", Value::from(newest_first));
-        let related: Vec<Value> = self.related.iter().map(|r| r.value.clone()).collect();
+        let related: Vec<Value> = self.related.iter().map(|r| r.value().clone()).collect();
         c.insert_value("related", Value::from(related));
         c.into_context()
     }
@@ -156,7 +232,7 @@ impl SkillPage<'_> {
 pub(super) struct EntryPage<'a> {
     pub common: &'a Common<'a>,
     pub skill: Keyed<'a, Skill>,
-    pub parts: Keyed<'a, SkillParts>,
+    pub parts: Parts<'a>,
     pub entry: usize,
 }
 
@@ -167,10 +243,13 @@ impl EntryPage<'_> {
         let urls = &common.urls;
         let description = truncate(&item.summary_text, 160);
         let mut c = common.context(&item.title, &description, &item.path);
-        let mut full = self.parts.entries[e].as_map().cloned().unwrap_or_default();
+        let mut full = self.parts.entries()[e]
+            .as_map()
+            .cloned()
+            .unwrap_or_default();
         full.insert("html".into(), Value::from(item.html.as_str()));
         c.insert_value("entry", Value::from(full));
-        c.insert_value("skill", self.parts.value.clone());
+        c.insert_value("skill", self.parts.value().clone());
         c.insert("og_type", "article");
         if let Some(preview) =
             Preview::entry(common.config, skill, item, common.today, urls, common.lang)
@@ -182,7 +261,7 @@ impl EntryPage<'_> {
             &structured::script_json(&structured::entry(common.config, skill, item, urls)),
         );
         let neighbour =
-            |i: Option<usize>| i.map_or_else(Value::none, |i| self.parts.entries[i].clone());
+            |i: Option<usize>| i.map_or_else(Value::none, |i| self.parts.entries()[i].clone());
         c.insert_value("previous", neighbour(e.checked_sub(1)));
         c.insert_value(
             "next",
