@@ -333,14 +333,16 @@ mod tests {
     #[test]
     fn a_block_remembered_as_plain_is_shown_plain_with_its_reason_and_not_highlighted_again() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = HighlightCache::open(&dir.path().join("highlight.bin"));
+        let path = dir.path().join("highlight.bin");
+        let cache = HighlightCache::open(&path);
         let code = "let a = 1;\n";
         let key = HighlightCache::key(code, "Rust");
         cache.insert(
             key,
             &format!("{PLAIN}it took too long{PLAIN}{}", escape(code)),
         );
-        let highlighter = Highlighter::with_cache(cache);
+        cache.save(false);
+        let highlighter = Highlighter::with_cache(HighlightCache::open(&path));
         let (html, problem) = highlighter.block(code, "rust");
         assert_eq!(problem.as_deref(), Some("it took too long"));
         assert!(!html.contains("hl-"), "{html}");

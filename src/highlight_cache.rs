@@ -3,49 +3,45 @@
 //! expensive part of a build; the cache turns it into a lookup. Entries are keyed
 //! by the code, its language and the highlighter's version, and entries no build
 //! used are dropped when the cache is saved.
+//!
+//! A large site's blocks are tens of megabytes, so the file is a
+//! [`KeyedFile`]: blocks are read where they lie when looked up, and a build
+//! writes the blocks it highlights to its own file as it goes instead of
+//! holding them until the end. A block met twice in one build is highlighted
+//! twice, from the lines the highlighter remembers.
 
-use std::collections::{HashMap, HashSet};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
 
-const MAGIC: &[u8] = b"SKILLFOLIO-HIGHLIGHT-CACHE 1\n";
+use crate::keyed_file::KeyedFile;
+
+const MAGIC: &[u8] = b"SKILLFOLIO-HIGHLIGHT-CACHE 2\n";
 
 #[derive(Default)]
 pub struct HighlightCache {
-    path: Option<PathBuf>,
-    /// Read from `path` when first needed: a build whose rendered markdown
-    /// all comes from the markdown store never reads it.
-    blocks: OnceLock<RwLock<HashMap<u64, Arc<str>>>>,
-    used: Mutex<HashSet<u64>>,
-    added: Mutex<bool>,
+    file: Option<KeyedFile>,
+    /// What `serve` highlighted: it never writes the file, so it keeps its
+    /// blocks in memory from one rebuild to the next.
+    kept: Option<RwLock<HashMap<u64, Arc<str>>>>,
 }
 
 impl HighlightCache {
-    /// Opens the cache file at `path`; a missing or unreadable file is an empty cache.
+    /// Opens the cache file at `path` for a build, which saves it; a missing
+    /// or unreadable file is an empty cache.
     pub fn open(path: &Path) -> HighlightCache {
-        let cache = HighlightCache::open_lazily(path);
-        cache.blocks();
-        cache
-    }
-
-    /// [`HighlightCache::open`], reading the file only when a block is first
-    /// looked up.
-    pub fn open_lazily(path: &Path) -> HighlightCache {
         HighlightCache {
-            path: Some(path.to_path_buf()),
-            ..HighlightCache::default()
+            file: Some(KeyedFile::open(path, MAGIC)),
+            kept: None,
         }
     }
 
-    fn blocks(&self) -> &RwLock<HashMap<u64, Arc<str>>> {
-        self.blocks.get_or_init(|| {
-            let blocks = (self.path.as_ref())
-                .and_then(|path| std::fs::read(path).ok())
-                .and_then(|b| decode(&b))
-                .unwrap_or_default();
-            RwLock::new(blocks)
-        })
+    /// Opens the cache file at `path` for reading only (`serve`).
+    pub fn open_read_only(path: &Path) -> HighlightCache {
+        HighlightCache {
+            file: Some(KeyedFile::open_read_only(path, MAGIC)),
+            kept: Some(RwLock::default()),
+        }
     }
 
     pub fn key(code: &str, lang: &str) -> u64 {
@@ -53,102 +49,36 @@ impl HighlightCache {
     }
 
     pub fn get(&self, key: u64) -> Option<Arc<str>> {
-        self.path.as_ref()?;
-        let found = self.blocks().read().ok()?.get(&key).cloned()?;
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(key);
+        if let Some(found) = (self.kept.as_ref()).and_then(|k| k.read().ok()?.get(&key).cloned()) {
+            return Some(found);
         }
-        Some(found)
+        let bytes = self.file.as_ref()?.get(key, 0)?;
+        String::from_utf8(bytes).ok().map(Arc::from)
     }
 
     /// Keeps a highlighted block; a cache without a file keeps nothing.
     pub fn insert(&self, key: u64, html: &str) {
-        if self.path.is_none() {
-            return;
-        }
-        // Copied before the lock is taken: other threads look blocks up meanwhile.
-        let html: Arc<str> = html.into();
-        if let Ok(mut blocks) = self.blocks().write() {
-            blocks.insert(key, html);
-        }
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(key);
-        }
-        if let Ok(mut added) = self.added.lock() {
-            *added = true;
+        match (&self.kept, &self.file) {
+            (Some(kept), _) => {
+                let html: Arc<str> = html.into();
+                if let Ok(mut kept) = kept.write() {
+                    kept.insert(key, html);
+                }
+            }
+            (None, Some(file)) => file.put(key, html.as_bytes()),
+            (None, None) => {}
         }
     }
 
     /// Writes the blocks used by this build back to the cache file, if anything
     /// changed, and forgets the others (unless `keep_unused`: a build that took
-    /// rendered files from the markdown store used none of their blocks), so a
-    /// long `serve` session does not keep every block it ever saw. A cache that
-    /// cannot be written only costs speed, so errors are ignored.
+    /// rendered files from the markdown store used none of their blocks). A
+    /// cache that cannot be written only costs speed.
     pub fn save(&self, keep_unused: bool) {
-        let Some(path) = &self.path else { return };
-        // Never read, so nothing was looked up or added.
-        let Some(blocks) = self.blocks.get() else {
-            return;
-        };
-        let (Ok(mut blocks), Ok(mut used), Ok(mut added)) =
-            (blocks.write(), self.used.lock(), self.added.lock())
-        else {
-            return;
-        };
-        let unchanged = !*added && (keep_unused || used.len() == blocks.len());
-        if !keep_unused {
-            blocks.retain(|key, _| used.contains(key));
-        }
-        used.clear();
-        if unchanged {
-            return;
-        }
-        *added = false;
-        let mut keys: Vec<&u64> = blocks.keys().collect();
-        keys.sort();
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        // Streamed to the file: a large site's cache is tens of megabytes, which
-        // would otherwise be held twice while a build is at its peak; written in
-        // large pieces, as thousands of small writes cost the system more.
-        let tmp = path.with_extension("tmp");
-        let write = || -> std::io::Result<()> {
-            let file = std::fs::File::create(&tmp)?;
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-            out.write_all(MAGIC)?;
-            for key in keys {
-                if let Some(html) = blocks.get(key) {
-                    out.write_all(&key.to_le_bytes())?;
-                    out.write_all(&(html.len() as u32).to_le_bytes())?;
-                    out.write_all(html.as_bytes())?;
-                }
-            }
-            out.flush()
-        };
-        // On a full disk the partial file is tens of megabytes that would keep
-        // the disk full for the next build: it goes, whatever failed.
-        if write().and_then(|()| std::fs::rename(&tmp, path)).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-            // Only goes when empty: the folder this save may have made.
-            if let Some(dir) = path.parent() {
-                let _ = std::fs::remove_dir(dir);
-            }
+        if let Some(file) = &self.file {
+            file.save(0, keep_unused);
         }
     }
-}
-
-fn decode(bytes: &[u8]) -> Option<HashMap<u64, Arc<str>>> {
-    let mut rest = bytes.strip_prefix(MAGIC)?;
-    let mut blocks = HashMap::new();
-    while !rest.is_empty() {
-        let key = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-        let len = u32::from_le_bytes(rest.get(8..12)?.try_into().ok()?) as usize;
-        let html = std::str::from_utf8(rest.get(12..12 + len)?).ok()?;
-        blocks.insert(key, Arc::from(html));
-        rest = &rest[12 + len..];
-    }
-    Some(blocks)
 }
 
 #[cfg(test)]
@@ -176,10 +106,13 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_file_is_an_empty_cache() {
-        assert!(decode(b"nonsense").is_none());
-        let mut bytes = MAGIC.to_vec();
-        bytes.extend_from_slice(&[1, 2, 3]);
-        assert!(decode(&bytes).is_none());
+    fn serve_keeps_what_it_highlights_in_memory_and_writes_nothing() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("highlight.bin");
+        let cache = HighlightCache::open_read_only(&path);
+        cache.insert(1, "<span>a</span>");
+        assert_eq!(cache.get(1).as_deref(), Some("<span>a</span>"));
+        cache.save(false);
+        assert!(!path.exists());
     }
 }

@@ -20,6 +20,7 @@ pub mod html;
 pub mod i18n;
 pub mod images;
 pub mod import;
+pub mod keyed_file;
 pub mod keys;
 pub mod links;
 pub mod markdown;
@@ -118,9 +119,9 @@ impl Caches {
 }
 
 /// The highlighter and the markdown store of the cache folder `cache_dir`
-/// (`read_only` for `serve`, whose renderings stay in memory). With renderings
-/// stored, most runs highlight little or nothing, and the tens of megabytes of
-/// the code cache are read only once some code is highlighted.
+/// (`read_only` for `serve`, whose renderings and blocks stay in memory). Both
+/// are read entry by entry as they are asked for: only their indexes are read
+/// here.
 fn code_caches(
     cache_dir: Option<&Path>,
     read_only: bool,
@@ -134,9 +135,9 @@ fn code_caches(
         false => markdown_store::Store::open(&path),
     };
     let path = dir.join("highlight.bin");
-    let code = match store.is_empty() {
-        true => HighlightCache::open(&path),
-        false => HighlightCache::open_lazily(&path),
+    let code = match read_only {
+        true => HighlightCache::open_read_only(&path),
+        false => HighlightCache::open(&path),
     };
     (Highlighter::with_cache(code), Some(store))
 }
@@ -153,9 +154,9 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let (language, language_warnings) = i18n::Language::load(root, &config).map_err(collect)?;
     let (accent, accent_warnings) = theme.accent(&config);
     let timer = timings::Timer::start();
-    // Reading the highlight cache (tens of megabytes on a large site) needs no
-    // content, so it happens while the content is read. `serve` keeps its
-    // renderings in memory instead of in the store.
+    // Opening the code caches needs no content, so it happens while the
+    // content is read. `serve` keeps its renderings in memory instead of in
+    // the store.
     let ((content, mut diagnostics), (own, store)) = rayon::join(
         || content::load_cached(root, caches.map(|c| &c.content)),
         || {
@@ -243,8 +244,7 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let saving = Saving(own.map(|h| {
         std::thread::spawn(move || {
             h.save_cache(from_store);
-            // The grammars and the code read are freed before the store,
-            // tens of megabytes long, is copied.
+            // The grammars are freed before the store is copied.
             drop(h);
             if let (Some(store), Some(fingerprint)) = (store, fingerprint) {
                 store.save(fingerprint);
