@@ -279,8 +279,7 @@ impl Found {
             .iter()
             .map(|(_, used, _)| used.raw.as_str())
             .collect();
-        let content = content_sources(root, &wanted);
-        let written_in = link_index(&content);
+        let (content, written_in) = written_in(root, &wanted);
         let mut templates: Vec<(PathBuf, &str)> = (theme.templates.iter())
             .map(|t| (t.path.clone(), t.text.as_str()))
             .collect();
@@ -540,62 +539,91 @@ pub fn scan(html: &[u8]) -> Scanned {
     scanned
 }
 
-/// The markdown files under `content/` that hold any of the `wanted` links,
-/// read for tracing them back. A file that writes a link holds its text, so the
-/// others are dropped as they are read: on a large site the index of every
-/// link would cost more than the build's whole link check.
-fn content_sources(root: &Path, wanted: &[&str]) -> Vec<(PathBuf, String)> {
+/// For each link, the file (an index) and offset where it is first written.
+type WrittenAt = HashMap<String, (usize, usize)>;
+
+/// Where each of the `wanted` links is first written in the content files,
+/// as (file, offset) into the files returned beside. Files are read in
+/// parallel and only the text of the files named is kept: on a large site
+/// whose broken links are written in thousands of files, holding every file
+/// that mentions one took tens of megabytes at the build's peak.
+fn written_in(root: &Path, wanted: &[&str]) -> (Vec<(PathBuf, String)>, WrittenAt) {
     use rayon::prelude::*;
-    // An automaton too large to build only means every file is read.
+    // An automaton too large to build only means every file is searched.
     let holds = aho_corasick::AhoCorasick::new(wanted).ok();
-    let paths: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(root.join("content"))
-        .sort_by_file_name()
+    let wanted: HashSet<&str> = wanted.iter().copied().collect();
+    let mut paths: Vec<(PathBuf, PathBuf)> = walkdir::WalkDir::new(root.join("content"))
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .collect();
-    let mut files: Vec<(PathBuf, String)> = paths
-        .par_iter()
         .filter_map(|e| {
-            let text = std::fs::read_to_string(e.path()).ok()?;
+            let shown = e.path().strip_prefix(root).ok()?.to_path_buf();
+            Some((shown, e.into_path()))
+        })
+        .collect();
+    paths.sort();
+    let found: Vec<(usize, Vec<(String, usize)>)> = paths
+        .par_iter()
+        .enumerate()
+        .filter_map(|(n, (_, path))| {
+            let text = std::fs::read_to_string(path).ok()?;
             if holds.as_ref().is_some_and(|h| !h.is_match(&text)) {
                 return None;
             }
-            let shown = e.path().strip_prefix(root).ok()?.to_path_buf();
-            Some((shown, text))
+            let here: Vec<(String, usize)> = destinations(&text)
+                .filter(|(dest, _)| wanted.contains(dest))
+                .map(|(dest, at)| (dest.to_string(), at))
+                .collect();
+            (!here.is_empty()).then_some((n, here))
         })
         .collect();
-    files.sort();
-    files
-}
-
-/// Where each link destination is first written in the content files: after
-/// `](`, inside `<...>`, or after a reference definition's `]: `. One pass over
-/// the files, so tracing many broken links costs no more than tracing one.
-fn link_index(files: &[(PathBuf, String)]) -> HashMap<&str, (usize, usize)> {
-    let mut index = HashMap::new();
-    for (n, (_, text)) in files.iter().enumerate() {
-        let bytes = text.as_bytes();
-        for at in memchr::memchr3_iter(b'(', b'<', b':', bytes) {
-            let start = match bytes[at] {
-                b'(' if at > 0 && bytes[at - 1] == b']' => at + 1,
-                b'<' => at + 1,
-                b':' if at > 0 && bytes[at - 1] == b']' && bytes.get(at + 1) == Some(&b' ') => {
-                    at + 2
-                }
-                _ => continue,
-            };
-            let start = start + (text[start..].len() - text[start..].trim_start_matches(' ').len());
-            let end = text[start..]
-                .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
-                .map_or(text.len(), |i| start + i);
-            let dest = text[start..end].trim_start_matches('<');
-            if !dest.is_empty() {
-                index.entry(dest).or_insert((n, end - dest.len()));
-            }
+    let mut first = WrittenAt::new();
+    for (n, here) in found {
+        for (dest, at) in here {
+            first.entry(dest).or_insert((n, at));
         }
     }
-    index
+    let mut named: Vec<usize> = first.values().map(|&(n, _)| n).collect();
+    named.sort_unstable();
+    named.dedup();
+    let files: Vec<(PathBuf, String)> = (named.iter())
+        .map(|&n| {
+            let (shown, path) = &paths[n];
+            (
+                shown.clone(),
+                std::fs::read_to_string(path).unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (file, _) in first.values_mut() {
+        *file = named.binary_search(file).unwrap_or_default();
+    }
+    // A file saved again since it was searched may no longer hold the link
+    // where it was.
+    first.retain(|dest, &mut (file, at)| {
+        files[file].1.get(at..at + dest.len()) == Some(dest.as_str())
+    });
+    (files, first)
+}
+
+/// Each link destination written in `text` with its offset: after `](`,
+/// inside `<...>`, or after a reference definition's `]: `.
+fn destinations(text: &str) -> impl Iterator<Item = (&str, usize)> {
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'(', b'<', b':', bytes).filter_map(move |at| {
+        let start = match bytes[at] {
+            b'(' if at > 0 && bytes[at - 1] == b']' => at + 1,
+            b'<' => at + 1,
+            b':' if at > 0 && bytes[at - 1] == b']' && bytes.get(at + 1) == Some(&b' ') => at + 2,
+            _ => return None,
+        };
+        let start = start + (text[start..].len() - text[start..].trim_start_matches(' ').len());
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || c == ')' || c == '>')
+            .map_or(text.len(), |i| start + i);
+        let dest = text[start..end].trim_start_matches('<');
+        (!dest.is_empty()).then_some((dest, end - dest.len()))
+    })
 }
 
 /// `dir` (ending in `/`) and a relative path, `.` and `..` resolved; `None` above
