@@ -218,7 +218,33 @@ pub fn portfolio(site: &Site, urls: &Urls) -> String {
 /// (https://jsonresume.org/schema), for the tools that read one: the author
 /// in `basics`, each published skill in `skills` with its status as the level,
 /// and each payoff in `projects`, dated and linked to its page.
-pub fn resume(site: &Site, urls: &Urls) -> String {
+/// `resume.json` before it is written out. Everything the file shows is in
+/// it, so its hash is the file's key: on a large site the file is megabytes
+/// long, and a save that changes no payoff need not write it again.
+pub struct ResumeDoc<'a>(Resume<'a>);
+
+impl<'a> ResumeDoc<'a> {
+    pub fn of(site: &'a Site, urls: &Urls) -> Self {
+        ResumeDoc(resume_of(site, urls))
+    }
+
+    pub fn key(&self) -> crate::keys::Key {
+        let d = &self.0;
+        // The two maps are a few short values; the rest is hashed as it is.
+        let maps = (d.basics.iter().chain(&d.meta))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>();
+        crate::keys::hash(&(d.schema, maps, &d.projects, &d.skills))
+    }
+
+    pub fn text(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.0).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+fn resume_of<'a>(site: &'a Site, urls: &Urls) -> Resume<'a> {
     let lang = &*site.profile.language;
     let a = &site.config.author;
     let mut basics = serde_json::Map::new();
@@ -282,16 +308,13 @@ pub fn resume(site: &Site, urls: &Urls) -> String {
     if let Some(last) = site.progress.totals.last {
         meta.insert("lastModified".into(), json!(format!("{last}T00:00:00")));
     }
-    let doc = Resume {
+    Resume {
         schema: "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
         basics,
         meta,
         projects,
         skills,
-    };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    }
 }
 
 /// `resume.json`, its keys in the order the maps of its first version wrote
@@ -307,7 +330,7 @@ struct Resume<'a> {
     skills: Vec<ResumeSkill<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Project<'a> {
     description: &'a str,
     #[serde(rename = "endDate")]
@@ -319,7 +342,7 @@ struct Project<'a> {
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct ResumeSkill<'a> {
     keywords: Vec<&'a str>,
     level: String,

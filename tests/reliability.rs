@@ -242,11 +242,19 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     };
     let omelette = root.join("content/skills/perfect-omelette");
     let fold = "skills/perfect-omelette/2026-10-03-fold/index.html";
-    let edits: [(&str, &dyn Fn()); 10] = [
+    let edits: [(&str, &dyn Fn()); 11] = [
         ("one entry's note", &|| {
             let path = omelette.join("log/2026-10-03-fold.md");
             let text = fs::read_to_string(&path).unwrap();
             fs::write(&path, text + "\nThe second fold held too.\n").unwrap();
+        }),
+        // resume.json describes each payoff by its first lines.
+        ("a payoff's first lines", &|| {
+            replace_in(
+                &omelette.join("log/2026-10-03-fold.md"),
+                "It rolled.",
+                "It rolled over.",
+            );
         }),
         // Every entry page shows its skill's title.
         ("the skill's write-up", &|| {

@@ -260,7 +260,7 @@ impl Renderer {
             errors.sort();
             return Err(errors);
         }
-        let others = other_files(site, theme, &jobs, &parts);
+        let others = other_files(site, theme, &jobs, &parts, reuse);
         // The jobs and parts borrow what is kept for the next render.
         drop((jobs, sources));
         drop(parts);
@@ -284,8 +284,15 @@ fn templates_key(theme: &Theme) -> Key {
 /// Every file of the site that is not a page or a skill's feed: theme and site
 /// static files, assets, the code stylesheet, the site's feeds, sitemap and
 /// robots.txt.
-fn other_files(site: &Site, theme: &Theme, jobs: &[Job], parts: &[Parts]) -> Vec<OutputFile> {
+fn other_files(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[Job],
+    parts: &[Parts],
+    reuse: &dyn Reuse,
+) -> Vec<OutputFile> {
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
+    let mut keys: HashMap<&str, Key> = HashMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
     // generated pages replace anything of the same name.
     for file in &theme.static_files {
@@ -317,10 +324,17 @@ fn other_files(site: &Site, theme: &Theme, jobs: &[Job], parts: &[Parts]) -> Vec
     }
     // Each of these goes over the whole site; `serve` makes them again after
     // every save, so they are made side by side.
-    let (sitemap, feeds) = rayon::join(|| sitemap_xml(site, jobs, parts), || feeds(site));
+    let (sitemap, feeds) = rayon::join(|| sitemap_xml(site, jobs, parts), || feeds(site, reuse));
     files.insert("sitemap.xml".to_string(), bytes(sitemap));
-    for (path, xml) in feeds {
-        files.insert(path.to_string(), bytes(xml));
+    for (path, made, key) in feeds {
+        match made {
+            Some(text) => files.insert(path.to_string(), bytes(text)),
+            // Kept by `reuse` as it is: nothing else goes there.
+            None => files.remove(path),
+        };
+        if let Some(key) = key {
+            keys.insert(path, key);
+        }
     }
     let urls = Urls::new(&site.config);
     let robots = sitemap::robots(&urls.permalink("sitemap.xml"));
@@ -328,9 +342,9 @@ fn other_files(site: &Site, theme: &Theme, jobs: &[Job], parts: &[Parts]) -> Vec
     files
         .into_iter()
         .map(|(path, contents)| OutputFile {
+            key: keys.get(path.as_str()).copied(),
             path,
             contents,
-            key: None,
         })
         .collect()
 }
@@ -363,8 +377,10 @@ fn bytes(text: String) -> Contents {
     Contents::Bytes(text.into_bytes().into())
 }
 
-/// The site's own feeds, portfolio.json and resume.json; each skill's feed is a job of its own.
-fn feeds(site: &Site) -> Vec<(&'static str, String)> {
+/// The site's own feeds, portfolio.json and resume.json, each with its key
+/// where it has one; each skill's feed is a job of its own. A file `reuse`
+/// keeps is not made (`None`).
+fn feeds(site: &Site, reuse: &dyn Reuse) -> Vec<(&'static str, Option<String>, Option<Key>)> {
     let site_entries = feed::site_entries(site);
     let urls = Urls::new(&site.config);
     let atom = || {
@@ -382,17 +398,30 @@ fn feeds(site: &Site) -> Vec<(&'static str, String)> {
     };
     let json_feed = || feed::json_feed(site, &site_entries);
     let portfolio = || structured::portfolio(site, &urls);
-    let resume = || structured::resume(site, &urls);
-    let makers: [(&'static str, &(dyn Fn() -> String + Sync)); 4] = [
+    let makers: [(&'static str, &(dyn Fn() -> String + Sync)); 3] = [
         ("atom.xml", &atom),
         ("feed.json", &json_feed),
         ("portfolio.json", &portfolio),
-        ("resume.json", &resume),
     ];
-    makers
-        .into_par_iter()
-        .map(|(path, make)| (path, make()))
-        .collect()
+    // A large site's resume.json is megabytes long, so it is keyed by all it
+    // shows and kept when that is unchanged.
+    let resume = || {
+        let doc = structured::ResumeDoc::of(site, &urls);
+        let key = doc.key();
+        let made = (!reuse.keep("resume.json", key)).then(|| doc.text());
+        ("resume.json", made, Some(key))
+    };
+    let (mut files, resume) = rayon::join(
+        || {
+            makers
+                .into_par_iter()
+                .map(|(path, make)| (path, Some(make()), None))
+                .collect::<Vec<_>>()
+        },
+        resume,
+    );
+    files.push(resume);
+    files
 }
 
 fn collect(list: Vec<Diagnostic>) -> Diagnostics {
