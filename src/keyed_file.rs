@@ -9,7 +9,7 @@
 //! The file is entries, then an index (key, offset, length each), the entry
 //! count, a tag saying what the entries are valid for, and the magic.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -46,8 +46,7 @@ struct New {
     temp: PathBuf,
     out: Option<BufWriter<File>>,
     len: u64,
-    index: Vec<(Key, u64, u32)>,
-    keys: HashSet<Key>,
+    index: HashMap<Key, (u64, u32)>,
 }
 
 impl KeyedFile {
@@ -75,8 +74,7 @@ impl KeyedFile {
                 temp: path.with_extension(format!("{}.tmp", std::process::id())),
                 out: None,
                 len: 0,
-                index: Vec::new(),
-                keys: HashSet::new(),
+                index: HashMap::new(),
             }),
             hits: AtomicUsize::new(0),
         }
@@ -116,7 +114,7 @@ impl KeyedFile {
             return;
         }
         let mut new = self.new.lock().unwrap_or_else(|e| e.into_inner());
-        if !new.keys.insert(key) {
+        if new.index.contains_key(&key) {
             return;
         }
         if new.out.is_none() {
@@ -132,7 +130,7 @@ impl KeyedFile {
         if matches!(written, Some(Ok(()))) {
             let offset = new.len;
             new.len += bytes.len() as u64;
-            new.index.push((key, offset, bytes.len() as u32));
+            new.index.insert(key, (offset, bytes.len() as u32));
         } else {
             // A short write leaves the file unusable: nothing more goes in.
             new.out = None;
@@ -181,18 +179,18 @@ impl KeyedFile {
                     let Some(&(offset, len)) = old.index.get(&key) else {
                         continue;
                     };
-                    if new.keys.contains(&key) {
+                    if new.index.contains_key(&key) {
                         continue;
                     }
                     bytes.resize(len as usize, 0);
                     read_at(&old.file, &mut bytes, offset)?;
                     out.write_all(&bytes)?;
                     let at = new.len;
-                    new.index.push((key, at, len));
+                    new.index.insert(key, (at, len));
                     new.len += u64::from(len);
                 }
             }
-            for (key, offset, len) in &new.index {
+            for (key, (offset, len)) in &new.index {
                 out.write_all(&key.to_le_bytes())?;
                 out.write_all(&offset.to_le_bytes())?;
                 out.write_all(&len.to_le_bytes())?;
@@ -208,7 +206,6 @@ impl KeyedFile {
             let _ = std::fs::remove_file(&new.temp);
         }
         new.index.clear();
-        new.keys.clear();
         new.len = 0;
     }
 }
