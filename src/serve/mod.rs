@@ -75,7 +75,7 @@ struct Served {
 }
 
 impl Snapshot {
-    fn new(made: Vec<OutputFile>, kept: Vec<(String, Served)>) -> Snapshot {
+    fn new(made: Vec<OutputFile>, kept: impl Iterator<Item = (String, Served)>) -> Snapshot {
         let made = made.into_iter().map(|f| {
             let served = Served {
                 contents: f.contents,
@@ -178,7 +178,31 @@ impl Snapshot {
 /// same key is taken over as it is, without being rendered.
 struct Reusing<'a> {
     last: Option<&'a Snapshot>,
-    kept: Mutex<Vec<(String, Served)>>,
+    kept: Kept,
+}
+
+/// The files a render keeps, gathered per thread: a large site keeps ten
+/// thousand, and one list behind one lock had the render's threads queue for it.
+struct Kept(Vec<Mutex<Vec<(String, Served)>>>);
+
+impl Kept {
+    fn new() -> Kept {
+        Kept(
+            (0..=rayon::current_num_threads())
+                .map(|_| Mutex::default())
+                .collect(),
+        )
+    }
+
+    fn push(&self, path: &str, served: &Served) {
+        let shard = rayon::current_thread_index().map_or(0, |i| (i + 1) % self.0.len());
+        let mut kept = self.0[shard].lock().unwrap_or_else(|e| e.into_inner());
+        kept.push((path.to_string(), served.clone()));
+    }
+
+    fn into_inner(self) -> impl Iterator<Item = (String, Served)> {
+        (self.0.into_iter()).flat_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 impl Reuse for Reusing<'_> {
@@ -187,8 +211,7 @@ impl Reuse for Reusing<'_> {
         let Some(served) = last.filter(|f| f.key == Some(key)) else {
             return false;
         };
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.push((path.to_string(), served.clone()));
+        self.kept.push(path, served);
         true
     }
 }
@@ -309,7 +332,7 @@ impl Builder {
         let timer = crate::timings::Timer::start();
         let reusing = Reusing {
             last: self.last.as_deref(),
-            kept: Mutex::new(Vec::new()),
+            kept: Kept::new(),
         };
         let made = Mutex::new(Vec::new());
         renderer.render(&loaded.site, &loaded.theme, &reusing, &|file| {
@@ -332,7 +355,7 @@ impl Builder {
         crate::drop_in_background(loaded.site);
         let snapshot = Arc::new(Snapshot::new(
             made.into_inner().unwrap_or_else(|e| e.into_inner()),
-            reusing.kept.into_inner().unwrap_or_else(|e| e.into_inner()),
+            reusing.kept.into_inner(),
         ));
         self.last = Some(Arc::clone(&snapshot));
         timer.lap("snapshot");
@@ -488,7 +511,7 @@ mod tests {
                 file("skills/omelette/fold/index.html", entry, Some(1)),
                 file("index.html", "home", None),
             ],
-            Vec::new(),
+            std::iter::empty(),
         )
     }
 
@@ -497,14 +520,14 @@ mod tests {
         let last = snapshot("fold");
         let reusing = Reusing {
             last: Some(&last),
-            kept: Mutex::new(Vec::new()),
+            kept: Kept::new(),
         };
         let page = "skills/omelette/fold/index.html";
         assert!(!reusing.keep(page, 2), "made from something else");
         assert!(!reusing.keep("index.html", 1), "made afresh every time");
         assert!(!reusing.keep("skills/omelette/other/index.html", 1));
         assert!(reusing.keep(page, 1));
-        let next = Snapshot::new(Vec::new(), reusing.kept.into_inner().unwrap());
+        let next = Snapshot::new(Vec::new(), reusing.kept.into_inner());
         assert_eq!(next.bytes(page).unwrap(), b"fold");
         assert_eq!(next.paths(), [page]);
     }
