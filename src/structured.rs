@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::feed::{absolute, entry_time};
-use crate::site::{Entry, Site, Skill};
+use crate::i18n::Language;
+use crate::site::{Entry, EntryRef, Site, Skill};
 use crate::urls::Urls;
 
 /// JSON safe to place between `<script type="application/ld+json">` tags: `<`, `>`
@@ -144,9 +145,10 @@ pub struct EntryPosting<'a> {
 }
 
 /// An entry's page: a blog posting, part of its skill's write-up.
+/// `skill_title` and `skill_path` name the skill it is part of.
 pub fn entry<'a>(
     config: &'a Config,
-    skill: &'a Skill,
+    (skill_title, skill_path): (&'a str, &str),
     entry: &'a Entry,
     urls: &Urls,
 ) -> EntryPosting<'a> {
@@ -162,8 +164,8 @@ pub fn entry<'a>(
             .map(|image| absolute(urls, &image.url)),
         is_part_of: Work {
             kind: "CreativeWork",
-            name: &skill.title,
-            url: urls.permalink(&skill.path),
+            name: skill_title,
+            url: urls.permalink(skill_path),
         },
         keywords: entry.tags.iter().map(|t| t.name.as_str()).collect(),
         time_required: format!("PT{}M", entry.minutes),
@@ -171,163 +173,204 @@ pub fn entry<'a>(
     }
 }
 
-/// `/portfolio.json`: a JSON Resume document (https://jsonresume.org/schema) whose
-/// `skills` section is the portfolio.
-pub fn portfolio(site: &Site, urls: &Urls) -> String {
-    let a = &site.config.author;
-    let level = status_level;
-    let doc = json!({
-        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
-        "basics": {
-            "name": a.name,
-            "email": a.email,
-            "url": a.url.clone().unwrap_or_else(|| urls.permalink("")),
-            "summary": site.config.description,
-        },
-        "skills": site.skills.iter().map(|s| {
-            let mut keywords: Vec<&str> = Vec::new();
-            if let Some(f) = &s.field { keywords.push(&f.name); }
-            keywords.extend(s.tags.iter().map(|t| t.name.as_str()));
-            json!({
-                "name": s.title,
-                "level": level(s),
-                "keywords": keywords,
-                "url": urls.permalink(&s.path),
-                "summary": s.summary,
-                "field": s.field.as_ref().map(|f| f.name.as_str()),
-                "status": s.status.key(),
-                "sessions": s.progress.totals.sessions,
-                "minutes": s.progress.totals.minutes,
-                "payoffs": s.progress.totals.payoffs,
-                "started": s.started.to_string(),
-                "lastPractised": s.progress.totals.last.map(|d| d.to_string()),
-            })
-        }).collect::<Vec<_>>(),
-        "meta": {
-            "canonical": urls.permalink("portfolio.json"),
-            "version": "v1.0.0",
-            "lastModified": site.progress.totals.last.map(|d| d.to_string()),
-        },
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+/// What `portfolio.json` and `resume.json` show of one skill. Its hash is
+/// kept with the skill's other parts, so the documents are keyed without
+/// being made.
+#[derive(Hash)]
+pub struct SkillDocs<'a> {
+    portfolio: PortfolioSkill<'a>,
+    resume: ResumeSkill<'a>,
+    /// The skill's payoffs, by the index of their entry.
+    projects: Vec<(usize, Project<'a>)>,
 }
 
-/// `/resume.json`: the portfolio as a JSON Resume document
-/// (https://jsonresume.org/schema), for the tools that read one: the author
-/// in `basics`, each published skill in `skills` with its status as the level,
-/// and each payoff in `projects`, dated and linked to its page.
-/// `resume.json` before it is written out. Everything the file shows is in
-/// it, so its hash is the file's key: on a large site the file is megabytes
-/// long, and a save that changes no payoff need not write it again.
-pub struct ResumeDoc<'a>(Resume<'a>);
-
-impl<'a> ResumeDoc<'a> {
-    pub fn of(site: &'a Site, urls: &Urls) -> Self {
-        ResumeDoc(resume_of(site, urls))
+impl<'a> SkillDocs<'a> {
+    pub fn of(skill: &'a Skill, urls: &Urls, lang: &Language) -> Self {
+        let s = skill;
+        let totals = &s.progress.totals;
+        let keywords = || {
+            (s.field.iter().map(|f| f.name.as_str()))
+                .chain(s.tags.iter().map(|t| t.name.as_str()))
+                .collect::<Vec<&str>>()
+        };
+        let portfolio = PortfolioSkill {
+            field: s.field.as_ref().map(|f| f.name.as_str()),
+            keywords: keywords(),
+            last_practised: totals.last.map(|d| d.to_string()),
+            level: status_level(s),
+            minutes: totals.minutes,
+            name: &s.title,
+            payoffs: totals.payoffs,
+            sessions: totals.sessions,
+            started: s.started.to_string(),
+            status: s.status.key(),
+            summary: s.summary.as_deref(),
+            url: urls.permalink(&s.path),
+        };
+        let resume = ResumeSkill {
+            keywords: keywords(),
+            level: lang.text(&format!("status_{}", s.status.key()), &[]),
+            name: &s.title,
+        };
+        let projects = (s.entries.iter().enumerate())
+            .filter(|(_, e)| e.kind == crate::content::Kind::Payoff)
+            .map(|(i, e)| {
+                let day = e.date.date.to_string();
+                let project = Project {
+                    description: &e.summary_text,
+                    end_date: day.clone(),
+                    keywords: std::iter::once(s.title.as_str())
+                        .chain(e.tags.iter().map(|t| t.name.as_str()))
+                        .collect(),
+                    name: &e.title,
+                    start_date: day,
+                    url: urls.permalink(&e.path),
+                };
+                (i, project)
+            })
+            .collect();
+        SkillDocs {
+            portfolio,
+            resume,
+            projects,
+        }
     }
 
-    pub fn key(&self) -> crate::keys::Key {
-        let d = &self.0;
-        // The two maps are a few short values; the rest is hashed as it is.
-        let maps = (d.basics.iter().chain(&d.meta))
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>();
-        crate::keys::hash(&(d.schema, maps, &d.projects, &d.skills))
+    fn project(&self, entry: usize) -> Option<&Project<'a>> {
+        let at = (self.projects).binary_search_by_key(&entry, |(i, _)| *i);
+        at.ok().map(|at| &self.projects[at].1)
     }
+}
 
-    pub fn text(&self) -> String {
-        let mut text = serde_json::to_string_pretty(&self.0).unwrap_or_default();
+/// `portfolio.json` and `resume.json`: the configuration and language, what
+/// they show of each skill, and the timeline and latest practice the model
+/// derives from the skills.
+pub struct Documents<'a> {
+    pub config: &'a Config,
+    pub urls: &'a Urls<'a>,
+    pub skills: Vec<SkillDocs<'a>>,
+    /// Indices into `skills` and their entries, newest first.
+    pub timeline: &'a [EntryRef],
+    pub last: Option<jiff::civil::Date>,
+}
+
+impl Documents<'_> {
+    /// `/portfolio.json`: a JSON Resume document (https://jsonresume.org/schema)
+    /// whose `skills` section is the portfolio.
+    pub fn portfolio(&self) -> String {
+        let (config, urls) = (self.config, self.urls);
+        let a = &config.author;
+        let doc = json!({
+            "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+            "basics": {
+                "name": a.name,
+                "email": a.email,
+                "url": a.url.clone().unwrap_or_else(|| urls.permalink("")),
+                "summary": config.description,
+            },
+            "skills": self.skills.iter().map(|s| &s.portfolio).collect::<Vec<_>>(),
+            "meta": {
+                "canonical": urls.permalink("portfolio.json"),
+                "version": "v1.0.0",
+                "lastModified": self.last.map(|d| d.to_string()),
+            },
+        });
+        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');
         text
     }
+
+    /// `/resume.json`: the portfolio as a JSON Resume document
+    /// (https://jsonresume.org/schema), for the tools that read one: the author
+    /// in `basics`, each published skill in `skills` with its status as the
+    /// level, and each payoff in `projects`, dated and linked to its page.
+    pub fn resume(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.resume_value()).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    fn resume_value(&self) -> Resume<'_> {
+        let urls = self.urls;
+        let a = &self.config.author;
+        let mut basics = serde_json::Map::new();
+        basics.insert("name".into(), json!(a.name));
+        if let Some(label) = &a.label {
+            basics.insert("label".into(), json!(label));
+        }
+        if let Some(email) = &a.email {
+            basics.insert("email".into(), json!(email));
+        }
+        let home = urls.permalink("");
+        basics.insert(
+            "url".into(),
+            json!(
+                a.url
+                    .as_deref()
+                    .filter(|u| u.starts_with("http"))
+                    .unwrap_or(&home)
+            ),
+        );
+        if !self.config.description.is_empty() {
+            basics.insert("summary".into(), json!(self.config.description));
+        }
+        // Profiles are pages elsewhere; a mail address is `email`'s to give.
+        let profiles: Vec<Value> = (a.social.iter())
+            .filter(|l| l.url.starts_with("https://") || l.url.starts_with("http://"))
+            .map(|l| json!({ "network": l.name, "url": l.url }))
+            .collect();
+        if !profiles.is_empty() {
+            basics.insert("profiles".into(), json!(profiles));
+        }
+        let projects = (self.timeline.iter())
+            .filter_map(|&(s, e)| self.skills[s].project(e))
+            .collect();
+        let mut meta = serde_json::Map::new();
+        meta.insert("canonical".into(), json!(urls.permalink("resume.json")));
+        meta.insert("version".into(), json!("v1.0.0"));
+        if let Some(last) = self.last {
+            meta.insert("lastModified".into(), json!(format!("{last}T00:00:00")));
+        }
+        Resume {
+            schema: "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+            basics,
+            meta,
+            projects,
+            skills: self.skills.iter().map(|s| &s.resume).collect(),
+        }
+    }
 }
 
-fn resume_of<'a>(site: &'a Site, urls: &Urls) -> Resume<'a> {
-    let lang = &*site.profile.language;
-    let a = &site.config.author;
-    let mut basics = serde_json::Map::new();
-    basics.insert("name".into(), json!(a.name));
-    if let Some(label) = &a.label {
-        basics.insert("label".into(), json!(label));
-    }
-    if let Some(email) = &a.email {
-        basics.insert("email".into(), json!(email));
-    }
-    let home = urls.permalink("");
-    basics.insert(
-        "url".into(),
-        json!(
-            a.url
-                .as_deref()
-                .filter(|u| u.starts_with("http"))
-                .unwrap_or(&home)
-        ),
-    );
-    if !site.config.description.is_empty() {
-        basics.insert("summary".into(), json!(site.config.description));
-    }
-    // Profiles are pages elsewhere; a mail address is `email`'s to give.
-    let profiles: Vec<Value> = (a.social.iter())
-        .filter(|l| l.url.starts_with("https://") || l.url.starts_with("http://"))
-        .map(|l| json!({ "network": l.name, "url": l.url }))
-        .collect();
-    if !profiles.is_empty() {
-        basics.insert("profiles".into(), json!(profiles));
-    }
-    let skills: Vec<ResumeSkill> = (site.skills.iter())
-        .map(|s| ResumeSkill {
-            keywords: (s.field.iter().map(|f| f.name.as_str()))
-                .chain(s.tags.iter().map(|t| t.name.as_str()))
-                .collect(),
-            level: lang.text(&format!("status_{}", s.status.key()), &[]),
-            name: &s.title,
-        })
-        .collect();
-    let projects: Vec<Project> = (site.timeline.iter())
-        .map(|r| (&site.skills[r.0], site.entry(*r)))
-        .filter(|(_, e)| e.kind == crate::content::Kind::Payoff)
-        .map(|(skill, e)| {
-            let day = e.date.date.to_string();
-            Project {
-                description: &e.summary_text,
-                end_date: day.clone(),
-                keywords: std::iter::once(skill.title.as_str())
-                    .chain(e.tags.iter().map(|t| t.name.as_str()))
-                    .collect(),
-                name: &e.title,
-                start_date: day,
-                url: urls.permalink(&e.path),
-            }
-        })
-        .collect();
-    let mut meta = serde_json::Map::new();
-    meta.insert("canonical".into(), json!(urls.permalink("resume.json")));
-    meta.insert("version".into(), json!("v1.0.0"));
-    if let Some(last) = site.progress.totals.last {
-        meta.insert("lastModified".into(), json!(format!("{last}T00:00:00")));
-    }
-    Resume {
-        schema: "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
-        basics,
-        meta,
-        projects,
-        skills,
-    }
+/// A skill in `portfolio.json`, its fields in the order of their names as the
+/// document's other objects are written.
+#[derive(Serialize, Hash)]
+struct PortfolioSkill<'a> {
+    field: Option<&'a str>,
+    keywords: Vec<&'a str>,
+    #[serde(rename = "lastPractised")]
+    last_practised: Option<String>,
+    level: &'static str,
+    minutes: u64,
+    name: &'a str,
+    payoffs: usize,
+    sessions: usize,
+    started: String,
+    status: &'static str,
+    summary: Option<&'a str>,
+    url: String,
 }
 
 /// `resume.json`, its keys in the order the maps of its first version wrote
 /// them. Borrowed, not built as `Value`s: a large site's payoffs run to
-/// thousands, and `serve` writes this file after every save.
+/// thousands.
 #[derive(Serialize)]
 struct Resume<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     basics: serde_json::Map<String, Value>,
     meta: serde_json::Map<String, Value>,
-    projects: Vec<Project<'a>>,
-    skills: Vec<ResumeSkill<'a>>,
+    projects: Vec<&'a Project<'a>>,
+    skills: Vec<&'a ResumeSkill<'a>>,
 }
 
 #[derive(Serialize, Hash)]

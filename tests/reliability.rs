@@ -208,6 +208,14 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
         "+++\ntitle = \"Not yet begun\"\nstarted = 2026-10-05\n+++\n\nSoon.\n",
     )
     .unwrap();
+    // An entry page that shows more of its skill than the theme's does.
+    let theme_entry =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/entry.html");
+    let entry_template = fs::read_to_string(theme_entry).unwrap().replace(
+        "</article>",
+        "<p class=\"skill-summary\">{{ skill.summary }}</p></article>",
+    );
+    fs::write(root.join("templates/entry.html"), entry_template).unwrap();
     // A link whose target is renamed below, in a file that does not change.
     let first = root.join("content/skills/perfect-omelette/log/2026-10-01-first.md");
     let text = fs::read_to_string(&first).unwrap();
@@ -242,7 +250,7 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     };
     let omelette = root.join("content/skills/perfect-omelette");
     let fold = "skills/perfect-omelette/2026-10-03-fold/index.html";
-    let edits: [(&str, &dyn Fn()); 11] = [
+    let edits: [(&str, &dyn Fn()); 14] = [
         ("one entry's note", &|| {
             let path = omelette.join("log/2026-10-03-fold.md");
             let text = fs::read_to_string(&path).unwrap();
@@ -257,6 +265,23 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
             );
         }),
         // Every entry page shows its skill's title.
+        ("the title of an entry's neighbour", &|| {
+            replace_in(
+                &omelette.join("log/2026-10-03-fold.md"),
+                "First fold without tearing",
+                "First clean fold",
+            );
+        }),
+        ("the summary of the entries' skill", &|| {
+            replace_in(
+                &omelette.join("index.md"),
+                "Soft, rolled, unbrowned.",
+                "Soft and rolled.",
+            );
+        }),
+        ("the minutes of a session before a payoff", &|| {
+            replace_in(&first, "minutes = 30", "minutes = 40");
+        }),
         ("the skill's write-up", &|| {
             replace_in(
                 &omelette.join("index.md"),
@@ -337,6 +362,10 @@ fn rebuilds_that_reuse_recorded_pages_equal_a_fresh_build() {
     }
     let page = common::read(public.join(fold));
     assert!(page.contains("The second fold held too.") && page.contains("The rolled omelette"));
+    assert!(page.contains("Soft and rolled.") && page.contains("1.1 hours practised by then"));
+    let first_page =
+        common::read(public.join("skills/perfect-omelette/2026-10-01-first/index.html"));
+    assert!(first_page.contains("First clean fold"), "{first_page}");
     assert!(page.contains("Renamed portfolio"));
     assert!(
         common::read(public.join("skills/empty/atom.xml")).contains("<updated>2025-01-01T00:00:00")

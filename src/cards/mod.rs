@@ -50,12 +50,22 @@ pub fn site_path() -> &'static str {
 
 /// Where a skill's card is published, relative to the output root.
 pub fn skill_path(skill: &Skill) -> String {
-    format!("cards/{}.png", skill.slug)
+    skill_path_of(&skill.slug)
+}
+
+/// Where the card of the skill named `slug` is published.
+pub fn skill_path_of(slug: &str) -> String {
+    format!("cards/{slug}.png")
 }
 
 /// Where a payoff's card is published.
 pub fn entry_path(skill: &Skill, entry: &Entry) -> String {
-    format!("cards/{}/{}.png", skill.slug, entry.slug)
+    entry_path_of(&skill.slug, entry)
+}
+
+/// Where a payoff's card is published, by its skill's slug.
+pub fn entry_path_of(skill_slug: &str, entry: &Entry) -> String {
+    format!("cards/{skill_slug}/{}.png", entry.slug)
 }
 
 /// Whether an entry gets a card of its own: payoffs that have happened.
@@ -83,21 +93,66 @@ pub fn site_alt(site: &Site) -> String {
     )
 }
 
+/// What a skill's card says of it, which its alternative text tells.
+#[derive(Hash, Clone, Copy)]
+pub struct SkillCardText<'a> {
+    pub title: &'a str,
+    pub field: Option<&'a crate::site::Taxon>,
+    pub totals: &'a crate::progress::Totals,
+}
+
+impl<'a> SkillCardText<'a> {
+    pub fn of(skill: &'a Skill) -> Self {
+        SkillCardText {
+            title: &skill.title,
+            field: skill.field.as_ref(),
+            totals: &skill.progress.totals,
+        }
+    }
+
+    /// The card's text alternative, for `og:image:alt`.
+    pub fn alt(&self, lang: &Language) -> String {
+        let totals = self.totals;
+        let field = (self.field).map_or(String::new(), |f| {
+            lang.text("card_field", &[("name", &f.name)])
+        });
+        lang.text(
+            "card_skill_alt",
+            &[
+                ("title", self.title.trim()),
+                ("field", &field),
+                ("hours", &lang.count("hour_count", &totals.hours, &[])),
+                (
+                    "sessions",
+                    &lang.count("session_count", totals.sessions, &[]),
+                ),
+            ],
+        )
+    }
+}
+
 /// What a skill's card shows, for `og:image:alt`.
 pub fn skill_alt(skill: &Skill, lang: &Language) -> String {
-    let totals = &skill.progress.totals;
-    let field = (skill.field.as_ref()).map_or(String::new(), |f| {
-        lang.text("card_field", &[("name", &f.name)])
-    });
+    SkillCardText::of(skill).alt(lang)
+}
+
+/// What a payoff's own card shows, for `og:image:alt`: `minutes_by_then` is
+/// the skill's practice up to the payoff's day.
+pub fn payoff_alt(
+    skill_title: &str,
+    entry: &Entry,
+    minutes_by_then: u64,
+    lang: &Language,
+) -> String {
     lang.text(
-        "card_skill_alt",
+        "card_entry_alt",
         &[
-            ("title", skill.title.trim()),
-            ("field", &field),
-            ("hours", &lang.count("hour_count", &totals.hours, &[])),
+            ("title", entry.title.trim()),
+            ("skill", skill_title.trim()),
+            ("date", &lang.date(entry.date.date)),
             (
-                "sessions",
-                &lang.count("session_count", totals.sessions, &[]),
+                "hours",
+                &lang.count("hour_count", hours(minutes_by_then), &[]),
             ),
         ],
     )
@@ -106,19 +161,16 @@ pub fn skill_alt(skill: &Skill, lang: &Language) -> String {
 /// What the card an entry's page shares shows, for `og:image:alt`: the
 /// payoff's own card, else its skill's.
 pub fn entry_alt(skill: &Skill, entry: &Entry, today: Date, lang: &Language) -> String {
-    if !has_own_card(entry, today) {
-        return skill_alt(skill, lang);
+    match minutes_by_then(skill, entry, today) {
+        Some(minutes) => payoff_alt(&skill.title, entry, minutes, lang),
+        None => skill_alt(skill, lang),
     }
-    let by_then = hours(minutes_until(skill, entry.date.date));
-    lang.text(
-        "card_entry_alt",
-        &[
-            ("title", entry.title.trim()),
-            ("skill", skill.title.trim()),
-            ("date", &lang.date(entry.date.date)),
-            ("hours", &lang.count("hour_count", &by_then, &[])),
-        ],
-    )
+}
+
+/// Minutes practised on a skill up to the day of a payoff with its own card,
+/// which the card and its text alternative tell; `None` for other entries.
+pub fn minutes_by_then(skill: &Skill, entry: &Entry, today: Date) -> Option<u64> {
+    has_own_card(entry, today).then(|| minutes_until(skill, entry.date.date))
 }
 
 /// Minutes practised on a skill up to and including `day`.

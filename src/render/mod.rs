@@ -89,6 +89,7 @@ pub struct Renderer {
     parts: PartsMemo,
     /// Where a build keeps the parts' keys for the next one.
     parts_store: Option<PartsStore>,
+    syntax_css: SyntaxCss,
     cards: crate::cards::CardMaker,
 }
 
@@ -106,6 +107,7 @@ impl Renderer {
             skill_keys: HashMap::new(),
             parts: PartsMemo::new(),
             parts_store: None,
+            syntax_css: SyntaxCss::default(),
             cards: crate::cards::CardMaker::new(None),
         })
     }
@@ -208,6 +210,7 @@ impl Renderer {
             parts: &parts,
         };
         let jobs = pages::jobs(&sources);
+        let syntax_css = self.syntax_css.of(&site.config);
         timer.lap("contexts");
         self.templates.set_global("site", site_value);
         self.templates.speak(&site.profile.language);
@@ -260,7 +263,7 @@ impl Renderer {
             errors.sort();
             return Err(errors);
         }
-        let others = other_files(site, theme, &jobs, &parts, reuse);
+        let others = other_files(&sources, theme, &jobs, reuse, syntax_css);
         // The jobs and parts borrow what is kept for the next render.
         drop((jobs, sources));
         drop(parts);
@@ -285,12 +288,13 @@ fn templates_key(theme: &Theme) -> Key {
 /// static files, assets, the code stylesheet, the site's feeds, sitemap and
 /// robots.txt.
 fn other_files(
-    site: &Site,
+    sources: &Sources,
     theme: &Theme,
     jobs: &[Job],
-    parts: &[Parts],
     reuse: &dyn Reuse,
+    syntax_css: String,
 ) -> Vec<OutputFile> {
+    let site = sources.site;
     let mut files: BTreeMap<String, Contents> = BTreeMap::new();
     let mut keys: HashMap<&str, Key> = HashMap::new();
     // Lowest priority first: a site's own static file replaces the theme's, and
@@ -302,11 +306,7 @@ fn other_files(
         };
         files.insert(file.output().to_string(), contents);
     }
-    let syntax = highlight::stylesheet(
-        &site.config.highlight_theme,
-        &site.config.highlight_theme_dark,
-    );
-    files.insert(SYNTAX_CSS.to_string(), bytes(syntax));
+    files.insert(SYNTAX_CSS.to_string(), bytes(syntax_css));
     for asset in &site.assets {
         files.insert(asset.output.clone(), Contents::Copy(asset.source.clone()));
     }
@@ -324,7 +324,10 @@ fn other_files(
     }
     // Each of these goes over the whole site; `serve` makes them again after
     // every save, so they are made side by side.
-    let (sitemap, feeds) = rayon::join(|| sitemap_xml(site, jobs, parts), || feeds(site, reuse));
+    let (sitemap, feeds) = rayon::join(
+        || sitemap_xml(site, jobs, sources.parts),
+        || feeds(sources, reuse),
+    );
     files.insert("sitemap.xml".to_string(), bytes(sitemap));
     for (path, made, key) in feeds {
         match made {
@@ -380,9 +383,9 @@ fn bytes(text: String) -> Contents {
 /// The site's own feeds, portfolio.json and resume.json, each with its key
 /// where it has one; each skill's feed is a job of its own. A file `reuse`
 /// keeps is not made (`None`).
-fn feeds(site: &Site, reuse: &dyn Reuse) -> Vec<(&'static str, Option<String>, Option<Key>)> {
+fn feeds(sources: &Sources, reuse: &dyn Reuse) -> Vec<(&'static str, Option<String>, Option<Key>)> {
+    let site = sources.site;
     let site_entries = feed::site_entries(site);
-    let urls = Urls::new(&site.config);
     let atom = || {
         feed::atom(
             &site.config,
@@ -397,31 +400,90 @@ fn feeds(site: &Site, reuse: &dyn Reuse) -> Vec<(&'static str, Option<String>, O
         )
     };
     let json_feed = || feed::json_feed(site, &site_entries);
-    let portfolio = || structured::portfolio(site, &urls);
-    let makers: [(&'static str, &(dyn Fn() -> String + Sync)); 3] = [
-        ("atom.xml", &atom),
-        ("feed.json", &json_feed),
-        ("portfolio.json", &portfolio),
-    ];
-    // A large site's resume.json is megabytes long, so it is keyed by all it
-    // shows and kept when that is unchanged.
-    let resume = || {
-        let doc = structured::ResumeDoc::of(site, &urls);
-        let key = doc.key();
-        let made = (!reuse.keep("resume.json", key)).then(|| doc.text());
-        ("resume.json", made, Some(key))
+    let feeds: [(&'static str, &(dyn Fn() -> String + Sync)); 2] =
+        [("atom.xml", &atom), ("feed.json", &json_feed)];
+    // The JSON documents show a few values of each skill, whose key the
+    // skill's parts hold, and a large site's are megabytes long: `serve`
+    // keeps them through a save that changes nothing they show.
+    let documents = DocumentInputs {
+        common: sources.common,
+        skills: sources.parts.iter().map(Parts::documents_key).collect(),
+        timeline: &site.timeline,
+        last: site.progress.totals.last,
     };
-    let (mut files, resume) = rayon::join(
+    type Make = fn(&structured::Documents) -> String;
+    let keyed: [(&'static str, Make); 2] = [
+        ("portfolio.json", |d| d.portfolio()),
+        ("resume.json", |d| d.resume()),
+    ];
+    let (mut files, keyed) = rayon::join(
         || {
-            makers
+            feeds
                 .into_par_iter()
                 .map(|(path, make)| (path, Some(make()), None))
                 .collect::<Vec<_>>()
         },
-        resume,
+        || {
+            keyed
+                .into_par_iter()
+                .map(|(path, make)| {
+                    let key = hash(&(path, &documents));
+                    let made = (!reuse.keep(path, key)).then(|| make(&documents.made(site)));
+                    (path, made, Some(key))
+                })
+                .collect::<Vec<_>>()
+        },
     );
-    files.push(resume);
+    files.extend(keyed);
     files
+}
+
+/// What `portfolio.json` and `resume.json` are made from: each skill by the
+/// key of what they show of it.
+#[derive(Hash)]
+struct DocumentInputs<'a> {
+    common: &'a Common<'a>,
+    skills: Vec<Key>,
+    timeline: &'a [crate::site::EntryRef],
+    last: Option<jiff::civil::Date>,
+}
+
+impl<'a> DocumentInputs<'a> {
+    /// The documents, with each skill's share made as its key was.
+    fn made(&self, site: &'a Site) -> structured::Documents<'a> {
+        let (urls, lang) = (&self.common.urls, self.common.lang);
+        structured::Documents {
+            config: self.common.config,
+            urls,
+            skills: (site.skills.iter())
+                .map(|s| structured::SkillDocs::of(s, urls, lang))
+                .collect(),
+            timeline: self.timeline,
+            last: self.last,
+        }
+    }
+}
+
+/// The code stylesheet, made once for the highlight themes it was made for:
+/// it is a function of their names alone.
+#[derive(Default)]
+struct SyntaxCss(Option<((String, String), String)>);
+
+impl SyntaxCss {
+    fn of(&mut self, config: &crate::config::Config) -> String {
+        let names = (
+            config.highlight_theme.clone(),
+            config.highlight_theme_dark.clone(),
+        );
+        match &self.0 {
+            Some((of, css)) if *of == names => css.clone(),
+            _ => {
+                let css = highlight::stylesheet(&names.0, &names.1);
+                self.0 = Some((names, css.clone()));
+                css
+            }
+        }
+    }
 }
 
 fn collect(list: Vec<Diagnostic>) -> Diagnostics {

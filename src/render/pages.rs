@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 use tera::Value;
 
 use super::inputs::{Common, Keyed, KeyedValue, PageContext};
-use super::skills::{EntryPage, Parts, SkillFeed, SkillPage, skill_lastmod};
+use super::skills::{EntryPage, EntrySource, Parts, SkillFeed, SkillPage, skill_lastmod};
 use super::views::{self, TaxonView, value};
 use crate::charts;
 use crate::content::{Kind, Status};
@@ -359,7 +359,7 @@ fn skill_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
                 path: Cow::Borrowed(&item.path),
                 make: Make::Entry(EntryPage {
                     common: s.common,
-                    skill,
+                    source: EntrySource::of(skill.item, entry, s.common.today),
                     parts,
                     entry,
                 }),

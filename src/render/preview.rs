@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::inputs::PageContext;
+use super::skills::EntrySource;
 use crate::config::Config;
 use crate::feed;
 use crate::i18n::Language;
@@ -92,23 +93,28 @@ impl Preview {
     /// its skill's).
     pub fn entry(
         config: &Config,
-        skill: &Skill,
-        entry: &Entry,
-        today: jiff::civil::Date,
+        source: &EntrySource,
         urls: &Urls,
         lang: &Language,
     ) -> Option<Preview> {
+        let entry = source.entry;
         if let Some(photo) = first_photo(entry, urls) {
             return Some(photo);
         }
         if !config.social_cards {
             return None;
         }
-        let alt = crate::cards::entry_alt(skill, entry, today, lang);
-        Some(if crate::cards::has_own_card(entry, today) {
-            Preview::card(&crate::cards::entry_path(skill, entry), alt, urls)
-        } else {
-            Preview::card(&crate::cards::skill_path(skill), alt, urls)
+        Some(match source.minutes_by_then {
+            Some(minutes) => Preview::card(
+                &crate::cards::entry_path_of(source.skill_slug, entry),
+                crate::cards::payoff_alt(source.skill_card.title, entry, minutes, lang),
+                urls,
+            ),
+            None => Preview::card(
+                &crate::cards::skill_path_of(source.skill_slug),
+                source.skill_card.alt(lang),
+                urls,
+            ),
         })
     }
 

@@ -20,9 +20,10 @@ use tera::{Context, Value};
 use super::inputs::{Common, Feed, Keyed};
 use super::preview::Preview;
 use super::views::{entry_view, skill_view, value};
+use crate::cards::SkillCardText;
 use crate::feed;
 use crate::keys::{Key, hash};
-use crate::site::Skill;
+use crate::site::{Entry, Skill};
 use crate::sitemap;
 use crate::structured;
 
@@ -34,6 +35,10 @@ pub use store::PartsStore;
 pub struct SkillParts {
     pub value_key: Key,
     pub entry_keys: Vec<Key>,
+    /// The key of each entry's [`EntrySource`].
+    pub source_keys: Vec<Key>,
+    /// The key of what `portfolio.json` and `resume.json` show of the skill.
+    pub documents_key: Key,
     /// The sitemap's `<url>` elements for the skill's page and its entries'.
     pub sitemap: String,
     /// The values, once made: parts whose keys were kept from an earlier
@@ -50,7 +55,13 @@ struct Values {
 impl SkillParts {
     /// The key of all the parts: what a page made from them depends on.
     fn key(&self) -> Key {
-        hash(&(self.value_key, &self.entry_keys, &self.sitemap))
+        hash(&(
+            self.value_key,
+            &self.entry_keys,
+            &self.source_keys,
+            self.documents_key,
+            &self.sitemap,
+        ))
     }
 }
 
@@ -106,6 +117,10 @@ impl<'a> Parts<'a> {
         &self.made.sitemap
     }
 
+    pub fn documents_key(&self) -> Key {
+        self.made.documents_key
+    }
+
     /// The skill's template value.
     pub fn value(&self) -> &'a Value {
         &self.values().skill
@@ -157,9 +172,14 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
         lastmod: Some(e.date.date),
     }));
     let values = make_values(inputs);
+    let source_keys = (0..skill.entries.len())
+        .map(|e| hash(&EntrySource::of(skill, e, inputs.common.today)))
+        .collect();
     SkillParts {
         value_key: walk(&values.skill),
         entry_keys: values.entries.iter().map(walk).collect(),
+        source_keys,
+        documents_key: hash(&structured::SkillDocs::of(skill, urls, inputs.common.lang)),
         sitemap: sitemap::url_elements(&pages),
         values: OnceLock::from(values),
     }
@@ -226,20 +246,61 @@ impl SkillPage<'_> {
     }
 }
 
-/// What an entry's page is made from: the entry, its skill and its
-/// neighbours, all in the skill and its parts.
-#[derive(Hash)]
+/// What an entry's page is made from: the shared values, its source, and of
+/// its skill's parts the skill's value and the values of the entry and its
+/// neighbours. Editing one entry renders its own page and its neighbours',
+/// not every page of the skill: a page reads its skill only through these.
 pub(super) struct EntryPage<'a> {
     pub common: &'a Common<'a>,
-    pub skill: Keyed<'a, Skill>,
+    pub source: EntrySource<'a>,
     pub parts: Parts<'a>,
     pub entry: usize,
 }
 
+/// Keyed by the keys the parts hold of what the page reads: its source's, the
+/// skill's value's, and its own and its neighbours' values'.
+impl std::hash::Hash for EntryPage<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let e = self.entry;
+        self.common.hash(h);
+        self.parts.made.source_keys[e].hash(h);
+        self.parts.value_key().hash(h);
+        let keys = self.parts.entry_keys();
+        (e.checked_sub(1).map(|i| keys[i]), keys[e], keys.get(e + 1)).hash(h);
+    }
+}
+
+/// What an entry's page shows of the entry and its skill besides the parts'
+/// values. The parts hold its key, made with them from the skill.
+#[derive(Hash)]
+pub(super) struct EntrySource<'a> {
+    pub entry: &'a Entry,
+    pub skill_slug: &'a str,
+    pub skill_path: &'a str,
+    /// What the skill's card says, which a page without a card of its own shares.
+    pub skill_card: SkillCardText<'a>,
+    /// The practice up to the day of a payoff with a card of its own.
+    pub minutes_by_then: Option<u64>,
+}
+
+impl<'a> EntrySource<'a> {
+    pub fn of(skill: &'a Skill, e: usize, today: jiff::civil::Date) -> Self {
+        let entry = &skill.entries[e];
+        EntrySource {
+            entry,
+            skill_slug: &skill.slug,
+            skill_path: &skill.path,
+            skill_card: SkillCardText::of(skill),
+            minutes_by_then: crate::cards::minutes_by_then(skill, entry, today),
+        }
+    }
+}
+
 impl EntryPage<'_> {
     pub fn context(&self) -> Context {
-        let (skill, common, e) = (self.skill.item, self.common, self.entry);
-        let item = &skill.entries[e];
+        let (common, e) = (self.common, self.entry);
+        let source = &self.source;
+        let item = source.entry;
         let urls = &common.urls;
         let description = truncate(&item.summary_text, 160);
         let mut c = common.context(&item.title, &description, &item.path);
@@ -251,22 +312,18 @@ impl EntryPage<'_> {
         c.insert_value("entry", Value::from(full));
         c.insert_value("skill", self.parts.value().clone());
         c.insert("og_type", "article");
-        if let Some(preview) =
-            Preview::entry(common.config, skill, item, common.today, urls, common.lang)
-        {
+        if let Some(preview) = Preview::entry(common.config, source, urls, common.lang) {
             Preview::insert(Some(&preview), &mut c);
         }
+        let skill = (source.skill_card.title, source.skill_path);
         c.insert(
             "json_ld",
             &structured::script_json(&structured::entry(common.config, skill, item, urls)),
         );
-        let neighbour =
-            |i: Option<usize>| i.map_or_else(Value::none, |i| self.parts.entries()[i].clone());
+        let entries = self.parts.entries();
+        let neighbour = |i: Option<usize>| i.map_or_else(Value::none, |i| entries[i].clone());
         c.insert_value("previous", neighbour(e.checked_sub(1)));
-        c.insert_value(
-            "next",
-            neighbour((e + 1 < skill.entries.len()).then_some(e + 1)),
-        );
+        c.insert_value("next", neighbour((e + 1 < entries.len()).then_some(e + 1)));
         c.into_context()
     }
 }

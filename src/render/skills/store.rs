@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use super::{PartsMemo, SkillParts};
 use crate::binary::{Reader, Writer};
 
-const MAGIC: &[u8] = b"SKILLFOLIO-SKILL-PARTS 1\n";
+const MAGIC: &[u8] = b"SKILLFOLIO-SKILL-PARTS 2\n";
 
 /// Where a build's skill parts are kept, and what it found there.
 pub struct PartsStore {
@@ -64,9 +64,11 @@ fn encode(memo: &PartsMemo) -> Vec<u8> {
         w.u64(*inputs);
         w.u64(*own);
         w.u64(parts.value_key);
+        w.u64(parts.documents_key);
         w.count(parts.entry_keys.len());
-        for key in &parts.entry_keys {
-            w.u64(*key);
+        for (value, source) in parts.entry_keys.iter().zip(&parts.source_keys) {
+            w.u64(*value);
+            w.u64(*source);
         }
         w.str(&parts.sitemap);
     }
@@ -81,14 +83,17 @@ fn decode(bytes: &[u8]) -> Option<PartsMemo> {
         let inputs = r.u64()?;
         let own = r.u64()?;
         let value_key = r.u64()?;
+        let documents_key = r.u64()?;
         let entries = r.count()?;
-        let entry_keys = (0..entries)
-            .map(|_| r.u64())
-            .collect::<Option<Vec<u64>>>()?;
+        let (entry_keys, source_keys) = (0..entries)
+            .map(|_| Some((r.u64()?, r.u64()?)))
+            .collect::<Option<(Vec<u64>, Vec<u64>)>>()?;
         let sitemap = r.string()?;
         let parts = SkillParts {
             value_key,
             entry_keys,
+            source_keys,
+            documents_key,
             sitemap,
             values: OnceLock::new(),
         };
@@ -104,6 +109,8 @@ mod tests {
     fn parts(value_key: u64, entry_keys: Vec<u64>, sitemap: &str) -> Arc<SkillParts> {
         Arc::new(SkillParts {
             value_key,
+            source_keys: entry_keys.iter().map(|k| k + 100).collect(),
+            documents_key: value_key + 1000,
             entry_keys,
             sitemap: sitemap.to_string(),
             values: OnceLock::new(),
@@ -125,6 +132,10 @@ mod tests {
         assert_eq!(
             (*own, p.value_key, p.entry_keys.as_slice()),
             (2, 3, &[4, 5][..])
+        );
+        assert_eq!(
+            (p.source_keys.as_slice(), p.documents_key),
+            (&[104, 105][..], 1003)
         );
         assert_eq!(p.sitemap, "<url>a</url>");
         assert!(p.values.get().is_none());
