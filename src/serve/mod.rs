@@ -75,18 +75,18 @@ struct Served {
 }
 
 impl Snapshot {
-    fn new(made: Vec<OutputFile>, kept: impl Iterator<Item = (String, Served)>) -> Snapshot {
-        let made = made.into_iter().map(|f| {
+    fn new(made: Vec<OutputFile>, kept: Vec<(String, Served)>) -> Snapshot {
+        let mut files = HashMap::with_capacity(made.len() + kept.len());
+        files.extend(made.into_iter().map(|f| {
             let served = Served {
                 contents: f.contents,
                 key: f.key,
                 scanned: Arc::default(),
             };
             (f.path, served)
-        });
-        Snapshot {
-            files: made.chain(kept).collect(),
-        }
+        }));
+        files.extend(kept);
+        Snapshot { files }
     }
 
     /// How many files the site has.
@@ -200,8 +200,16 @@ impl Kept {
         kept.push((path.to_string(), served.clone()));
     }
 
-    fn into_inner(self) -> impl Iterator<Item = (String, Served)> {
-        (self.0.into_iter()).flat_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+    fn into_inner(self) -> Vec<(String, Served)> {
+        let mut shards = self
+            .0
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()));
+        let mut all = shards.next().unwrap_or_default();
+        for shard in shards {
+            all.extend(shard);
+        }
+        all
     }
 }
 
@@ -446,22 +454,25 @@ fn rebuild(builder: &mut Builder, root: &std::path::Path, state: &State, changes
     builder.only_changed(changes);
     match builder.build() {
         Ok((snapshot, warnings, links)) => {
-            report(&warnings);
-            let old = state.snapshot();
-            let event = snapshot.change_from(&old, changes);
-            *state.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::clone(&snapshot);
-            links.spawn(snapshot);
+            // Served first; what the browsers are told and the terminal
+            // shows comes after.
+            let old = std::mem::replace(
+                &mut *state.site.write().unwrap_or_else(|e| e.into_inner()),
+                Arc::clone(&snapshot),
+            );
             let was_broken = state
                 .error
                 .write()
                 .map(|mut e| e.take().is_some())
                 .unwrap_or(false);
-            eprintln!("Rebuilt in {} ms ({what})", started.elapsed().as_millis());
-            match (event, was_broken) {
+            match (snapshot.change_from(&old, changes), was_broken) {
                 (_, true) | (Some(Event::Reload), _) => state.hub.send(&Event::Reload),
                 (Some(event), false) => state.hub.send(&event),
                 (None, false) => {}
             }
+            links.spawn(snapshot);
+            report(&warnings);
+            eprintln!("Rebuilt in {} ms ({what})", started.elapsed().as_millis());
         }
         Err(diagnostics) => {
             eprint!("{diagnostics}");
@@ -511,7 +522,7 @@ mod tests {
                 file("skills/omelette/fold/index.html", entry, Some(1)),
                 file("index.html", "home", None),
             ],
-            std::iter::empty(),
+            Vec::new(),
         )
     }
 
