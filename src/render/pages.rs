@@ -130,36 +130,48 @@ pub(super) fn jobs<'a>(s: &Sources<'a>) -> Vec<Job<'a>> {
             .cmp(&last(*a))
             .then_with(|| site.skills[*a].title.cmp(&site.skills[*b].title))
     });
-    let mut jobs = vec![
-        home(s, &payoffs, &by_activity),
-        skills_index(s, &by_activity),
-    ];
-    skill_jobs(s, &mut jobs);
-    let lang = s.common.lang;
-    let mut c = s.context(
-        &lang.text("title_payoffs", &[]),
-        &lang.text("description_payoffs", &[]),
-        "payoffs/",
+    // A large site's skill jobs are most of them; the list pages are made
+    // beside them.
+    let (of_skills, after) = rayon::join(
+        || {
+            let mut jobs = Vec::new();
+            skill_jobs(s, &mut jobs);
+            jobs
+        },
+        || {
+            let lang = s.common.lang;
+            let mut c = s.context(
+                &lang.text("title_payoffs", &[]),
+                &lang.text("description_payoffs", &[]),
+                "payoffs/",
+            );
+            c.insert_keyed("payoffs", entries(s, &payoffs));
+            let mut jobs = vec![Job {
+                lastmod: newest(site, &payoffs),
+                ..Job::page("payoffs/", "payoffs.html", c)
+            }];
+            jobs.extend(cv(s, &payoffs));
+            taxonomy_jobs(s, &mut jobs);
+            for page in &site.pages {
+                jobs.push(page_job(s, page));
+            }
+            let c = s.context(
+                &lang.text("title_not_found", &[]),
+                &lang.text("description_not_found", &[]),
+                "404.html",
+            );
+            jobs.push(Job {
+                in_sitemap: false,
+                ..Job::page("404.html", "404.html", c)
+            });
+            jobs
+        },
     );
-    c.insert_keyed("payoffs", entries(s, &payoffs));
-    jobs.push(Job {
-        lastmod: newest(site, &payoffs),
-        ..Job::page("payoffs/", "payoffs.html", c)
-    });
-    jobs.extend(cv(s, &payoffs));
-    taxonomy_jobs(s, &mut jobs);
-    for page in &site.pages {
-        jobs.push(page_job(s, page));
-    }
-    let c = s.context(
-        &lang.text("title_not_found", &[]),
-        &lang.text("description_not_found", &[]),
-        "404.html",
-    );
-    jobs.push(Job {
-        in_sitemap: false,
-        ..Job::page("404.html", "404.html", c)
-    });
+    let mut jobs = Vec::with_capacity(2 + of_skills.len() + after.len());
+    jobs.push(home(s, &payoffs, &by_activity));
+    jobs.push(skills_index(s, &by_activity));
+    jobs.extend(of_skills);
+    jobs.extend(after);
     jobs
 }
 

@@ -279,29 +279,44 @@ impl Site {
         let pages = pages::render_pages(&content.pages, &md, &mut diagnostics);
         let home = pages::render_home(&content.home, &md, &mut diagnostics);
 
-        let timeline = taxonomies::timeline(&skills);
-        // Drafts shown with --drafts never count: the numbers are what is published.
-        let progress = Progress::of(
-            skills
-                .iter()
-                .flat_map(|s| s.entries.iter())
-                .filter(|e| !e.draft)
-                .map(Entry::session),
-            options.today,
-        );
-        let fields = taxonomies::taxonomy(
-            &skills,
-            &titles,
-            &timeline,
-            |s| s.field.as_slice(),
-            |_| (&[], &[]),
-        );
-        let tags = taxonomies::taxonomy(
-            &skills,
-            &titles,
-            &timeline,
-            |s| &s.tags,
-            |s| (&s.entry_tags.names, &s.entry_tags.uses),
+        // The site's numbers and its taxonomies each go over every entry,
+        // and `serve` makes them again after every save: side by side.
+        let ((timeline, (fields, tags)), progress) = rayon::join(
+            || {
+                let timeline = taxonomies::timeline(&skills);
+                let taxa = rayon::join(
+                    || {
+                        taxonomies::taxonomy(
+                            &skills,
+                            &titles,
+                            &timeline,
+                            |s| s.field.as_slice(),
+                            |_| (&[], &[]),
+                        )
+                    },
+                    || {
+                        taxonomies::taxonomy(
+                            &skills,
+                            &titles,
+                            &timeline,
+                            |s| &s.tags,
+                            |s| (&s.entry_tags.names, &s.entry_tags.uses),
+                        )
+                    },
+                );
+                (timeline, taxa)
+            },
+            || {
+                // Drafts shown with --drafts never count: the numbers are what is published.
+                Progress::of(
+                    skills
+                        .iter()
+                        .flat_map(|s| s.entries.iter())
+                        .filter(|e| !e.draft)
+                        .map(Entry::session),
+                    options.today,
+                )
+            },
         );
 
         let mut assets: Vec<Asset> = content.assets.into_iter().map(|(_, a)| a).collect();
