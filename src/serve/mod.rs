@@ -61,8 +61,14 @@ impl Body {
 /// each page and feed, which the next build may keep (see [`Reusing`]).
 #[derive(Default)]
 pub struct Snapshot {
-    files: HashMap<String, Served>,
+    files: Files,
 }
+
+/// Every file of a snapshot by its path. A rebuild looks each one up and
+/// makes the map anew, ten thousand paths on a large site, so they are hashed
+/// with a fast hash rather than one that resists chosen keys: the paths are
+/// the site's own.
+type Files = HashMap<String, Served, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 #[derive(Clone)]
 struct Served {
@@ -76,7 +82,7 @@ struct Served {
 
 impl Snapshot {
     fn new(made: Vec<OutputFile>, kept: Vec<(String, Served)>) -> Snapshot {
-        let mut files = HashMap::with_capacity(made.len() + kept.len());
+        let mut files = Files::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
         files.extend(made.into_iter().map(|f| {
             let served = Served {
                 contents: f.contents,
