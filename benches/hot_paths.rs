@@ -126,7 +126,7 @@ fn benches(c: &mut Criterion) {
     let cards = skillfolio::cards::CardMaker::new(None);
     let fresh = skillfolio::cards::Inputs {
         common: 0,
-        skills: &[],
+        faces: &[],
         keep: &|_, _| false,
     };
     let count = std::sync::atomic::AtomicUsize::new(0);

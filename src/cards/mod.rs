@@ -35,7 +35,7 @@ use crate::i18n::Language;
 use crate::keys::Key;
 use crate::output::{Contents, OutputFile};
 use crate::progress::{Progress, day_number, from_day_number, hours, week_start};
-use crate::site::{Entry, Site, Skill};
+use crate::site::{Entry, Site, Skill, Taxon};
 
 use fonts::Fonts;
 
@@ -173,6 +173,50 @@ pub fn minutes_by_then(skill: &Skill, entry: &Entry, today: Date) -> Option<u64>
     has_own_card(entry, today).then(|| minutes_until(skill, entry.date.date))
 }
 
+/// What a skill's or a payoff's card shows of its skill, besides the site's
+/// name, language and date. The hash of a face keys its card, so a card is
+/// laid out again only when what it shows changed.
+#[derive(Hash)]
+pub enum Face<'a> {
+    Skill {
+        title: &'a str,
+        field: Option<&'a Taxon>,
+        progress: &'a Progress,
+    },
+    Payoff {
+        skill_title: &'a str,
+        title: &'a str,
+        date: Date,
+        minutes: u32,
+        minutes_by_then: u64,
+        /// Shown up to `date`.
+        progress: &'a Progress,
+    },
+}
+
+/// The faces of a skill's cards: its own, then each payoff's that has a
+/// card, with the index of the payoff's entry.
+pub fn faces(skill: &Skill, today: Date) -> Vec<(Option<usize>, Face<'_>)> {
+    let own = Face::Skill {
+        title: &skill.title,
+        field: skill.field.as_ref(),
+        progress: &skill.progress,
+    };
+    let payoffs = (skill.entries.iter().enumerate()).filter_map(|(e, entry)| {
+        let minutes_by_then = minutes_by_then(skill, entry, today)?;
+        let face = Face::Payoff {
+            skill_title: &skill.title,
+            title: &entry.title,
+            date: entry.date.date,
+            minutes: entry.minutes,
+            minutes_by_then,
+            progress: &skill.progress,
+        };
+        Some((Some(e), face))
+    });
+    std::iter::once((None, own)).chain(payoffs).collect()
+}
+
 /// Minutes practised on a skill up to and including `day`.
 fn minutes_until(skill: &Skill, day: Date) -> u64 {
     skill
@@ -235,8 +279,9 @@ impl CardMaker {
     /// all in memory at once.
     ///
     /// A skill's and a payoff's card are keyed by what they are made from:
-    /// `inputs.common` (the configuration, language and date) and the skill's
-    /// key. A card `keep` says is already held is neither laid out nor drawn.
+    /// `inputs.common` (the configuration, language and date) and the key of
+    /// its [`Face`]. A card `keep` says is already held is neither laid out
+    /// nor drawn.
     pub fn render(
         &self,
         site: &Site,
@@ -264,17 +309,16 @@ impl CardMaker {
         let mut cards: Vec<(String, Option<Key>, Card)> =
             vec![(site_path().to_string(), None, Card::Site)];
         for (i, skill) in site.skills.iter().enumerate() {
-            let skill_key = inputs.skills.get(i).copied();
-            let own = |entry: Option<usize>| {
-                use std::hash::Hash;
-                skill_key.map(|k| key(&|h| (k, entry).hash(h)))
-            };
-            cards.push((skill_path(skill), own(None), Card::Skill(skill)));
-            for (e, entry) in skill.entries.iter().enumerate() {
-                if has_own_card(entry, site.today) {
-                    let path = entry_path(skill, entry);
-                    cards.push((path, own(Some(e)), Card::Payoff(skill, entry)));
-                }
+            let faces = faces(skill, site.today);
+            // Keys made from other faces than these key nothing.
+            let keys = (inputs.faces.get(i)).filter(|keys| keys.len() == faces.len());
+            for (j, (entry, face)) in faces.into_iter().enumerate() {
+                let path = match entry {
+                    None => skill_path(skill),
+                    Some(e) => entry_path(skill, &skill.entries[e]),
+                };
+                let key = keys.map(|keys| key(&|h| std::hash::Hash::hash(&keys[j], h)));
+                cards.push((path, key, Card::Face(face)));
             }
         }
         let mut kept = Vec::new();
@@ -426,8 +470,8 @@ impl CardMaker {
 pub struct Inputs<'a> {
     /// The key of the configuration, the language and the date.
     pub common: Key,
-    /// Each skill's key, in the site's order.
-    pub skills: &'a [Key],
+    /// The keys of each skill's [`faces`], in the site's order.
+    pub faces: &'a [&'a [Key]],
     /// Whether the file made from a key is already held at a path.
     pub keep: &'a (dyn Fn(&str, Key) -> bool + Sync),
 }
@@ -465,16 +509,19 @@ fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
 /// Which card to draw.
 enum Card<'a> {
     Site,
-    Skill(&'a Skill),
-    Payoff(&'a Skill, &'a Entry),
+    Face(Face<'a>),
 }
 
 impl Card<'_> {
     fn layout(&self, site: &Site, fonts: &Fonts) -> Layout {
         match *self {
             Card::Site => site_card(site, fonts),
-            Card::Skill(skill) => skill_card(site, skill, fonts),
-            Card::Payoff(skill, entry) => payoff_card(site, skill, entry, fonts),
+            Card::Face(Face::Skill {
+                title,
+                field,
+                progress,
+            }) => skill_card(site, title, field, progress, fonts),
+            Card::Face(ref face @ Face::Payoff { .. }) => payoff_card(site, face, fonts),
         }
     }
 }
@@ -552,14 +599,17 @@ struct Content<'a> {
     until: Date,
 }
 
-fn skill_card(site: &Site, skill: &Skill, fonts: &Fonts) -> Layout {
+fn skill_card(
+    site: &Site,
+    title: &str,
+    field: Option<&Taxon>,
+    progress: &Progress,
+    fonts: &Fonts,
+) -> Layout {
     let lang = &*site.profile.language;
-    let totals = &skill.progress.totals;
+    let totals = &progress.totals;
     let skill_word = lang.text("card_skill", &[]);
-    let kicker = skill
-        .field
-        .as_ref()
-        .map_or(skill_word.as_str(), |f| f.name.as_str());
+    let kicker = field.map_or(skill_word.as_str(), |f| f.name.as_str());
     let streak = if totals.current_streak > 0 {
         lang.count("card_streak", totals.current_streak, &[])
     } else {
@@ -574,33 +624,43 @@ fn skill_card(site: &Site, skill: &Skill, fonts: &Fonts) -> Layout {
         &Content {
             top: &site.config.title,
             kicker,
-            title: &skill.title,
+            title,
             stats: &stats,
-            progress: &skill.progress,
+            progress,
             until: site.today,
         },
         fonts,
     )
 }
 
-fn payoff_card(site: &Site, skill: &Skill, entry: &Entry, fonts: &Fonts) -> Layout {
+fn payoff_card(site: &Site, face: &Face, fonts: &Fonts) -> Layout {
+    let Face::Payoff {
+        skill_title,
+        title,
+        date,
+        minutes,
+        minutes_by_then,
+        progress,
+    } = *face
+    else {
+        unreachable!("only a payoff's face makes a payoff's card")
+    };
     let lang = &*site.profile.language;
-    let kicker = lang.text("card_payoff", &[("skill", &skill.title)]);
-    let mut stats = vec![lang.date(entry.date.date)];
-    if entry.minutes > 0 {
-        stats.push(lang.count("minutes_short", entry.minutes, &[]));
+    let kicker = lang.text("card_payoff", &[("skill", skill_title)]);
+    let mut stats = vec![lang.date(date)];
+    if minutes > 0 {
+        stats.push(lang.count("minutes_short", minutes, &[]));
     }
     // Hours up to the payoff, as its calendar shows, not the skill's total today.
-    let by_then = hours(minutes_until(skill, entry.date.date));
-    stats.push(lang.count("card_hours_by_then", by_then, &[]));
+    stats.push(lang.count("card_hours_by_then", hours(minutes_by_then), &[]));
     layout(
         &Content {
             top: &site.config.title,
             kicker: &kicker,
-            title: &entry.title,
+            title,
             stats: &stats,
-            progress: &skill.progress,
-            until: entry.date.date,
+            progress,
+            until: date,
         },
         fonts,
     )

@@ -218,11 +218,11 @@ impl Renderer {
         // The cards are drawn while the pages render, so neither thread waits
         // for the other at the end.
         let cards = &self.cards;
-        let skill_keys: Vec<Key> = skills.iter().map(|s| s.key).collect();
+        let card_keys: Vec<&[Key]> = parts.iter().map(Parts::card_keys).collect();
         let keep = |path: &str, key: Key| reuse.keep(path, key);
         let card_inputs = crate::cards::Inputs {
             common: hash(&common),
-            skills: &skill_keys,
+            faces: &card_keys,
             keep: &keep,
         };
         let (errors, drawn) = rayon::join(

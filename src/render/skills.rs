@@ -39,6 +39,8 @@ pub struct SkillParts {
     pub source_keys: Vec<Key>,
     /// The key of what `portfolio.json` and `resume.json` show of the skill.
     pub documents_key: Key,
+    /// The key of each of its cards' faces ([`crate::cards::faces`]).
+    pub card_keys: Vec<Key>,
     /// The sitemap's `<url>` elements for the skill's page and its entries'.
     pub sitemap: String,
     /// The values, once made: parts whose keys were kept from an earlier
@@ -60,6 +62,7 @@ impl SkillParts {
             &self.entry_keys,
             &self.source_keys,
             self.documents_key,
+            &self.card_keys,
             &self.sitemap,
         ))
     }
@@ -121,6 +124,10 @@ impl<'a> Parts<'a> {
         self.made.documents_key
     }
 
+    pub fn card_keys(&self) -> &'a [Key] {
+        &self.made.card_keys
+    }
+
     /// The skill's template value.
     pub fn value(&self) -> &'a Value {
         &self.values().skill
@@ -180,6 +187,9 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
         entry_keys: values.entries.iter().map(walk).collect(),
         source_keys,
         documents_key: hash(&structured::SkillDocs::of(skill, urls, inputs.common.lang)),
+        card_keys: (crate::cards::faces(skill, inputs.common.today).iter())
+            .map(|(_, face)| hash(face))
+            .collect(),
         sitemap: sitemap::url_elements(&pages),
         values: OnceLock::from(values),
     }

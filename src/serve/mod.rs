@@ -82,7 +82,8 @@ struct Served {
 
 impl Snapshot {
     fn new(made: Vec<OutputFile>, kept: Vec<(String, Served)>) -> Snapshot {
-        let mut files = Files::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
+        let mut files =
+            Files::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
         files.extend(made.into_iter().map(|f| {
             let served = Served {
                 contents: f.contents,

@@ -65,6 +65,10 @@ fn encode(memo: &PartsMemo) -> Vec<u8> {
         w.u64(*own);
         w.u64(parts.value_key);
         w.u64(parts.documents_key);
+        w.count(parts.card_keys.len());
+        for key in &parts.card_keys {
+            w.u64(*key);
+        }
         w.count(parts.entry_keys.len());
         for (value, source) in parts.entry_keys.iter().zip(&parts.source_keys) {
             w.u64(*value);
@@ -84,6 +88,8 @@ fn decode(bytes: &[u8]) -> Option<PartsMemo> {
         let own = r.u64()?;
         let value_key = r.u64()?;
         let documents_key = r.u64()?;
+        let cards = r.count()?;
+        let card_keys = (0..cards).map(|_| r.u64()).collect::<Option<Vec<u64>>>()?;
         let entries = r.count()?;
         let (entry_keys, source_keys) = (0..entries)
             .map(|_| Some((r.u64()?, r.u64()?)))
@@ -94,6 +100,7 @@ fn decode(bytes: &[u8]) -> Option<PartsMemo> {
             entry_keys,
             source_keys,
             documents_key,
+            card_keys,
             sitemap,
             values: OnceLock::new(),
         };
@@ -111,6 +118,7 @@ mod tests {
             value_key,
             source_keys: entry_keys.iter().map(|k| k + 100).collect(),
             documents_key: value_key + 1000,
+            card_keys: vec![value_key + 2000],
             entry_keys,
             sitemap: sitemap.to_string(),
             values: OnceLock::new(),
