@@ -68,7 +68,8 @@ pub struct Snapshot {
 /// makes the map anew, ten thousand paths on a large site, so they are hashed
 /// with a fast hash rather than one that resists chosen keys: the paths are
 /// the site's own.
-type Files = HashMap<String, Served, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+/// A file a rebuild keeps is shared with the snapshot before, path and all.
+type Files = HashMap<Arc<str>, Arc<Served>, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 #[derive(Clone)]
 struct Served {
@@ -81,7 +82,7 @@ struct Served {
 }
 
 impl Snapshot {
-    fn new(made: Vec<OutputFile>, kept: Vec<(String, Served)>) -> Snapshot {
+    fn new(made: Vec<OutputFile>, kept: Vec<(Arc<str>, Arc<Served>)>) -> Snapshot {
         let mut files =
             Files::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
         files.extend(made.into_iter().map(|f| {
@@ -90,7 +91,7 @@ impl Snapshot {
                 key: f.key,
                 scanned: Arc::default(),
             };
-            (f.path, served)
+            (Arc::from(f.path), Arc::new(served))
         }));
         files.extend(kept);
         Snapshot { files }
@@ -107,7 +108,7 @@ impl Snapshot {
 
     /// Every file's path, sorted.
     pub fn paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> = self.files.keys().cloned().collect();
+        let mut paths: Vec<String> = self.files.keys().map(|p| p.to_string()).collect();
         paths.sort();
         paths
     }
@@ -190,7 +191,7 @@ struct Reusing<'a> {
 
 /// The files a render keeps, gathered per thread: a large site keeps ten
 /// thousand, and one list behind one lock had the render's threads queue for it.
-struct Kept(Vec<Mutex<Vec<(String, Served)>>>);
+struct Kept(Vec<Mutex<Vec<(Arc<str>, Arc<Served>)>>>);
 
 impl Kept {
     fn new() -> Kept {
@@ -201,13 +202,13 @@ impl Kept {
         )
     }
 
-    fn push(&self, path: &str, served: &Served) {
+    fn push(&self, path: &Arc<str>, served: &Arc<Served>) {
         let shard = rayon::current_thread_index().map_or(0, |i| (i + 1) % self.0.len());
         let mut kept = self.0[shard].lock().unwrap_or_else(|e| e.into_inner());
-        kept.push((path.to_string(), served.clone()));
+        kept.push((Arc::clone(path), Arc::clone(served)));
     }
 
-    fn into_inner(self) -> Vec<(String, Served)> {
+    fn into_inner(self) -> Vec<(Arc<str>, Arc<Served>)> {
         let mut shards = self
             .0
             .into_iter()
@@ -222,8 +223,8 @@ impl Kept {
 
 impl Reuse for Reusing<'_> {
     fn keep(&self, path: &str, key: Key) -> bool {
-        let last = self.last.and_then(|s| s.files.get(path));
-        let Some(served) = last.filter(|f| f.key == Some(key)) else {
+        let last = self.last.and_then(|s| s.files.get_key_value(path));
+        let Some((path, served)) = last.filter(|(_, f)| f.key == Some(key)) else {
             return false;
         };
         self.kept.push(path, served);
