@@ -71,6 +71,9 @@ pub struct Snapshot {
 /// A file a rebuild keeps is shared with the snapshot before, path and all.
 type Files = HashMap<Arc<str>, Arc<Served>, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
+/// A file of a snapshot: its path and what is served.
+type File = (Arc<str>, Arc<Served>);
+
 #[derive(Clone)]
 struct Served {
     contents: Contents,
@@ -82,7 +85,7 @@ struct Served {
 }
 
 impl Snapshot {
-    fn new(made: Vec<OutputFile>, kept: Vec<(Arc<str>, Arc<Served>)>) -> Snapshot {
+    fn new(made: Vec<OutputFile>, kept: Vec<File>) -> Snapshot {
         let mut files =
             Files::with_capacity_and_hasher(made.len() + kept.len(), Default::default());
         files.extend(made.into_iter().map(|f| {
@@ -191,7 +194,7 @@ struct Reusing<'a> {
 
 /// The files a render keeps, gathered per thread: a large site keeps ten
 /// thousand, and one list behind one lock had the render's threads queue for it.
-struct Kept(Vec<Mutex<Vec<(Arc<str>, Arc<Served>)>>>);
+struct Kept(Vec<Mutex<Vec<File>>>);
 
 impl Kept {
     fn new() -> Kept {
@@ -208,7 +211,7 @@ impl Kept {
         kept.push((Arc::clone(path), Arc::clone(served)));
     }
 
-    fn into_inner(self) -> Vec<(Arc<str>, Arc<Served>)> {
+    fn into_inner(self) -> Vec<File> {
         let mut shards = self
             .0
             .into_iter()
