@@ -93,26 +93,27 @@ pub fn site_alt(site: &Site) -> String {
     )
 }
 
-/// What a skill's card says of it, which its alternative text tells.
+/// What a skill's card shows of it besides the site's name, language and
+/// date; its text alternative tells the same.
 #[derive(Hash, Clone, Copy)]
-pub struct SkillCardText<'a> {
+pub struct SkillFace<'a> {
     pub title: &'a str,
-    pub field: Option<&'a crate::site::Taxon>,
-    pub totals: &'a crate::progress::Totals,
+    pub field: Option<&'a Taxon>,
+    pub progress: &'a Progress,
 }
 
-impl<'a> SkillCardText<'a> {
+impl<'a> SkillFace<'a> {
     pub fn of(skill: &'a Skill) -> Self {
-        SkillCardText {
+        SkillFace {
             title: &skill.title,
             field: skill.field.as_ref(),
-            totals: &skill.progress.totals,
+            progress: &skill.progress,
         }
     }
 
     /// The card's text alternative, for `og:image:alt`.
     pub fn alt(&self, lang: &Language) -> String {
-        let totals = self.totals;
+        let totals = &self.progress.totals;
         let field = (self.field).map_or(String::new(), |f| {
             lang.text("card_field", &[("name", &f.name)])
         });
@@ -133,7 +134,7 @@ impl<'a> SkillCardText<'a> {
 
 /// What a skill's card shows, for `og:image:alt`.
 pub fn skill_alt(skill: &Skill, lang: &Language) -> String {
-    SkillCardText::of(skill).alt(lang)
+    SkillFace::of(skill).alt(lang)
 }
 
 /// What a payoff's own card shows, for `og:image:alt`: `minutes_by_then` is
@@ -173,48 +174,43 @@ pub fn minutes_by_then(skill: &Skill, entry: &Entry, today: Date) -> Option<u64>
     has_own_card(entry, today).then(|| minutes_until(skill, entry.date.date))
 }
 
-/// What a skill's or a payoff's card shows of its skill, besides the site's
-/// name, language and date. The hash of a face keys its card, so a card is
-/// laid out again only when what it shows changed.
+/// What a payoff's own card shows besides the site's name, language and date.
+#[derive(Hash)]
+pub struct PayoffFace<'a> {
+    pub skill_title: &'a str,
+    pub title: &'a str,
+    pub date: Date,
+    pub minutes: u32,
+    pub minutes_by_then: u64,
+    /// Shown up to `date`.
+    pub progress: &'a Progress,
+}
+
+/// What a skill's or a payoff's card shows. The hash of a face keys its card,
+/// so a card is laid out again only when what it shows changed.
 #[derive(Hash)]
 pub enum Face<'a> {
-    Skill {
-        title: &'a str,
-        field: Option<&'a Taxon>,
-        progress: &'a Progress,
-    },
-    Payoff {
-        skill_title: &'a str,
-        title: &'a str,
-        date: Date,
-        minutes: u32,
-        minutes_by_then: u64,
-        /// Shown up to `date`.
-        progress: &'a Progress,
-    },
+    Skill(SkillFace<'a>),
+    Payoff(PayoffFace<'a>),
 }
 
 /// The faces of a skill's cards: its own, then each payoff's that has a
 /// card, with the index of the payoff's entry.
 pub fn faces(skill: &Skill, today: Date) -> Vec<(Option<usize>, Face<'_>)> {
-    let own = Face::Skill {
-        title: &skill.title,
-        field: skill.field.as_ref(),
-        progress: &skill.progress,
-    };
     let payoffs = (skill.entries.iter().enumerate()).filter_map(|(e, entry)| {
-        let minutes_by_then = minutes_by_then(skill, entry, today)?;
-        let face = Face::Payoff {
+        let face = PayoffFace {
             skill_title: &skill.title,
             title: &entry.title,
             date: entry.date.date,
             minutes: entry.minutes,
-            minutes_by_then,
+            minutes_by_then: minutes_by_then(skill, entry, today)?,
             progress: &skill.progress,
         };
-        Some((Some(e), face))
+        Some((Some(e), Face::Payoff(face)))
     });
-    std::iter::once((None, own)).chain(payoffs).collect()
+    std::iter::once((None, Face::Skill(SkillFace::of(skill))))
+        .chain(payoffs)
+        .collect()
 }
 
 /// Minutes practised on a skill up to and including `day`.
@@ -516,12 +512,8 @@ impl Card<'_> {
     fn layout(&self, site: &Site, fonts: &Fonts) -> Layout {
         match *self {
             Card::Site => site_card(site, fonts),
-            Card::Face(Face::Skill {
-                title,
-                field,
-                progress,
-            }) => skill_card(site, title, field, progress, fonts),
-            Card::Face(ref face @ Face::Payoff { .. }) => payoff_card(site, face, fonts),
+            Card::Face(Face::Skill(ref face)) => skill_card(site, face, fonts),
+            Card::Face(Face::Payoff(ref face)) => payoff_card(site, face, fonts),
         }
     }
 }
@@ -599,17 +591,11 @@ struct Content<'a> {
     until: Date,
 }
 
-fn skill_card(
-    site: &Site,
-    title: &str,
-    field: Option<&Taxon>,
-    progress: &Progress,
-    fonts: &Fonts,
-) -> Layout {
+fn skill_card(site: &Site, face: &SkillFace, fonts: &Fonts) -> Layout {
     let lang = &*site.profile.language;
-    let totals = &progress.totals;
+    let totals = &face.progress.totals;
     let skill_word = lang.text("card_skill", &[]);
-    let kicker = field.map_or(skill_word.as_str(), |f| f.name.as_str());
+    let kicker = (face.field).map_or(skill_word.as_str(), |f| f.name.as_str());
     let streak = if totals.current_streak > 0 {
         lang.count("card_streak", totals.current_streak, &[])
     } else {
@@ -624,27 +610,24 @@ fn skill_card(
         &Content {
             top: &site.config.title,
             kicker,
-            title,
+            title: face.title,
             stats: &stats,
-            progress,
+            progress: face.progress,
             until: site.today,
         },
         fonts,
     )
 }
 
-fn payoff_card(site: &Site, face: &Face, fonts: &Fonts) -> Layout {
-    let Face::Payoff {
+fn payoff_card(site: &Site, face: &PayoffFace, fonts: &Fonts) -> Layout {
+    let PayoffFace {
         skill_title,
         title,
         date,
         minutes,
         minutes_by_then,
         progress,
-    } = *face
-    else {
-        unreachable!("only a payoff's face makes a payoff's card")
-    };
+    } = *face;
     let lang = &*site.profile.language;
     let kicker = lang.text("card_payoff", &[("skill", skill_title)]);
     let mut stats = vec![lang.date(date)];

@@ -11,7 +11,9 @@ use std::hash::{Hash, Hasher};
 use tera::Value;
 
 use super::inputs::{Common, Keyed, KeyedValue, PageContext};
-use super::skills::{EntryPage, EntrySource, Parts, SkillFeed, SkillPage, skill_lastmod};
+use super::skills::{
+    EntryPage, EntryParts, EntrySource, Parts, SkillFeed, SkillPage, skill_lastmod,
+};
 use super::views::{self, TaxonView, value};
 use crate::charts;
 use crate::content::{Kind, Status};
@@ -372,8 +374,7 @@ fn skill_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
                 make: Make::Entry(EntryPage {
                     common: s.common,
                     source: EntrySource::of(skill.item, entry, s.common.today),
-                    parts,
-                    entry,
+                    parts: EntryParts::new(parts, entry),
                 }),
                 lastmod: Some(item.date.date),
                 in_sitemap: true,

@@ -20,7 +20,7 @@ use tera::{Context, Value};
 use super::inputs::{Common, Feed, Keyed};
 use super::preview::Preview;
 use super::views::{entry_view, skill_view, value};
-use crate::cards::SkillCardText;
+use crate::cards::SkillFace;
 use crate::feed;
 use crate::keys::{Key, hash};
 use crate::site::{Entry, Skill};
@@ -263,20 +263,55 @@ impl SkillPage<'_> {
 pub(super) struct EntryPage<'a> {
     pub common: &'a Common<'a>,
     pub source: EntrySource<'a>,
-    pub parts: Parts<'a>,
-    pub entry: usize,
+    pub parts: EntryParts<'a>,
 }
 
-/// Keyed by the keys the parts hold of what the page reads: its source's, the
-/// skill's value's, and its own and its neighbours' values'.
+/// Keyed by the shared values and the keys the parts hold of what the page
+/// reads; its source is in those.
 impl std::hash::Hash for EntryPage<'_> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        let e = self.entry;
         self.common.hash(h);
+        self.parts.hash(h);
+    }
+}
+
+/// The parts an entry's page reads, and only those: the skill's value, the
+/// values of the entry and its neighbours, and the key of its source.
+#[derive(Clone, Copy)]
+pub(super) struct EntryParts<'a> {
+    parts: Parts<'a>,
+    entry: usize,
+}
+
+impl std::hash::Hash for EntryParts<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let (e, keys) = (self.entry, self.parts.entry_keys());
         self.parts.made.source_keys[e].hash(h);
         self.parts.value_key().hash(h);
-        let keys = self.parts.entry_keys();
         (e.checked_sub(1).map(|i| keys[i]), keys[e], keys.get(e + 1)).hash(h);
+    }
+}
+
+impl<'a> EntryParts<'a> {
+    pub fn new(parts: Parts<'a>, entry: usize) -> Self {
+        EntryParts { parts, entry }
+    }
+
+    fn skill(&self) -> &'a Value {
+        self.parts.value()
+    }
+
+    fn entry(&self) -> Option<&'a Value> {
+        self.parts.entries().get(self.entry)
+    }
+
+    fn previous(&self) -> Option<&'a Value> {
+        let i = self.entry.checked_sub(1)?;
+        self.parts.entries().get(i)
+    }
+
+    fn next(&self) -> Option<&'a Value> {
+        self.parts.entries().get(self.entry + 1)
     }
 }
 
@@ -287,8 +322,8 @@ pub(super) struct EntrySource<'a> {
     pub entry: &'a Entry,
     pub skill_slug: &'a str,
     pub skill_path: &'a str,
-    /// What the skill's card says, which a page without a card of its own shares.
-    pub skill_card: SkillCardText<'a>,
+    /// What the skill's card shows, which a page without a card of its own shares.
+    pub skill_card: SkillFace<'a>,
     /// The practice up to the day of a payoff with a card of its own.
     pub minutes_by_then: Option<u64>,
 }
@@ -300,7 +335,7 @@ impl<'a> EntrySource<'a> {
             entry,
             skill_slug: &skill.slug,
             skill_path: &skill.path,
-            skill_card: SkillCardText::of(skill),
+            skill_card: SkillFace::of(skill),
             minutes_by_then: crate::cards::minutes_by_then(skill, entry, today),
         }
     }
@@ -308,19 +343,18 @@ impl<'a> EntrySource<'a> {
 
 impl EntryPage<'_> {
     pub fn context(&self) -> Context {
-        let (common, e) = (self.common, self.entry);
+        let (common, parts) = (self.common, &self.parts);
         let source = &self.source;
         let item = source.entry;
         let urls = &common.urls;
         let description = truncate(&item.summary_text, 160);
         let mut c = common.context(&item.title, &description, &item.path);
-        let mut full = self.parts.entries()[e]
-            .as_map()
+        let mut full = (parts.entry().and_then(Value::as_map))
             .cloned()
             .unwrap_or_default();
         full.insert("html".into(), Value::from(item.html.as_str()));
         c.insert_value("entry", Value::from(full));
-        c.insert_value("skill", self.parts.value().clone());
+        c.insert_value("skill", parts.skill().clone());
         c.insert("og_type", "article");
         if let Some(preview) = Preview::entry(common.config, source, urls, common.lang) {
             Preview::insert(Some(&preview), &mut c);
@@ -330,10 +364,9 @@ impl EntryPage<'_> {
             "json_ld",
             &structured::script_json(&structured::entry(common.config, skill, item, urls)),
         );
-        let entries = self.parts.entries();
-        let neighbour = |i: Option<usize>| i.map_or_else(Value::none, |i| entries[i].clone());
-        c.insert_value("previous", neighbour(e.checked_sub(1)));
-        c.insert_value("next", neighbour((e + 1 < entries.len()).then_some(e + 1)));
+        let value = |v: Option<&Value>| v.map_or_else(Value::none, Value::clone);
+        c.insert_value("previous", value(parts.previous()));
+        c.insert_value("next", value(parts.next()));
         c.into_context()
     }
 }
