@@ -432,6 +432,39 @@ fn preview_cards_are_drawn_for_the_site_skills_and_payoffs() {
 }
 
 #[test]
+fn a_payoff_card_counts_all_practice_up_to_its_day_including_that_day() {
+    let loaded = skillfolio::load(&skillfolio::LoadOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        skip_images: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let site = &loaded.site;
+    let omelette = site.skills.iter().find(|s| s.slug == "perfect-omelette");
+    let mut skill: skillfolio::site::Skill = (**omelette.unwrap()).clone();
+    let payoff = (skill.entries.iter())
+        .position(|e| skillfolio::cards::has_own_card(e, site.today))
+        .unwrap();
+    // A session later on the payoff's day counts by then too.
+    let day = skill.entries[payoff].date.date;
+    skill.entries[payoff + 1].date.date = day;
+    skill.entries[payoff + 1].minutes = 1234;
+    let by_then = skillfolio::cards::minutes_by_then(&skill, site.today);
+    assert_eq!(by_then.len(), skill.entries.len());
+    for (e, entry) in skill.entries.iter().enumerate() {
+        let expected = skillfolio::cards::has_own_card(entry, site.today).then(|| {
+            (skill.entries.iter())
+                .filter(|other| other.date.date <= entry.date.date)
+                .map(|other| u64::from(other.minutes))
+                .sum::<u64>()
+        });
+        assert_eq!(by_then[e], expected, "{}", entry.slug);
+    }
+    assert!(by_then[payoff].unwrap() >= 1234);
+    assert!(by_then.iter().filter(|m| m.is_some()).count() > 1);
+}
+
+#[test]
 fn every_card_has_alt_text_saying_what_it_shows() {
     let loaded = skillfolio::load(&skillfolio::LoadOptions {
         root: env!("CARGO_MANIFEST_DIR").into(),
@@ -455,12 +488,10 @@ fn every_card_has_alt_text_saying_what_it_shows() {
             totals.hours, totals.sessions
         )
     );
-    let payoff = omelette
-        .entries
-        .iter()
-        .find(|e| skillfolio::cards::has_own_card(e, site.today))
-        .unwrap();
+    let own_card = |e: &&skillfolio::site::Entry| skillfolio::cards::has_own_card(e, site.today);
+    let payoff = omelette.entries.iter().position(|e| own_card(&e)).unwrap();
     let alt = skillfolio::cards::entry_alt(omelette, payoff, site.today, &site.profile.language);
+    let payoff = &omelette.entries[payoff];
     assert!(
         alt.starts_with(&format!(
             "Preview card: {}, a payoff of The perfect French omelette on ",
@@ -470,11 +501,7 @@ fn every_card_has_alt_text_saying_what_it_shows() {
     );
     assert!(alt.contains("hours practised by then"), "{alt}");
     // An entry without a card of its own shares its skill's.
-    let session = omelette
-        .entries
-        .iter()
-        .find(|e| !skillfolio::cards::has_own_card(e, site.today))
-        .unwrap();
+    let session = omelette.entries.iter().position(|e| !own_card(&e)).unwrap();
     assert_eq!(
         skillfolio::cards::entry_alt(omelette, session, site.today, &site.profile.language),
         skill_alt

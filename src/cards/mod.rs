@@ -48,23 +48,14 @@ pub fn site_path() -> &'static str {
     "cards/site.png"
 }
 
-/// Where a skill's card is published, relative to the output root.
-pub fn skill_path(skill: &Skill) -> String {
-    skill_path_of(&skill.slug)
-}
-
-/// Where the card of the skill named `slug` is published.
-pub fn skill_path_of(slug: &str) -> String {
+/// Where the card of the skill named `slug` is published, relative to the
+/// output root.
+pub fn skill_path(slug: &str) -> String {
     format!("cards/{slug}.png")
 }
 
-/// Where a payoff's card is published.
-pub fn entry_path(skill: &Skill, entry: &Entry) -> String {
-    entry_path_of(&skill.slug, entry)
-}
-
 /// Where a payoff's card is published, by its skill's slug.
-pub fn entry_path_of(skill_slug: &str, entry: &Entry) -> String {
+pub fn entry_path(skill_slug: &str, entry: &Entry) -> String {
     format!("cards/{skill_slug}/{}.png", entry.slug)
 }
 
@@ -159,19 +150,61 @@ pub fn payoff_alt(
     )
 }
 
-/// What the card an entry's page shares shows, for `og:image:alt`: the
-/// payoff's own card, else its skill's.
-pub fn entry_alt(skill: &Skill, entry: &Entry, today: Date, lang: &Language) -> String {
-    match minutes_by_then(skill, entry, today) {
-        Some(minutes) => payoff_alt(&skill.title, entry, minutes, lang),
-        None => skill_alt(skill, lang),
+/// The card an entry's page shares, its path and its text alternative: the
+/// payoff's own when it has one (`minutes_by_then` is then known), else its
+/// skill's.
+pub fn entry_card(
+    skill_slug: &str,
+    skill: &SkillFace,
+    entry: &Entry,
+    minutes_by_then: Option<u64>,
+    lang: &Language,
+) -> (String, String) {
+    match minutes_by_then {
+        Some(minutes) => (
+            entry_path(skill_slug, entry),
+            payoff_alt(skill.title, entry, minutes, lang),
+        ),
+        None => (skill_path(skill_slug), skill.alt(lang)),
     }
 }
 
-/// Minutes practised on a skill up to the day of a payoff with its own card,
-/// which the card and its text alternative tell; `None` for other entries.
-pub fn minutes_by_then(skill: &Skill, entry: &Entry, today: Date) -> Option<u64> {
-    has_own_card(entry, today).then(|| minutes_until(skill, entry.date.date))
+/// What the card the page of a skill's entry `e` shares shows, for
+/// `og:image:alt`.
+pub fn entry_alt(skill: &Skill, e: usize, today: Date, lang: &Language) -> String {
+    let minutes = minutes_by_then(skill, today)[e];
+    entry_card(
+        &skill.slug,
+        &SkillFace::of(skill),
+        &skill.entries[e],
+        minutes,
+        lang,
+    )
+    .1
+}
+
+/// Minutes practised on a skill up to the day of each of its entries that has
+/// a card of its own, which the card and its text alternative tell; `None`
+/// for the other entries. One pass over the entries, whatever their number.
+pub fn minutes_by_then(skill: &Skill, today: Date) -> Vec<Option<u64>> {
+    // A running sum by day: every entry of a payoff's day counts by then,
+    // including those sorted after it.
+    let mut by_day: Vec<(Date, u64)> = (skill.entries.iter())
+        .map(|e| (e.date.date, u64::from(e.minutes)))
+        .collect();
+    by_day.sort_unstable_by_key(|(day, _)| *day);
+    let mut total = 0;
+    for (_, minutes) in &mut by_day {
+        total += *minutes;
+        *minutes = total;
+    }
+    let until = |day: Date| match by_day.partition_point(|(d, _)| *d <= day) {
+        0 => 0,
+        n => by_day[n - 1].1,
+    };
+    (skill.entries.iter())
+        .map(|e| has_own_card(e, today).then(|| until(e.date.date)))
+        .collect()
 }
 
 /// What a payoff's own card shows besides the site's name, language and date.
@@ -197,30 +230,23 @@ pub enum Face<'a> {
 /// The faces of a skill's cards: its own, then each payoff's that has a
 /// card, with the index of the payoff's entry.
 pub fn faces(skill: &Skill, today: Date) -> Vec<(Option<usize>, Face<'_>)> {
-    let payoffs = (skill.entries.iter().enumerate()).filter_map(|(e, entry)| {
-        let face = PayoffFace {
-            skill_title: &skill.title,
-            title: &entry.title,
-            date: entry.date.date,
-            minutes: entry.minutes,
-            minutes_by_then: minutes_by_then(skill, entry, today)?,
-            progress: &skill.progress,
-        };
-        Some((Some(e), Face::Payoff(face)))
-    });
+    let by_then = minutes_by_then(skill, today);
+    let payoffs = (skill.entries.iter().zip(by_then).enumerate()).filter_map(
+        |(e, (entry, minutes_by_then))| {
+            let face = PayoffFace {
+                skill_title: &skill.title,
+                title: &entry.title,
+                date: entry.date.date,
+                minutes: entry.minutes,
+                minutes_by_then: minutes_by_then?,
+                progress: &skill.progress,
+            };
+            Some((Some(e), Face::Payoff(face)))
+        },
+    );
     std::iter::once((None, Face::Skill(SkillFace::of(skill))))
         .chain(payoffs)
         .collect()
-}
-
-/// Minutes practised on a skill up to and including `day`.
-fn minutes_until(skill: &Skill, day: Date) -> u64 {
-    skill
-        .entries
-        .iter()
-        .filter(|e| e.date.date <= day)
-        .map(|e| u64::from(e.minutes))
-        .sum()
 }
 
 /// The cache's file of each card key.
@@ -310,8 +336,8 @@ impl CardMaker {
             let keys = (inputs.faces.get(i)).filter(|keys| keys.len() == faces.len());
             for (j, (entry, face)) in faces.into_iter().enumerate() {
                 let path = match entry {
-                    None => skill_path(skill),
-                    Some(e) => entry_path(skill, &skill.entries[e]),
+                    None => skill_path(&skill.slug),
+                    Some(e) => entry_path(&skill.slug, &skill.entries[e]),
                 };
                 let key = keys.map(|keys| key(&|h| std::hash::Hash::hash(&keys[j], h)));
                 cards.push((path, key, Card::Face(face)));

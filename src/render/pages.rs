@@ -368,12 +368,14 @@ fn skill_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
             lastmod: None,
             in_sitemap: false,
         });
-        for (entry, item) in skill.item.entries.iter().enumerate() {
+        let sources = EntrySource::all(skill.item, s.common.today);
+        for (entry, source) in sources.enumerate() {
+            let item = source.entry;
             jobs.push(Job {
                 path: Cow::Borrowed(&item.path),
                 make: Make::Entry(EntryPage {
                     common: s.common,
-                    source: EntrySource::of(skill.item, entry, s.common.today),
+                    source,
                     parts: EntryParts::new(parts, entry),
                 }),
                 lastmod: Some(item.date.date),

@@ -84,7 +84,11 @@ impl Preview {
         }
         if config.social_cards {
             let alt = crate::cards::skill_alt(skill, lang);
-            return Some(Preview::card(&crate::cards::skill_path(skill), alt, urls));
+            return Some(Preview::card(
+                &crate::cards::skill_path(&skill.slug),
+                alt,
+                urls,
+            ));
         }
         (skill.entries.iter().rev()).find_map(|e| first_photo(e, urls))
     }
@@ -104,18 +108,14 @@ impl Preview {
         if !config.social_cards {
             return None;
         }
-        Some(match source.minutes_by_then {
-            Some(minutes) => Preview::card(
-                &crate::cards::entry_path_of(source.skill_slug, entry),
-                crate::cards::payoff_alt(source.skill_card.title, entry, minutes, lang),
-                urls,
-            ),
-            None => Preview::card(
-                &crate::cards::skill_path_of(source.skill_slug),
-                source.skill_card.alt(lang),
-                urls,
-            ),
-        })
+        let (path, alt) = crate::cards::entry_card(
+            source.skill_slug,
+            &source.skill_card,
+            entry,
+            source.minutes_by_then,
+            lang,
+        );
+        Some(Preview::card(&path, alt, urls))
     }
 
     /// Sets the template values of the preview: `image` (its URL, as before),

@@ -179,8 +179,8 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
         lastmod: Some(e.date.date),
     }));
     let values = make_values(inputs);
-    let source_keys = (0..skill.entries.len())
-        .map(|e| hash(&EntrySource::of(skill, e, inputs.common.today)))
+    let source_keys = (EntrySource::all(skill, inputs.common.today))
+        .map(|source| hash(&source))
         .collect();
     SkillParts {
         value_key: walk(&values.skill),
@@ -329,15 +329,16 @@ pub(super) struct EntrySource<'a> {
 }
 
 impl<'a> EntrySource<'a> {
-    pub fn of(skill: &'a Skill, e: usize, today: jiff::civil::Date) -> Self {
-        let entry = &skill.entries[e];
-        EntrySource {
+    /// The sources of all of a skill's entry pages, in the entries' order.
+    pub fn all(skill: &'a Skill, today: jiff::civil::Date) -> impl Iterator<Item = Self> {
+        let by_then = crate::cards::minutes_by_then(skill, today);
+        (skill.entries.iter().zip(by_then)).map(|(entry, minutes_by_then)| EntrySource {
             entry,
             skill_slug: &skill.slug,
             skill_path: &skill.path,
             skill_card: SkillFace::of(skill),
-            minutes_by_then: crate::cards::minutes_by_then(skill, entry, today),
-        }
+            minutes_by_then,
+        })
     }
 }
 
