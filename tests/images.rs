@@ -154,8 +154,12 @@ fn photos_are_resized_upright_and_stripped_of_exif() {
         ("photo.1600w.webp", 1600, 2400),
     ] {
         let path = skill.join(name);
-        let img = decoded(&path);
+        let img = decoded(&path).to_rgb8();
         assert_eq!((img.width(), img.height()), (w, h), "{name}");
+        // Resized, not cropped or turned: the red corner is where it was.
+        assert!(red(img.get_pixel(w * 7 / 8, h / 10)), "{name}: top right");
+        assert!(!red(img.get_pixel(w / 8, h / 10)), "{name}: top left");
+        assert!(!red(img.get_pixel(w * 7 / 8, h * 9 / 10)), "{name}: bottom");
         assert!(!has_exif(&path), "{name} has EXIF");
         let bytes = fs::read(&path).unwrap();
         assert!(!bytes.windows(MAKE.len()).any(|w| w == MAKE), "{name}");

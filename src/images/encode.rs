@@ -3,7 +3,6 @@
 
 use std::io::Cursor;
 
-use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader};
 
@@ -122,7 +121,7 @@ pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encod
     for &w in widths.iter().rev() {
         let h = ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width))
             .max(1) as u32;
-        current = current.resize_exact(w, h, FilterType::CatmullRom);
+        current = resize(&current, w, h);
         sizes.push(Size {
             width: w,
             height: h,
@@ -139,6 +138,20 @@ pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encod
         original,
         sizes,
     })
+}
+
+/// `img` at `width` x `height`, with the Catmull-Rom filter. The SIMD resizer
+/// takes a 12 MP photo to 1600 pixels wide in a fraction of the time the
+/// `image` crate's does, without its buffer of floats (four times the
+/// image's size). A pixel type it does not know is left to the latter.
+fn resize(img: &DynamicImage, width: u32, height: u32) -> DynamicImage {
+    use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+    let mut resized = DynamicImage::new(width, height, img.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    match Resizer::new().resize(img, &mut resized, &options) {
+        Ok(()) => resized,
+        Err(_) => img.resize_exact(width, height, image::imageops::FilterType::CatmullRom),
+    }
 }
 
 /// Refuses an image whose declared size is past `max_pixels`, before any pixel
@@ -172,11 +185,25 @@ fn encode_as(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>,
     let mut out = Vec::new();
     match format {
         Format::Jpeg => {
-            let encoder =
-                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
-            img.to_rgb8()
-                .write_with_encoder(encoder)
-                .map_err(|e| e.to_string())?;
+            // Below quality 90 the colour is sampled at half the resolution
+            // each way (4:2:0), as libjpeg does by default.
+            let encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
+            let (width, height) = (img.width(), img.height());
+            let too_large = |_| format!("{width}x{height} pixels is too large for a JPEG");
+            let (w, h) = (
+                u16::try_from(width).map_err(too_large)?,
+                u16::try_from(height).map_err(too_large)?,
+            );
+            let encoded = match img {
+                DynamicImage::ImageRgb8(rgb) => {
+                    encoder.encode(rgb, w, h, jpeg_encoder::ColorType::Rgb)
+                }
+                DynamicImage::ImageLuma8(luma) => {
+                    encoder.encode(luma, w, h, jpeg_encoder::ColorType::Luma)
+                }
+                other => encoder.encode(&other.to_rgb8(), w, h, jpeg_encoder::ColorType::Rgb),
+            };
+            encoded.map_err(|e| e.to_string())?;
         }
         Format::Png => {
             let encoder = image::codecs::png::PngEncoder::new(&mut out);
