@@ -515,13 +515,13 @@ fn images(f: &mut Fields) -> crate::images::Settings {
                 "max_pixels",
                 1_000_000,
                 &mut images.max_pixels,
-                "40_000_000 (40 MP) is more than any phone's camera takes",
+                "64_000_000 (64 MP) takes a phone's 48 and 50 MP photos",
             ),
             (
                 "max_bytes",
                 16 << 20,
                 &mut images.max_bytes,
-                "536_870_912 (512 MiB) decodes any 40 MP photo",
+                "536_870_912 (512 MiB) decodes any 64 MP photo",
             ),
         ] {
             let span = t.raw(key).map(|(span, _)| span);

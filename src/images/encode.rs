@@ -227,3 +227,21 @@ fn encode_webp(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
         .map(|m| m.to_vec())
         .map_err(|e| format!("WebP encoding failed: {e:?}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phones_50_mp_photo_is_taken_and_its_200_mp_one_refused_by_default() {
+        let settings = Settings::default();
+        assert_eq!(check_size(8064, 6048, &settings), Ok(()));
+        assert_eq!(check_size(8160, 6144, &settings), Ok(()));
+        assert_eq!(
+            check_size(16320, 12240, &settings),
+            Err(Problem::TooLarge(
+                "it is 16320x12240 pixels (200 MP), more than `max_pixels` (64 MP) allows".into()
+            ))
+        );
+    }
+}
