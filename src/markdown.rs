@@ -501,12 +501,21 @@ impl<'e> State<'_, 'e> {
         // Resolved once here, since the match below takes the event apart.
         let processed = match (&self.image, &event) {
             (None, Event::Start(Tag::Image { dest_url, .. })) => {
+                let at = (self.offset + range.start, range.len());
                 if let Some(why) = refused_image(dest_url, self.dir, self.links) {
                     self.warnings.push(too_large(dest_url, why).at(
                         &self.file.path,
                         &self.file.text,
-                        self.offset + range.start,
-                        range.len(),
+                        at.0,
+                        at.1,
+                    ));
+                }
+                if let Some(mime) = unshown_image(dest_url, self.dir, self.links) {
+                    self.warnings.push(unshown(dest_url, mime, false).at(
+                        &self.file.path,
+                        &self.file.text,
+                        at.0,
+                        at.1,
                     ));
                 }
                 processed_image(dest_url, self.dir, self.links)
@@ -884,6 +893,34 @@ fn refused_image<'l>(dest: &str, dir: &Path, links: &'l Links) -> Option<&'l str
             .refused
             .get(links.targets.get(&target)?)
             .map(String::as_str),
+        _ => None,
+    }
+}
+
+/// The warning for a reference to an image browsers do not show (see
+/// [`crate::media::unshown_image`]), to be located at the line that names it.
+/// Evidence offers such a file as a download; an image in the text is a
+/// broken picture.
+pub fn unshown(src: &str, mime: &str, evidence: bool) -> Diagnostic {
+    let what = match mime {
+        "image/heic" | "image/heif" => "a HEIC photo, which only Safari shows",
+        "image/tiff" => "a TIFF image, which only Safari shows",
+        _ => "an image browsers do not show",
+    };
+    let shown = if evidence {
+        "the page offers it as a download instead"
+    } else {
+        "other browsers show a broken picture in its place"
+    };
+    Diagnostic::warning(format!("`{src}` is {what} ({mime}): {shown}"))
+    .hint("publish a JPEG copy and name that instead: photo apps export one, and an iPhone takes JPEGs with Settings > Camera > Formats > Most Compatible")
+}
+
+/// The media type of a site's image that `dest` leads to, when browsers do
+/// not show it.
+fn unshown_image(dest: &str, dir: &Path, links: &Links) -> Option<&'static str> {
+    match resolve(dest, dir, links) {
+        Resolved::Url(_, target) => crate::media::unshown_image(links.targets.get(&target)?),
         _ => None,
     }
 }

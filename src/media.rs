@@ -30,11 +30,32 @@ pub fn type_of(path: &str) -> &'static str {
     }
 }
 
+/// The image types every current browser shows in an `<img>`.
+const SHOWN_IMAGES: [&str; 9] = [
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "image/svg+xml",
+    "image/bmp",
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
+];
+
+/// The media type of an image at `path` that browsers do not show, or only
+/// Safari does: a phone's HEIC, a TIFF, a camera's raw file. On a page it
+/// would be a broken picture, so it is offered as a download.
+pub fn unshown_image(path: &str) -> Option<&'static str> {
+    let mime = type_of(path);
+    (mime.starts_with("image/") && !SHOWN_IMAGES.contains(&mime)).then_some(mime)
+}
+
 /// What a published file shows as, by its media type: `image`, `video`, or
 /// `file` for anything else, which is offered as a download.
 pub fn kind_of(path: &str) -> &'static str {
     let mime = type_of(path);
-    if mime.starts_with("image/") {
+    if mime.starts_with("image/") && unshown_image(path).is_none() {
         "image"
     } else if mime.starts_with("video/") {
         "video"
@@ -61,6 +82,23 @@ pub fn content_type(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_browsers_cannot_show_are_files() {
+        for path in [
+            "IMG_0042.HEIC",
+            "IMG_0043.heif",
+            "scan.tiff",
+            "raw/DSC_0001.dng",
+        ] {
+            assert!(unshown_image(path).is_some(), "{path}");
+            assert_eq!(kind_of(path), "file", "{path}");
+        }
+        for path in ["photo.JPG", "a.png", "b.webp", "c.avif", "d.gif", "pan.svg"] {
+            assert_eq!(unshown_image(path), None, "{path}");
+            assert_eq!(kind_of(path), "image", "{path}");
+        }
+    }
 
     #[test]
     fn the_types_a_portfolio_publishes() {

@@ -689,3 +689,55 @@ fn the_image_limits_are_the_sites_to_set() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_phones_heic_photo_is_a_warning_and_evidence_offers_it_as_a_download() {
+    let site = common::fixture("stranger");
+    let log = site.path().join("content/skills/Sourdough-Loaf/log");
+    // The start of a HEIC file: what the build goes by is its name.
+    fs::write(
+        log.join("IMG_0042.HEIC"),
+        b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+    )
+    .unwrap();
+    let entry = log.join("2026-09-24.md");
+    let text = read(&entry).replacen(
+        "\n+++\n",
+        "\nevidence = [\"IMG_0042.HEIC\"]\n+++\n\n![The loaf, from the phone](IMG_0042.HEIC)\n",
+        1,
+    );
+    fs::write(&entry, text).unwrap();
+    let out = run(site.path(), &["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "warning: `IMG_0042.HEIC` is a HEIC photo, which only Safari shows (image/heic): \
+             the page offers it as a download instead\n \
+             --> content/skills/Sourdough-Loaf/log/2026-09-24.md:"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("other browsers show a broken picture in its place"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Settings > Camera > Formats > Most Compatible"),
+        "{err}"
+    );
+    let page = read(
+        site.path()
+            .join("public/skills/sourdough-loaf/2026-09-24/index.html"),
+    );
+    let href = "/skills/skills/sourdough-loaf/log/IMG_0042.HEIC";
+    assert!(
+        page.contains(&format!(r#"<a class="link-card" href="{href}">"#)),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches(&format!(r#"<img src="{href}""#)).count(),
+        1,
+        "{page}"
+    );
+}

@@ -152,6 +152,14 @@ impl Place<'_> {
             );
             return None;
         };
+        if let Some(mime) = crate::media::unshown_image(target) {
+            diagnostics.push(markdown::unshown(src, mime, true).at(
+                &file.path,
+                &file.text,
+                name.span.start,
+                name.span.len(),
+            ));
+        }
         let info = links.images.get(target.as_str());
         Some(Evidence {
             url: url(target),
