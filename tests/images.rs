@@ -435,14 +435,19 @@ fn preview_cards_are_drawn_for_the_site_skills_and_payoffs() {
     assert!(!public.join("cards").exists());
 }
 
-#[test]
-fn a_payoff_card_counts_all_practice_up_to_its_day_including_that_day() {
-    let loaded = skillfolio::load(&skillfolio::LoadOptions {
+/// The demo portfolio's model, without its images.
+fn demo_model() -> skillfolio::Loaded {
+    skillfolio::load(&skillfolio::LoadOptions {
         root: env!("CARGO_MANIFEST_DIR").into(),
         skip_images: true,
         ..Default::default()
     })
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn a_payoff_card_counts_all_practice_up_to_its_day_including_that_day() {
+    let loaded = demo_model();
     let site = &loaded.site;
     let omelette = site.skills.iter().find(|s| s.slug == "perfect-omelette");
     let mut skill: skillfolio::site::Skill = (**omelette.unwrap()).clone();
@@ -470,12 +475,7 @@ fn a_payoff_card_counts_all_practice_up_to_its_day_including_that_day() {
 
 #[test]
 fn every_card_has_alt_text_saying_what_it_shows() {
-    let loaded = skillfolio::load(&skillfolio::LoadOptions {
-        root: env!("CARGO_MANIFEST_DIR").into(),
-        skip_images: true,
-        ..Default::default()
-    })
-    .unwrap();
+    let loaded = demo_model();
     let site = &loaded.site;
     let omelette = site
         .skills
