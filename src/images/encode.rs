@@ -5,6 +5,7 @@ use std::io::Cursor;
 
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader};
+use rayon::prelude::*;
 
 use super::{Format, Settings};
 
@@ -80,18 +81,20 @@ pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encod
     img.apply_orientation(orientation);
     let (width, height) = (img.width(), img.height());
 
-    let original = if settings.keep_metadata {
-        None
+    // Whether the original has to be encoded again, which is done beside the
+    // widths below.
+    let stripped = if settings.keep_metadata {
+        Some(None)
     } else if orientation == Orientation::NoTransforms {
         match super::strip::strip(bytes, format) {
-            Some(stripped) if stripped.len() == bytes.len() => None,
-            Some(stripped) => Some(stripped),
-            None => Some(encode_as(&img, format, ORIGINAL_QUALITY)?),
+            Some(stripped) if stripped.len() == bytes.len() => Some(None),
+            Some(stripped) => Some(Some(stripped)),
+            None => None,
         }
     } else {
         // The orientation lives in the metadata being removed, so the pixels
         // themselves have to be turned.
-        Some(encode_as(&img, format, ORIGINAL_QUALITY)?)
+        None
     };
 
     let mut widths: Vec<u32> = settings
@@ -104,33 +107,48 @@ pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encod
     widths.dedup();
     let largest = settings.widths.iter().copied().max().unwrap_or(0);
     let webp = format != Format::WebP;
-    let mut sizes = Vec::new();
-    if width <= largest {
-        sizes.push(Size {
-            width,
-            height,
-            same_format: None,
-            webp: webp
-                .then(|| encode_webp(&img, settings.quality))
-                .transpose()?,
-        });
-    }
     // Each width is made from the next larger one: cheaper than always starting
     // from the full photo, and as sharp at these ratios.
-    let mut current = img;
+    let mut shrunk: Vec<DynamicImage> = Vec::new();
     for &w in widths.iter().rev() {
         let h = ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width))
             .max(1) as u32;
-        current = resize(&current, w, h);
-        sizes.push(Size {
-            width: w,
-            height: h,
-            same_format: Some(encode_as(&current, format, settings.quality)?),
-            webp: webp
-                .then(|| encode_webp(&current, settings.quality))
-                .transpose()?,
-        });
+        let next = resize(shrunk.last().unwrap_or(&img), w, h);
+        shrunk.push(next);
     }
+    // Encoding is most of the work left, and each file is encoded on its own:
+    // in parallel, one new photo (the one just added while previewing) takes
+    // both cores instead of one.
+    let encode_size = |img: &DynamicImage, same_format: bool| -> Result<Size, Problem> {
+        let (jpeg, webp) = rayon::join(
+            || {
+                same_format
+                    .then(|| encode_as(img, format, settings.quality))
+                    .transpose()
+            },
+            || webp.then(|| encode_webp(img, settings.quality)).transpose(),
+        );
+        Ok(Size {
+            width: img.width(),
+            height: img.height(),
+            same_format: jpeg?,
+            webp: webp?,
+        })
+    };
+    let (original, sizes) = rayon::join(
+        || match stripped {
+            Some(kept) => Ok(kept),
+            None => encode_as(&img, format, ORIGINAL_QUALITY).map(Some),
+        },
+        || {
+            let full = (width <= largest).then(|| encode_size(&img, false));
+            let widths = shrunk.par_iter().map(|img| encode_size(img, true));
+            full.into_par_iter()
+                .chain(widths)
+                .collect::<Result<Vec<Size>, Problem>>()
+        },
+    );
+    let (original, mut sizes) = (original?, sizes?);
     sizes.sort_by_key(|s| s.width);
     Ok(Encoded {
         width,
