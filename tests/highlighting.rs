@@ -58,6 +58,58 @@ contexts:
     assert!(ops.unwrap() > 0, "the line was parsed");
 }
 
+/// The parser remembers, per line, where each pattern matched; a match that
+/// does nothing (empty, with no stack change) is not remembered, so it cannot
+/// pass for a match when the parser stays at that position.
+#[test]
+fn an_empty_match_is_not_remembered_as_a_match() {
+    use syntect::parsing::{ParseState, ScopeStackOp, SyntaxDefinition, SyntaxSetBuilder};
+    // At `a`, `x*` is searched again: its earlier match (`x`) is behind, and
+    // now it matches nothing. The lookahead then pushes `inner`, which searches
+    // `x*` again at the same position.
+    let grammar = r#"
+name: Stars
+scope: source.stars
+contexts:
+  main:
+    - include: stars
+    - match: (?=a)
+      push: inner
+  stars:
+    - match: x*
+      scope: stars.x
+  inner:
+    - include: stars
+    - match: a
+      scope: letter.a
+      pop: true
+"#;
+    let definition = SyntaxDefinition::load_from_str(grammar, true, None).unwrap();
+    let mut builder = SyntaxSetBuilder::new();
+    builder.add(definition);
+    let set = builder.build();
+    let ops = within(Duration::from_secs(10), move || {
+        let syntax = set.find_syntax_by_name("Stars").unwrap();
+        let mut state = ParseState::new(syntax);
+        state.parse_line("xa\n", &set).map(|ops| {
+            (ops.into_iter())
+                .filter_map(|(at, op)| match op {
+                    ScopeStackOp::Push(scope) => Some((at, scope.to_string())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    assert_eq!(
+        ops.unwrap(),
+        [
+            (0, "source.stars".to_string()),
+            (0, "stars.x".to_string()),
+            (1, "letter.a".to_string())
+        ]
+    );
+}
+
 /// A class with private fields and comments after code: real JavaScript that
 /// once kept `build` busy forever.
 const CLASS: &str = r#"class Counter {
@@ -119,6 +171,51 @@ fn javascript_that_once_hung_the_build_is_built_and_highlighted() {
     let page = read(site.path().join("public/about/index.html"));
     assert!(page.contains("hl-comment"), "the comments are highlighted");
     assert!(page.contains("starts at zero"), "{page}");
+}
+
+/// The vendored parser is changed for speed (`vendor/syntect/PATCHES.md`), and
+/// must still say what syntect 5.3.0 as published says. `expected/` holds the
+/// published parser's HTML for each file of `tests/fixtures/highlight`, with
+/// the grammars the build uses; `SKILLFOLIO_BLESS=1` rewrites it, which is only
+/// right with the published parser in `vendor/syntect`.
+#[test]
+fn the_parser_gives_the_published_parsers_html_in_every_language() {
+    use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+    use syntect::util::LinesWithEndings;
+    let dir = common::fixtures().join("highlight");
+    let syntaxes = two_face::syntax::extra_newlines();
+    let bless = std::env::var("SKILLFOLIO_BLESS").is_ok_and(|v| v == "1");
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let path = entry.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        let syntax = syntaxes
+            .find_syntax_by_extension(ext)
+            .unwrap_or_else(|| panic!("no grammar for {}", path.display()));
+        let code = read(&path);
+        let mut html = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            &syntaxes,
+            ClassStyle::SpacedPrefixed { prefix: "hl-" },
+        );
+        for line in LinesWithEndings::from(&code) {
+            html.parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        let html = html.finalize();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = dir.join("expected").join(format!("{name}.html"));
+        if bless {
+            std::fs::write(&expected, &html).unwrap();
+        }
+        assert_eq!(html, read(&expected), "{name} ({})", syntax.name);
+        // A file its grammar could not follow would pass as plain text.
+        assert!(html.matches("<span").count() > 10, "{name}: {html}");
+        checked.push(name);
+    }
+    assert_eq!(checked.len(), 13, "{checked:?}");
 }
 
 /// Files of each language a portfolio quotes, from what this machine has.

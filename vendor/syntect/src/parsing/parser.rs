@@ -86,8 +86,34 @@ struct RegexMatch<'a> {
     would_loop: bool,
 }
 
-/// Maps the pattern to the start index, which is -1 if not found.
-type SearchCache = HashMap<*const MatchPattern, Option<Region>, BuildHasherDefault<FnvHasher>>;
+/// What each pattern searched on the current line found: `None` for no match,
+/// or the index in `regions` of the region it matched. The table and the
+/// regions are kept for the thread's next line, so a line allocates nothing.
+#[derive(Default)]
+struct SearchCache {
+    found: HashMap<*const MatchPattern, Option<usize>, BuildHasherDefault<FnvHasher>>,
+    regions: Vec<Region>,
+    used: usize,
+}
+
+impl SearchCache {
+    fn clear(&mut self) {
+        self.found.clear();
+        self.used = 0;
+    }
+
+    /// A region for a pattern's first search on this line.
+    fn fresh(&mut self) -> usize {
+        if self.used == self.regions.len() {
+            self.regions.push(Region::new());
+        }
+        self.used
+    }
+}
+
+std::thread_local! {
+    static SEARCH_CACHE: std::cell::RefCell<SearchCache> = std::cell::RefCell::default();
+}
 
 // To understand the implementation of this, here's an introduction to how
 // Sublime Text syntax definitions work.
@@ -261,7 +287,6 @@ impl ParseState {
         if self.stack.is_empty() {
             return Err(ParsingError::MissingMainContext);
         }
-        let mut match_start = 0;
         let mut res = Vec::new();
 
         if self.first_line {
@@ -273,9 +298,32 @@ impl ParseState {
             self.first_line = false;
         }
 
+        SEARCH_CACHE.with(|cache| match cache.try_borrow_mut() {
+            Ok(mut cache) => {
+                cache.clear();
+                self.parse_line_with(line, syntax_set, deadline, &mut cache, res)
+            }
+            // Not reached: a line is never parsed while another is.
+            Err(_) => self.parse_line_with(
+                line,
+                syntax_set,
+                deadline,
+                &mut SearchCache::default(),
+                res,
+            ),
+        })
+    }
+
+    fn parse_line_with(
+        &mut self,
+        line: &str,
+        syntax_set: &SyntaxSet,
+        deadline: Option<std::time::Instant>,
+        search_cache: &mut SearchCache,
+        mut res: Vec<(usize, ScopeStackOp)>,
+    ) -> Result<Vec<(usize, ScopeStackOp)>, ParsingError> {
+        let mut match_start = 0;
         let mut regions = Region::new();
-        let fnv = BuildHasherDefault::<FnvHasher>::default();
-        let mut search_cache: SearchCache = HashMap::with_capacity_and_hasher(128, fnv);
         // Used for detecting loops with push/pop, see long comment above.
         let mut non_consuming_push_at = (0, 0);
         // Used for detecting loops of non-consuming matches that `set` (or push
@@ -291,7 +339,7 @@ impl ParseState {
             line,
             syntax_set,
             &mut match_start,
-            &mut search_cache,
+            search_cache,
             &mut regions,
             (&mut non_consuming_push_at, &mut seen_here),
             &mut res,
@@ -458,14 +506,14 @@ impl ParseState {
         let mut pop_would_loop = false;
 
         for (from_with_proto, ctx, captures) in context_chain {
-            for (pat_context, pat_index) in context_iter(syntax_set, syntax_set.get_context(ctx)?) {
+            let context = syntax_set.get_context(ctx)?;
+            for &(pat_id, pat_index) in context.flat.get(syntax_set, *ctx, context) {
+                let pat_context = syntax_set.get_context(&pat_id)?;
                 let match_pat = pat_context.match_at(pat_index)?;
 
-                if let Some(match_region) =
+                if let Some(((match_start, match_end), cached)) =
                     self.search(line, start, match_pat, captures, search_cache, regions)
                 {
-                    let (match_start, match_end) = match_region.pos(0).unwrap();
-
                     // println!("matched pattern {:?} at start {} end {} (pop would loop: {}, min start: {}, initial start: {}, check_pop_loop: {}, stack_len: {})", match_pat, match_start, match_end, pop_would_loop, min_start, start, check_pop_loop, self.stack.len());
 
                     if match_start < min_start || (match_start == min_start && pop_would_loop) {
@@ -489,6 +537,11 @@ impl ParseState {
                             return Ok(None);
                         }
 
+                        // Only a better match is copied out of the cache or the scratch region.
+                        let match_region = match cached {
+                            Some(i) => search_cache.regions[i].clone(),
+                            None => regions.clone(),
+                        };
                         best_match = Some(RegexMatch {
                             regions: match_region,
                             context: pat_context,
@@ -509,6 +562,8 @@ impl ParseState {
         Ok(best_match)
     }
 
+    /// Where `match_pat` next matches from `start`, and the index of its
+    /// region in `search_cache`, or `None` when it is only in `regions`.
     fn search(
         &self,
         line: &str,
@@ -517,23 +572,23 @@ impl ParseState {
         captures: Option<&(Region, String)>,
         search_cache: &mut SearchCache,
         regions: &mut Region,
-    ) -> Option<Region> {
-        // println!("{} - {:?} - {:?}", match_pat.regex_str, match_pat.has_captures, cur_level.captures.is_some());
+    ) -> Option<((usize, usize), Option<usize>)> {
         let match_ptr = match_pat as *const MatchPattern;
 
-        if let Some(maybe_region) = search_cache.get(&match_ptr) {
-            if let Some(ref region) = *maybe_region {
-                let match_start = region.pos(0).unwrap().0;
+        let slot = match search_cache.found.get(&match_ptr) {
+            // Didn't find a match earlier, so no point trying to match it again
+            Some(None) => return None,
+            Some(Some(i)) => {
+                let (match_start, match_end) = search_cache.regions[*i].pos(0).unwrap();
                 if match_start >= start {
-                    // Cached match is valid, return it. Otherwise do another
-                    // search below.
-                    return Some(region.clone());
+                    // Cached match is valid, return it. Otherwise search again,
+                    // into the same region.
+                    return Some(((match_start, match_end), Some(*i)));
                 }
-            } else {
-                // Didn't find a match earlier, so no point trying to match it again
-                return None;
+                Some(*i)
             }
-        }
+            None => None,
+        };
 
         let (regex, can_cache) = match (match_pat.has_captures, captures) {
             (true, Some(captures)) => {
@@ -542,26 +597,36 @@ impl ParseState {
             }
             _ => (match_pat.regex(), true),
         };
-        // print!("  executing regex: {:?} at pos {} on line {}", regex.regex_str(), start, line);
-        let matched = regex.search(line, start, line.len(), Some(regions));
+        let slot = slot.filter(|_| can_cache).or_else(|| can_cache.then(|| search_cache.fresh()));
+        let into = match slot {
+            Some(i) => &mut search_cache.regions[i],
+            None => &mut *regions,
+        };
+        let matched = regex.search(line, start, line.len(), Some(into));
 
         if matched {
-            let (match_start, match_end) = regions.pos(0).unwrap();
+            let (match_start, match_end) = into.pos(0).unwrap();
             // this is necessary to avoid infinite looping on dumb patterns
             let does_something = match match_pat.operation {
                 MatchOperation::None => match_start != match_end,
                 MatchOperation::Push(_) => self.stack.len() < 100,
                 _ => true,
             };
-            if can_cache && does_something {
-                search_cache.insert(match_pat, Some(regions.clone()));
+            if let (Some(i), true) = (slot, does_something) {
+                if i == search_cache.used {
+                    search_cache.used += 1;
+                }
+                search_cache.found.insert(match_pat, Some(i));
+            } else if let (Some(_), false) = (slot, does_something) {
+                // syntect keeps no entry for a match that does nothing, so the
+                // pattern is searched again at the next position.
+                search_cache.found.remove(&match_ptr);
             }
             if does_something {
-                // print!("catch {} at {} on {}", match_pat.regex_str, match_start, line);
-                return Some(regions.clone());
+                return Some(((match_start, match_end), slot));
             }
         } else if can_cache {
-            search_cache.insert(match_pat, None);
+            search_cache.found.insert(match_pat, None);
         }
         None
     }

@@ -61,6 +61,72 @@ pub struct Context {
     pub uses_backrefs: bool,
 
     pub patterns: Vec<Pattern>,
+
+    /// Every match pattern of this context with its includes followed, in the
+    /// order [`context_iter`] visits them; made on first use by the parser.
+    #[serde(skip)]
+    pub(crate) flat: FlatPatterns,
+}
+
+/// See [`Context::flat`]. Not part of a context's value: a clone starts empty
+/// and two contexts compare equal whether or not either was flattened.
+#[derive(Default)]
+pub(crate) struct FlatPatterns(once_cell::sync::OnceCell<Vec<(ContextId, usize)>>);
+
+impl FlatPatterns {
+    /// The patterns of `context`, which is the context of `id`.
+    pub(crate) fn get(
+        &self,
+        syntax_set: &SyntaxSet,
+        id: ContextId,
+        context: &Context,
+    ) -> &[(ContextId, usize)] {
+        self.0.get_or_init(|| {
+            let mut flat = Vec::new();
+            flatten(syntax_set, id, context, &mut flat);
+            flat
+        })
+    }
+}
+
+/// Pushes the match patterns of `context` (of `id`) onto `flat`, following
+/// its includes depth first, as [`MatchIter`] does.
+fn flatten(
+    syntax_set: &SyntaxSet,
+    id: ContextId,
+    context: &Context,
+    flat: &mut Vec<(ContextId, usize)>,
+) {
+    for (index, pattern) in context.patterns.iter().enumerate() {
+        match pattern {
+            Pattern::Match(_) => flat.push((id, index)),
+            Pattern::Include(ContextReference::Direct(included)) => {
+                let inner = syntax_set.get_context(included).unwrap();
+                flatten(syntax_set, *included, inner, flat);
+            }
+            Pattern::Include(_) => {}
+        }
+    }
+}
+
+impl Clone for FlatPatterns {
+    fn clone(&self) -> Self {
+        FlatPatterns::default()
+    }
+}
+
+impl PartialEq for FlatPatterns {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for FlatPatterns {}
+
+impl std::fmt::Debug for FlatPatterns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FlatPatterns")
+    }
 }
 
 impl Context {
@@ -73,6 +139,7 @@ impl Context {
             uses_backrefs: false,
             patterns: Vec::new(),
             prototype: None,
+            flat: FlatPatterns::default(),
         }
     }
 }
