@@ -493,8 +493,16 @@ fn every_card_has_alt_text_saying_what_it_shows() {
         )
     );
     let own_card = |e: &&skillfolio::site::Entry| skillfolio::cards::has_own_card(e, site.today);
+    // The alternative an entry's page gives its card, as `Preview::entry` asks for it.
+    let by_then = skillfolio::cards::minutes_by_then(omelette, site.today);
+    let entry_alt = |e: usize| {
+        let face = skillfolio::cards::SkillFace::of(omelette);
+        let entry = &omelette.entries[e];
+        let lang = &site.profile.language;
+        (skillfolio::cards::entry_card(&omelette.slug, &face, entry, by_then[e], lang)).1
+    };
     let payoff = omelette.entries.iter().position(|e| own_card(&e)).unwrap();
-    let alt = skillfolio::cards::entry_alt(omelette, payoff, site.today, &site.profile.language);
+    let alt = entry_alt(payoff);
     let payoff = &omelette.entries[payoff];
     assert!(
         alt.starts_with(&format!(
@@ -506,10 +514,7 @@ fn every_card_has_alt_text_saying_what_it_shows() {
     assert!(alt.contains("hours practised by then"), "{alt}");
     // An entry without a card of its own shares its skill's.
     let session = omelette.entries.iter().position(|e| !own_card(&e)).unwrap();
-    assert_eq!(
-        skillfolio::cards::entry_alt(omelette, session, site.today, &site.profile.language),
-        skill_alt
-    );
+    assert_eq!(entry_alt(session), skill_alt);
     let alt = skillfolio::cards::site_alt(site);
     assert!(
         alt.starts_with(&format!(

@@ -169,20 +169,6 @@ pub fn entry_card(
     }
 }
 
-/// What the card the page of a skill's entry `e` shares shows, for
-/// `og:image:alt`.
-pub fn entry_alt(skill: &Skill, e: usize, today: Date, lang: &Language) -> String {
-    let minutes = minutes_by_then(skill, today)[e];
-    entry_card(
-        &skill.slug,
-        &SkillFace::of(skill),
-        &skill.entries[e],
-        minutes,
-        lang,
-    )
-    .1
-}
-
 /// Minutes practised on a skill up to the day of each of its entries that has
 /// a card of its own, which the card and its text alternative tell; `None`
 /// for the other entries. One pass over the entries, whatever their number.
@@ -228,9 +214,9 @@ pub enum Face<'a> {
 }
 
 /// The faces of a skill's cards: its own, then each payoff's that has a
-/// card, with the index of the payoff's entry.
-pub fn faces(skill: &Skill, today: Date) -> Vec<(Option<usize>, Face<'_>)> {
-    let by_then = minutes_by_then(skill, today);
+/// card, with the index of the payoff's entry. `by_then` is the skill's
+/// [`minutes_by_then`].
+pub fn faces<'a>(skill: &'a Skill, by_then: &[Option<u64>]) -> Vec<(Option<usize>, Face<'a>)> {
     let payoffs = (skill.entries.iter().zip(by_then).enumerate()).filter_map(
         |(e, (entry, minutes_by_then))| {
             let face = PayoffFace {
@@ -238,7 +224,7 @@ pub fn faces(skill: &Skill, today: Date) -> Vec<(Option<usize>, Face<'_>)> {
                 title: &entry.title,
                 date: entry.date.date,
                 minutes: entry.minutes,
-                minutes_by_then: minutes_by_then?,
+                minutes_by_then: (*minutes_by_then)?,
                 progress: &skill.progress,
             };
             Some((Some(e), Face::Payoff(face)))
@@ -331,7 +317,7 @@ impl CardMaker {
         let mut cards: Vec<(String, Option<Key>, Card)> =
             vec![(site_path().to_string(), None, Card::Site)];
         for (i, skill) in site.skills.iter().enumerate() {
-            let faces = faces(skill, site.today);
+            let faces = faces(skill, &minutes_by_then(skill, site.today));
             // Keys made from other faces than these key nothing.
             let keys = (inputs.faces.get(i)).filter(|keys| keys.len() == faces.len());
             for (j, (entry, face)) in faces.into_iter().enumerate() {

@@ -368,7 +368,8 @@ fn skill_jobs<'a>(s: &Sources<'a>, jobs: &mut Vec<Job<'a>>) {
             lastmod: None,
             in_sitemap: false,
         });
-        let sources = EntrySource::all(skill.item, s.common.today);
+        let by_then = crate::cards::minutes_by_then(skill.item, s.common.today);
+        let sources = EntrySource::all(skill.item, &by_then);
         for (entry, source) in sources.enumerate() {
             let item = source.entry;
             jobs.push(Job {

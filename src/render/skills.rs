@@ -179,7 +179,8 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
         lastmod: Some(e.date.date),
     }));
     let values = make_values(inputs);
-    let source_keys = (EntrySource::all(skill, inputs.common.today))
+    let by_then = crate::cards::minutes_by_then(skill, inputs.common.today);
+    let source_keys = (EntrySource::all(skill, &by_then))
         .map(|source| hash(&source))
         .collect();
     SkillParts {
@@ -187,7 +188,7 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
         entry_keys: values.entries.iter().map(walk).collect(),
         source_keys,
         documents_key: hash(&structured::SkillDocs::of(skill, urls, inputs.common.lang)),
-        card_keys: (crate::cards::faces(skill, inputs.common.today).iter())
+        card_keys: (crate::cards::faces(skill, &by_then).iter())
             .map(|(_, face)| hash(face))
             .collect(),
         sitemap: sitemap::url_elements(&pages),
@@ -329,10 +330,10 @@ pub(super) struct EntrySource<'a> {
 }
 
 impl<'a> EntrySource<'a> {
-    /// The sources of all of a skill's entry pages, in the entries' order.
-    pub fn all(skill: &'a Skill, today: jiff::civil::Date) -> impl Iterator<Item = Self> {
-        let by_then = crate::cards::minutes_by_then(skill, today);
-        (skill.entries.iter().zip(by_then)).map(|(entry, minutes_by_then)| EntrySource {
+    /// The sources of all of a skill's entry pages, in the entries' order;
+    /// `by_then` is the skill's [`crate::cards::minutes_by_then`].
+    pub fn all(skill: &'a Skill, by_then: &[Option<u64>]) -> impl Iterator<Item = Self> {
+        (skill.entries.iter().zip(by_then)).map(|(entry, &minutes_by_then)| EntrySource {
             entry,
             skill_slug: &skill.slug,
             skill_path: &skill.path,
