@@ -234,12 +234,23 @@ fn encode_as(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>,
 
 fn encode_webp(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
     let quality = f32::from(quality.clamp(1, 100));
-    let memory = if img.color().has_alpha() {
-        let rgba = img.to_rgba8();
-        webp::Encoder::from_rgba(&rgba, rgba.width(), rgba.height()).encode_simple(false, quality)
-    } else {
-        let rgb = img.to_rgb8();
-        webp::Encoder::from_rgb(&rgb, rgb.width(), rgb.height()).encode_simple(false, quality)
+    let (width, height) = (img.width(), img.height());
+    // A photo is RGB already, and is encoded without a copy of its pixels.
+    let memory = match img {
+        DynamicImage::ImageRgb8(rgb) => {
+            webp::Encoder::from_rgb(rgb, width, height).encode_simple(false, quality)
+        }
+        DynamicImage::ImageRgba8(rgba) => {
+            webp::Encoder::from_rgba(rgba, width, height).encode_simple(false, quality)
+        }
+        _ if img.color().has_alpha() => {
+            let rgba = img.to_rgba8();
+            webp::Encoder::from_rgba(&rgba, width, height).encode_simple(false, quality)
+        }
+        _ => {
+            let rgb = img.to_rgb8();
+            webp::Encoder::from_rgb(&rgb, width, height).encode_simple(false, quality)
+        }
     };
     memory
         .map(|m| m.to_vec())
