@@ -33,6 +33,10 @@ pub enum Contents {
     Bytes(Arc<[u8]>),
     /// A file copied as it is: an asset or a static file.
     Copy(PathBuf),
+    /// A file of skillfolio's own cache that is only ever replaced (written
+    /// under another name, then renamed), never rewritten: the output shares it
+    /// (a hard link) where it can, instead of holding a copy of its bytes.
+    Cached(PathBuf),
     /// A file of the theme embedded in the binary.
     Embedded(&'static [u8]),
 }
@@ -168,10 +172,12 @@ impl Staging {
         match &file.contents {
             Contents::Bytes(bytes) => digest(&file.path, bytes),
             Contents::Embedded(bytes) => digest(&file.path, bytes),
-            Contents::Copy(source) if by_length(&file.path) => {
+            Contents::Copy(source) | Contents::Cached(source) if by_length(&file.path) => {
                 fs::metadata(source).map_or(0, |m| m.len())
             }
-            Contents::Copy(source) => fs::read(source).map_or(0, |b| digest(&file.path, &b)),
+            Contents::Copy(source) | Contents::Cached(source) => {
+                fs::read(source).map_or(0, |b| digest(&file.path, &b))
+            }
         }
     }
 
@@ -219,9 +225,12 @@ impl Staging {
             Contents::Bytes(bytes) => fs::write(&path, &bytes[..]),
             Contents::Embedded(bytes) => fs::write(&path, bytes),
             Contents::Copy(source) => fs::copy(source, &path).map(|_| ()),
+            Contents::Cached(source) => {
+                fs::hard_link(source, &path).or_else(|_| fs::copy(source, &path).map(|_| ()))
+            }
         };
         result.map_err(|e| match &file.contents {
-            Contents::Copy(source) => io_error("copy", source, &e),
+            Contents::Copy(source) | Contents::Cached(source) => io_error("copy", source, &e),
             _ => io_error("write", &path, &e),
         })?;
         let meta = fs::metadata(&path).map_err(|e| io_error("write", &path, &e))?;
@@ -478,10 +487,12 @@ fn unchanged(old: &Path, contents: &Contents) -> Option<fs::Metadata> {
         Contents::Embedded(bytes) => {
             meta.len() == bytes.len() as u64 && fs::read(old).is_ok_and(|b| b[..] == bytes[..])
         }
-        Contents::Copy(source) => fs::metadata(source).is_ok_and(|src| {
-            src.len() == meta.len()
-                && matches!((src.modified(), meta.modified()), (Ok(s), Ok(o)) if o >= s)
-        }),
+        Contents::Copy(source) | Contents::Cached(source) => {
+            fs::metadata(source).is_ok_and(|src| {
+                src.len() == meta.len()
+                    && matches!((src.modified(), meta.modified()), (Ok(s), Ok(o)) if o >= s)
+            })
+        }
     };
     same.then_some(meta)
 }

@@ -146,7 +146,7 @@ mod in_memory {
             let bytes = match file.contents {
                 Contents::Bytes(b) => b.to_vec(),
                 Contents::Embedded(b) => b.to_vec(),
-                Contents::Copy(source) => {
+                Contents::Copy(source) | Contents::Cached(source) => {
                     std::fs::read(&source).map_err(|e| format!("{}: {e}", source.display()))?
                 }
             };

@@ -291,3 +291,58 @@ fn an_evidence_table_names_the_keys_it_takes() {
     );
     assert!(err.contains("for a video, `poster`"), "{err}");
 }
+
+/// The files of a folder with the given extension, by (device, inode).
+#[cfg(unix)]
+fn files_by_inode(dir: &Path, ext: &str) -> BTreeMap<(u64, u64), PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    (WalkDir::new(dir).into_iter().flatten())
+        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+        .map(|e| {
+            let meta = e.metadata().unwrap();
+            ((meta.dev(), meta.ino()), e.path().to_path_buf())
+        })
+        .collect()
+}
+
+/// Cards are drawn into the cache beside the output, and the output shares
+/// those files (hard links) rather than holding a second copy of each. A
+/// card whose face changed is a new file, so no card file is ever rewritten
+/// under an output that shares it.
+#[cfg(unix)]
+#[test]
+fn the_outputs_cards_are_the_cached_files_and_a_changed_card_is_a_new_one() {
+    let site = fixture("stranger");
+    let out = common::build(site.path(), &[]);
+    let cache = site.path().join(".skillfolio-cache/cards");
+    let cards = files_by_inode(&out.join("cards"), "png");
+    let cached = files_by_inode(&cache, "png");
+    assert!(cards.len() > 3, "{cards:?}");
+    for (inode, card) in &cards {
+        assert!(cached.contains_key(inode), "{} is a copy", card.display());
+    }
+    let skill = site.path().join("content/skills/JS_Debounce/index.md");
+    let card = out.join("cards/js-debounce.png");
+    let before = std::fs::read(&card).unwrap();
+    let text = read(&skill).replace("debounce(), from memory", "debounce(), from scratch");
+    std::fs::write(&skill, text).unwrap();
+    let out = common::build(site.path(), &[]);
+    let after = std::fs::read(&card).unwrap();
+    assert_ne!(before, after, "the card shows the new title");
+    let cached_now = files_by_inode(&cache, "png");
+    let inode = (files_by_inode(&out.join("cards"), "png").into_iter())
+        .find(|(_, path)| *path == card)
+        .map(|(inode, _)| inode)
+        .unwrap();
+    assert!(
+        cached_now.contains_key(&inode),
+        "the new card is shared too"
+    );
+    assert!(!cached.contains_key(&inode), "the new card is a new file");
+    // The old card's file was the cache's, and it was left as it was.
+    let old = cached
+        .values()
+        .filter(|p| p.exists())
+        .map(|p| std::fs::read(p).unwrap());
+    assert!(!old.into_iter().any(|bytes| bytes == after));
+}

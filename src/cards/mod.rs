@@ -439,7 +439,7 @@ impl CardMaker {
             }
             let path = dir.join(&name);
             if path.is_file() {
-                return Ok(Contents::Copy(path));
+                return Ok(Contents::Cached(path));
             }
             let png = self.draw(layout, fonts)?;
             // Written under a temporary name, so a card is either whole or absent.
@@ -452,7 +452,7 @@ impl CardMaker {
                     if let Ok(mut added) = self.added.lock() {
                         added.push(path.clone());
                     }
-                    Contents::Copy(path)
+                    Contents::Cached(path)
                 }
                 Err(_) => {
                     // A full disk must not keep the piece that was written.

@@ -151,7 +151,7 @@ impl Snapshot {
         match self.get(path)? {
             Contents::Bytes(b) => Some(b.to_vec()),
             Contents::Embedded(b) => Some(b.to_vec()),
-            Contents::Copy(source) => std::fs::read(source).ok(),
+            Contents::Copy(source) | Contents::Cached(source) => std::fs::read(source).ok(),
         }
     }
 
@@ -161,7 +161,7 @@ impl Snapshot {
         let (reader, len): (Box<dyn ReadSeek>, u64) = match self.get(path)? {
             Contents::Bytes(b) => (Box::new(Cursor::new(Arc::clone(b))), b.len() as u64),
             Contents::Embedded(b) => (Box::new(Cursor::new(*b)), b.len() as u64),
-            Contents::Copy(source) => {
+            Contents::Copy(source) | Contents::Cached(source) => {
                 let file = std::fs::File::open(source).ok()?;
                 let len = file.metadata().ok()?.len();
                 (Box::new(file), len)
@@ -241,7 +241,8 @@ fn differs(new: Option<&Contents>, old: Option<&Contents>, changed: &[PathBuf]) 
     match (new, old) {
         (Some(Contents::Bytes(a)), Some(Contents::Bytes(b))) => !Arc::ptr_eq(a, b) && a != b,
         (Some(Contents::Embedded(a)), Some(Contents::Embedded(b))) => a != b,
-        (Some(Contents::Copy(a)), Some(Contents::Copy(b))) => a != b || changed.contains(a),
+        (Some(Contents::Copy(a)), Some(Contents::Copy(b)))
+        | (Some(Contents::Cached(a)), Some(Contents::Cached(b))) => a != b || changed.contains(a),
         _ => true,
     }
 }
