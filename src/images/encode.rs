@@ -81,20 +81,19 @@ pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encod
     img.apply_orientation(orientation);
     let (width, height) = (img.width(), img.height());
 
-    // Whether the original has to be encoded again, which is done beside the
-    // widths below.
-    let stripped = if settings.keep_metadata {
-        Some(None)
+    // An original encoded again is encoded beside the widths below.
+    let original = if settings.keep_metadata {
+        Original::AsIs
     } else if orientation == Orientation::NoTransforms {
         match super::strip::strip(bytes, format) {
-            Some(stripped) if stripped.len() == bytes.len() => Some(None),
-            Some(stripped) => Some(Some(stripped)),
-            None => None,
+            Some(stripped) if stripped.len() == bytes.len() => Original::AsIs,
+            Some(stripped) => Original::Stripped(stripped),
+            None => Original::Encode,
         }
     } else {
         // The orientation lives in the metadata being removed, so the pixels
         // themselves have to be turned.
-        None
+        Original::Encode
     };
 
     let mut widths: Vec<u32> = settings
@@ -136,9 +135,10 @@ pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encod
         })
     };
     let (original, sizes) = rayon::join(
-        || match stripped {
-            Some(kept) => Ok(kept),
-            None => encode_as(&img, format, ORIGINAL_QUALITY).map(Some),
+        || match original {
+            Original::AsIs => Ok(None),
+            Original::Stripped(bytes) => Ok(Some(bytes)),
+            Original::Encode => encode_as(&img, format, ORIGINAL_QUALITY).map(Some),
         },
         || {
             let full = (width <= largest).then(|| encode_size(&img, false));
@@ -230,6 +230,18 @@ fn encode_as(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>,
         Format::WebP => return encode_webp(img, quality),
     }
     Ok(out)
+}
+
+/// What the published original is made from.
+enum Original {
+    /// The uploaded file, unchanged: it holds no metadata to remove, or the
+    /// site keeps metadata.
+    AsIs,
+    /// The uploaded file's bytes without their metadata.
+    Stripped(Vec<u8>),
+    /// The decoded pixels, encoded again: turned upright, or in a format the
+    /// metadata cannot be cut out of.
+    Encode,
 }
 
 fn encode_webp(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {

@@ -632,15 +632,19 @@ impl ParseState {
                 MatchOperation::Push(_) => self.stack.len() < 100,
                 _ => true,
             };
-            if let (Some(i), true) = (slot, does_something) {
-                if i == search_cache.used {
-                    search_cache.used += 1;
+            match (slot, does_something) {
+                (Some(i), true) => {
+                    if i == search_cache.used {
+                        search_cache.used += 1;
+                    }
+                    search_cache.found.insert(match_pat, Some(i));
                 }
-                search_cache.found.insert(match_pat, Some(i));
-            } else if let (Some(_), false) = (slot, does_something) {
                 // syntect keeps no entry for a match that does nothing, so the
                 // pattern is searched again at the next position.
-                search_cache.found.remove(&match_ptr);
+                (Some(_), false) => {
+                    search_cache.found.remove(&match_ptr);
+                }
+                (None, _) => {}
             }
             if does_something {
                 return Some(((match_start, match_end), slot));
