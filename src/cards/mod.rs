@@ -1,8 +1,8 @@
 //! Preview cards for shared links: a 1200x630 PNG for the site, each skill and
-//! each payoff, drawn from an SVG layout with resvg and the Inter font shipped in
-//! the binary (with the machine's fonts behind it for what Inter lacks, see
-//! `fonts`). Pages without a photo of their own use a card as `og:image`. Cards
-//! are cached by the SVG they come from, and a card the build's record keeps
+//! each payoff, laid out here and drawn by `raster` (or by resvg, from the
+//! layout's SVG, for text only resvg draws) with the Inter font shipped in the
+//! binary and the machine's fonts behind it for what Inter lacks (see `fonts`). Pages without a photo of their own use a card as `og:image`. Cards
+//! are cached by what they draw, and a card the build's record keeps
 //! by its key is neither laid out nor drawn: the cache's index names the file
 //! each key was drawn into, so the cache keeps it too.
 //!
@@ -429,7 +429,7 @@ impl CardMaker {
         fonts: &'static Fonts,
     ) -> Result<Contents, String> {
         // Named by what it shows and by how it was drawn.
-        let name = format!("{:016x}.png", crate::keys::hash(&(DRAWING, &layout.svg)));
+        let name = layout.name();
         if let Some(dir) = &self.dir {
             if let Ok(mut used) = self.used.lock() {
                 used.insert(name.clone());
@@ -469,7 +469,7 @@ impl CardMaker {
     fn draw(&self, layout: &Layout, fonts: &'static Fonts) -> Result<Vec<u8>, String> {
         match raster::draw(&layout.ops, BACKGROUND, &self.glyphs, fonts) {
             Some(png) => Ok(png),
-            None => draw(&layout.svg, fonts),
+            None => draw(&layout.svg(), fonts),
         }
     }
 }
@@ -578,12 +578,14 @@ const _: () = {
     assert!(TITLE_TOP >= HEAT_BOTTOM + 8.0);
 };
 
-/// A card's SVG and the box each of its pieces may draw in, which the tests
-/// hold against what usvg lays out.
+/// What a card draws, and the box each of its pieces may draw in, which the
+/// tests hold against what usvg lays out.
 struct Layout {
-    svg: String,
-    /// The same drawing for [`raster`], which makes the card's pixels.
+    /// The drawing, which [`raster`] makes into pixels; its SVG is written
+    /// from it only where usvg draws the card (see [`Layout::svg`]).
     ops: Vec<raster::Op>,
+    /// Which of the machine's fonts draw its text, when Inter lacks some of it.
+    fallbacks: Option<Key>,
     text: Vec<Rect>,
     shapes: Vec<Rect>,
 }
@@ -685,15 +687,11 @@ fn site_card(site: &Site, fonts: &Fonts) -> Layout {
 
 fn layout(content: &Content, fonts: &Fonts) -> Layout {
     let mut card = Layout {
-        svg: String::with_capacity(8 * 1024),
         ops: Vec::with_capacity(160),
+        fallbacks: None,
         text: Vec::new(),
         shapes: Vec::new(),
     };
-    let _ = write!(
-        card.svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">"#
-    );
     card.rect(Rect([0.0, 0.0, ACCENT_BAR, HEIGHT as f32]), ACCENT);
     let header = HEAT_LEFT - GUTTER - LEFT;
     let drawn = |t: &str| fonts.drawable(t, true);
@@ -747,26 +745,60 @@ fn layout(content: &Content, fonts: &Fonts) -> Layout {
     fallbacks.sort();
     fallbacks.dedup();
     if !fallbacks.is_empty() {
-        // Part of the cache key only: which of the machine's fonts drew it.
-        let _ = write!(
-            card.svg,
-            "<!-- fonts {:016x} -->",
-            crate::keys::hash(&fallbacks)
-        );
+        card.fallbacks = Some(crate::keys::hash(&fallbacks));
     }
-    card.svg.push_str("</svg>");
     card
 }
 
 impl Layout {
-    fn rect(&mut self, r: Rect, fill: &str) {
-        let [left, top, right, bottom] = r.0;
-        let _ = write!(
-            self.svg,
-            r#"<rect x="{left}" y="{top}" width="{}" height="{}" fill="{fill}"/>"#,
-            right - left,
-            bottom - top
+    /// The card's file in the cache: named by what it draws and how.
+    fn name(&self) -> String {
+        format!(
+            "{:016x}.png",
+            crate::keys::hash(&(DRAWING, &self.ops, self.fallbacks))
+        )
+    }
+
+    /// The card as SVG, for usvg: written only for a card whose text needs
+    /// what only usvg draws, and in tests.
+    fn svg(&self) -> String {
+        let hex = |[r, g, b]: raster::Rgb| format!("#{r:02x}{g:02x}{b:02x}");
+        let mut svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">"#
         );
+        for op in &self.ops {
+            let _ = match op {
+                raster::Op::Rect {
+                    rect: [left, top, right, bottom],
+                    colour,
+                } => write!(
+                    svg,
+                    r#"<rect x="{left}" y="{top}" width="{}" height="{}" fill="{}"/>"#,
+                    right - left,
+                    bottom - top,
+                    hex(*colour)
+                ),
+                raster::Op::Text {
+                    x,
+                    baseline,
+                    size,
+                    bold,
+                    colour,
+                    line,
+                } => write!(
+                    svg,
+                    r#"<text x="{x}" y="{baseline}" font-size="{size}" font-weight="{}" fill="{}">{}</text>"#,
+                    if *bold { 700 } else { 400 },
+                    hex(*colour),
+                    escape(line)
+                ),
+            };
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+
+    fn rect(&mut self, r: Rect, fill: &str) {
         self.ops.push(raster::Op::Rect {
             rect: r.0,
             colour: rgb(fill),
@@ -789,12 +821,6 @@ impl Layout {
         if line.is_empty() {
             return;
         }
-        let weight = if bold { 700 } else { 400 };
-        let _ = write!(
-            self.svg,
-            r#"<text x="{x}" y="{baseline}" font-size="{size}" font-weight="{weight}" fill="{fill}">{}</text>"#,
-            escape(line)
-        );
         self.ops.push(raster::Op::Text {
             x,
             baseline,

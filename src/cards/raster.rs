@@ -7,8 +7,8 @@
 //! palette image a third the size of RGB to compress.
 //!
 //! Drawing this way costs a fraction of parsing and rendering the card's SVG,
-//! which stays the card's description (its cache key, and the reference a test
-//! holds these pixels to). Characters Inter lacks (CJK, other scripts) are
+//! which is written from the same drawing only for usvg: for the text this
+//! module leaves to it, and as the reference a test holds these pixels to. Characters Inter lacks (CJK, other scripts) are
 //! shaped and drawn with the machine's font that the SVG path would choose,
 //! replacing glyphs as usvg does; text no outline font draws (colour emoji, or
 //! characters no font has) is left to the SVG path.
@@ -34,6 +34,7 @@ const PHASES: f32 = 4.0;
 pub type Rgb = [u8; 3];
 
 /// What to draw, in order; rectangles on whole pixels.
+#[derive(Debug)]
 pub enum Op {
     Rect {
         rect: [f32; 4],
@@ -47,6 +48,31 @@ pub enum Op {
         colour: Rgb,
         line: String,
     },
+}
+
+/// Hashed as the numbers it draws with, exactly: it names the card it draws.
+impl std::hash::Hash for Op {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            Op::Rect { rect, colour } => {
+                0u8.hash(h);
+                rect.map(f32::to_bits).hash(h);
+                colour.hash(h);
+            }
+            Op::Text {
+                x,
+                baseline,
+                size,
+                bold,
+                colour,
+                line,
+            } => {
+                1u8.hash(h);
+                [x, baseline, size].map(|v| v.to_bits()).hash(h);
+                (bold, colour, line).hash(h);
+            }
+        }
+    }
 }
 
 /// Rasterised glyphs, kept for every card of a build (and of the next, under
@@ -73,7 +99,8 @@ struct GlyphMask {
     top: i32,
     width: usize,
     height: usize,
-    coverage: Vec<u8>,
+    /// Each pixel's coverage as one of [`LEVELS`] steps, 0 for none.
+    steps: Vec<u8>,
 }
 
 struct Face {
@@ -225,26 +252,27 @@ impl Canvas {
     /// Stamps a glyph's coverage in the ink whose steps start at `base`. Where
     /// glyphs of one line overlap, the stronger coverage stays.
     fn stamp(&mut self, mask: &GlyphMask, x: i32, y: i32, base: u8) {
-        for row in 0..mask.height {
-            let py = y + mask.top + row as i32;
-            if py < 0 || py >= HEIGHT as i32 {
-                continue;
-            }
-            for col in 0..mask.width {
-                let px = x + mask.left + col as i32;
-                if px < 0 || px >= WIDTH as i32 {
-                    continue;
-                }
-                let a = u16::from(mask.coverage[row * mask.width + col]);
-                let step = ((a * u16::from(LEVELS - 1) + 127) / 255) as u8;
+        let (left, top) = (x + mask.left, y + mask.top);
+        // The part of the mask on the card.
+        let clip = |at: i32, len: usize, max: u32| {
+            let from = (-at).clamp(0, len as i32) as usize;
+            let to = (i64::from(max) - i64::from(at)).clamp(0, len as i64) as usize;
+            from..to.max(from)
+        };
+        let cols = clip(left, mask.width, WIDTH);
+        for row in clip(top, mask.height, HEIGHT) {
+            let steps = &mask.steps[row * mask.width..][cols.clone()];
+            let start =
+                (top + row as i32) as usize * WIDTH as usize + (left + cols.start as i32) as usize;
+            let pixels = &mut self.pixels[start..start + steps.len()];
+            for (pixel, &step) in pixels.iter_mut().zip(steps) {
                 if step == 0 {
                     continue;
                 }
-                let i = py as usize * WIDTH as usize + px as usize;
                 let index = base + step - 1;
-                let now = self.pixels[i];
+                let now = *pixel;
                 if now == 0 || (now >= base && now < index) {
-                    self.pixels[i] = index;
+                    *pixel = index;
                 }
             }
         }
@@ -467,7 +495,9 @@ fn rasterise(key: GlyphKey, face: &LineFace) -> Option<GlyphMask> {
         top,
         width: width as usize,
         height: height as usize,
-        coverage: mask.data().to_vec(),
+        steps: (mask.data().iter())
+            .map(|&a| ((u16::from(a) * u16::from(LEVELS - 1) + 127) / 255) as u8)
+            .collect(),
     })
 }
 

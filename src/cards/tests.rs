@@ -137,18 +137,18 @@ fn overlaps(text: &[Rect], shapes: &[Rect]) -> Vec<String> {
 /// Checks a card both ways: the boxes the layout claims, and the ink usvg lays
 /// out, which must also stay within the claimed boxes.
 fn check(name: &str, layout: &Layout, fonts: &'static Fonts) {
+    let svg = layout.svg();
     let claimed = overlaps(&layout.text, &layout.shapes);
-    assert!(claimed.is_empty(), "{name}: {claimed:#?}\n{}", layout.svg);
-    let (text, shapes) = drawn(&layout.svg, fonts);
+    assert!(claimed.is_empty(), "{name}: {claimed:#?}\n{svg}");
+    let (text, shapes) = drawn(&svg, fonts);
     assert!(!text.is_empty(), "{name}: no text was drawn");
     let ink = overlaps(&text, &shapes);
-    assert!(ink.is_empty(), "{name}: {ink:#?}\n{}", layout.svg);
+    assert!(ink.is_empty(), "{name}: {ink:#?}\n{svg}");
     for t in &text {
         assert!(
             layout.text.iter().any(|c| inside(t, c, SLACK)),
-            "{name}: ink {t:?} is outside every claimed box {:?}\n{}",
+            "{name}: ink {t:?} is outside every claimed box {:?}\n{svg}",
             layout.text,
-            layout.svg
         );
     }
     assert_eq!(shapes.len(), layout.shapes.len(), "{name}");
@@ -192,20 +192,21 @@ fn the_check_catches_the_omelette_title_under_the_calendar() {
     // The former layout: the title's first line at a fixed baseline of 250,
     // 72 px, wrapped by character count, running under the calendar.
     let mut old = Layout {
-        svg: String::new(),
         ops: Vec::new(),
+        fallbacks: None,
         text: Vec::new(),
         shapes: Vec::new(),
     };
-    let _ = write!(
-        old.svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">"#
-    );
     heatmap(&mut old, &progress(), Date::constant(2026, 11, 20));
-    old.svg.push_str(
-        r##"<text x="80" y="250" font-size="72" font-weight="700" fill="#1d1f21">The perfect French</text></svg>"##,
-    );
-    let (text, shapes) = drawn(&old.svg, Fonts::inter_only());
+    old.ops.push(raster::Op::Text {
+        x: 80.0,
+        baseline: 250.0,
+        size: 72.0,
+        bold: true,
+        colour: rgb(TEXT),
+        line: "The perfect French".to_string(),
+    });
+    let (text, shapes) = drawn(&old.svg(), Fonts::inter_only());
     let problems = overlaps(&text, &shapes);
     assert!(
         problems.iter().any(|p| p.contains("meets shape")),
@@ -219,9 +220,11 @@ fn titles_wrap_by_measured_width_and_shrink_to_fit() {
     let p = progress();
     let stats = ["1 hour".to_string()];
     let short = layout(&content("S", "K", OMELETTE, &stats, &p), fonts);
-    assert!(short.svg.contains(r#"font-size="72""#), "{}", short.svg);
+    let svg = short.svg();
+    assert!(svg.contains(r#"font-size="72""#), "{svg}");
     let long = layout(&content("S", "K", LONG, &stats, &p), fonts);
-    assert!(!long.svg.contains(r#"font-size="72""#), "{}", long.svg);
+    let svg = long.svg();
+    assert!(!svg.contains(r#"font-size="72""#), "{svg}");
     // Narrow letters fit more to a line than wide ones of the same count.
     let bold = |c: &str| fonts.width(c, true);
     let narrow = text::fit(&"il ".repeat(20), 600.0, 3, &[60.0], &bold);
@@ -261,8 +264,11 @@ fn the_same_card_is_laid_out_the_same_every_time() {
     for title in [OMELETTE, CJK, EMOJI] {
         let a = layout(&content("S", "K", title, &stats, &p), Fonts::system());
         let b = layout(&content("S", "K", title, &stats, &p), Fonts::system());
-        assert_eq!(a.svg, b.svg);
-        assert_eq!(draw(&a.svg, Fonts::system()), draw(&b.svg, Fonts::system()));
+        assert_eq!((a.svg(), a.name()), (b.svg(), b.name()));
+        assert_eq!(
+            draw(&a.svg(), Fonts::system()),
+            draw(&b.svg(), Fonts::system())
+        );
     }
 }
 
@@ -270,14 +276,17 @@ fn the_same_card_is_laid_out_the_same_every_time() {
 fn the_fonts_a_card_falls_back_on_are_part_of_its_key() {
     let p = progress();
     let stats = ["1 hour".to_string()];
-    let mark = "<!-- fonts ";
     let latin = layout(&content("S", "K", OMELETTE, &stats, &p), Fonts::system());
-    assert!(!latin.svg.contains(mark), "{}", latin.svg);
+    assert_eq!(latin.fallbacks, None);
     let alone = layout(&content("S", "K", CJK, &stats, &p), Fonts::inter_only());
-    assert!(!alone.svg.contains(mark), "{}", alone.svg);
+    assert_eq!(alone.fallbacks, None);
     let with = layout(&content("S", "K", CJK, &stats, &p), Fonts::system());
     let has_cjk = !Fonts::system().fallbacks(CJK, true).is_empty();
-    assert_eq!(with.svg.contains(mark), has_cjk, "{}", with.svg);
+    assert_eq!(with.fallbacks.is_some(), has_cjk);
+    // The same drawing with other fonts behind it is another card.
+    let mut unmarked = layout(&content("S", "K", CJK, &stats, &p), Fonts::system());
+    unmarked.fallbacks = None;
+    assert_eq!(unmarked.name() != with.name(), has_cjk);
 }
 
 #[test]
@@ -364,7 +373,7 @@ fn assert_drawn_as_svg(content: &Content, fonts: &'static Fonts, glyphs: &raster
     assert_eq!(&direct[..8], b"\x89PNG\r\n\x1a\n");
     let decoded = image::load_from_memory(&direct).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (WIDTH, HEIGHT));
-    let (ours, theirs) = (pixels(&direct), pixels(&draw(&card.svg, fonts).unwrap()));
+    let (ours, theirs) = (pixels(&direct), pixels(&draw(&card.svg(), fonts).unwrap()));
     let diffs: Vec<u32> = ours
         .iter()
         .zip(&theirs)
