@@ -371,9 +371,12 @@ def print_summary(summary):
 
 
 def serve_latency(site):
-    latency = subprocess.run([sys.executable, os.path.join(HERE, "scripts/serve_latency.py"), "--site", site,
-                              "--binary", BIN, "--runs", "7"], capture_output=True, text=True).stdout
-    return latency.strip().splitlines()[-1] if latency.strip() else "(no result)"
+    run = subprocess.run([sys.executable, os.path.join(HERE, "scripts/serve_latency.py"), "--site", site,
+                          "--binary", BIN, "--runs", "7"], capture_output=True, text=True)
+    if run.returncode == 0 and run.stdout.strip():
+        return run.stdout.strip().splitlines()[-1]
+    why = run.stderr.strip().splitlines()
+    return f"(no result: {why[-1] if why else f'exit {run.returncode}'})"
 
 
 def main():

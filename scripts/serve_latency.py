@@ -68,7 +68,14 @@ def main():
             start = time.perf_counter()
             os.replace(tmp, entry)
             while True:
-                body = urllib.request.urlopen(url).read().decode()
+                try:
+                    body = urllib.request.urlopen(url).read().decode()
+                except OSError as e:
+                    # A connection refused or reset while polling is retried;
+                    # the save is timed until the page shows it.
+                    if time.perf_counter() - start > 30:
+                        sys.exit(f"{url}: {e}")
+                    body = ""
                 if marker in body:
                     break
                 time.sleep(0.002)
