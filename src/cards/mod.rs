@@ -1,9 +1,10 @@
 //! Preview cards for shared links: a 1200x630 PNG for the site, each skill and
 //! each payoff, laid out here and drawn by `raster` (or by resvg, from the
 //! layout's SVG, for text only resvg draws) with the Inter font shipped in the
-//! binary and the machine's fonts behind it for what Inter lacks (see `fonts`). Pages without a photo of their own use a card as `og:image`. Cards
-//! are cached by what they draw, and a card the build's record keeps
-//! by its key is neither laid out nor drawn: the cache's index names the file
+//! binary and the machine's fonts behind it for what Inter lacks (see
+//! `fonts`). Pages without a photo of their own use a card as `og:image`.
+//! Cards are cached by what they draw, and a card the build's record keeps by
+//! its key is neither laid out nor drawn: the cache's index names the file
 //! each key was drawn into, so the cache keeps it too.
 //!
 //! The layout gives every piece a region of its own, so nothing can be drawn

@@ -8,10 +8,11 @@
 //!
 //! Drawing this way costs a fraction of parsing and rendering the card's SVG,
 //! which is written from the same drawing only for usvg: for the text this
-//! module leaves to it, and as the reference a test holds these pixels to. Characters Inter lacks (CJK, other scripts) are
-//! shaped and drawn with the machine's font that the SVG path would choose,
-//! replacing glyphs as usvg does; text no outline font draws (colour emoji, or
-//! characters no font has) is left to the SVG path.
+//! module leaves to it, and as the reference a test holds these pixels to.
+//! Characters Inter lacks (CJK, other scripts) are shaped and drawn with the
+//! machine's font that the SVG path would choose, replacing glyphs as usvg
+//! does; text no outline font draws (colour emoji, or characters no font has)
+//! is left to the SVG path.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
