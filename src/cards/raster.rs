@@ -266,15 +266,13 @@ impl Canvas {
             let start =
                 (top + row as i32) as usize * WIDTH as usize + (left + cols.start as i32) as usize;
             let pixels = &mut self.pixels[start..start + steps.len()];
+            // Without branches, so the compiler works on many pixels at once:
+            // a glyph's edges would make every branch a guess.
             for (pixel, &step) in pixels.iter_mut().zip(steps) {
-                if step == 0 {
-                    continue;
-                }
-                let index = base + step - 1;
+                let index = base.wrapping_add(step).wrapping_sub(1);
                 let now = *pixel;
-                if now == 0 || (now >= base && now < index) {
-                    *pixel = index;
-                }
+                let stronger = (now == 0) | ((now >= base) & (now < index));
+                *pixel = if (step != 0) & stronger { index } else { now };
             }
         }
     }
