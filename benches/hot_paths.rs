@@ -11,6 +11,7 @@ use skillfolio::content::SourceFile;
 use skillfolio::content::frontmatter::{Fields, split};
 use skillfolio::highlight::Highlighter;
 use skillfolio::highlight_lines::LineMemo;
+use skillfolio::link_lookups::Lookups;
 use skillfolio::markdown::{Links, render};
 use skillfolio::{LoadOptions, feed};
 use syntect::html::ClassStyle;
@@ -88,7 +89,7 @@ fn benches(c: &mut Criterion) {
                 &skill,
                 &body,
                 Path::new("skills/stripe-webhook"),
-                &links,
+                Lookups::new(&links, 0),
                 &highlighter,
             ))
         })

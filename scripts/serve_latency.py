@@ -6,7 +6,11 @@ way an editor saves: write a temporary file, rename it over the original) and
 polls the entry's page until the new text is served. Prints each latency and the
 median. The entry is restored afterwards.
 
-    scripts/serve_latency.py [--site DIR] [--runs 7] [--binary target/release/skillfolio]
+With `--new`, each save writes a new entry beside it instead (a copy under a
+new name), which changes the site's link targets and its lists; the new entry
+is removed again before the next one.
+
+    scripts/serve_latency.py [--site DIR] [--runs 7] [--new] [--binary target/release/skillfolio]
 """
 
 import argparse
@@ -18,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 
@@ -28,6 +33,8 @@ def main():
     parser.add_argument("--binary", default="target/release/skillfolio")
     parser.add_argument("--pause", type=float, default=0.3,
                         help="seconds between one save being served and the next save (default 0.3)")
+    parser.add_argument("--new", action="store_true",
+                        help="save a new entry each time instead of editing an existing one")
     args = parser.parse_args()
 
     entries = sorted(glob.glob(os.path.join(args.site, "content/skills/*/log/*.md")))
@@ -57,16 +64,22 @@ def main():
         time.sleep(0.01)
     if base is None:
         sys.exit("serve did not start")
-    url = f"{base}skills/{skill}/{slug}/"
     latencies = []
+    created = None
     try:
         for run in range(args.runs):
             marker = f"latency-marker-{run}-{time.time_ns()}"
-            tmp = entry + ".tmp~"
+            target, url = entry, f"{base}skills/{skill}/{slug}/"
+            if args.new:
+                name = f"{slug}-latency-probe-{run}"
+                target = os.path.join(os.path.dirname(entry), name + ".md")
+                url = f"{base}skills/{skill}/{name}/"
+                created = target
+            tmp = target + ".tmp~"
             with open(tmp, "w", encoding="utf-8") as f:
                 f.write(original + f"\n{marker}\n")
             start = time.perf_counter()
-            os.replace(tmp, entry)
+            os.replace(tmp, target)
             while True:
                 try:
                     body = urllib.request.urlopen(url).read().decode()
@@ -81,13 +94,34 @@ def main():
                 time.sleep(0.002)
             latencies.append((time.perf_counter() - start) * 1000)
             print(f"run {run + 1}: {latencies[-1]:.0f} ms")
+            if created:
+                os.remove(created)
+                created = None
+                wait_gone(url)
             time.sleep(args.pause)
     finally:
+        if created:
+            os.remove(created)
         with open(entry, "w", encoding="utf-8") as f:
             f.write(original)
         server.terminate()
         server.wait()
     print(f"save to served page: median {statistics.median(latencies):.0f} ms over {len(latencies)} saves ({len(entries)} entries)")
+
+
+def wait_gone(url):
+    """Waits until the rebuild after a removal no longer serves `url`."""
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:
+        try:
+            urllib.request.urlopen(url).read()
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return
+        except OSError:
+            pass
+        time.sleep(0.01)
+    sys.exit(f"{url} was still served 30 s after its entry was removed")
 
 
 if __name__ == "__main__":

@@ -87,10 +87,24 @@ impl KeyedFile {
 
     /// The bytes the old file holds under `key`, when it was saved with `tag`.
     pub fn get(&self, key: Key, tag: u64) -> Option<Vec<u8>> {
+        self.get_with(key, tag, Some)
+    }
+
+    /// What `take` makes of the bytes the old file holds under `key`, when it
+    /// was saved with `tag`. An entry `take` refuses counts as not there: it
+    /// is neither a hit nor kept by [`KeyedFile::save`], so a new one can be
+    /// put in its place.
+    pub fn get_with<T>(
+        &self,
+        key: Key,
+        tag: u64,
+        take: impl FnOnce(Vec<u8>) -> Option<T>,
+    ) -> Option<T> {
         let old = self.old.as_ref().filter(|o| o.tag == tag)?;
         let &(offset, len) = old.index.get(&key)?;
         let mut bytes = vec![0; len as usize];
         read_at(&old.file, &mut bytes, offset).ok()?;
+        let taken = take(bytes)?;
         // Only a file that is saved needs to know what it gave.
         if !self.read_only {
             self.used
@@ -99,7 +113,7 @@ impl KeyedFile {
                 .push(key);
         }
         self.hits.fetch_add(1, Ordering::Relaxed);
-        Some(bytes)
+        Some(taken)
     }
 
     /// How many entries this build took from the old file.

@@ -22,6 +22,7 @@ pub mod images;
 pub mod import;
 pub mod keyed_file;
 pub mod keys;
+pub mod link_lookups;
 pub mod links;
 pub mod markdown;
 pub mod markdown_store;
@@ -236,18 +237,15 @@ pub fn load_cached(options: &LoadOptions, caches: Option<&Caches>) -> Result<Loa
     let failed = load_failed
         || diagnostics.iter().any(Diagnostic::is_error)
         || model_diagnostics.iter().any(Diagnostic::is_error);
-    let fingerprint = site
-        .as_ref()
-        .filter(|_| !failed)
-        .map(|s| s.links_fingerprint);
+    let keep_store = site.is_some() && !failed;
     let from_store = store.as_ref().is_some_and(|s| s.hits() > 0);
     let saving = Saving(own.map(|h| {
         std::thread::spawn(move || {
             h.save_cache(from_store);
             // The grammars are freed before the store is copied.
             drop(h);
-            if let (Some(store), Some(fingerprint)) = (store, fingerprint) {
-                store.save(fingerprint);
+            if let Some(store) = store.filter(|_| keep_store) {
+                store.save();
             }
         })
     }));

@@ -17,6 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::highlight::Highlighter;
 use crate::html::escape;
 use crate::images::{ImageInfo, picture_html};
+use crate::link_lookups::{Deps, Lookups};
 use crate::slug::slugify;
 use crate::urls::{encode_path, has_scheme, percent_decode};
 
@@ -35,31 +36,8 @@ pub struct Links {
 }
 
 impl Links {
-    /// The site-relative URL for a content path, if the path is published.
-    pub fn url_of(&self, content_path: &Path) -> Option<String> {
-        let target = self
-            .targets
-            .get(content_path)
-            .or_else(|| self.targets.get(&content_path.join("index.md")))
-            .or_else(|| self.targets.get(&content_path.join("_index.md")))?;
-        Some(format!("{}{}", self.base_path, encode_path(target)))
-    }
-}
-
-impl Links {
-    /// The content file a resolved link leads to: a folder means its `index.md`.
-    fn target_file(&self, content_path: &Path) -> PathBuf {
-        if self.targets.contains_key(content_path) {
-            content_path.to_path_buf()
-        } else if self.targets.contains_key(&content_path.join("index.md")) {
-            content_path.join("index.md")
-        } else {
-            content_path.join("_index.md")
-        }
-    }
-
-    /// A fingerprint of every link target: rendered markdown stays valid while it
-    /// is unchanged.
+    /// A fingerprint of every link target: what a rendering that looked at all
+    /// of them ([`Lookup::Every`](crate::link_lookups::Lookup)) depends on.
     pub fn fingerprint(&self) -> u64 {
         // Paths as bytes: sorting and hashing them component by component costs
         // a rebuild of a large site several milliseconds for nothing.
@@ -80,11 +58,11 @@ impl Links {
 }
 
 /// Rendered markdown kept between rebuilds by `serve`, so an edit re-renders only
-/// the file that changed. An entry is reused only for the same text, folder and
-/// link targets, so the result is what a fresh render would give.
+/// the file that changed. An entry is reused only for the same text and folder,
+/// while what it looked up of the link targets is unchanged, so the result is
+/// what a fresh render would give.
 #[derive(Default)]
 pub struct Cache {
-    links: Mutex<u64>,
     files: Mutex<HashMap<PathBuf, CachedRender>>,
 }
 
@@ -128,17 +106,6 @@ impl<'a> Renderer<'a> {
         tools: Tools<'a>,
         cache: Option<&'a Cache>,
     ) -> Self {
-        if let Some(cache) = cache {
-            let mut current = cache.links.lock().unwrap_or_else(|e| e.into_inner());
-            if *current != links_fingerprint {
-                *current = links_fingerprint;
-                cache
-                    .files
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clear();
-            }
-        }
         Renderer {
             links,
             links_fingerprint,
@@ -149,11 +116,19 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// What every file this renderer makes depends on besides the file itself:
-    /// the link targets (the highlighter's output is the program's own, and its
-    /// version is in every key).
-    pub fn key(&self) -> u64 {
-        self.links_fingerprint
+    /// Whether what `deps` looked up of the link targets is as it was.
+    pub fn holds(&self, deps: &Deps) -> bool {
+        deps.hold(&self.links, self.links_fingerprint)
+    }
+
+    /// What `parts` looked up, together, answered by this build's targets.
+    pub fn merged<'d>(&self, parts: impl IntoIterator<Item = &'d Deps>) -> Deps {
+        Deps::merged(parts, &self.links, self.links_fingerprint)
+    }
+
+    /// This build's link targets, for a look-up outside the markdown.
+    pub fn lookups(&self) -> Lookups<'_> {
+        Lookups::new(&self.links, self.links_fingerprint)
     }
 
     /// Frees what this renderer gathered (a path and the ids of every file it
@@ -249,10 +224,11 @@ impl<'a> Renderer<'a> {
         let hit = cache.files.lock().ok().and_then(|files| {
             files
                 .get(&file.path)
-                .filter(|(text, range, folder, _)| {
+                .filter(|(text, range, folder, r)| {
                     (Arc::ptr_eq(text, &file.text) || **text == *file.text)
                         && range == body
                         && folder == dir
+                        && self.holds(&r.deps)
                 })
                 .map(|(_, _, _, r)| Arc::clone(r))
         });
@@ -274,14 +250,15 @@ impl<'a> Renderer<'a> {
 
     /// The rendering the store holds, else a new one, which the store keeps.
     fn render_stored(&self, file: &SourceFile, body: &Range<usize>, dir: &Path) -> Rendered {
+        let lookups = self.lookups();
         let Some(store) = self.store else {
-            return render(file, body, dir, &self.links, self.highlighter);
+            return render(file, body, dir, lookups, self.highlighter);
         };
         let key = crate::markdown_store::Store::key(file, body, dir);
-        if let Some(kept) = store.get(key, self.links_fingerprint) {
+        if let Some(kept) = store.get(key, |deps| self.holds(deps)) {
             return kept;
         }
-        let rendered = render(file, body, dir, &self.links, self.highlighter);
+        let rendered = render(file, body, dir, lookups, self.highlighter);
         store.put(key, &rendered);
         rendered
     }
@@ -315,6 +292,8 @@ pub struct Rendered {
     pub ids: Vec<String>,
     /// Links to a `#fragment`, checked once every file is rendered.
     pub fragments: Vec<Fragment>,
+    /// What the rendering looked up of the link targets.
+    pub deps: Deps,
 }
 
 /// A link to a fragment of a content file (`None`: of the same file), with the
@@ -342,12 +321,13 @@ impl Rendered {
 
 const MORE: &str = "<!-- more -->";
 
-/// Renders the `body` range of `file`, whose folder relative to `content/` is `dir`.
+/// Renders the `body` range of `file`, whose folder relative to `content/` is
+/// `dir`, looking up link targets in `links`.
 pub fn render(
     file: &SourceFile,
     body: &Range<usize>,
     dir: &Path,
-    links: &Links,
+    links: Lookups,
     highlighter: &Highlighter,
 ) -> Rendered {
     let source = &file.text[body.clone()];
@@ -361,7 +341,7 @@ pub fn render(
         file,
         offset: body.start,
         dir,
-        links,
+        links: &links,
         highlighter,
         has_more: source.contains(MORE),
         warnings: Vec::new(),
@@ -380,7 +360,9 @@ pub fn render(
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         state.event(event, range);
     }
-    state.finish(source.len() * 3 / 2)
+    let mut rendered = state.finish(source.len() * 3 / 2);
+    rendered.deps = links.deps();
+    rendered
 }
 
 /// One file's rendering as its events go by: the events to write, and what is
@@ -390,7 +372,7 @@ struct State<'a, 'e> {
     /// Where the body starts in the file, for locating problems.
     offset: usize,
     dir: &'a Path,
-    links: &'a Links,
+    links: &'a Lookups<'a>,
     highlighter: &'a Highlighter,
     /// Whether the summary ends at `<!-- more -->` rather than the first paragraph.
     has_more: bool,
@@ -534,7 +516,7 @@ impl<'e> State<'_, 'e> {
             (Some(_), _) => None,
             (None, Event::Start(Tag::Image { title, .. })) if processed.is_some() => {
                 if let Some(info) = processed {
-                    let base_path = &self.links.base_path;
+                    let base_path = self.links.base_path();
                     let view = info.view(|p| format!("{base_path}{}", encode_path(p)));
                     self.image = Some((view, String::new(), title.to_string()));
                 }
@@ -655,6 +637,7 @@ impl<'e> State<'_, 'e> {
             summary_text: collapse_whitespace(&self.summary_text),
             warnings: self.warnings,
             fragments: self.fragments,
+            deps: Deps::default(),
         }
     }
 
@@ -853,11 +836,11 @@ fn collapse_whitespace(text: &str) -> String {
 
 /// The published file closest to a link that leads nowhere, written as the link
 /// would have to be, relative to `dir`.
-fn nearest_file(dest: &str, dir: &Path, links: &Links) -> Option<String> {
+fn nearest_file(dest: &str, dir: &Path, links: &Lookups) -> Option<String> {
     let path = dest.split(['#', '?']).next().unwrap_or(dest);
     let wanted = join_normalized(dir, &percent_decode(path))?;
     let wanted = wanted.to_string_lossy().replace('\\', "/");
-    let known: Vec<String> = (links.targets.keys())
+    let known: Vec<String> = (links.every_target())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
     let near = crate::diagnostic::did_you_mean(&wanted, known.iter().map(String::as_str))?;
@@ -879,20 +862,17 @@ fn relative_to(dir: &Path, target: &Path) -> String {
 }
 
 /// The processed image a markdown image leads to, if it is one.
-fn processed_image<'l>(dest: &str, dir: &Path, links: &'l Links) -> Option<&'l Arc<ImageInfo>> {
+fn processed_image<'l>(dest: &str, dir: &Path, links: &Lookups<'l>) -> Option<&'l Arc<ImageInfo>> {
     match resolve(dest, dir, links) {
-        Resolved::Url(_, target) => links.images.get(links.targets.get(&target)?),
+        Resolved::Url(_, target) => links.image(links.target(&target)?),
         _ => None,
     }
 }
 
 /// Why the image a markdown image leads to was refused, if it was.
-fn refused_image<'l>(dest: &str, dir: &Path, links: &'l Links) -> Option<&'l str> {
+fn refused_image<'l>(dest: &str, dir: &Path, links: &Lookups<'l>) -> Option<&'l str> {
     match resolve(dest, dir, links) {
-        Resolved::Url(_, target) => links
-            .refused
-            .get(links.targets.get(&target)?)
-            .map(String::as_str),
+        Resolved::Url(_, target) => links.refused(links.target(&target)?).map(String::as_str),
         _ => None,
     }
 }
@@ -918,9 +898,9 @@ pub fn unshown(src: &str, mime: &str, evidence: bool) -> Diagnostic {
 
 /// The media type of a site's image that `dest` leads to, when browsers do
 /// not show it.
-fn unshown_image(dest: &str, dir: &Path, links: &Links) -> Option<&'static str> {
+fn unshown_image(dest: &str, dir: &Path, links: &Lookups) -> Option<&'static str> {
     match resolve(dest, dir, links) {
-        Resolved::Url(_, target) => crate::media::unshown_image(links.targets.get(&target)?),
+        Resolved::Url(_, target) => crate::media::unshown_image(links.target(&target)?),
         _ => None,
     }
 }
@@ -945,7 +925,7 @@ pub enum Resolved {
 /// link to a `.md` file is relative to that file alone; a link to anything else
 /// (a photo, a PDF) written below a skill's folder falls back to the skill's
 /// folder, where a skill keeps its assets.
-pub fn resolve(dest: &str, dir: &Path, links: &Links) -> Resolved {
+pub fn resolve(dest: &str, dir: &Path, links: &Lookups) -> Resolved {
     if dest.is_empty()
         || dest.starts_with('#')
         || dest.starts_with('/')
@@ -1077,9 +1057,55 @@ mod tests {
             &file,
             &(0..text.len()),
             Path::new(dir),
-            &links(),
+            Lookups::new(&links(), 0),
             &Highlighter::default(),
         )
+    }
+
+    #[test]
+    fn a_rendering_holds_until_a_file_its_links_look_for_changes() {
+        let r = render_str(
+            "[k](../knife/index.md) ![p](pan%20photo.jpg)",
+            "skills/omelette",
+        );
+        let mut l = links();
+        assert!(r.deps.hold(&l, 0));
+        // An entry the text does not link to: another fingerprint, same answers.
+        l.targets.insert(
+            "skills/omelette/log/new.md".into(),
+            "skills/omelette/new/".into(),
+        );
+        assert!(r.deps.hold(&l, 1), "a new file the text does not name");
+        let mut moved = links();
+        moved
+            .targets
+            .insert("skills/knife/index.md".into(), "skills/knives/".into());
+        assert!(
+            !r.deps.hold(&moved, 0),
+            "a linked file is published elsewhere"
+        );
+        let mut refused = links();
+        refused
+            .refused
+            .insert("skills/omelette/pan photo.jpg".into(), "too big".into());
+        assert!(!r.deps.hold(&refused, 0), "an image refused");
+        // The size of an image in the text is not shown, so not looked up.
+        let mut sized = links();
+        sized
+            .lengths
+            .insert("skills/omelette/pan photo.jpg".into(), 1);
+        assert!(r.deps.hold(&sized, 0));
+
+        // A link that leads nowhere is told the nearest file, so any new file
+        // could change its warning.
+        let broken = render_str("[m](../missing/index.md)", "skills/omelette");
+        assert!(broken.deps.hold(&links(), 0));
+        assert!(!broken.deps.hold(&links(), 1), "another set of files");
+        let mut found = links();
+        found
+            .targets
+            .insert("skills/missing/index.md".into(), "skills/missing/".into());
+        assert!(!broken.deps.hold(&found, 0), "the missing file appears");
     }
 
     #[test]

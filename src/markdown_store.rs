@@ -5,9 +5,10 @@
 //! An entry is the rendering of one file's body, keyed by what rendering reads:
 //! the file's path and whole text (its warnings point into it), the body's range
 //! and the folder links resolve from, and the program's version through every
-//! key. Links to other files depend on the whole site's link targets, so the
-//! store is valid for one [`crate::markdown::Links::fingerprint`] only: adding
-//! or renaming a file renders everything again, as it did before the store.
+//! key. What it looked up of the link targets is stored with it
+//! ([`crate::link_lookups::Deps`]), and a rendering is taken only while those
+//! look-ups give the same answers: adding a file renders again only the files
+//! whose links lead to it.
 //!
 //! The file is read entry by entry where it lies, never whole: a large site's
 //! store is tens of megabytes, which would otherwise sit in memory beside the
@@ -25,9 +26,13 @@ use crate::content::SourceFile;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::keyed_file::KeyedFile;
 use crate::keys::{Key, KeyHasher};
+use crate::link_lookups::Deps;
 use crate::markdown::{Fragment, Heading, Rendered, Section};
 
-const MAGIC: &[u8] = b"SKILLFOLIO-MARKDOWN-STORE 1\n";
+const MAGIC: &[u8] = b"SKILLFOLIO-MARKDOWN-STORE 2\n";
+
+/// The tag every store is saved with: each entry says itself what it holds for.
+const TAG: u64 = 0;
 
 pub struct Store(KeyedFile);
 
@@ -58,9 +63,10 @@ impl Store {
         h.finish()
     }
 
-    /// The rendering stored under `key` for the link targets `fingerprint`.
-    pub fn get(&self, key: Key, fingerprint: u64) -> Option<Rendered> {
-        decode(&self.0.get(key, fingerprint)?)
+    /// The rendering stored under `key`, if what it looked up of the link
+    /// targets still `holds`.
+    pub fn get(&self, key: Key, holds: impl FnOnce(&Deps) -> bool) -> Option<Rendered> {
+        (self.0).get_with(key, TAG, |bytes| decode(&bytes).filter(|r| holds(&r.deps)))
     }
 
     /// How many renderings this build took from the store.
@@ -74,12 +80,12 @@ impl Store {
         self.0.put(key, &encode(rendered));
     }
 
-    /// Writes the store of this build, made for the link targets
-    /// `fingerprint`: what it rendered and what it took from the old store.
-    /// Entries no file of this build had are dropped. Nothing is written when
-    /// every entry came from the old store and all of them were used.
-    pub fn save(self, fingerprint: u64) {
-        self.0.save(fingerprint, false);
+    /// Writes the store of this build: what it rendered and what it took
+    /// from the old store. Entries no file of this build had, or whose links
+    /// now lead elsewhere, are dropped. Nothing is written when every entry
+    /// came from the old store and all of them were used.
+    pub fn save(self) {
+        self.0.save(TAG, false);
     }
 }
 
@@ -127,6 +133,7 @@ fn encode(r: &Rendered) -> Vec<u8> {
         out.str(&f.id);
         put_diagnostic(&mut out, &f.warning);
     }
+    r.deps.write(&mut out);
     out.0
 }
 
@@ -171,6 +178,7 @@ fn decode(bytes: &[u8]) -> Option<Rendered> {
             warning: read_diagnostic(&mut r)?,
         });
     }
+    rendered.deps = Deps::read(&mut r)?;
     r.is_empty().then_some(rendered)
 }
 
@@ -257,7 +265,24 @@ mod tests {
                 id: "payoff".into(),
                 warning,
             }],
+            deps: looked_up(),
         }
+    }
+
+    /// What a rendering with a link to `b` and a photo looked up.
+    fn looked_up() -> Deps {
+        let links = crate::markdown::Links {
+            targets: [("skills/b/index.md".into(), "skills/b/".to_string())].into(),
+            base_path: "/".into(),
+            images: Default::default(),
+            lengths: Default::default(),
+            refused: Default::default(),
+        };
+        let lookups = crate::link_lookups::Lookups::new(&links, 5);
+        lookups.target(Path::new("skills/b/index.md"));
+        lookups.image("skills/b/photo.jpg");
+        let _ = lookups.every_target().count();
+        lookups.deps()
     }
 
     fn same(a: &Rendered, b: &Rendered) -> bool {
@@ -276,27 +301,40 @@ mod tests {
     }
 
     #[test]
-    fn a_store_keeps_renderings_for_one_set_of_link_targets() {
+    fn a_store_keeps_a_rendering_while_its_look_ups_hold() {
         let dir = tempfile::tempdir().unwrap();
         // The folder is made as the first rendering is kept.
         let path = dir.path().join("cache/markdown.bin");
         let r = rendered();
+        let looked_up = r.deps.clone();
+        let holds = |d: &Deps| *d == looked_up;
         let store = Store::open(&path);
-        assert!(store.get(1, 7).is_none());
+        assert!(store.get(1, holds).is_none());
         store.put(1, &r);
         store.put(2, &Rendered::default());
-        store.save(7);
+        store.put(3, &r);
+        store.save();
         let store = Store::open(&path);
-        assert!(same(&store.get(1, 7).unwrap(), &r));
-        assert!(store.get(1, 8).is_none(), "other link targets");
-        assert!(store.get(3, 7).is_none(), "another key");
-        // Saved with only what this build used: entry 2 goes.
-        store.save(7);
+        assert!(same(&store.get(1, holds).unwrap(), &r));
+        assert!(store.get(4, holds).is_none(), "another key");
+        assert!(
+            store.get(3, |_| false).is_none(),
+            "its links lead elsewhere now"
+        );
+        assert_eq!(
+            store.hits(),
+            1,
+            "a rendering that no longer holds is no hit"
+        );
+        // Saved with only what this build used: entry 2 goes, and so does 3,
+        // which no longer held.
+        store.save();
         let store = Store::open(&path);
-        assert!(store.get(2, 7).is_none());
-        assert!(same(&store.get(1, 7).unwrap(), &r));
+        assert!(store.get(2, holds).is_none());
+        assert!(store.get(3, holds).is_none());
+        assert!(same(&store.get(1, holds).unwrap(), &r));
         let written = std::fs::metadata(&path).unwrap().modified().unwrap();
-        store.save(7);
+        store.save();
         assert_eq!(
             std::fs::metadata(&path).unwrap().modified().unwrap(),
             written,

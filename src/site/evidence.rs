@@ -9,14 +9,15 @@ use super::Evidence;
 use crate::content::{EntrySource, EvidenceSource, Located, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
-use crate::markdown::{self, Links};
+use crate::link_lookups::Lookups;
+use crate::markdown;
 use crate::urls::encode_path;
 
 /// The evidence of entry `e`, whose file is in `log_dir`.
 pub(super) fn evidence(
     e: &EntrySource,
     log_dir: &Path,
-    links: &Links,
+    links: &Lookups,
     lang: &Language,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Evidence> {
@@ -36,7 +37,7 @@ pub(super) fn cover(
     item: &EvidenceSource,
     file: &SourceFile,
     dir: &Path,
-    links: &Links,
+    links: &Lookups,
     lang: &Language,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Evidence> {
@@ -73,7 +74,7 @@ fn previewable(e: &Evidence) -> bool {
 struct Place<'a> {
     file: &'a SourceFile,
     dir: &'a Path,
-    links: &'a Links,
+    links: &'a Lookups<'a>,
     /// Names a video nobody named: "Video on YouTube".
     lang: &'a Language,
 }
@@ -120,9 +121,9 @@ impl Place<'_> {
         let places = crate::content::asset_candidates(self.dir, src);
         let resolved = places
             .iter()
-            .find_map(|p| links.targets.get(p).filter(|t| !t.ends_with('/')));
-        let url = |target: &str| format!("{}{}", links.base_path, encode_path(target));
-        if let Some(why) = resolved.and_then(|t| links.refused.get(t.as_str())) {
+            .find_map(|p| links.target(p).filter(|t| !t.ends_with('/')));
+        let url = |target: &str| format!("{}{}", links.base_path(), encode_path(target));
+        if let Some(why) = resolved.and_then(|t| links.refused(t)) {
             diagnostics.push(markdown::too_large(src, why).at(
                 &file.path,
                 &file.text,
@@ -160,7 +161,8 @@ impl Place<'_> {
                 name.span.len(),
             ));
         }
-        let info = links.images.get(target.as_str());
+        let info = links.image(target);
+        let length = links.length(target);
         Some(Evidence {
             url: url(target),
             kind: crate::media::kind_of(target),
@@ -175,9 +177,9 @@ impl Place<'_> {
             image: info.map(|i| i.view(url)),
             share: info.and_then(|i| i.shared(url)),
             mime: Some(crate::media::type_of(target)),
-            length: links.lengths.get(target.as_str()).copied(),
+            length,
             file_name: target.rsplit('/').next().map(str::to_string),
-            size: links.lengths.get(target.as_str()).map(|&n| human_size(n)),
+            size: length.map(human_size),
         })
     }
 }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use super::Skill;
 use crate::content::SkillSource;
 use crate::diagnostic::Diagnostic;
+use crate::link_lookups::Deps;
 use crate::markdown::{self, Anchors, Links};
 
 #[derive(Default)]
@@ -26,13 +27,16 @@ pub struct Cache {
 #[derive(Clone)]
 pub struct Kept {
     pub source: Arc<SkillSource>,
-    /// The key of everything besides the source a skill is built from: the
-    /// markdown renderer's and the model's options (see [`super::skills`]).
+    /// The key of everything besides the source and the link targets a skill
+    /// is built from: the model's options (see [`super::skills`]).
     pub key: u64,
     pub skill: Arc<Skill>,
     /// Warnings only: a skill with an error is built again every time.
     pub warnings: Vec<Diagnostic>,
     pub anchors: Arc<[Anchors]>,
+    /// What building it looked up of the link targets: the skill is kept
+    /// while the answers are the same.
+    pub deps: Deps,
 }
 
 impl Cache {

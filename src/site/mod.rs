@@ -231,8 +231,6 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Resized and stripped images; their files replace the plain copies.
     pub images: Images,
-    /// Changes whenever a file is added, removed or renamed anywhere in the site.
-    pub links_fingerprint: u64,
     pub profile: profile::Profile,
 }
 
@@ -337,7 +335,6 @@ impl Site {
             progress,
             assets,
             images,
-            links_fingerprint,
             profile,
         };
         crate::drop_in_background((content.skills, content.pages, content.home));

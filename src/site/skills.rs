@@ -17,6 +17,7 @@ use crate::content::{DateValue, EntrySource, Part, SkillSource};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Language;
 use crate::keys::{KeyHasher, hash};
+use crate::link_lookups::Deps;
 use crate::markdown::{self, Rendered};
 use crate::progress::Progress;
 use crate::slug::slugify;
@@ -30,21 +31,24 @@ pub(super) fn build_all(
     cache: Option<&kept::Cache>,
 ) -> Vec<kept::Kept> {
     // `build_skill`'s arguments besides the source, which is recognised as the
-    // very same shared value.
-    let key = hash(&(md.key(), options));
+    // very same shared value, and the link targets, which are looked up again.
+    let key = hash(options);
     let kept = cache.map(kept::Cache::take_skills).unwrap_or_default();
     let built = sources
         .par_iter()
         .map(|source| match kept.get(&source.slug) {
-            Some(k) if k.key == key && Arc::ptr_eq(&k.source, source) => k.clone(),
+            Some(k) if k.key == key && Arc::ptr_eq(&k.source, source) && md.holds(&k.deps) => {
+                k.clone()
+            }
             _ => {
-                let (skill, warnings, anchors) = build_skill(source, md, options);
+                let (skill, warnings, anchors, deps) = build_skill(source, md, options);
                 kept::Kept {
                     source: Arc::clone(source),
                     key,
                     skill: Arc::new(skill),
                     warnings,
                     anchors: anchors.into(),
+                    deps,
                 }
             }
         })
@@ -149,11 +153,13 @@ pub(super) fn set_related(skills: &mut [Arc<Skill>], related: Vec<Vec<usize>>, t
     }
 }
 
+/// A skill, its problems, the anchors of its files and what it looked up of
+/// the link targets.
 fn build_skill(
     source: &SkillSource,
     md: &markdown::Renderer,
     options: &ModelOptions,
-) -> (Skill, Vec<Diagnostic>, Vec<markdown::Anchors>) {
+) -> (Skill, Vec<Diagnostic>, Vec<markdown::Anchors>, Deps) {
     let today = options.today;
     let mut diagnostics = Vec::new();
     let path = format!("skills/{}/", source.slug);
@@ -168,17 +174,19 @@ fn build_skill(
     let (intro, parts, part_ids, other) = anatomy(&r, &options.language);
 
     let log_dir = source.dir.join("log");
-    let built: Vec<(Entry, Vec<Diagnostic>, markdown::Anchors)> = source
+    let built: Vec<(Entry, Vec<Diagnostic>, markdown::Anchors, [Deps; 2])> = source
         .entries
         .par_iter()
         .filter(|e| options.drafts || !e.draft)
         .map(|e| build_entry(e, &log_dir, &path, md, options))
         .collect();
     let mut entries = Vec::with_capacity(built.len());
-    for (entry, d, anchors) in built {
+    let mut deps = Vec::with_capacity(2 * built.len() + 2);
+    for (entry, d, anchors, looked_up) in built {
         diagnostics.extend(d);
         entries.push(entry);
         all_anchors.push(anchors);
+        deps.extend(looked_up);
     }
     entries.sort_by(|a, b| {
         (a.date.date, a.date.instant, &a.slug).cmp(&(b.date.date, b.date.instant, &b.slug))
@@ -201,14 +209,17 @@ fn build_skill(
         draft: source.draft,
         cover: source.cover.as_ref().and_then(|c| {
             let lang = &options.language;
-            super::evidence::cover(
+            let lookups = md.lookups();
+            let cover = super::evidence::cover(
                 c,
                 &source.file,
                 &source.dir,
-                &md.links,
+                &lookups,
                 lang,
                 &mut diagnostics,
-            )
+            );
+            deps.push(lookups.deps());
+            cover
         }),
         related: Vec::new(),
         path,
@@ -221,7 +232,9 @@ fn build_skill(
         progress,
         fingerprint: fingerprint(source),
     };
-    (skill, diagnostics, all_anchors)
+    deps.push(r.deps.clone());
+    let deps = md.merged(&deps);
+    (skill, diagnostics, all_anchors, deps)
 }
 
 /// The skill's field, if it makes a page address: a name with no ASCII letters or
@@ -330,7 +343,7 @@ fn build_entry(
     skill_path: &str,
     md: &markdown::Renderer,
     options: &ModelOptions,
-) -> (Entry, Vec<Diagnostic>, markdown::Anchors) {
+) -> (Entry, Vec<Diagnostic>, markdown::Anchors, [Deps; 2]) {
     let today = options.today;
     let date = in_zone(e.date, options.timezone.as_ref());
     let mut diagnostics = Vec::new();
@@ -352,7 +365,8 @@ fn build_entry(
             .hint("check the date, or set `today` in site.toml"),
         );
     }
-    let evidence = evidence(e, log_dir, &md.links, &options.language, &mut diagnostics);
+    let lookups = md.lookups();
+    let evidence = evidence(e, log_dir, &lookups, &options.language, &mut diagnostics);
     let entry = Entry {
         slug: e.slug.clone(),
         source: e.file.path.clone(),
@@ -369,5 +383,10 @@ fn build_entry(
         summary_text: r.summary_text.clone(),
         path: format!("{skill_path}{}/", e.slug),
     };
-    (entry, diagnostics, anchors)
+    (
+        entry,
+        diagnostics,
+        anchors,
+        [r.deps.clone(), lookups.deps()],
+    )
 }
