@@ -61,8 +61,8 @@ pub struct Cache {
     /// that found different files.
     walks: std::sync::atomic::AtomicU64,
     /// The skills of the last load that read without a problem, by folder: while
-    /// the walk is reused and no file of a skill changed, the very same skill is
-    /// handed on, and everything later made from it can be reused by identity.
+    /// no file of a skill changed, the very same skill is handed on, and
+    /// everything later made from it can be reused by identity.
     skills: Mutex<HashMap<PathBuf, Arc<SkillSource>>>,
 }
 
@@ -122,13 +122,13 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
     }
 
     let reuse = Reuse::new(cache, content_dir);
-    let (walk, reused) = reuse.walk(root);
+    let walk = reuse.walk(root);
     diagnostics.extend(walk.diagnostics.iter().cloned());
     content.assets = walk.assets.clone();
     content.skill_slugs = walk.skill_slugs.clone();
 
     let mut read = Read {
-        unchanged: reuse.unchanged_skills(reused),
+        unchanged: reuse.unchanged_skills(),
         ..Read::default()
     };
     let to_read: Vec<&(PathBuf, PathBuf, Role)> = (walk.jobs.iter())
@@ -182,8 +182,8 @@ impl<'a> Reuse<'a> {
     }
 
     /// The walk of `content/`: the last one while only known files changed,
-    /// else a new one. `true` with a reused walk.
-    fn walk(&self, root: &Path) -> (Arc<Walk>, bool) {
+    /// else a new one.
+    fn walk(&self, root: &Path) -> Arc<Walk> {
         // Edits to files already known leave the folder's shape as it was, and so do
         // an editor's temporary files that came and went; anything else (a new, moved
         // or deleted file, a changed asset) needs a new walk.
@@ -208,7 +208,7 @@ impl<'a> Reuse<'a> {
         let cache = self.cache;
         let last = cache.and_then(|c| c.walk.lock().unwrap_or_else(|e| e.into_inner()).clone());
         if let Some(walk) = last.filter(|w| known(w)) {
-            return (walk, true);
+            return walk;
         }
         let mut walk = walk_content(root, &self.content_dir);
         if let Some(cache) = cache {
@@ -220,13 +220,16 @@ impl<'a> Reuse<'a> {
         if let Some(cache) = cache {
             *cache.walk.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&walk));
         }
-        (walk, false)
+        walk
     }
 
-    /// Skills none of whose files changed, from a walk that found the same files.
-    fn unchanged_skills(&self, reused: bool) -> HashMap<PathBuf, Arc<SkillSource>> {
+    /// Skills none of whose files or folders changed. A new walk changes
+    /// nothing for them: a skill is read from its own folder alone (its
+    /// entries, and its assets, which its entries' addresses must not take),
+    /// and whatever changed in that folder was reported.
+    fn unchanged_skills(&self) -> HashMap<PathBuf, Arc<SkillSource>> {
         match (self.cache, &self.changed) {
-            (Some(cache), Some(changed)) if reused => {
+            (Some(cache), Some(changed)) => {
                 let mut skills =
                     std::mem::take(&mut *cache.skills.lock().unwrap_or_else(|e| e.into_inner()));
                 skills.retain(|dir, _| {
