@@ -207,10 +207,11 @@ impl<'a> Reuse<'a> {
         };
         let cache = self.cache;
         let last = cache.and_then(|c| c.walk.lock().unwrap_or_else(|e| e.into_inner()).clone());
-        if let Some(walk) = last.filter(|w| known(w)) {
-            return walk;
+        if let Some(walk) = last.as_ref().filter(|w| known(w)) {
+            return Arc::clone(walk);
         }
-        let mut walk = walk_content(root, &self.content_dir);
+        let patched = last.and_then(|w| self.patched(&w));
+        let mut walk = patched.unwrap_or_else(|| walk_content(root, &self.content_dir));
         if let Some(cache) = cache {
             walk.number = 1 + cache
                 .walks
@@ -221,6 +222,78 @@ impl<'a> Reuse<'a> {
             *cache.walk.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&walk));
         }
         walk
+    }
+
+    /// The last walk with the log entries the watcher saw appear or go, when
+    /// nothing else changed the folder's shape: on a large site a new walk
+    /// costs a new entry tens of milliseconds. `None` for anything else (a
+    /// new skill, asset or page, a folder), which a new walk finds.
+    fn patched(&self, last: &Walk) -> Option<Walk> {
+        let changed = self.changed.as_ref()?;
+        let mut jobs = last.jobs.clone();
+        for path in changed.iter().filter(|p| p.starts_with(&self.content_dir)) {
+            let known = jobs.iter().position(|(j, _, _)| j == path);
+            match (known, fs::symlink_metadata(path)) {
+                // Edited in place.
+                (Some(_), Ok(meta)) if meta.is_file() => {}
+                (Some(i), Err(_)) if matches!(jobs[i].2, Role::Entry { .. }) => {
+                    jobs.remove(i);
+                }
+                // Came and went, with nothing known below it.
+                (None, Err(_)) => {
+                    let below = |p: &Path| p.starts_with(path);
+                    if jobs.iter().any(|(j, _, _)| below(j))
+                        || last.assets.iter().any(|(_, a)| below(&a.source))
+                    {
+                        return None;
+                    }
+                }
+                (None, Ok(meta)) if meta.is_file() => self.add_entry(&mut jobs, path)?,
+                _ => return None,
+            }
+        }
+        Some(Walk {
+            number: 0,
+            jobs,
+            assets: last.assets.clone(),
+            skill_slugs: last.skill_slugs.clone(),
+            diagnostics: last.diagnostics.clone(),
+        })
+    }
+
+    /// Puts the new file at `path` among `jobs` where a walk would find it,
+    /// if it is a log entry of a known skill: log entries are the only jobs
+    /// of their folder, in the order of their names.
+    fn add_entry(&self, jobs: &mut Vec<(PathBuf, PathBuf, Role)>, path: &Path) -> Option<()> {
+        let rel = path.strip_prefix(&self.content_dir).ok()?.to_path_buf();
+        let parts: Vec<&std::ffi::OsStr> = rel.iter().collect();
+        let [skills, dir, log, name] = parts.as_slice() else {
+            return None;
+        };
+        let published = *skills == "skills"
+            && *log == "log"
+            && rel.extension().is_some_and(|e| e == "md")
+            && !is_ignored(&name.to_string_lossy());
+        // A walk does not go through a linked folder.
+        let log_dir = path.parent()?;
+        if !published || !fs::symlink_metadata(log_dir).is_ok_and(|m| m.is_dir()) {
+            return None;
+        }
+        let dir = Path::new(skills).join(dir);
+        let is_skill = |role: &Role| matches!(role, Role::Skill { dir: d } if *d == dir);
+        let of_folder = |j: &Path| j.parent() == Some(log_dir);
+        // The skill's `index.md` comes right before them: nothing else in a
+        // skill's folder is a job.
+        let start = 1 + jobs.iter().position(|(_, _, role)| is_skill(role))?;
+        let end = start
+            + (jobs[start..].iter())
+                .take_while(|(j, _, _)| of_folder(j))
+                .count();
+        let at = (start..end)
+            .find(|&i| jobs[i].0.file_name() > Some(*name))
+            .unwrap_or(end);
+        jobs.insert(at, (path.to_path_buf(), rel.clone(), Role::Entry { dir }));
+        Some(())
     }
 
     /// Skills none of whose files or folders changed. A new walk changes
@@ -681,4 +754,74 @@ fn content_asset_dirs(skill_dir: &Path, assets: &[(PathBuf, Asset)]) -> Vec<Stri
 
 fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(root: &Path, rel: &str) -> PathBuf {
+        let path = root.join("content").join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, "+++\ntitle = \"x\"\n+++\n").unwrap();
+        path
+    }
+
+    /// Each job's path under `content/`, in the walk's order.
+    fn jobs(walk: &Walk) -> Vec<PathBuf> {
+        walk.jobs.iter().map(|(_, rel, _)| rel.clone()).collect()
+    }
+
+    #[test]
+    fn new_and_removed_entries_patch_the_walk_into_the_one_a_new_walk_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, content) = (dir.path(), dir.path().join("content"));
+        for rel in [
+            "_index.md",
+            "about.md",
+            "skills/knife-work/index.md",
+            "skills/knife-work/photo.jpg",
+            "skills/omelette/index.md",
+            "skills/omelette/log/2026-10-01-first.md",
+            "skills/omelette/log/2026-10-03-third.md",
+        ] {
+            file(root, rel);
+        }
+        let last = walk_content(root, &content);
+        let cache = Cache::default();
+        cache.only_changed(&[
+            // Between two entries, before the first, into an empty log.
+            file(root, "skills/omelette/log/2026-10-02-second.md"),
+            file(root, "skills/omelette/log/2026-09-30-before.md"),
+            file(root, "skills/knife-work/log/2026-10-05-grip.md"),
+            // An editor's leftover that came and went.
+            content.join("skills/omelette/log/.2026-10-02-second.md.swp"),
+        ]);
+        let removed = content.join("skills/omelette/log/2026-10-03-third.md");
+        fs::remove_file(&removed).unwrap();
+        cache.only_changed(&[removed]);
+        let reuse = Reuse::new(Some(&cache), content.clone());
+        let patched = reuse.patched(&last).expect("only entries came and went");
+        assert_eq!(jobs(&patched), jobs(&walk_content(root, &content)));
+        assert_eq!(patched.assets, last.assets);
+
+        // Anything else takes a new walk: a new page, asset or skill, a
+        // file deeper in a log folder, a removed skill.
+        for new in [
+            "news.md",
+            "skills/omelette/pan.jpg",
+            "skills/bread/index.md",
+            "skills/omelette/log/old/2026-01-01-x.md",
+        ] {
+            let cache = Cache::default();
+            cache.only_changed(&[file(root, new)]);
+            let reuse = Reuse::new(Some(&cache), content.clone());
+            assert!(reuse.patched(&last).is_none(), "{new}");
+        }
+        let cache = Cache::default();
+        let gone = content.join("skills/knife-work/index.md");
+        fs::remove_file(&gone).unwrap();
+        cache.only_changed(&[gone]);
+        assert!(Reuse::new(Some(&cache), content).patched(&last).is_none());
+    }
 }
