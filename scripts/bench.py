@@ -17,8 +17,8 @@ peer's cold build against skillfolio's (peer / skillfolio, per kind), and the
 distance to the floor (benches/floor.rs). skillfolio is measured as it ships:
 preview cards on (the default `social_cards`), so the floor it is held against has
 to draw them too; a "cards off" row shows what the cards cost. Also times serve:
-saving one entry to the page being served. Nothing here is a test; the figures go
-into docs/performance.md.
+saving one entry, and then a new one, to the page being served. Nothing here is a
+test; the figures go into docs/performance.md.
 
     scripts/bench.py [--sizes small,medium,large] [--corpus template|real|both] [--runs 5]
                      [--work /tmp/skillfolio-bench] [--hugo PATH] [--zola PATH]
@@ -370,9 +370,10 @@ def print_summary(summary):
         print(f"{label(size, kind):15} " + "   ".join(cells))
 
 
-def serve_latency(site):
+def serve_latency(site, new=False):
     run = subprocess.run([sys.executable, os.path.join(HERE, "scripts/serve_latency.py"), "--site", site,
-                          "--binary", BIN, "--runs", "7"], capture_output=True, text=True)
+                          "--binary", BIN, "--runs", "7"] + (["--new"] if new else []),
+                         capture_output=True, text=True)
     if run.returncode == 0 and run.stdout.strip():
         return run.stdout.strip().splitlines()[-1]
     why = run.stderr.strip().splitlines()
@@ -424,7 +425,9 @@ def main():
         for kind in kinds(args):
             site = os.path.join(args.work, corpus_name(size, kind, "skillfolio"))
             print(f"{label(size, kind):15} serve: {serve_latency(site)}")
+            print(f"{label(size, kind):15} serve, new entry: {serve_latency(site, new=True)}")
     print(f"{'demo':15} serve: {serve_latency(HERE)}")
+    print(f"{'demo':15} serve, new entry: {serve_latency(HERE, new=True)}")
 
 
 if __name__ == "__main__":
