@@ -81,9 +81,11 @@ pub struct Tools<'a> {
 /// Renders the markdown of one build: its link targets, the highlighter and,
 /// when serving, the cache.
 pub struct Renderer<'a> {
-    pub links: Arc<Links>,
+    /// Private: every look-up goes through [`Renderer::lookups`], which notes
+    /// it, or what is kept could miss what it depends on.
+    links: Arc<Links>,
     /// [`Links::fingerprint`] of `links`, made once.
-    pub links_fingerprint: u64,
+    links_fingerprint: u64,
     highlighter: &'a Highlighter,
     store: Option<&'a crate::markdown_store::Store>,
     cache: Option<&'a Cache>,

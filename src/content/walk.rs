@@ -14,6 +14,16 @@ use super::{Asset, Content, EntrySource, SkillSource, SourceFile, page, skill};
 use crate::diagnostic::{Diagnostic, io_error};
 use crate::slug::slugify;
 
+/// A file to parse: its path, its path under `content/` and what it is.
+type Job = (PathBuf, PathBuf, Role);
+
+/// A walk's jobs after the changes the watcher reported.
+enum Patch {
+    /// As they were: the walk stands.
+    Same,
+    Jobs(Vec<Job>),
+}
+
 #[derive(Clone)]
 enum Role {
     Home,
@@ -72,7 +82,7 @@ pub struct Cache {
 struct Walk {
     /// Which walk of its cache this is (0 without a cache).
     number: u64,
-    jobs: Vec<(PathBuf, PathBuf, Role)>,
+    jobs: Vec<Job>,
     assets: Vec<(PathBuf, Asset)>,
     skill_slugs: Vec<String>,
     diagnostics: Vec<Diagnostic>,
@@ -131,7 +141,7 @@ pub fn load_cached(root: &Path, cache: Option<&Cache>) -> (Content, Vec<Diagnost
         unchanged: reuse.unchanged_skills(),
         ..Read::default()
     };
-    let to_read: Vec<&(PathBuf, PathBuf, Role)> = (walk.jobs.iter())
+    let to_read: Vec<&Job> = (walk.jobs.iter())
         .filter(|(_, _, role)| match role {
             Role::Skill { dir } | Role::Entry { dir } => !read.unchanged.contains_key(dir),
             Role::Home | Role::Page => true,
@@ -182,35 +192,21 @@ impl<'a> Reuse<'a> {
     }
 
     /// The walk of `content/`: the last one while only known files changed,
-    /// else a new one.
+    /// the last one patched while only log entries came or went, else a new one.
     fn walk(&self, root: &Path) -> Arc<Walk> {
-        // Edits to files already known leave the folder's shape as it was, and so do
-        // an editor's temporary files that came and went; anything else (a new, moved
-        // or deleted file, a changed asset) needs a new walk.
-        // Links are not followed by the walk, so they are looked at, not through.
-        let same_shape = |walk: &Walk, path: &Path| {
-            let meta = fs::symlink_metadata(path);
-            if walk.jobs.iter().any(|(j, _, _)| j == path) {
-                return meta.is_ok_and(|m| m.is_file());
-            }
-            meta.is_err()
-                && !walk.jobs.iter().any(|(j, _, _)| j.starts_with(path))
-                && !walk.assets.iter().any(|(_, a)| a.source.starts_with(path))
-        };
-        let known = |walk: &Walk| {
-            self.changed.as_ref().is_some_and(|changed| {
-                changed
-                    .iter()
-                    .filter(|p| p.starts_with(&self.content_dir))
-                    .all(|p| same_shape(walk, p))
-            })
-        };
         let cache = self.cache;
         let last = cache.and_then(|c| c.walk.lock().unwrap_or_else(|e| e.into_inner()).clone());
-        if let Some(walk) = last.as_ref().filter(|w| known(w)) {
-            return Arc::clone(walk);
-        }
-        let patched = last.and_then(|w| self.patched(&w));
+        let patched = match last.map(|w| (self.patched(&w), w)) {
+            Some((Some(Patch::Same), last)) => return last,
+            Some((Some(Patch::Jobs(jobs)), last)) => Some(Walk {
+                number: 0,
+                jobs,
+                assets: last.assets.clone(),
+                skill_slugs: last.skill_slugs.clone(),
+                diagnostics: last.diagnostics.clone(),
+            }),
+            _ => None,
+        };
         let mut walk = patched.unwrap_or_else(|| walk_content(root, &self.content_dir));
         if let Some(cache) = cache {
             walk.number = 1 + cache
@@ -224,20 +220,24 @@ impl<'a> Reuse<'a> {
         walk
     }
 
-    /// The last walk with the log entries the watcher saw appear or go, when
-    /// nothing else changed the folder's shape: on a large site a new walk
-    /// costs a new entry tens of milliseconds. `None` for anything else (a
-    /// new skill, asset or page, a folder), which a new walk finds.
-    fn patched(&self, last: &Walk) -> Option<Walk> {
+    /// How the last walk's jobs change with what the watcher reported, when
+    /// only log entries came or went: on a large site a new walk costs a new
+    /// entry tens of milliseconds. Edits to known files leave them as they
+    /// were, and so do an editor's temporary files that came and went. `None`
+    /// for anything else (a new skill, asset or page, a folder, an unreported
+    /// change), which a new walk finds. Links are not followed by the walk,
+    /// so they are looked at, not through.
+    fn patched(&self, last: &Walk) -> Option<Patch> {
         let changed = self.changed.as_ref()?;
-        let mut jobs = last.jobs.clone();
+        let mut patched: Option<Vec<Job>> = None;
         for path in changed.iter().filter(|p| p.starts_with(&self.content_dir)) {
+            let jobs = patched.as_ref().unwrap_or(&last.jobs);
             let known = jobs.iter().position(|(j, _, _)| j == path);
             match (known, fs::symlink_metadata(path)) {
                 // Edited in place.
                 (Some(_), Ok(meta)) if meta.is_file() => {}
                 (Some(i), Err(_)) if matches!(jobs[i].2, Role::Entry { .. }) => {
-                    jobs.remove(i);
+                    patched.get_or_insert_with(|| last.jobs.clone()).remove(i);
                 }
                 // Came and went, with nothing known below it.
                 (None, Err(_)) => {
@@ -248,23 +248,20 @@ impl<'a> Reuse<'a> {
                         return None;
                     }
                 }
-                (None, Ok(meta)) if meta.is_file() => self.add_entry(&mut jobs, path)?,
+                (None, Ok(meta)) if meta.is_file() => {
+                    let jobs = patched.get_or_insert_with(|| last.jobs.clone());
+                    self.add_entry(jobs, path)?;
+                }
                 _ => return None,
             }
         }
-        Some(Walk {
-            number: 0,
-            jobs,
-            assets: last.assets.clone(),
-            skill_slugs: last.skill_slugs.clone(),
-            diagnostics: last.diagnostics.clone(),
-        })
+        Some(patched.map_or(Patch::Same, Patch::Jobs))
     }
 
     /// Puts the new file at `path` among `jobs` where a walk would find it,
     /// if it is a log entry of a known skill: log entries are the only jobs
     /// of their folder, in the order of their names.
-    fn add_entry(&self, jobs: &mut Vec<(PathBuf, PathBuf, Role)>, path: &Path) -> Option<()> {
+    fn add_entry(&self, jobs: &mut Vec<Job>, path: &Path) -> Option<()> {
         let rel = path.strip_prefix(&self.content_dir).ok()?.to_path_buf();
         let parts: Vec<&std::ffi::OsStr> = rel.iter().collect();
         let [skills, dir, log, name] = parts.as_slice() else {
@@ -768,8 +765,8 @@ mod tests {
     }
 
     /// Each job's path under `content/`, in the walk's order.
-    fn jobs(walk: &Walk) -> Vec<PathBuf> {
-        walk.jobs.iter().map(|(_, rel, _)| rel.clone()).collect()
+    fn rels(jobs: &[Job]) -> Vec<PathBuf> {
+        jobs.iter().map(|(_, rel, _)| rel.clone()).collect()
     }
 
     #[test]
@@ -801,9 +798,19 @@ mod tests {
         fs::remove_file(&removed).unwrap();
         cache.only_changed(&[removed]);
         let reuse = Reuse::new(Some(&cache), content.clone());
-        let patched = reuse.patched(&last).expect("only entries came and went");
-        assert_eq!(jobs(&patched), jobs(&walk_content(root, &content)));
-        assert_eq!(patched.assets, last.assets);
+        let Some(Patch::Jobs(patched)) = reuse.patched(&last) else {
+            panic!("only entries came and went");
+        };
+        assert_eq!(rels(&patched), rels(&walk_content(root, &content).jobs));
+
+        // An edit, and a leftover that came and went, leave the walk as it is.
+        let cache = Cache::default();
+        cache.only_changed(&[
+            content.join("about.md"),
+            content.join("skills/omelette/log/2026-10-01-first.md~"),
+        ]);
+        let reuse = Reuse::new(Some(&cache), content.clone());
+        assert!(matches!(reuse.patched(&last), Some(Patch::Same)));
 
         // Anything else takes a new walk: a new page, asset or skill, a
         // file deeper in a log folder, a removed skill.
