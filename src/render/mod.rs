@@ -227,7 +227,11 @@ impl Renderer {
         };
         let (errors, drawn) = rayon::join(
             || {
+                // Small pieces, so that no thread is left rendering a run of
+                // long list pages alone while the other waits: rayon cannot
+                // split a piece it has begun.
                 jobs.par_iter()
+                    .with_max_len(4)
                     .filter_map(|job| {
                         let path = job.output_path();
                         let key = job.key(shared);
