@@ -225,58 +225,58 @@ impl Renderer {
             faces: &card_keys,
             keep: &keep,
         };
-        let (errors, drawn) = rayon::join(
-            || {
-                // Small pieces, so that no thread is left rendering a run of
-                // long list pages alone while the other waits: rayon cannot
-                // split a piece it has begun.
-                jobs.par_iter()
-                    .with_max_len(4)
-                    .filter_map(|job| {
-                        let path = job.output_path();
-                        let key = job.key(shared);
-                        if reuse.keep(&path, key) {
-                            return None;
+        // Small pieces, so that no thread is left rendering a run of long list
+        // pages alone while the other waits: rayon cannot split a piece it has
+        // begun.
+        let pages = || {
+            jobs.par_iter()
+                .with_max_len(4)
+                .filter_map(|job| {
+                    let path = job.output_path();
+                    let key = job.key(shared);
+                    if reuse.keep(&path, key) {
+                        return None;
+                    }
+                    let made = match &job.make {
+                        Make::Page { template, context } => {
+                            templates.render_page(template, &context.to_context())
                         }
-                        let made = match &job.make {
-                            Make::Page { template, context } => {
-                                templates.render_page(template, &context.to_context())
-                            }
-                            Make::Skill(page) => {
-                                templates.render_page("skill.html", &page.context())
-                            }
-                            Make::Entry(page) => {
-                                templates.render_page("entry.html", &page.context())
-                            }
-                            Make::Feed(feed) => Ok(feed.xml().into_bytes()),
-                        };
-                        let file = made.map(|bytes| OutputFile {
-                            path,
-                            contents: Contents::Bytes(bytes.into()),
-                            key: Some(key),
-                        });
-                        file.and_then(emit).err()
-                    })
-                    .collect::<Vec<Diagnostic>>()
-            },
-            || cards.render(site, &card_inputs, emit),
+                        Make::Skill(page) => templates.render_page("skill.html", &page.context()),
+                        Make::Entry(page) => templates.render_page("entry.html", &page.context()),
+                        Make::Feed(feed) => Ok(feed.xml().into_bytes()),
+                    };
+                    let file = made.map(|bytes| OutputFile {
+                        path,
+                        contents: Contents::Bytes(bytes.into()),
+                        key: Some(key),
+                    });
+                    file.and_then(emit).err()
+                })
+                .collect::<Vec<Diagnostic>>()
+        };
+        // The site's feeds and sitemap each go over the whole site on one
+        // thread: made beside the pages, they finish in their shadow instead
+        // of after them.
+        let others = || {
+            other_files(&sources, theme, &jobs, reuse, syntax_css)
+                .into_par_iter()
+                .try_for_each(emit)
+        };
+        let ((errors, drawn), others) = rayon::join(
+            || rayon::join(pages, || cards.render(site, &card_inputs, emit)),
+            others,
         );
-        timer.lap("pages and preview cards");
+        timer.lap("pages, preview cards, feeds");
         if !errors.is_empty() {
             let mut errors = collect(errors);
             errors.sort();
             return Err(errors);
         }
-        let others = other_files(&sources, theme, &jobs, reuse, syntax_css);
         // The jobs and parts borrow what is kept for the next render.
         drop((jobs, sources));
         drop(parts);
         self.parts = made.into_iter().collect();
-        others
-            .into_par_iter()
-            .try_for_each(emit)
-            .map_err(Diagnostics::from)?;
-        timer.lap("feeds and sitemap");
+        others.map_err(Diagnostics::from)?;
         drawn.map_err(Diagnostics::from)
     }
 }
