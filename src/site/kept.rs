@@ -60,7 +60,11 @@ impl Cache {
         }
         let links = Arc::new(make());
         let fingerprint = links.fingerprint();
-        *last = Some((key, Arc::clone(&links), fingerprint));
+        // Freeing the last targets, one path at a time, is left to another
+        // thread: the rebuild waits for nothing it does not use.
+        if let Some(old) = last.replace((key, Arc::clone(&links), fingerprint)) {
+            crate::drop_in_background(old);
+        }
         (links, fingerprint)
     }
 }

@@ -61,7 +61,11 @@ pub(super) fn broken_fragments(md: &markdown::Renderer) -> Vec<Diagnostic> {
 
 /// Where every content file and asset is published, for link rewriting.
 fn link_targets(config: &Config, content: &Content, images: &Images, drafts: bool) -> Links {
-    let mut targets = HashMap::new();
+    // Sized up front: growing rehashes every path so far, several times over
+    // on a large site, and `serve` makes these again after each new file.
+    let entries: usize = content.skills.iter().map(|s| s.entries.len() + 1).sum();
+    let mut targets =
+        HashMap::with_capacity(1 + entries + content.pages.len() + content.assets.len());
     targets.insert(PathBuf::from("_index.md"), String::new());
     for skill in &content.skills {
         targets.insert(
