@@ -72,17 +72,10 @@ fn link_targets(config: &Config, content: &Content, images: &Images, drafts: boo
             skill.dir.join("index.md"),
             format!("skills/{}/", skill.slug),
         );
+        let log = skill.dir.join("log");
         for e in skill.entries.iter().filter(|e| drafts || !e.draft) {
-            let name = e
-                .file
-                .path
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_default();
-            targets.insert(
-                skill.dir.join("log").join(name),
-                format!("skills/{}/{}/", skill.slug, e.slug),
-            );
+            let name = e.file.path.file_name().unwrap_or_default();
+            targets.insert(log.join(name), format!("skills/{}/{}/", skill.slug, e.slug));
         }
     }
     for p in &content.pages {
