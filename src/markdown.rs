@@ -486,7 +486,8 @@ impl<'e> State<'_, 'e> {
         let processed = match (&self.image, &event) {
             (None, Event::Start(Tag::Image { dest_url, .. })) => {
                 let at = (self.offset + range.start, range.len());
-                if let Some(why) = refused_image(dest_url, self.dir, self.links) {
+                let published = published_image(dest_url, self.dir, self.links);
+                if let Some(why) = published.and_then(|p| self.links.refused(p)) {
                     self.warnings.push(too_large(dest_url, why).at(
                         &self.file.path,
                         &self.file.text,
@@ -494,7 +495,7 @@ impl<'e> State<'_, 'e> {
                         at.1,
                     ));
                 }
-                if let Some(mime) = unshown_image(dest_url, self.dir, self.links) {
+                if let Some(mime) = published.and_then(|p| crate::media::unshown_image(p)) {
                     self.warnings.push(unshown(dest_url, mime, false).at(
                         &self.file.path,
                         &self.file.text,
@@ -502,7 +503,7 @@ impl<'e> State<'_, 'e> {
                         at.1,
                     ));
                 }
-                processed_image(dest_url, self.dir, self.links)
+                published.and_then(|p| self.links.image(p))
             }
             _ => None,
         };
@@ -863,18 +864,11 @@ fn relative_to(dir: &Path, target: &Path) -> String {
     parts.join("/")
 }
 
-/// The processed image a markdown image leads to, if it is one.
-fn processed_image<'l>(dest: &str, dir: &Path, links: &Lookups<'l>) -> Option<&'l Arc<ImageInfo>> {
+/// Where the site file a markdown image leads to is published, if it leads
+/// to one.
+fn published_image<'l>(dest: &str, dir: &Path, links: &Lookups<'l>) -> Option<&'l String> {
     match resolve(dest, dir, links) {
-        Resolved::Url(_, target) => links.image(links.target(&target)?),
-        _ => None,
-    }
-}
-
-/// Why the image a markdown image leads to was refused, if it was.
-fn refused_image<'l>(dest: &str, dir: &Path, links: &Lookups<'l>) -> Option<&'l str> {
-    match resolve(dest, dir, links) {
-        Resolved::Url(_, target) => links.refused(links.target(&target)?).map(String::as_str),
+        Resolved::Url(_, target) => links.target(&target),
         _ => None,
     }
 }
@@ -896,15 +890,6 @@ pub fn unshown(src: &str, mime: &str, evidence: bool) -> Diagnostic {
     };
     Diagnostic::warning(format!("`{src}` is {what} ({mime}): {shown}"))
     .hint("publish a JPEG copy and name that instead: photo apps export one, and an iPhone takes JPEGs with Settings > Camera > Formats > Most Compatible")
-}
-
-/// The media type of a site's image that `dest` leads to, when browsers do
-/// not show it.
-fn unshown_image(dest: &str, dir: &Path, links: &Lookups) -> Option<&'static str> {
-    match resolve(dest, dir, links) {
-        Resolved::Url(_, target) => crate::media::unshown_image(links.target(&target)?),
-        _ => None,
-    }
 }
 
 /// The error for a reference to an image past the limits, to be located at the
