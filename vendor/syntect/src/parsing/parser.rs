@@ -78,11 +78,29 @@ struct StateLevel {
 
 #[derive(Debug)]
 struct RegexMatch<'a> {
-    regions: Region,
+    found: Found,
     context: &'a Context,
     pat_index: usize,
     from_with_prototype: bool,
     would_loop: bool,
+}
+
+/// Where the best match's region is: still in the search cache, which is not
+/// searched into again before the match is used, or copied out of the scratch
+/// region that the next search may overwrite.
+#[derive(Debug)]
+enum Found {
+    Cached(usize),
+    Copied(Region),
+}
+
+impl Found {
+    fn region<'r>(&'r self, search_cache: &'r SearchCache) -> &'r Region {
+        match self {
+            Found::Cached(i) => &search_cache.regions[*i],
+            Found::Copied(region) => region,
+        }
+    }
 }
 
 /// What each pattern searched on the current line found: `None` for no match,
@@ -437,7 +455,8 @@ impl ParseState {
                 }
             }
 
-            let match_end = reg_match.regions.pos(0).unwrap().1;
+            let region = reg_match.found.region(search_cache);
+            let match_end = region.pos(0).unwrap().1;
 
             let consuming = match_end > *start;
             if !consuming {
@@ -464,7 +483,7 @@ impl ParseState {
                 let id = &self.stack[self.stack.len() - 1].context;
                 syntax_set.get_context(id)?
             };
-            self.exec_pattern(line, &reg_match, level_context, syntax_set, ops)?;
+            self.exec_pattern(line, &reg_match, region, level_context, syntax_set, ops)?;
 
             if !consuming && seen_here.seen_again(match_end, &self.stack) {
                 // A non-consuming `set` (or a chain of them) led back to a stack
@@ -557,13 +576,14 @@ impl ParseState {
                             return Ok(None);
                         }
 
-                        // Only a better match is copied out of the cache or the scratch region.
-                        let match_region = match cached {
-                            Some(i) => search_cache.regions[i].clone(),
-                            None => regions.clone(),
+                        // Only a better match from the scratch region is copied;
+                        // one in the cache stays where it is.
+                        let found = match cached {
+                            Some(i) => Found::Cached(i),
+                            None => Found::Copied(regions.clone()),
                         };
                         best_match = Some(RegexMatch {
-                            regions: match_region,
+                            found,
                             context: pat_context,
                             pat_index,
                             from_with_prototype: from_with_proto,
@@ -660,11 +680,12 @@ impl ParseState {
         &mut self,
         line: &str,
         reg_match: &RegexMatch<'a>,
+        region: &Region,
         level_context: &'a Context,
         syntax_set: &'a SyntaxSet,
         ops: &mut Vec<(usize, ScopeStackOp)>,
     ) -> Result<bool, ParsingError> {
-        let (match_start, match_end) = reg_match.regions.pos(0).unwrap();
+        let (match_start, match_end) = region.pos(0).unwrap();
         let context = reg_match.context;
         let pat = context.match_at(reg_match.pat_index)?;
         // println!("running pattern {:?} on '{}' at {}, operation {:?}", pat.regex_str, line, match_start, pat.operation);
@@ -687,7 +708,7 @@ impl ParseState {
             // we don't have to handle a capture matching multiple times, Sublime doesn't
             let mut map: Vec<((usize, i32), ScopeStackOp)> = Vec::new();
             for &(cap_index, ref scopes) in capture_map.iter() {
-                if let Some((cap_start, cap_end)) = reg_match.regions.pos(cap_index) {
+                if let Some((cap_start, cap_end)) = region.pos(cap_index) {
                     // marking up empty captures causes pops to be sorted wrong
                     if cap_start == cap_end {
                         continue;
@@ -720,7 +741,7 @@ impl ParseState {
             ops,
         )?;
 
-        self.perform_op(line, &reg_match.regions, pat, syntax_set)
+        self.perform_op(line, region, pat, syntax_set)
     }
 
     fn push_meta_ops(
