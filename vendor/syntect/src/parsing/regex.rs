@@ -133,7 +133,7 @@ impl Default for Region {
 #[cfg(feature = "regex-onig")]
 mod regex_impl {
     pub use onig::Region;
-    use onig::{MatchParam, RegexOptions, SearchOptions, Syntax};
+    use onig::{RegexOptions, SearchOptions, Syntax};
     use std::error::Error;
 
     #[derive(Debug)]
@@ -171,19 +171,11 @@ mod regex_impl {
             end: usize,
             region: Option<&mut Region>,
         ) -> bool {
-            let matched = self.regex.search_with_param(
-                text,
-                begin,
-                end,
-                SearchOptions::SEARCH_OPTION_NONE,
-                region,
-                MatchParam::default(),
-            );
-
-            // If there's an error during search, treat it as non-matching.
-            // For example, in case of catastrophic backtracking, onig should
-            // fail with a "retry-limit-in-match over" error eventually.
-            matches!(matched, Ok(Some(_)))
+            // An error during the search counts as no match. For example, in
+            // case of catastrophic backtracking, onig should fail with a
+            // "retry-limit-in-match over" error eventually. `search_str` (in
+            // vendor/onig) searches without allocating match parameters.
+            self.regex.search_str(text, begin, end, region).is_some()
         }
     }
 }
