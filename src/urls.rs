@@ -32,9 +32,15 @@ pub(crate) fn percent_decode(text: &str) -> String {
 
 /// Percent-encodes what may not stand in a URL path, keeping `/`.
 pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+    // Most paths are slugs that need nothing: a build makes a URL for every
+    // link to every entry, so those are copied whole.
+    let Some(first) = path.bytes().position(|b| !PATH_SAFE[usize::from(b)]) else {
+        return path.to_string();
+    };
+    let mut out = String::with_capacity(path.len() + 8);
+    out.push_str(&path[..first]);
+    for b in path[first..].bytes() {
+        if PATH_SAFE[usize::from(b)] {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");
@@ -42,6 +48,23 @@ pub fn encode_path(path: &str) -> String {
     }
     out
 }
+
+/// The bytes a URL path may hold as they are.
+const PATH_SAFE: [bool; 256] = {
+    let mut safe = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        safe[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let marks = b"-._~/!$&'()*+,;=:@";
+    let mut i = 0;
+    while i < marks.len() {
+        safe[marks[i] as usize] = true;
+        i += 1;
+    }
+    safe
+};
 
 /// True for `https:`, `mailto:` and the like: a scheme before any `/`.
 pub(crate) fn has_scheme(url: &str) -> bool {
@@ -195,6 +218,24 @@ mod tests {
         );
         assert_eq!(u.origin(), "https://someone.github.io");
         assert_eq!(u.host(), "someone.github.io");
+    }
+
+    #[test]
+    fn paths_are_percent_encoded_only_where_they_must_be() {
+        assert_eq!(
+            encode_path("skills/knife-skills/2026-10-03-fold/"),
+            "skills/knife-skills/2026-10-03-fold/"
+        );
+        assert_eq!(
+            encode_path("a~b_c.d/x:y@z!$&'()*+,;="),
+            "a~b_c.d/x:y@z!$&'()*+,;="
+        );
+        assert_eq!(
+            encode_path("skills/café crème/"),
+            "skills/caf%C3%A9%20cr%C3%A8me/"
+        );
+        assert_eq!(encode_path("日本/?#%"), "%E6%97%A5%E6%9C%AC/%3F%23%25");
+        assert_eq!(encode_path(""), "");
     }
 
     #[test]
