@@ -110,7 +110,7 @@ impl Preview {
         }
         let (path, alt) = crate::cards::entry_card(
             source.skill_slug,
-            &source.skill_card,
+            &source.skill_card.face,
             entry,
             source.minutes_by_then,
             lang,

@@ -324,20 +324,40 @@ pub(super) struct EntrySource<'a> {
     pub skill_slug: &'a str,
     pub skill_path: &'a str,
     /// What the skill's card shows, which a page without a card of its own shares.
-    pub skill_card: SkillFace<'a>,
+    pub skill_card: KeyedFace<'a>,
     /// The practice up to the day of a payoff with a card of its own.
     pub minutes_by_then: Option<u64>,
+}
+
+/// A skill's card face and its key. The face holds the skill's whole record of
+/// practice, so it is hashed once for the skill rather than once for each of
+/// its entries' pages.
+#[derive(Clone, Copy)]
+pub(super) struct KeyedFace<'a> {
+    pub face: SkillFace<'a>,
+    key: Key,
+}
+
+impl std::hash::Hash for KeyedFace<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.key.hash(h);
+    }
 }
 
 impl<'a> EntrySource<'a> {
     /// The sources of all of a skill's entry pages, in the entries' order;
     /// `by_then` is the skill's [`crate::cards::minutes_by_then`].
     pub fn all(skill: &'a Skill, by_then: &[Option<u64>]) -> impl Iterator<Item = Self> {
-        (skill.entries.iter().zip(by_then)).map(|(entry, &minutes_by_then)| EntrySource {
+        let face = SkillFace::of(skill);
+        let skill_card = KeyedFace {
+            face,
+            key: hash(&face),
+        };
+        (skill.entries.iter().zip(by_then)).map(move |(entry, &minutes_by_then)| EntrySource {
             entry,
             skill_slug: &skill.slug,
             skill_path: &skill.path,
-            skill_card: SkillFace::of(skill),
+            skill_card,
             minutes_by_then,
         })
     }
@@ -361,7 +381,7 @@ impl EntryPage<'_> {
         if let Some(preview) = Preview::entry(common.config, source, urls, common.lang) {
             Preview::insert(Some(&preview), &mut c);
         }
-        let skill = (source.skill_card.title, source.skill_path);
+        let skill = (source.skill_card.face.title, source.skill_path);
         c.insert(
             "json_ld",
             &structured::script_json(&structured::entry(common.config, skill, item, urls)),
