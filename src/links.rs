@@ -736,5 +736,11 @@ mod tests {
             scan(br#"<p>href="x" id=&quot;y&quot;</p><a class="c" href='a&amp;b' data-id="z">"#);
         assert_eq!(page.links, ["a&b"]);
         assert!(page.ids.is_empty());
+        let page = scan(
+            br#"<A HREF="/x/" Id='top'><img
+src="a.png" alt="b=c"><i class=x src=bare>x = y; id= "1"</i><p id="last">"#,
+        );
+        assert_eq!(page.links, ["/x/", "a.png"]);
+        assert_eq!(page.ids, ["top", "last"]);
     }
 }
