@@ -222,20 +222,18 @@ mod tests {
 
     #[test]
     fn paths_are_percent_encoded_only_where_they_must_be() {
-        assert_eq!(
-            encode_path("skills/knife-skills/2026-10-03-fold/"),
-            "skills/knife-skills/2026-10-03-fold/"
-        );
-        assert_eq!(
-            encode_path("a~b_c.d/x:y@z!$&'()*+,;="),
-            "a~b_c.d/x:y@z!$&'()*+,;="
-        );
-        assert_eq!(
-            encode_path("skills/café crème/"),
-            "skills/caf%C3%A9%20cr%C3%A8me/"
-        );
-        assert_eq!(encode_path("日本/?#%"), "%E6%97%A5%E6%9C%AC/%3F%23%25");
-        assert_eq!(encode_path(""), "");
+        for (path, url) in [
+            (
+                "skills/knife-skills/2026-10-03-fold/",
+                "skills/knife-skills/2026-10-03-fold/",
+            ),
+            ("a~b_c.d/x:y@z!$&'()*+,;=", "a~b_c.d/x:y@z!$&'()*+,;="),
+            ("skills/café crème/", "skills/caf%C3%A9%20cr%C3%A8me/"),
+            ("日本/?#%", "%E6%97%A5%E6%9C%AC/%3F%23%25"),
+            ("", ""),
+        ] {
+            assert_eq!(encode_path(path), url, "{path}");
+        }
     }
 
     #[test]
