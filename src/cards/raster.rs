@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use harfrust::{ShapeOptions, ShaperData, UnicodeBuffer};
+use harfrust::{ShapeOptions, ShapePlan, ShapePlanKey, ShaperData, UnicodeBuffer};
 use resvg::tiny_skia::{FillRule, Mask, PathBuilder, Transform};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::prelude::{FontRef, LocationRef, MetadataProvider, Size};
@@ -80,9 +80,15 @@ impl std::hash::Hash for Op {
 /// `serve`): a portfolio's cards share most of their glyphs.
 #[derive(Default)]
 pub struct Glyphs {
-    masks: Mutex<HashMap<GlyphKey, Arc<GlyphMask>>>,
+    /// `None` for a glyph that draws nothing (a space): every card has a
+    /// dozen, and finding that out reads the face's outlines again.
+    masks: Mutex<HashMap<GlyphKey, Option<Arc<GlyphMask>>>>,
     /// The machine's faces used so far, by their number among its faces.
     fallbacks: Mutex<HashMap<usize, Arc<Fallback>>>,
+    /// The shaping plans made so far, by [`LineFace::id`]: making one costs a
+    /// quarter of shaping a card's line, and a build shapes thousands with a
+    /// handful of plans.
+    plans: Mutex<HashMap<u32, Vec<Arc<ShapePlan>>>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -314,7 +320,7 @@ fn shape(glyphs: &Glyphs, fonts: &Fonts, bold: bool, text: &str) -> Option<Line>
         faces: vec![LineFace::Inter(bold)],
         placed: Vec::new(),
     };
-    line.placed = shape_with(&line.faces[0], 0, text)?;
+    line.placed = shape_with(glyphs, &line.faces[0], 0, text)?;
     while let Some(missing) = line.placed.iter().find(|g| g.glyph == 0) {
         let c = text.get(missing.cluster as usize..)?.chars().next()?;
         let face = glyphs.fallback(fonts, c, bold)?;
@@ -322,7 +328,7 @@ fn shape(glyphs: &Glyphs, fonts: &Fonts, bold: bool, text: &str) -> Option<Line>
         if line.faces.iter().any(|f| f.id() == face.id()) {
             return None;
         }
-        let again = shape_with(&face, line.faces.len(), text)?;
+        let again = shape_with(glyphs, &face, line.faces.len(), text)?;
         line.faces.push(face);
         if again.iter().all(|g| g.glyph != 0) {
             line.placed = again;
@@ -341,13 +347,14 @@ fn shape(glyphs: &Glyphs, fonts: &Fonts, bold: bool, text: &str) -> Option<Line>
 }
 
 /// `text` shaped with one face, its glyphs marked as the line's face `slot`.
-fn shape_with(face: &LineFace, slot: usize, text: &str) -> Option<Vec<Placed>> {
+fn shape_with(glyphs: &Glyphs, face: &LineFace, slot: usize, text: &str) -> Option<Vec<Placed>> {
     let font = face.font()?;
-    let shaper = face.shaper().shaper(&font).build();
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    let shaped = shaper.shape(buffer, ShapeOptions::new());
+    let plan = glyphs.plan(face, &font, &buffer)?;
+    let shaper = face.shaper().shaper(&font).build();
+    let shaped = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
     let placed = (shaped.glyph_infos().iter())
         .zip(shaped.glyph_positions())
         .map(|(info, pos)| Placed {
@@ -412,14 +419,41 @@ impl Glyphs {
     /// The glyph's mask; `Some(None)` for a glyph that draws nothing (a space).
     fn mask(&self, key: GlyphKey, face: &LineFace) -> Option<Option<Arc<GlyphMask>>> {
         if let Some(m) = self.masks.lock().ok()?.get(&key) {
-            return Some(Some(Arc::clone(m)));
+            return Some(m.clone());
         }
-        let Some(mask) = rasterise(key, face) else {
-            return Some(None);
-        };
-        let mask = Arc::new(mask);
-        self.masks.lock().ok()?.insert(key, Arc::clone(&mask));
-        Some(Some(mask))
+        let mask = rasterise(key, face).map(Arc::new);
+        self.masks.lock().ok()?.insert(key, mask.clone());
+        Some(mask)
+    }
+
+    /// The plan for shaping `buffer` with `face`, made the first time a
+    /// buffer of its direction, script and language comes.
+    fn plan(
+        &self,
+        face: &LineFace,
+        font: &FontRef,
+        buffer: &UnicodeBuffer,
+    ) -> Option<Arc<ShapePlan>> {
+        let (direction, language) = (buffer.direction(), buffer.language());
+        // Text of no script (digits and marks) leaves the buffer's unset, which
+        // the buffer reports as unknown; guessing never sets it to unknown.
+        let script = Some(buffer.script()).filter(|s| *s != harfrust::script::UNKNOWN);
+        let wanted = ShapePlanKey::new(script, direction).language(language.as_ref());
+        let mut plans = self.plans.lock().ok()?;
+        let known = plans.entry(face.id()).or_default();
+        if let Some(plan) = known.iter().find(|p| wanted.matches(p)) {
+            return Some(Arc::clone(plan));
+        }
+        let shaper = face.shaper().shaper(font).build();
+        let plan = Arc::new(ShapePlan::new(
+            &shaper,
+            direction,
+            script,
+            language.as_ref(),
+            &[],
+        ));
+        known.push(Arc::clone(&plan));
+        Some(plan)
     }
 
     /// The machine's face for `c`, read and made ready to shape once per build.
@@ -514,4 +548,38 @@ fn encode(canvas: &Canvas) -> Option<Vec<u8>> {
     writer.write_image_data(&canvas.pixels).ok()?;
     writer.finish().ok()?;
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan is made for the script it shapes: Greek after Latin gets its own,
+    /// and every line comes out as it does with no plan made before it.
+    #[test]
+    fn each_script_is_shaped_with_a_plan_of_its_own() {
+        let fonts = Fonts::inter_only();
+        let glyphs = Glyphs::default();
+        let lines = ["Revisiting kick", "Ελληνικά μαθήματα", "Wavy AVATAR, 12 fl"];
+        for text in lines {
+            let warm = shape(&glyphs, fonts, false, text).expect("Inter has these");
+            let fresh = shape(&Glyphs::default(), fonts, false, text).expect("Inter has these");
+            let glyph_ids = |line: &Line| {
+                line.placed
+                    .iter()
+                    .map(|g| (g.glyph, g.advance))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(glyph_ids(&warm), glyph_ids(&fresh), "{text}");
+        }
+        let plans = glyphs.plans.lock().unwrap();
+        let scripts: Vec<_> = plans[&LineFace::Inter(false).id()]
+            .iter()
+            .map(|p| p.script())
+            .collect();
+        assert_eq!(
+            scripts,
+            [Some(harfrust::script::LATIN), Some(harfrust::script::GREEK)]
+        );
+    }
 }
