@@ -20,30 +20,35 @@ use crate::i18n::Language;
 use crate::keys::{Key, KeyHasher, hash_value};
 
 /// A value with its key: hashing it hashes the key alone, which stands for the
-/// whole value.
-pub(super) struct Keyed<'a, T> {
+/// whole value. The value is a reference to a large model value (a skill) or a
+/// small one that refers to such values (a skill's card face).
+#[derive(Clone, Copy)]
+pub(super) struct Keyed<T> {
     pub key: Key,
-    pub item: &'a T,
+    pub item: T,
 }
 
-impl<T> Clone for Keyed<'_, T> {
-    fn clone(&self) -> Self {
-        *self
+impl<T: Hash> Keyed<T> {
+    /// Keyed by hashing the whole value once, so that every page it takes
+    /// part in hashes its key instead.
+    pub fn new(item: T) -> Self {
+        Keyed {
+            key: crate::keys::hash(&item),
+            item,
+        }
     }
 }
 
-impl<T> Copy for Keyed<'_, T> {}
-
-impl<T> Hash for Keyed<'_, T> {
+impl<T> Hash for Keyed<T> {
     fn hash<H: Hasher>(&self, h: &mut H) {
         self.key.hash(h);
     }
 }
 
-impl<T> Deref for Keyed<'_, T> {
+impl<T> Deref for Keyed<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        self.item
+        &self.item
     }
 }
 

@@ -157,7 +157,7 @@ impl Renderer {
 
     /// Each skill with its key: the hash of the whole skill, or the key it had
     /// in the last render when it is the very same shared value.
-    fn key_skills<'s>(&mut self, site: &'s Site) -> Vec<Keyed<'s, Skill>> {
+    fn key_skills<'s>(&mut self, site: &'s Site) -> Vec<Keyed<&'s Skill>> {
         let known = std::mem::take(&mut self.skill_keys);
         self.skill_keys = (site.skills.par_iter())
             .map(|s| {

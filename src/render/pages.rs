@@ -101,7 +101,7 @@ impl<'a> Job<'a> {
 pub(super) struct Sources<'a> {
     pub site: &'a Site,
     pub common: &'a Common<'a>,
-    pub skills: &'a [Keyed<'a, Skill>],
+    pub skills: &'a [Keyed<&'a Skill>],
     pub parts: &'a [Parts<'a>],
     /// The preview of pages about the whole site.
     pub site_card: Option<super::preview::Preview>,

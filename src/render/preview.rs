@@ -110,7 +110,7 @@ impl Preview {
         }
         let (path, alt) = crate::cards::entry_card(
             source.skill_slug,
-            &source.skill_card.face,
+            &source.skill_card,
             entry,
             source.minutes_by_then,
             lang,

@@ -76,7 +76,7 @@ pub type PartsMemo = HashMap<Key, (Key, Arc<SkillParts>)>;
 #[derive(Hash, Clone, Copy)]
 struct PartsInputs<'a> {
     common: &'a Common<'a>,
-    skill: Keyed<'a, Skill>,
+    skill: Keyed<&'a Skill>,
 }
 
 /// A skill's parts as a page sees them: hashed by their key, with their
@@ -99,7 +99,7 @@ impl<'a> Parts<'a> {
         key: Key,
         made: &'a SkillParts,
         common: &'a Common<'a>,
-        skill: Keyed<'a, Skill>,
+        skill: Keyed<&'a Skill>,
     ) -> Self {
         Parts {
             key,
@@ -148,7 +148,7 @@ impl<'a> Parts<'a> {
 /// from `memo` where they are there.
 pub(super) fn skill_parts(
     common: &Common,
-    skills: &[Keyed<Skill>],
+    skills: &[Keyed<&Skill>],
     memo: &PartsMemo,
 ) -> Vec<(Key, (Key, Arc<SkillParts>))> {
     skills
@@ -224,7 +224,7 @@ pub fn skill_lastmod(skill: &Skill) -> Option<jiff::civil::Date> {
 #[derive(Hash)]
 pub(super) struct SkillPage<'a> {
     pub common: &'a Common<'a>,
-    pub skill: Keyed<'a, Skill>,
+    pub skill: Keyed<&'a Skill>,
     pub parts: Parts<'a>,
     pub related: Vec<Parts<'a>>,
 }
@@ -324,35 +324,18 @@ pub(super) struct EntrySource<'a> {
     pub skill_slug: &'a str,
     pub skill_path: &'a str,
     /// What the skill's card shows, which a page without a card of its own shares.
-    pub skill_card: KeyedFace<'a>,
+    pub skill_card: Keyed<SkillFace<'a>>,
     /// The practice up to the day of a payoff with a card of its own.
     pub minutes_by_then: Option<u64>,
-}
-
-/// A skill's card face and its key. The face holds the skill's whole record of
-/// practice, so it is hashed once for the skill rather than once for each of
-/// its entries' pages.
-#[derive(Clone, Copy)]
-pub(super) struct KeyedFace<'a> {
-    pub face: SkillFace<'a>,
-    key: Key,
-}
-
-impl std::hash::Hash for KeyedFace<'_> {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.key.hash(h);
-    }
 }
 
 impl<'a> EntrySource<'a> {
     /// The sources of all of a skill's entry pages, in the entries' order;
     /// `by_then` is the skill's [`crate::cards::minutes_by_then`].
     pub fn all(skill: &'a Skill, by_then: &[Option<u64>]) -> impl Iterator<Item = Self> {
-        let face = SkillFace::of(skill);
-        let skill_card = KeyedFace {
-            face,
-            key: hash(&face),
-        };
+        // The face holds the skill's whole record of practice: hashed once for
+        // the skill rather than once for each of its entries' pages.
+        let skill_card = Keyed::new(SkillFace::of(skill));
         (skill.entries.iter().zip(by_then)).map(move |(entry, &minutes_by_then)| EntrySource {
             entry,
             skill_slug: &skill.slug,
@@ -381,7 +364,7 @@ impl EntryPage<'_> {
         if let Some(preview) = Preview::entry(common.config, source, urls, common.lang) {
             Preview::insert(Some(&preview), &mut c);
         }
-        let skill = (source.skill_card.face.title, source.skill_path);
+        let skill = (source.skill_card.title, source.skill_path);
         c.insert(
             "json_ld",
             &structured::script_json(&structured::entry(common.config, skill, item, urls)),
@@ -398,7 +381,7 @@ impl EntryPage<'_> {
 #[derive(Hash)]
 pub(super) struct SkillFeed<'a> {
     pub common: &'a Common<'a>,
-    pub skill: Keyed<'a, Skill>,
+    pub skill: Keyed<&'a Skill>,
     pub earliest_start: Option<jiff::civil::Date>,
 }
 
