@@ -386,4 +386,47 @@ mod tests {
             assert!(html.contains("hl-comment"), "{code}: {html}");
         }
     }
+
+    /// Grammars are full of classes such as `[\w$]` and `[^\s\w]`, which the
+    /// vendored Oniguruma builds in one pass (vendor/onig_sys/PATCHES.md). Each
+    /// matches exactly the characters that one of its parts, as a class of its
+    /// own, matches, in every script.
+    #[test]
+    fn classes_of_several_properties_match_what_their_parts_match() {
+        use syntect::parsing::Regex;
+        let cases = [
+            (r"[\s\w]", r"(?:[\s]|[\w])"),
+            (r"[\w\s]", r"(?:[\w]|[\s])"),
+            (r"[\W\d]", r"(?:[\W]|[\d])"),
+            (r"[^\s\w]", r"(?![\s])(?![\w])(?:.|\n)"),
+            (
+                r"[\p{Greek}\p{Latin}\d]",
+                r"(?:[\p{Greek}]|[\p{Latin}]|[\d])",
+            ),
+            (
+                r"[\x{3000}-\x{30ff}\p{Han}\S]",
+                r"(?:[\x{3000}-\x{30ff}]|[\p{Han}]|[\S])",
+            ),
+            (r"[[:alpha:]_\d]", r"(?:[[:alpha:]]|_|[\d])"),
+        ];
+        let characters: Vec<char> = (0..0x3100)
+            .chain((0x3100..0x11_0000).step_by(7))
+            .filter_map(char::from_u32)
+            .collect();
+        for (class, parts) in cases {
+            let (class_re, parts_re) = (
+                Regex::new(format!(r"\A{class}\z")),
+                Regex::new(format!(r"\A{parts}\z")),
+            );
+            for &c in &characters {
+                let text = c.to_string();
+                assert_eq!(
+                    class_re.is_match(&text),
+                    parts_re.is_match(&text),
+                    "{class} against U+{:04X}",
+                    u32::from(c)
+                );
+            }
+        }
+    }
 }
