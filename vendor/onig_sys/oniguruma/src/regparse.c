@@ -6488,10 +6488,12 @@ append_code_ranges(BBuf** pbuf, const OnigCodePoint* pairs, int count)
    ranges interleave with those it has (\s and \w, two scripts) moved the
    same bytes thousands of times. The union is the same set of code points;
    it joins ranges that touch, which matching reads no differently. */
+#define FEW_RANGES  16
+
 static int
 merge_code_range_buf(BBuf** pbuf, BBuf* add)
 {
-  int r, na, nb, i, j, n;
+  int r = 0, na, nb, i, j, n;
   OnigCodePoint *a, *b, *out, from, to;
   BBuf* merged;
 
@@ -6511,6 +6513,29 @@ merge_code_range_buf(BBuf** pbuf, BBuf* add)
     r = append_code_ranges(pbuf, b, nb);
     bbuf_free(add);
     return r;
+  }
+
+  if (nb <= FEW_RANGES) {
+    /* Adding a few ranges one at a time moves little. */
+    for (i = 0; i < nb; i++) {
+      r = add_code_range_to_buf(pbuf, b[i*2], b[i*2 + 1]);
+      if (r != 0) break;
+    }
+    bbuf_free(add);
+    return r;
+  }
+  if (na <= FEW_RANGES) {
+    /* The same union, the few ranges going into the many. */
+    for (i = 0; i < na; i++) {
+      r = add_code_range_to_buf(&add, a[i*2], a[i*2 + 1]);
+      if (r != 0) {
+        bbuf_free(add);
+        return r;
+      }
+    }
+    bbuf_free(*pbuf);
+    *pbuf = add;
+    return 0;
   }
 
   merged = (BBuf* )xmalloc(sizeof(BBuf));
