@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use skillfolio::content::SourceFile;
 use skillfolio::highlight::Highlighter;
+use skillfolio::link_lookups::Lookups;
 use skillfolio::markdown::{Links, render};
 
 fuzz_target!(|data: &[u8]| {
@@ -29,7 +30,8 @@ fuzz_target!(|data: &[u8]| {
         path: "content/skills/a/index.md".into(),
         text,
     };
-    let rendered = render(&file, &(0..file.text.len()), Path::new("skills/a"), &links, highlighter);
+    let lookups = Lookups::new(&links, 0);
+    let rendered = render(&file, &(0..file.text.len()), Path::new("skills/a"), lookups, highlighter);
     let _ = rendered.html();
     for w in &rendered.warnings {
         let _ = w.to_string();
