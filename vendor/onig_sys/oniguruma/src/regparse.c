@@ -6447,15 +6447,22 @@ fetch_token(PToken* tok, UChar** src, UChar* end, ParseEnv* env)
   return tok->type;
 }
 
-/* Adds count ranges, given as [from][to] pairs in order, one above the
-   other: copied at once when they all lie above the ranges *pbuf has,
-   which is what adding them one at a time would leave. */
+/* Adds count ranges, given as [from][to] pairs: copied at once when each
+   lies above the one before and all above the ranges *pbuf has, which is
+   what adding them one at a time would leave. Built-in properties are in
+   that order; a user-defined one may not be, and is added one at a time. */
 static int
 append_code_ranges(BBuf** pbuf, const OnigCodePoint* pairs, int count)
 {
-  int r, i, pos;
+  int r, i, pos, ordered;
   OnigCodePoint n, *data;
   BBuf* bbuf;
+
+  if (count <= 0) return 0;
+
+  ordered = pairs[0] <= pairs[1];
+  for (i = 1; ordered && i < count; i++)
+    ordered = pairs[i*2 - 1] < pairs[i*2] && pairs[i*2] <= pairs[i*2 + 1];
 
   if (IS_NULL(*pbuf)) {
     r = new_code_range(pbuf);
@@ -6464,7 +6471,7 @@ append_code_ranges(BBuf** pbuf, const OnigCodePoint* pairs, int count)
   bbuf = *pbuf;
   data = (OnigCodePoint* )(bbuf->p);
   n = data[0];
-  if ((n == 0 || pairs[0] > data[(n - 1)*2 + 2]) &&
+  if (ordered && (n == 0 || pairs[0] > data[(n - 1)*2 + 2]) &&
       n + count <= ONIG_MAX_MULTI_BYTE_RANGES_NUM) {
     pos = SIZE_CODE_POINT * (1 + (n + count) * 2);
     BB_ENSURE_SIZE(bbuf, pos);
