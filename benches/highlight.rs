@@ -75,14 +75,14 @@ fn main() {
                 .highlight(code, syntax, deadline)
                 .map_or(0, |h| h.len());
         }
+        let compiling = if run == 0 {
+            ", compiling the patterns"
+        } else {
+            ""
+        };
         println!(
-            "{:.3} s, {bytes} bytes of HTML{}",
-            started.elapsed().as_secs_f64(),
-            if run == 0 {
-                ", compiling the patterns"
-            } else {
-                ""
-            }
+            "{:.3} s, {bytes} bytes of HTML{compiling}",
+            started.elapsed().as_secs_f64()
         );
     }
 }

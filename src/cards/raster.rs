@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use harfrust::{ShapeOptions, ShapePlan, ShapePlanKey, ShaperData, UnicodeBuffer};
+use harfrust::{ShapeOptions, ShapePlan, ShapePlanKey, Shaper, ShaperData, UnicodeBuffer};
 use resvg::tiny_skia::{FillRule, Mask, PathBuilder, Transform};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::prelude::{FontRef, LocationRef, MetadataProvider, Size};
@@ -352,8 +352,8 @@ fn shape_with(glyphs: &Glyphs, face: &LineFace, slot: usize, text: &str) -> Opti
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    let plan = glyphs.plan(face, &font, &buffer)?;
     let shaper = face.shaper().shaper(&font).build();
+    let plan = glyphs.plan(face.id(), &shaper, &buffer)?;
     let shaped = shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)));
     let placed = (shaped.glyph_infos().iter())
         .zip(shaped.glyph_positions())
@@ -426,27 +426,22 @@ impl Glyphs {
         Some(mask)
     }
 
-    /// The plan for shaping `buffer` with `face`, made the first time a
-    /// buffer of its direction, script and language comes.
-    fn plan(
-        &self,
-        face: &LineFace,
-        font: &FontRef,
-        buffer: &UnicodeBuffer,
-    ) -> Option<Arc<ShapePlan>> {
+    /// The plan for shaping `buffer` with `shaper`, of the face numbered
+    /// `face` ([`LineFace::id`]), made the first time a buffer of its
+    /// direction, script and language comes.
+    fn plan(&self, face: u32, shaper: &Shaper, buffer: &UnicodeBuffer) -> Option<Arc<ShapePlan>> {
         let (direction, language) = (buffer.direction(), buffer.language());
         // Text of no script (digits and marks) leaves the buffer's unset, which
         // the buffer reports as unknown; guessing never sets it to unknown.
         let script = Some(buffer.script()).filter(|s| *s != harfrust::script::UNKNOWN);
         let wanted = ShapePlanKey::new(script, direction).language(language.as_ref());
         let mut plans = self.plans.lock().ok()?;
-        let known = plans.entry(face.id()).or_default();
+        let known = plans.entry(face).or_default();
         if let Some(plan) = known.iter().find(|p| wanted.matches(p)) {
             return Some(Arc::clone(plan));
         }
-        let shaper = face.shaper().shaper(font).build();
         let plan = Arc::new(ShapePlan::new(
-            &shaper,
+            shaper,
             direction,
             script,
             language.as_ref(),

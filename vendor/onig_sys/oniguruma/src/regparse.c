@@ -6515,19 +6515,10 @@ merge_code_range_buf(BBuf** pbuf, BBuf* add)
   na = (int )a[0];
   nb = (int )b[0];
   a++; b++;
-  if (na == 0 || nb == 0 || a[(na - 1)*2 + 1] < b[0]) {
-    /* All of add lies above: appended as adding one at a time would. */
+  if (na == 0 || nb <= FEW_RANGES || a[(na - 1)*2 + 1] < b[0]) {
+    /* All of add above the class's ranges is copied at once; a few ranges
+       among them are added one at a time, which moves little. */
     r = append_code_ranges(pbuf, b, nb);
-    bbuf_free(add);
-    return r;
-  }
-
-  if (nb <= FEW_RANGES) {
-    /* Adding a few ranges one at a time moves little. */
-    for (i = 0; i < nb; i++) {
-      r = add_code_range_to_buf(pbuf, b[i*2], b[i*2 + 1]);
-      if (r != 0) break;
-    }
     bbuf_free(add);
     return r;
   }
