@@ -251,7 +251,7 @@ const INDEX: &str = "index";
 /// Draws cards, keeping them in `<cache>/cards/` when there is a cache folder.
 pub struct CardMaker {
     dir: Option<PathBuf>,
-    glyphs: raster::Glyphs,
+    shared: raster::Shared,
     used: Mutex<HashSet<String>>,
     names: Mutex<Names>,
     /// Cards this maker added to the cache folder, which a failed build takes
@@ -267,7 +267,7 @@ impl CardMaker {
     pub fn new(cache_dir: Option<&Path>) -> CardMaker {
         CardMaker {
             dir: cache_dir.map(|d| d.join("cards")),
-            glyphs: raster::Glyphs::default(),
+            shared: raster::Shared::default(),
             used: Mutex::default(),
             names: Mutex::default(),
             added: Mutex::default(),
@@ -468,7 +468,7 @@ impl CardMaker {
     /// The card's pixels: drawn directly, or from its SVG when its text needs
     /// the machine's fonts.
     fn draw(&self, layout: &Layout, fonts: &'static Fonts) -> Result<Vec<u8>, String> {
-        match raster::draw(&layout.ops, BACKGROUND, &self.glyphs, fonts) {
+        match raster::draw(&layout.ops, BACKGROUND, &self.shared, fonts) {
             Some(png) => Ok(png),
             None => draw(&layout.svg(), fonts),
         }

@@ -205,10 +205,48 @@ struct Canvas {
     background: Rgb,
 }
 
+/// What the cards of one build share as they are drawn.
+#[derive(Default)]
+pub struct Shared {
+    pub glyphs: Glyphs,
+    canvases: Canvases,
+}
+
+/// The pixels of cards already encoded, for the cards drawn after them. A
+/// card's pixels are 750 KB: allocated afresh for each of thousands of cards,
+/// they are pages the system must map and zero each time (with some
+/// allocators, every time), where a buffer used before is already in the
+/// cache.
+#[derive(Default)]
+struct Canvases {
+    spare: Mutex<Vec<Vec<u8>>>,
+}
+
+impl Canvases {
+    fn take(&self) -> Vec<u8> {
+        let size = (WIDTH * HEIGHT) as usize;
+        let spare = self.spare.lock().ok().and_then(|mut s| s.pop());
+        match spare {
+            Some(mut pixels) => {
+                pixels.clear();
+                pixels.resize(size, 0);
+                pixels
+            }
+            None => vec![0; size],
+        }
+    }
+
+    fn give_back(&self, pixels: Vec<u8>) {
+        if let Ok(mut spare) = self.spare.lock() {
+            spare.push(pixels);
+        }
+    }
+}
+
 impl Canvas {
-    fn new(background: Rgb) -> Canvas {
+    fn new(background: Rgb, pixels: Vec<u8>) -> Canvas {
         Canvas {
-            pixels: vec![0; (WIDTH * HEIGHT) as usize],
+            pixels,
             palette: vec![background],
             inks: Vec::new(),
             background,
@@ -285,8 +323,14 @@ impl Canvas {
 }
 
 /// The card as a PNG, or `None` when it needs what only the SVG path draws.
-pub fn draw(ops: &[Op], background: Rgb, glyphs: &Glyphs, fonts: &Fonts) -> Option<Vec<u8>> {
-    let mut canvas = Canvas::new(background);
+pub fn draw(ops: &[Op], background: Rgb, shared: &Shared, fonts: &Fonts) -> Option<Vec<u8>> {
+    let mut canvas = Canvas::new(background, shared.canvases.take());
+    let png = paint(&mut canvas, ops, &shared.glyphs, fonts).and_then(|()| encode(&canvas));
+    shared.canvases.give_back(canvas.pixels);
+    png
+}
+
+fn paint(canvas: &mut Canvas, ops: &[Op], glyphs: &Glyphs, fonts: &Fonts) -> Option<()> {
     for op in ops {
         match op {
             Op::Rect { rect, colour } => {
@@ -304,11 +348,11 @@ pub fn draw(ops: &[Op], background: Rgb, glyphs: &Glyphs, fonts: &Fonts) -> Opti
                 let base = canvas.ink(*colour)?;
                 let at = (*x, *baseline);
                 let line = shape(glyphs, fonts, *bold, line)?;
-                text(&mut canvas, glyphs, &line, at, *size, base)?;
+                text(canvas, glyphs, &line, at, *size, base)?;
             }
         }
     }
-    encode(&canvas)
+    Some(())
 }
 
 /// A line shaped as usvg shapes it: with Inter, then, while a glyph is
@@ -576,5 +620,41 @@ mod tests {
             scripts,
             [Some(harfrust::script::LATIN), Some(harfrust::script::GREEK)]
         );
+    }
+
+    /// A card drawn on the pixels of the card before it comes out as it does
+    /// on fresh ones: nothing of the first card is left in the second.
+    #[test]
+    fn a_card_on_reused_pixels_is_drawn_as_on_fresh_ones() {
+        let fonts = Fonts::inter_only();
+        let background = [0xfb, 0xfa, 0xf7];
+        let first = [
+            Op::Rect {
+                rect: [0.0, 0.0, 600.0, 630.0],
+                colour: [0x1f, 0x3a, 0x5f],
+            },
+            Op::Text {
+                x: 48.0,
+                baseline: 200.0,
+                size: 64.0,
+                bold: true,
+                colour: [0xc0, 0x39, 0x2b],
+                line: "Origami crane".to_string(),
+            },
+        ];
+        let second = [Op::Text {
+            x: 640.0,
+            baseline: 420.0,
+            size: 32.0,
+            bold: false,
+            colour: [0x22, 0x22, 0x22],
+            line: "A perfect omelette".to_string(),
+        }];
+        let shared = Shared::default();
+        draw(&first, background, &shared, fonts).expect("Inter has these");
+        let reused = draw(&second, background, &shared, fonts).expect("Inter has these");
+        assert_eq!(shared.canvases.spare.lock().unwrap().len(), 1);
+        let fresh = draw(&second, background, &Shared::default(), fonts).expect("Inter has these");
+        assert!(reused == fresh, "the second card shows some of the first");
     }
 }

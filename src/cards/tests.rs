@@ -317,7 +317,7 @@ fn drawn_cards_look_as_their_svg_does() {
         "22 sessions".to_string(),
         "4-day streak".to_string(),
     ];
-    let glyphs = raster::Glyphs::default();
+    let shared = raster::Shared::default();
     let p = progress();
     let titles = DEMO
         .iter()
@@ -331,7 +331,7 @@ fn drawn_cards_look_as_their_svg_does() {
             &stats,
             &p,
         );
-        assert_drawn_as_svg(&card, Fonts::inter_only(), &glyphs);
+        assert_drawn_as_svg(&card, Fonts::inter_only(), &shared);
     }
 }
 
@@ -353,7 +353,7 @@ fn text_in_the_machines_fonts_is_drawn_as_its_svg_is() {
         "練習22回".to_string(),
         "4日連続".to_string(),
     ];
-    let glyphs = raster::Glyphs::default();
+    let shared = raster::Shared::default();
     let p = progress();
     for (kicker, title) in [
         ("料理", CJK),
@@ -361,14 +361,14 @@ fn text_in_the_machines_fonts_is_drawn_as_its_svg_is() {
         ("Cooking", "Omelette au 完璧 style, 90 s"),
     ] {
         let card = content("小さなスキルを公開で練習", kicker, title, &stats, &p);
-        assert_drawn_as_svg(&card, fonts, &glyphs);
+        assert_drawn_as_svg(&card, fonts, &shared);
     }
 }
 
-fn assert_drawn_as_svg(content: &Content, fonts: &'static Fonts, glyphs: &raster::Glyphs) {
+fn assert_drawn_as_svg(content: &Content, fonts: &'static Fonts, shared: &raster::Shared) {
     let title = content.title;
     let card = layout(content, fonts);
-    let direct = raster::draw(&card.ops, BACKGROUND, glyphs, fonts)
+    let direct = raster::draw(&card.ops, BACKGROUND, shared, fonts)
         .unwrap_or_else(|| panic!("{title}: drawn without SVG"));
     assert_eq!(&direct[..8], b"\x89PNG\r\n\x1a\n");
     let decoded = image::load_from_memory(&direct).unwrap();
@@ -416,7 +416,7 @@ fn text_inter_lacks_is_left_to_the_svg_path() {
         raster::draw(
             &card.ops,
             BACKGROUND,
-            &raster::Glyphs::default(),
+            &raster::Shared::default(),
             Fonts::inter_only()
         )
         .is_none()
