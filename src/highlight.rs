@@ -429,4 +429,28 @@ mod tests {
             }
         }
     }
+
+    /// A search tries to match at one position after another. The vendored
+    /// Oniguruma starts each try's backtracking stack afresh on the machine's
+    /// stack, and keeps it for the next try only once it has grown onto the
+    /// heap (vendor/onig_sys/PATCHES.md). Tries that fail shallow and deep,
+    /// before and after the stack grows, leave the match and its groups where
+    /// they are.
+    #[test]
+    fn searches_that_backtrack_at_many_positions_find_the_leftmost_match() {
+        use syntect::parsing::{Regex, Region};
+        let re = Regex::new(r"((?:a|b)+)(c)".to_string());
+        let long = "ab".repeat(400);
+        let text = format!("ab x {long} x abab x babab{long}ba+ bbac!");
+        let mut region = Region::new();
+        assert!(re.search(&text, 0, text.len(), Some(&mut region)));
+        let start = text.find("bbac").unwrap();
+        assert_eq!(region.pos(0), Some((start, start + 4)));
+        assert_eq!(region.pos(1), Some((start, start + 3)));
+        assert_eq!(region.pos(2), Some((start + 3, start + 4)));
+        // The same expression again, on a text whose long run is the match.
+        let text = format!("abx{long}c");
+        assert!(re.search(&text, 0, text.len(), Some(&mut region)));
+        assert_eq!(region.pos(1), Some((3, 3 + long.len())));
+    }
 }

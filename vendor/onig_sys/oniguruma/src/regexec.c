@@ -1358,16 +1358,14 @@ struct OnigCalloutArgsStruct {
 } while(0);
 
 
+/* skillfolio: a stack still on alloca's memory is not copied to the heap.
+   The next match_at of the search starts its stack afresh and sets every
+   capture slot again, so nothing in the copy is read: it cost a malloc, a
+   4 KB copy and a free per search that tried to match at all. A stack that
+   grew onto the heap is kept for the next match_at, as before. */
 #define STACK_SAVE(msa,is_alloca,alloc_base) do{\
   (msa)->stack_n = (int )(stk_end - stk_base);\
-  if ((is_alloca) != 0) {\
-    size_t size = sizeof(StkPtrType) * (msa)->ptr_num\
-                + sizeof(StackType) * (msa)->stack_n;\
-    (msa)->stack_p = xmalloc(size);\
-    CHECK_NULL_RETURN_MEMERR((msa)->stack_p);\
-    xmemcpy((msa)->stack_p, (alloc_base), size);\
-  }\
-  else {\
+  if ((is_alloca) == 0) {\
     (msa)->stack_p = (alloc_base);\
   };\
 } while(0)
