@@ -347,7 +347,7 @@ impl CardMaker {
             });
         }
         let fonts = Fonts::system();
-        cards.into_par_iter().try_for_each(|(path, key, card)| {
+        let drawn = cards.into_par_iter().try_for_each(|(path, key, card)| {
             let layout = card.layout(site, fonts);
             let contents = self.card(&layout, key, fonts).map_err(|e| {
                 Diagnostic::error(format!("could not draw the preview card {path}: {e}")).hint(
@@ -359,7 +359,9 @@ impl CardMaker {
                 contents,
                 key,
             })
-        })
+        });
+        self.shared.free_canvases();
+        drawn
     }
 
     /// Removes the cards this maker stored, for a build that failed.

@@ -212,6 +212,17 @@ pub struct Shared {
     canvases: Canvases,
 }
 
+impl Shared {
+    /// Frees the spare pixels, one card's per thread that drew, once a
+    /// build's cards are drawn: `serve` keeps the glyphs from one rebuild to
+    /// the next, and most rebuilds draw no card.
+    pub fn free_canvases(&self) {
+        if let Ok(mut spare) = self.canvases.spare.lock() {
+            *spare = Vec::new();
+        }
+    }
+}
+
 /// The pixels of cards already encoded, for the cards drawn after them. A
 /// card's pixels are 750 KB: allocated afresh for each of thousands of cards,
 /// they are pages the system must map and zero each time (with some
@@ -656,5 +667,7 @@ mod tests {
         assert_eq!(shared.canvases.spare.lock().unwrap().len(), 1);
         let fresh = draw(&second, background, &Shared::default(), fonts).expect("Inter has these");
         assert!(reused == fresh, "the second card shows some of the first");
+        shared.free_canvases();
+        assert!(shared.canvases.spare.lock().unwrap().is_empty());
     }
 }
