@@ -453,4 +453,34 @@ mod tests {
         assert!(re.search(&text, 0, text.len(), Some(&mut region)));
         assert_eq!(region.pos(1), Some((3, 3 + long.len())));
     }
+
+    /// Each thread keeps the classes of the scopes it has written, by scope
+    /// and prefix (vendor/syntect's html.rs): a second prefix on the same
+    /// thread is spelt with its own classes, not the first one's.
+    #[test]
+    fn the_classes_of_a_scope_are_spelt_with_the_prefix_asked_for() {
+        use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+        let syntaxes = two_face::syntax::extra_newlines();
+        let rust = syntaxes
+            .find_syntax_by_token("rust")
+            .expect("a Rust grammar");
+        let html = |style: ClassStyle| {
+            let mut lines = ClassedHTMLGenerator::new_with_class_style(rust, &syntaxes, style);
+            lines
+                .parse_html_for_line_which_includes_newline("fn main() {}\n")
+                .expect("one line of Rust");
+            lines.finalize()
+        };
+        let first = html(ClassStyle::SpacedPrefixed { prefix: "hl-" });
+        let second = html(ClassStyle::SpacedPrefixed { prefix: "code-" });
+        let plain = html(ClassStyle::Spaced);
+        assert!(first.contains(r#"class="hl-source hl-rust""#), "{first}");
+        assert!(
+            second.contains(r#"class="code-source code-rust""#),
+            "{second}"
+        );
+        assert!(plain.contains(r#"class="source rust""#), "{plain}");
+        assert_eq!(first.replace("hl-", ""), plain);
+        assert_eq!(second.replace("code-", ""), plain);
+    }
 }

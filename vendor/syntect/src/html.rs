@@ -241,7 +241,63 @@ pub enum ClassStyle {
     SpacedPrefixed { prefix: &'static str },
 }
 
+std::thread_local! {
+    /// The classes of each scope this thread has written, by scope and prefix:
+    /// a span's classes are then copied, not spelt out again under the global
+    /// scope repository's lock, which threads highlighting at once contend for.
+    static CLASSES: std::cell::RefCell<ClassesByScope> = std::cell::RefCell::default();
+}
+
+/// By scope and the address and length of the prefix (the same prefix at
+/// another address is only a miss, spelt out again).
+type ClassesByScope = std::collections::HashMap<
+    (Scope, usize, usize),
+    Box<str>,
+    std::hash::BuildHasherDefault<ScopeHasher>,
+>;
+
+/// One multiplication per word: a scope is two of them, and SipHash would
+/// cost as much as the lock the table saves.
+#[derive(Default)]
+struct ScopeHasher(u64);
+
+impl std::hash::Hasher for ScopeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 fn scope_to_classes(s: &mut String, scope: Scope, style: ClassStyle) {
+    let prefix = match style {
+        ClassStyle::Spaced => (0, 0),
+        ClassStyle::SpacedPrefixed { prefix } => (prefix.as_ptr() as usize, prefix.len()),
+    };
+    CLASSES.with(|classes| {
+        let mut classes = classes.borrow_mut();
+        let written = classes.entry((scope, prefix.0, prefix.1)).or_insert_with(|| {
+            let mut spelt = String::new();
+            spell_classes(&mut spelt, scope, style);
+            spelt.into_boxed_str()
+        });
+        s.push_str(written);
+    });
+}
+
+fn spell_classes(s: &mut String, scope: Scope, style: ClassStyle) {
     let repo = lock_global_scope_repo();
     for i in 0..(scope.len()) {
         let atom = scope.atom_at(i as usize);
