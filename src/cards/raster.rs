@@ -208,7 +208,7 @@ struct Canvas {
 /// What the cards of one build share as they are drawn.
 #[derive(Default)]
 pub struct Shared {
-    pub glyphs: Glyphs,
+    glyphs: Glyphs,
     canvases: Canvases,
 }
 
@@ -235,15 +235,13 @@ struct Canvases {
 
 impl Canvases {
     fn take(&self) -> Vec<u8> {
-        let size = (WIDTH * HEIGHT) as usize;
         let spare = self.spare.lock().ok().and_then(|mut s| s.pop());
         match spare {
             Some(mut pixels) => {
-                pixels.clear();
-                pixels.resize(size, 0);
+                pixels.fill(0);
                 pixels
             }
-            None => vec![0; size],
+            None => vec![0; (WIDTH * HEIGHT) as usize],
         }
     }
 

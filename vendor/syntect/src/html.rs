@@ -253,33 +253,8 @@ std::thread_local! {
 type ClassesByScope = std::collections::HashMap<
     (Scope, usize, usize),
     Box<str>,
-    std::hash::BuildHasherDefault<ScopeHasher>,
+    std::hash::BuildHasherDefault<crate::utils::WordHasher>,
 >;
-
-/// One multiplication per word: a scope is two of them, and SipHash would
-/// cost as much as the lock the table saves.
-#[derive(Default)]
-struct ScopeHasher(u64);
-
-impl std::hash::Hasher for ScopeHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 fn scope_to_classes(s: &mut String, scope: Scope, style: ClassStyle) {
     let prefix = match style {

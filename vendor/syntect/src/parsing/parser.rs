@@ -17,6 +17,7 @@ use crate::parsing::syntax_definition::ContextId;
 use crate::parsing::syntax_set::{SyntaxReference, SyntaxSet};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use crate::utils::WordHasher;
 
 /// Errors that can occur while parsing.
 #[derive(Debug, thiserror::Error)]
@@ -108,30 +109,9 @@ impl Found {
 /// regions are kept for the thread's next line, so a line allocates nothing.
 #[derive(Default)]
 struct SearchCache {
-    found: HashMap<*const MatchPattern, Option<usize>, BuildHasherDefault<PointerHasher>>,
+    found: HashMap<*const MatchPattern, Option<usize>, BuildHasherDefault<WordHasher>>,
     regions: Vec<Region>,
     used: usize,
-}
-
-/// Hashes a pointer with one multiplication: the table is looked up once per
-/// pattern per token, and FNV's byte-by-byte rounds were a tenth of it.
-#[derive(Default)]
-struct PointerHasher(u64);
-
-impl std::hash::Hasher for PointerHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 impl SearchCache {
