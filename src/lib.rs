@@ -279,7 +279,8 @@ pub fn render(loaded: &Loaded) -> Result<Vec<OutputFile>, Diagnostics> {
 /// files a build would write.
 pub fn check_links(loaded: &Loaded, root: &Path) -> Result<Vec<Diagnostic>, Diagnostics> {
     let config = &loaded.site.config;
-    let links = links::LinkCheck::new(&config.base_url, &config.base_path);
+    let links = links::LinkCheck::new(&config.base_url, &config.base_path)
+        .written_by(loaded.site.page_sources());
     render::Renderer::new(&loaded.theme)?
         .without_card_pixels()
         .render(&loaded.site, &loaded.theme, &render::Fresh, &|file| {
@@ -346,7 +347,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let writer = Writer {
         record: record.as_ref(),
         staging: &staging,
-        links: links::LinkCheck::new(&config.base_url, &config.base_path),
+        links: links::LinkCheck::new(&config.base_url, &config.base_path)
+            .written_by(loaded.site.page_sources()),
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
     };

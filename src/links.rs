@@ -26,7 +26,42 @@ pub struct LinkCheck {
     /// The address in `site.toml` when the pages were made for another (`serve`):
     /// links written with it are the site's too.
     published: Option<(String, String)>,
+    /// The content files each page is made from, searched first for a broken
+    /// link found on it.
+    sources: PageSources,
     found: Mutex<Found>,
+}
+
+/// The content files (relative to the site's root) each page is made from, by
+/// its output path, the page's own file first.
+#[derive(Debug, Default)]
+pub struct PageSources {
+    files: Vec<PathBuf>,
+    /// Each page's files, as a range of `order`: a large site has tens of
+    /// thousands of pages, and this is held while they are made.
+    pages: HashMap<String, (u32, u32)>,
+    order: Vec<u32>,
+}
+
+impl PageSources {
+    /// Counts a content file, for the pages made from it.
+    pub fn file(&mut self, path: &Path) -> u32 {
+        self.files.push(path.to_path_buf());
+        (self.files.len() - 1) as u32
+    }
+
+    /// Notes the page at the output path `page` as made from `files`, its own first.
+    pub fn page(&mut self, page: String, files: impl IntoIterator<Item = u32>) {
+        let start = self.order.len() as u32;
+        self.order.extend(files);
+        self.pages
+            .insert(page, (start, self.order.len() as u32 - start));
+    }
+
+    fn of(&self, page: &str) -> Option<&[u32]> {
+        let &(start, len) = self.pages.get(page)?;
+        self.order.get(start as usize..(start + len) as usize)
+    }
 }
 
 #[derive(Default)]
@@ -49,15 +84,38 @@ impl Found {
     /// Counts a link to the target at `place`, written as `raw` on `page`.
     /// Pages are made in parallel: the first page by path names a link, so
     /// the message is the same from one run to the next.
-    fn used(&mut self, place: usize, page: &str, raw: &str) {
+    fn used(&mut self, place: usize, page: OnPage, raw: &str) {
         let used = &mut self.uses[place];
-        if *used.page > *page {
-            *used = Use::new(page, raw);
+        let first = *used.page > *page.path;
+        let traced_first = page.traceable
+            && match &used.traced {
+                Traced::Unknown => true,
+                Traced::First => first,
+                Traced::Other(traced, _) => **traced > *page.path,
+            };
+        if first {
+            let page = page.path.to_string();
+            let raw = raw.to_string();
+            if matches!(used.traced, Traced::First) && !traced_first {
+                let (page, raw) = (
+                    std::mem::replace(&mut used.page, page),
+                    std::mem::replace(&mut used.raw, raw),
+                );
+                used.traced = Traced::Other(page, raw);
+            } else {
+                (used.page, used.raw) = (page, raw);
+            }
+        }
+        if traced_first {
+            used.traced = match first {
+                true => Traced::First,
+                false => Traced::Other(page.path.to_string(), raw.to_string()),
+            };
         }
     }
 
     /// The place of `target`, first named on `page` as `raw`.
-    fn place(&mut self, target: Target, page: &str, raw: &str) -> usize {
+    fn place(&mut self, target: Target, page: OnPage, raw: &str) -> usize {
         match self.places.entry(target) {
             Entry::Occupied(o) => {
                 let place = *o.get();
@@ -72,6 +130,13 @@ impl Found {
             }
         }
     }
+}
+
+/// The page a link is on, and whether the files it is made from are known.
+#[derive(Clone, Copy)]
+struct OnPage<'a> {
+    path: &'a str,
+    traceable: bool,
 }
 
 /// A link's output path (before `index.html` is added) and its fragment.
@@ -90,13 +155,40 @@ struct Target {
 struct Use {
     page: String,
     raw: String,
+    /// The first page by path whose files are known: where the link is
+    /// looked for first when it is broken. A link first seen on a list of
+    /// entries is also on its entry's page.
+    traced: Traced,
+}
+
+#[derive(Debug, Clone)]
+enum Traced {
+    /// No page whose files are known has the link.
+    Unknown,
+    /// The first page is that page.
+    First,
+    /// That page, and the link's text there.
+    Other(String, String),
 }
 
 impl Use {
-    fn new(page: &str, raw: &str) -> Use {
+    fn new(page: OnPage, raw: &str) -> Use {
         Use {
-            page: page.to_string(),
+            page: page.path.to_string(),
             raw: raw.to_string(),
+            traced: match page.traceable {
+                true => Traced::First,
+                false => Traced::Unknown,
+            },
+        }
+    }
+
+    /// The page the link is looked for on, and its text there.
+    fn traced(&self) -> Option<(&str, &str)> {
+        match &self.traced {
+            Traced::Unknown => None,
+            Traced::First => Some((&self.page, &self.raw)),
+            Traced::Other(page, raw) => Some((page, raw)),
         }
     }
 }
@@ -107,6 +199,7 @@ impl LinkCheck {
             base_url: base_url.to_string(),
             base_path: base_path.to_string(),
             published: None,
+            sources: PageSources::default(),
             found: Mutex::new(Found::default()),
         }
     }
@@ -116,6 +209,13 @@ impl LinkCheck {
         if base_url != self.base_url {
             self.published = Some((base_url.to_string(), base_path.to_string()));
         }
+        self
+    }
+
+    /// Looks for a broken link first in the files its page is made from: on a
+    /// large site, that spares reading every content file to trace it.
+    pub fn written_by(mut self, sources: PageSources) -> LinkCheck {
+        self.sources = sources;
         self
     }
 
@@ -151,25 +251,29 @@ impl LinkCheck {
             })
             .collect();
         let ids = ids.into_iter().map(Into::into).collect();
+        let page = OnPage {
+            path,
+            traceable: self.sources.pages.contains_key(path),
+        };
         let mut found = self.lock();
         found.files.insert(path.to_string());
         found.ids.insert(path.to_string(), ids);
         for (raw, target) in links.iter().zip(relative) {
             let raw = raw.as_ref();
             if let Some(target) = target {
-                found.place(target, path, raw);
+                found.place(target, page, raw);
                 continue;
             }
             if !same_everywhere(raw) {
                 continue;
             }
             match found.by_text.get(raw).copied() {
-                Some(Some(place)) => found.used(place, path, raw),
+                Some(Some(place)) => found.used(place, page, raw),
                 Some(None) => {}
                 None => {
                     let place = self
                         .target(path, raw)
-                        .map(|target| found.place(target, path, raw));
+                        .map(|target| found.place(target, page, raw));
                     found.by_text.insert(raw.to_string(), place);
                 }
             }
@@ -242,11 +346,12 @@ impl LinkCheck {
         let LinkCheck {
             base_url,
             base_path,
+            sources,
             found,
             ..
         } = self;
         let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-        let out = found.report(theme, root, &base_url, &base_path);
+        let out = found.report(theme, root, &base_url, &base_path, &sources);
         // A large site's links and ids take tens of milliseconds to free.
         crate::drop_in_background(found);
         out
@@ -261,6 +366,7 @@ impl Found {
         root: &Path,
         base_url: &str,
         base_path: &str,
+        sources: &PageSources,
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         let found = self;
@@ -275,11 +381,10 @@ impl Found {
             return Vec::new();
         }
         broken.sort_by(|a, b| (&a.1.page, &a.1.raw).cmp(&(&b.1.page, &b.1.raw)));
-        let wanted: Vec<&str> = broken
-            .iter()
-            .map(|(_, used, _)| used.raw.as_str())
+        let wanted: Vec<(&str, Option<(&str, &str)>)> = (broken.iter())
+            .map(|(_, used, _)| (used.raw.as_str(), used.traced()))
             .collect();
-        let (content, written_in) = written_in(root, &wanted);
+        let (content, written_at) = located(root, &wanted, sources);
         let mut templates: Vec<(PathBuf, &str)> = (theme.templates.iter())
             .map(|t| (t.path.clone(), t.text.as_str()))
             .collect();
@@ -293,11 +398,10 @@ impl Found {
         };
         let mut seen = HashSet::new();
         let mut out = Vec::new();
-        for (target, used, problem) in broken {
+        for ((target, used, problem), at) in broken.into_iter().zip(written_at) {
             let relative = !used.raw.starts_with('/') && !has_scheme(&used.raw);
-            let in_content = written_in
-                .get(used.raw.as_str())
-                .map(|&(file, at)| (&content[file].0, &content[file].1, at));
+            let in_content =
+                at.map(|(file, at, len)| (&content[file].0, content[file].1.as_str(), at, len));
             let written = if relative {
                 // Markdown reported relative links of content files as it rendered them.
                 if in_content.is_some() {
@@ -305,7 +409,7 @@ impl Found {
                 }
                 None
             } else {
-                in_content.map(|(p, t, at)| (p.clone(), t.as_str(), at, used.raw.len()))
+                in_content.map(|(p, t, at, len)| (p.clone(), t, at, len))
             };
             let written = written.or_else(|| {
                 in_templates(&templates, &used.raw, base_url, base_path)
@@ -539,6 +643,68 @@ pub fn scan(html: &[u8]) -> Scanned {
     scanned
 }
 
+/// Where each of the `wanted` links is written, as (file, offset, length) into
+/// the files returned beside. A link is given by its text on the first page it
+/// is on and, when known, the first page whose own files are known with its
+/// text there: it is looked for in that page's files, in order, and otherwise
+/// in the first content file by path that holds it. Only links in none of
+/// their page's files cost a search of every content file.
+#[allow(clippy::type_complexity)]
+fn located(
+    root: &Path,
+    wanted: &[(&str, Option<(&str, &str)>)],
+    sources: &PageSources,
+) -> (Vec<(PathBuf, String)>, Vec<Option<(usize, usize, usize)>>) {
+    use rayon::prelude::*;
+    let mut own: Vec<u32> = (wanted.iter())
+        .filter_map(|(_, traced)| sources.of(traced.as_ref()?.0))
+        .flatten()
+        .copied()
+        .collect();
+    own.sort_unstable();
+    own.dedup();
+    let path = |file: u32| &sources.files[file as usize];
+    let texts: Vec<String> = own
+        .par_iter()
+        .map(|&file| std::fs::read_to_string(root.join(path(file))).unwrap_or_default())
+        .collect();
+    let in_own = |(page, raw): (&str, &str)| {
+        sources.of(page)?.iter().find_map(|file| {
+            let file = own.binary_search(file).ok()?;
+            let (_, at) = destinations(&texts[file]).find(|(dest, _)| *dest == raw)?;
+            Some((file, at, raw.len()))
+        })
+    };
+    let mut at: Vec<Option<(usize, usize, usize)>> = (wanted.iter())
+        .map(|(_, traced)| traced.and_then(in_own))
+        .collect();
+    // Only the texts of the files that hold a link are kept for its message.
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut kept: HashMap<usize, usize> = HashMap::new();
+    for (file, _, _) in at.iter_mut().flatten() {
+        *file = *kept.entry(*file).or_insert_with(|| {
+            files.push((path(own[*file]).clone(), texts[*file].clone()));
+            files.len() - 1
+        });
+    }
+    let rest: Vec<&str> = (wanted.iter().zip(&at))
+        .filter(|(_, at)| at.is_none())
+        .map(|((raw, _), _)| *raw)
+        .collect();
+    if rest.is_empty() {
+        return (files, at);
+    }
+    let (others, first) = written_in(root, &rest);
+    let offset = files.len();
+    files.extend(others);
+    for ((raw, _), at) in wanted.iter().zip(at.iter_mut()) {
+        if at.is_none() {
+            *at = (first.get(*raw)).map(|&(file, here)| (offset + file, here, raw.len()));
+        }
+    }
+    (files, at)
+}
+
 /// For each link, the file (an index) and offset where it is first written.
 type WrittenAt = HashMap<String, (usize, usize)>;
 
@@ -728,6 +894,61 @@ mod tests {
         let backward = [("b/index.html", page), ("a/index.html", page)];
         assert_eq!(check(&forward, &[], ""), expected);
         assert_eq!(check(&backward, &[], ""), expected);
+    }
+
+    /// A broken link first seen on a list of entries is traced to the file of
+    /// the first entry page that shows it, not to whichever content file
+    /// holding the same text comes first, and not by reading every file: a
+    /// file that holds the link but no page is made from is not searched.
+    #[test]
+    fn a_broken_link_is_traced_to_the_files_of_its_first_page_that_has_any() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let gone = "https://example.org/folio/gone/";
+        write(
+            "content/a-first/index.md",
+            &format!("Also [here]({gone}).\n"),
+        );
+        write("content/skills/x/index.md", "# X\n");
+        write(
+            "content/skills/x/log/2024-01-01-day.md",
+            &format!("Line one.\n\nSee [it]({gone}) now.\n"),
+        );
+        let page = format!(r#"<a href="{gone}">it</a>"#);
+        let check = |order: &[&str]| {
+            let mut sources = PageSources::default();
+            let skill = sources.file(Path::new("content/skills/x/index.md"));
+            let entry = sources.file(Path::new("content/skills/x/log/2024-01-01-day.md"));
+            sources.page("skills/x/day/index.html".into(), [entry, skill]);
+            sources.page("skills/x/index.html".into(), [skill, entry]);
+            let links = LinkCheck::new("https://example.org/folio/", "/folio/").written_by(sources);
+            for path in order {
+                links.add(path, Some(page.as_bytes()));
+            }
+            let found = links.finish(&Theme::default(), dir.path());
+            (found.iter())
+                .map(|d| {
+                    let l = d.location.as_ref().unwrap();
+                    format!("{}:{}:{} {}", l.file.display(), l.line, l.column, d.message)
+                })
+                .collect::<Vec<_>>()
+        };
+        let expected = [format!(
+            "content/skills/x/log/2024-01-01-day.md:3:10 link to `{gone}` leads nowhere: the site has no such page or file (on the page /folio/)"
+        )];
+        assert_eq!(check(&["index.html", "skills/x/day/index.html"]), expected);
+        assert_eq!(check(&["skills/x/day/index.html", "index.html"]), expected);
+        // With no page whose files are known, every content file is searched.
+        assert_eq!(
+            check(&["index.html"]),
+            [format!(
+                "content/a-first/index.md:1:13 link to `{gone}` leads nowhere: the site has no such page or file (on the page /folio/)"
+            )]
+        );
     }
 
     #[test]

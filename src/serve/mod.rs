@@ -122,8 +122,13 @@ impl Snapshot {
 
     /// Every link of the served pages that leads nowhere, as `build` reports them;
     /// `None` when a newer build replaced this one before the check was done.
-    pub fn broken_links(&self, job: &LinkJob) -> Option<Vec<Diagnostic>> {
-        let mut links = crate::links::LinkCheck::new(&job.base_url, &job.base_path);
+    pub fn broken_links(
+        &self,
+        job: &LinkJob,
+        sources: crate::links::PageSources,
+    ) -> Option<Vec<Diagnostic>> {
+        let mut links =
+            crate::links::LinkCheck::new(&job.base_url, &job.base_path).written_by(sources);
         if let Some((url, path)) = &job.published {
             links = links.published_at(url, path);
         }
@@ -290,14 +295,18 @@ pub struct LinkJob {
     /// How many builds have started, and which of them this check is for.
     builds: Arc<AtomicU64>,
     build: u64,
+    /// The files each page is made from, listed from the model on the thread
+    /// that then frees it.
+    sources: Option<std::thread::JoinHandle<crate::links::PageSources>>,
 }
 
 impl LinkJob {
     /// Checks `snapshot`'s links on a thread of its own and prints what it
     /// finds, unless a newer build started meanwhile: its own check will say.
-    fn spawn(self, snapshot: Arc<Snapshot>) {
+    fn spawn(mut self, snapshot: Arc<Snapshot>) {
         std::thread::spawn(move || {
-            if let Some(broken) = snapshot.broken_links(&self)
+            let sources = self.sources.take().and_then(|s| s.join().ok());
+            if let Some(broken) = snapshot.broken_links(&self, sources.unwrap_or_default())
                 && !self.superseded()
             {
                 report(&broken);
@@ -360,7 +369,7 @@ impl Builder {
             Ok(())
         })?;
         timer.lap("render");
-        let job = LinkJob {
+        let mut job = LinkJob {
             base_url: loaded.site.config.base_url.clone(),
             base_path: loaded.site.config.base_path.clone(),
             theme: loaded.theme.clone(),
@@ -370,9 +379,12 @@ impl Builder {
                 .map(|c| (c.base_url, c.base_path)),
             builds: Arc::clone(&self.builds),
             build,
+            sources: None,
         };
         let warnings = loaded.warnings;
-        crate::drop_in_background(loaded.site);
+        let site = loaded.site;
+        // The model is freed on this thread once its pages' files are listed.
+        job.sources = Some(std::thread::spawn(move || site.page_sources()));
         let snapshot = Arc::new(Snapshot::new(
             made.into_inner().unwrap_or_else(|e| e.into_inner()),
             reusing.kept.into_inner(),

@@ -239,6 +239,35 @@ impl Site {
         &self.skills[s].entries[e]
     }
 
+    /// The content files each skill, entry and page is made from, by the
+    /// output path of its page, for the link check to trace a broken link to.
+    /// An entry's page also shows its skill's write-up; a skill's page, its
+    /// entries.
+    pub fn page_sources(&self) -> crate::links::PageSources {
+        let page = |path: &str| format!("{path}index.html");
+        let mut sources = crate::links::PageSources::default();
+        for skill in &self.skills {
+            let own = sources.file(&skill.source);
+            let entries: Vec<u32> = skill
+                .entries
+                .iter()
+                .map(|e| sources.file(&e.source))
+                .collect();
+            sources.page(
+                page(&skill.path),
+                std::iter::once(own).chain(entries.iter().copied()),
+            );
+            for (e, &file) in skill.entries.iter().zip(&entries) {
+                sources.page(page(&e.path), [file, own]);
+            }
+        }
+        for p in &self.pages {
+            let own = sources.file(&p.source);
+            sources.page(page(&p.path), [own]);
+        }
+        sources
+    }
+
     /// Builds the model. Problems that need the whole site to see (a `related` slug
     /// that does not exist, missing evidence) are errors; broken links are warnings.
     pub fn new(
