@@ -64,20 +64,25 @@ impl PageSources {
     }
 }
 
+/// The link check's maps: every link and id of every page is hashed into one,
+/// and std's default hasher, made to resist chosen keys, was a tenth of the
+/// check. A build hashes its own content.
+type Fast = foldhash::fast::FixedState;
+
 #[derive(Default)]
 struct Found {
-    files: HashSet<String>,
+    files: HashSet<String, Fast>,
     /// The ids of each HTML page, by its output path.
-    ids: HashMap<String, HashSet<String>>,
+    ids: HashMap<String, HashSet<String, Fast>, Fast>,
     /// Each distinct link target, with its place in `uses`.
-    places: HashMap<Target, usize>,
+    places: HashMap<Target, usize, Fast>,
     /// The first page and the text that named each target.
     uses: Vec<Use>,
     /// The place of every link whose target is the same from any page
     /// (root-relative or with a scheme), by its text; `None` for a link that
     /// leaves the site. Most links of a site are on many pages, and resolving
     /// each again would be most of a large site's link check.
-    by_text: HashMap<String, Option<usize>>,
+    by_text: HashMap<String, Option<usize>, Fast>,
 }
 
 impl Found {
@@ -523,7 +528,7 @@ impl Problem {
 /// missing pages: a large site with many such links would otherwise compare
 /// every link with every file.
 struct Folders<'f> {
-    files: &'f HashSet<String>,
+    files: &'f HashSet<String, Fast>,
     pages: OnceCell<HashMap<&'f str, Vec<&'f str>>>,
 }
 

@@ -219,10 +219,12 @@ impl Strings {
     }
 }
 
-/// Gives each distinct string of the next record its place, once.
+/// Gives each distinct string of the next record its place, once. Every link
+/// and id of every page is looked up here, so with a fast hasher: the strings
+/// are the build's own.
 #[derive(Default)]
 struct Interner {
-    places: HashMap<Arc<str>, u32>,
+    places: HashMap<Arc<str>, u32, foldhash::fast::FixedState>,
     order: Vec<Arc<str>>,
 }
 
