@@ -12,9 +12,9 @@ pub struct Formats {
     months: Vec<String>,
     months_short: Vec<String>,
     weekdays_short: Vec<String>,
-    date: String,
-    date_short: String,
-    month_year: String,
+    date: DatePattern,
+    date_short: DatePattern,
+    month_year: DatePattern,
     decimal: String,
     group: String,
     group_from: usize,
@@ -35,9 +35,9 @@ impl Formats {
             months: list("months", 12)?,
             months_short: list("months_short", 12)?,
             weekdays_short: list("weekdays_short", 7)?,
-            date: text("date")?,
-            date_short: text("date_short")?,
-            month_year: text("month_year")?,
+            date: DatePattern::of(&text("date")?),
+            date_short: DatePattern::of(&text("date_short")?),
+            month_year: DatePattern::of(&text("month_year")?),
             decimal: text("decimal")?,
             group: text("group")?,
             group_from: match table.get("group_from") {
@@ -48,18 +48,20 @@ impl Formats {
         })
     }
 
-    fn fill_date(&self, pattern: &str, date: Date) -> String {
+    fn fill_date(&self, pattern: &DatePattern, date: Date) -> String {
+        use std::fmt::Write;
         let month = (date.month() - 1) as usize;
-        fill(
-            pattern,
-            &[
-                ("day", &date.day().to_string()),
-                ("month", &self.months[month]),
-                ("month_short", &self.months_short[month]),
-                ("year", &format!("{:04}", date.year())),
-            ],
-            None,
-        )
+        let mut out = String::with_capacity(pattern.len + 16);
+        for piece in &pattern.pieces {
+            let _ = match piece {
+                Piece::Text(text) => Ok(out.push_str(text)),
+                Piece::Day => write!(out, "{}", date.day()),
+                Piece::Month => Ok(out.push_str(&self.months[month])),
+                Piece::MonthShort => Ok(out.push_str(&self.months_short[month])),
+                Piece::Year => write!(out, "{:04}", date.year()),
+            };
+        }
+        out
     }
 
     pub fn date(&self, date: Date) -> String {
@@ -134,6 +136,58 @@ impl Formats {
     }
 }
 
+/// A date pattern (`{day} {month} {year}`) split once into its text and the
+/// parts of a date: a date is written for every entry and every week of every
+/// skill, and filling the pattern afresh each time was most of what that cost.
+struct DatePattern {
+    pieces: Vec<Piece>,
+    len: usize,
+}
+
+enum Piece {
+    Text(String),
+    Day,
+    Month,
+    MonthShort,
+    Year,
+}
+
+impl DatePattern {
+    /// The pieces [`fill`] would write: any other `{name}` stays as written.
+    fn of(pattern: &str) -> DatePattern {
+        let mut pieces = Vec::new();
+        let mut rest = pattern;
+        let text = |pieces: &mut Vec<Piece>, t: &str| {
+            if !t.is_empty() {
+                pieces.push(Piece::Text(t.to_string()));
+            }
+        };
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else { break };
+            let piece = match &after[..close] {
+                "day" => Piece::Day,
+                "month" => Piece::Month,
+                "month_short" => Piece::MonthShort,
+                "year" => Piece::Year,
+                _ => {
+                    text(&mut pieces, &rest[..open + close + 2]);
+                    rest = &after[close + 1..];
+                    continue;
+                }
+            };
+            text(&mut pieces, &rest[..open]);
+            pieces.push(piece);
+            rest = &after[close + 1..];
+        }
+        text(&mut pieces, rest);
+        DatePattern {
+            pieces,
+            len: pattern.len(),
+        }
+    }
+}
+
 /// `pattern` with each `{name}` replaced by its value in `args`, and `{n}` by
 /// `n`. A name with no value is left as written, so a mistake shows on the page.
 pub fn fill(pattern: &str, args: &[(&str, &str)], n: Option<&str>) -> String {
@@ -183,4 +237,59 @@ pub fn placeholders(message: &Message) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pattern split once writes what filling it afresh writes, whatever
+    /// else it holds: other names, `{n}`, stray and unclosed braces.
+    #[test]
+    fn a_date_pattern_writes_what_filling_it_writes() {
+        let names = |prefix: &str| (1..=12).map(|m| format!("{prefix}{m}")).collect::<Vec<_>>();
+        let formats = Formats {
+            months: names("month-"),
+            months_short: names("m"),
+            weekdays_short: Vec::new(),
+            date: DatePattern::of(""),
+            date_short: DatePattern::of(""),
+            month_year: DatePattern::of(""),
+            decimal: ".".into(),
+            group: ",".into(),
+            group_from: 4,
+            list_separator: ", ".into(),
+        };
+        let patterns = [
+            "{day} {month} {year}",
+            "{month_short} {day}, {year}",
+            "{year}年{month}{day}日",
+            "{day}.{n}.{year} {weird}",
+            "{{day}} }{month_short}{",
+            "{day} {month",
+            "",
+            "no names",
+        ];
+        for pattern in patterns {
+            for d in [
+                jiff::civil::date(2026, 12, 4),
+                jiff::civil::date(987, 1, 31),
+                jiff::civil::date(2024, 2, 29),
+            ] {
+                let month = (d.month() - 1) as usize;
+                let filled = fill(
+                    pattern,
+                    &[
+                        ("day", &d.day().to_string()),
+                        ("month", &formats.months[month]),
+                        ("month_short", &formats.months_short[month]),
+                        ("year", &format!("{:04}", d.year())),
+                    ],
+                    None,
+                );
+                let split = formats.fill_date(&DatePattern::of(pattern), d);
+                assert_eq!(split, filled, "{pattern} on {d}");
+            }
+        }
+    }
 }
