@@ -53,13 +53,13 @@ impl Formats {
         let month = (date.month() - 1) as usize;
         let mut out = String::with_capacity(pattern.len + 16);
         for piece in &pattern.pieces {
-            let _ = match piece {
-                Piece::Text(text) => Ok(out.push_str(text)),
-                Piece::Day => write!(out, "{}", date.day()),
-                Piece::Month => Ok(out.push_str(&self.months[month])),
-                Piece::MonthShort => Ok(out.push_str(&self.months_short[month])),
-                Piece::Year => write!(out, "{:04}", date.year()),
-            };
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Day => _ = write!(out, "{}", date.day()),
+                Piece::Month => out.push_str(&self.months[month]),
+                Piece::MonthShort => out.push_str(&self.months_short[month]),
+                Piece::Year => _ = write!(out, "{:04}", date.year()),
+            }
         }
         out
     }
