@@ -76,19 +76,42 @@ struct Face {
     charmap: Charmap<'static>,
     metrics: GlyphMetrics<'static>,
     upem: f32,
+    /// Whether the face has each ASCII character, and its advance: most
+    /// characters of most cards, looked up without searching the font's tables.
+    ascii: [(bool, Option<f32>); 128],
 }
 
 impl Face {
     fn new(data: &'static [u8]) -> Face {
         let font = FontRef::new(data).expect("the embedded Inter parses");
-        Face {
+        let mut face = Face {
             charmap: font.charmap(),
             metrics: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
             upem: upem(&font),
+            ascii: [(false, None); 128],
+        };
+        for c in 0..128u8 {
+            let c = char::from(c);
+            face.ascii[c as usize] = (face.charmap.map(c).is_some(), face.look_up(c));
+        }
+        face
+    }
+
+    fn has(&self, c: char) -> bool {
+        match self.ascii.get(c as usize) {
+            Some(&(has, _)) => has,
+            None => self.charmap.map(c).is_some(),
         }
     }
 
     fn advance(&self, c: char) -> Option<f32> {
+        match self.ascii.get(c as usize) {
+            Some(&(_, advance)) => advance,
+            None => self.look_up(c),
+        }
+    }
+
+    fn look_up(&self, c: char) -> Option<f32> {
         Some(self.metrics.advance_width(self.charmap.map(c)?)? / self.upem)
     }
 
@@ -164,7 +187,7 @@ impl Fonts {
         let face = if bold { &inter.bold } else { &inter.regular };
         let kept: String = text
             .chars()
-            .filter(|&c| face.charmap.map(c).is_some() || self.fallback(c, bold).is_some())
+            .filter(|&c| face.has(c) || self.fallback(c, bold).is_some())
             .collect();
         if kept.trim().is_empty() && !text.trim().is_empty() {
             text.to_string()
@@ -195,7 +218,7 @@ impl Fonts {
         let face = if bold { &inter.bold } else { &inter.regular };
         let mut used: Vec<usize> = text
             .chars()
-            .filter(|&c| face.charmap.map(c).is_none())
+            .filter(|&c| !face.has(c))
             .filter_map(|c| self.fallback(c, bold))
             .map(|f| f.face)
             .collect();
