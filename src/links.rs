@@ -386,8 +386,15 @@ impl Found {
             return Vec::new();
         }
         broken.sort_by(|a, b| (&a.1.page, &a.1.raw).cmp(&(&b.1.page, &b.1.raw)));
+        // A relative link written otherwise on the traced page may be another
+        // link to the same target, from a template: it is looked for as the
+        // first page has it.
         let wanted: Vec<(&str, Option<(&str, &str)>)> = (broken.iter())
-            .map(|(_, used, _)| (used.raw.as_str(), used.traced()))
+            .map(|(_, used, _)| {
+                let relative = !used.raw.starts_with('/') && !has_scheme(&used.raw);
+                let traced = (used.traced()).filter(|(_, raw)| !relative || *raw == used.raw);
+                (used.raw.as_str(), traced)
+            })
             .collect();
         let (content, written_at) = located(root, &wanted, sources);
         let mut templates: Vec<(PathBuf, &str)> = (theme.templates.iter())
@@ -953,6 +960,46 @@ mod tests {
             [format!(
                 "content/a-first/index.md:1:13 link to `{gone}` leads nowhere: the site has no such page or file (on the page /folio/)"
             )]
+        );
+    }
+
+    /// A template's relative link and an entry's, to the same missing page:
+    /// the entry's was reported as its markdown rendered, so the template's
+    /// is reported where the template writes it, not taken for the entry's.
+    #[test]
+    fn a_templates_relative_link_is_not_traced_to_an_entrys_other_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = "content/skills/x/log/2024-01-01-day.md";
+        std::fs::create_dir_all(dir.path().join("content/skills/x/log")).unwrap();
+        std::fs::write(dir.path().join(entry), "See [it](../gone/).\n").unwrap();
+        let mut sources = PageSources::default();
+        let file = sources.file(Path::new(entry));
+        sources.page("skills/x/day/index.html".into(), [file]);
+        let links = LinkCheck::new("https://example.org/folio/", "/folio/").written_by(sources);
+        links.add("index.html", Some(br#"<a href="skills/x/gone/">g</a>"#));
+        links.add(
+            "skills/x/day/index.html",
+            Some(br#"<a href="../gone/">it</a>"#),
+        );
+        let theme = Theme {
+            templates: vec![TemplateSource {
+                name: "index.html".into(),
+                path: "templates/index.html".into(),
+                text: "<nav>\n<a href=\"skills/x/gone/\">g</a>\n</nav>".into(),
+            }],
+            ..Theme::default()
+        };
+        let found: Vec<String> = (links.finish(&theme, dir.path()).iter())
+            .map(|d| {
+                let l = d.location.as_ref().unwrap();
+                format!("{}:{}:{} {}", l.file.display(), l.line, l.column, d.message)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "templates/index.html:2:10 link to `skills/x/gone/` leads nowhere: the site has no such page or file (on the page /folio/)"
+            ]
         );
     }
 
