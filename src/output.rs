@@ -221,8 +221,8 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
         }
-        // A file written here is measured through its handle: looking its
-        // path up again is a tenth of what writing a page costs.
+        // A file written here is measured through its handle, with no second
+        // look-up of its path.
         let write = |bytes: &[u8]| {
             let mut out = fs::File::create(&path)?;
             std::io::Write::write_all(&mut out, bytes)?;

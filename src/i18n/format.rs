@@ -155,37 +155,51 @@ enum Piece {
 impl DatePattern {
     /// The pieces [`fill`] would write: any other `{name}` stays as written.
     fn of(pattern: &str) -> DatePattern {
-        let mut pieces = Vec::new();
-        let mut rest = pattern;
-        let text = |pieces: &mut Vec<Piece>, t: &str| {
-            if !t.is_empty() {
-                pieces.push(Piece::Text(t.to_string()));
-            }
-        };
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            let Some(close) = after.find('}') else { break };
-            let piece = match &after[..close] {
-                "day" => Piece::Day,
-                "month" => Piece::Month,
-                "month_short" => Piece::MonthShort,
-                "year" => Piece::Year,
-                _ => {
-                    text(&mut pieces, &rest[..open + close + 2]);
-                    rest = &after[close + 1..];
-                    continue;
-                }
-            };
-            text(&mut pieces, &rest[..open]);
-            pieces.push(piece);
-            rest = &after[close + 1..];
-        }
-        text(&mut pieces, rest);
+        let pieces = (split(pattern))
+            .map(|bit| match bit {
+                Bit::Name("day", _) => Piece::Day,
+                Bit::Name("month", _) => Piece::Month,
+                Bit::Name("month_short", _) => Piece::MonthShort,
+                Bit::Name("year", _) => Piece::Year,
+                Bit::Text(text) | Bit::Name(_, text) => Piece::Text(text.to_string()),
+            })
+            .collect();
         DatePattern {
             pieces,
             len: pattern.len(),
         }
     }
+}
+
+/// A part of a pattern: text as it is, or a `{name}` with the name and the
+/// text as written.
+enum Bit<'a> {
+    Text(&'a str),
+    Name(&'a str, &'a str),
+}
+
+/// The text and names of `pattern`, in order; an unclosed `{` is text.
+fn split(pattern: &str) -> impl Iterator<Item = Bit<'_>> {
+    let mut rest = pattern;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some((open, close)) = rest
+            .find('{')
+            .and_then(|open| Some((open, open + 1 + rest[open + 1..].find('}')?)))
+        else {
+            return Some(Bit::Text(std::mem::take(&mut rest)));
+        };
+        if open > 0 {
+            let text = &rest[..open];
+            rest = &rest[open..];
+            return Some(Bit::Text(text));
+        }
+        let (written, after) = rest.split_at(close + 1);
+        rest = after;
+        Some(Bit::Name(&written[1..close], written))
+    })
 }
 
 /// `pattern` with each `{name}` replaced by its value in `args`, and `{n}` by
@@ -195,27 +209,19 @@ pub fn fill(pattern: &str, args: &[(&str, &str)], n: Option<&str>) -> String {
         return pattern.to_string();
     }
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
-            return out;
-        };
-        let name = &after[..close];
-        let given = || args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
-        let value = match name {
-            "n" => n.or_else(given),
-            _ => given(),
-        };
-        match value {
-            Some(v) => out.push_str(v),
-            None => out.push_str(&rest[open..open + close + 2]),
+    for bit in split(pattern) {
+        match bit {
+            Bit::Text(text) => out.push_str(text),
+            Bit::Name(name, written) => {
+                let given = || args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+                let value = match name {
+                    "n" => n.or_else(given),
+                    _ => given(),
+                };
+                out.push_str(value.unwrap_or(written));
+            }
         }
-        rest = &after[close + 1..];
     }
-    out.push_str(rest);
     out
 }
 
