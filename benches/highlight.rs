@@ -62,18 +62,26 @@ fn main() {
         two_face::syntax::extra_newlines(),
         ClassStyle::SpacedPrefixed { prefix: "hl-" },
     );
+    // Seconds and lines per grammar, of the last run.
+    let mut by_grammar = std::collections::BTreeMap::<String, (f64, usize)>::new();
     for run in 0..runs {
         memo.forget();
+        by_grammar.clear();
         let started = Instant::now();
         let mut bytes = 0;
         for (lang, code) in &blocks {
             let Some(syntax) = memo.syntaxes().find_syntax_by_token(lang) else {
                 continue;
             };
-            let deadline = Instant::now() + Duration::from_secs(60);
+            let name = syntax.name.clone();
+            let block_started = Instant::now();
+            let deadline = block_started + Duration::from_secs(60);
             bytes += memo
                 .highlight(code, syntax, deadline)
                 .map_or(0, |h| h.len());
+            let spent = by_grammar.entry(name).or_default();
+            spent.0 += block_started.elapsed().as_secs_f64();
+            spent.1 += code.lines().count();
         }
         let compiling = if run == 0 {
             ", compiling the patterns"
@@ -83,6 +91,14 @@ fn main() {
         println!(
             "{:.3} s, {bytes} bytes of HTML{compiling}",
             started.elapsed().as_secs_f64()
+        );
+    }
+    let mut grammars: Vec<_> = by_grammar.into_iter().collect();
+    grammars.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+    for (name, (seconds, lines)) in grammars {
+        println!(
+            "  {name}: {seconds:.3} s, {lines} lines, {:.1} µs a line",
+            seconds * 1e6 / lines.max(1) as f64
         );
     }
 }
