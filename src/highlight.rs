@@ -454,6 +454,79 @@ mod tests {
         assert_eq!(region.pos(1), Some((3, 3 + long.len())));
     }
 
+    /// Grammars' patterns are compiled on whichever thread first needs them,
+    /// and UTF-8 patterns compile on several threads at once
+    /// (vendor/onig/PATCHES.md). Threads that each load the grammars afresh,
+    /// and so compile every pattern of twelve languages at the same time,
+    /// highlight as one thread does alone.
+    #[test]
+    fn code_highlighted_on_several_threads_at_once_is_highlighted_as_on_one() {
+        use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+        let blocks = [
+            (
+                "python",
+                "def f(xs):\n    return [x for x in xs if x > 1]  # kept\n",
+            ),
+            (
+                "rust",
+                "fn main() { let v: Vec<u8> = vec![1]; println!(\"{v:?}\"); }\n",
+            ),
+            (
+                "js",
+                "const f = async (a) => await g(`t${a}`) && /re+/g.test(a);\n",
+            ),
+            (
+                "bash",
+                "for f in *.md; do echo \"$f\" | sed 's/a/b/'; done\n",
+            ),
+            ("toml", "[package]\nname = \"x\" # c\n"),
+            ("json", "{\"a\": [1, true, null, \"s\"]}\n"),
+            ("c", "int main(void) { printf(\"%d\\n\", 1); return 0; }\n"),
+            (
+                "go",
+                "package main\nfunc main() { fmt.Println(\"héllo\") }\n",
+            ),
+            ("ruby", "def f(x) = x.map { |y| y * 2 }\n"),
+            (
+                "html",
+                "<div class=\"a\"><script>var x = 1;</script></div>\n",
+            ),
+            ("css", "a:hover { color: #fff; margin: 0 auto; }\n"),
+            ("yaml", "a: 1\nb: [x, \"ünï\"]\n"),
+        ];
+        let highlight = |order: usize| {
+            let syntaxes = two_face::syntax::extra_newlines();
+            (0..blocks.len())
+                .map(|i| {
+                    let (lang, code) = blocks[(i + order * 5) % blocks.len()];
+                    let syntax = syntaxes.find_syntax_by_token(lang).expect(lang);
+                    let mut lines = ClassedHTMLGenerator::new_with_class_style(
+                        syntax,
+                        &syntaxes,
+                        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+                    );
+                    for line in code.split_inclusive('\n') {
+                        lines
+                            .parse_html_for_line_which_includes_newline(line)
+                            .expect(lang);
+                    }
+                    (lang, lines.finalize())
+                })
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let alone = highlight(0);
+        let together: Vec<_> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..4)
+                .map(|order| scope.spawn(move || highlight(order)))
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(alone.values().all(|html| html.contains("hl-")));
+        for html in together {
+            assert_eq!(html, alone);
+        }
+    }
+
     /// Each thread keeps the classes of the scopes it has written, by scope
     /// and prefix (vendor/syntect's html.rs): a second prefix on the same
     /// thread is spelt with its own classes, not the first one's.

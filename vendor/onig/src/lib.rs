@@ -208,6 +208,14 @@ impl fmt::Debug for Error {
 
 static REGEX_NEW_MUTEX: Lazy<Mutex<()>> = Lazy::new(|| Mutex::new(()));
 
+/// Oniguruma initialised for UTF-8, once, before any pattern is compiled.
+/// Initialising writes the library's globals (the encoding's tables, the names
+/// of its built-in callouts); compiling a UTF-8 pattern after it only reads
+/// them, so UTF-8 patterns are compiled without `REGEX_NEW_MUTEX`, on several
+/// threads at once (PATCHES.md). Other encodings are initialised by their
+/// first pattern and keep the lock.
+static INITIALISED: std::sync::Once = std::sync::Once::new();
+
 impl Regex {
     /// Create a Regex
     ///
@@ -339,10 +347,16 @@ impl Regex {
             par_end: null_mut(),
         };
 
-        let err = unsafe {
-            // Grab a lock to make sure that `onig_new` isn't called by
-            // more than one thread at a time.
+        let utf8: onig_sys::OnigEncoding = &raw mut onig_sys::OnigEncodingUTF8;
+        INITIALISED.call_once(|| unsafe {
             let _guard = REGEX_NEW_MUTEX.lock().unwrap();
+            let mut encodings = [utf8];
+            onig_sys::onig_initialize(encodings.as_mut_ptr(), 1);
+        });
+        let err = unsafe {
+            // Grab a lock to make sure that `onig_new` isn't called by more
+            // than one thread at a time, unless the pattern is UTF-8.
+            let _guard = (pattern.encoding() != utf8).then(|| REGEX_NEW_MUTEX.lock().unwrap());
             onig_sys::onig_new(
                 reg_ptr,
                 pattern.start_ptr(),
