@@ -456,9 +456,11 @@ mod tests {
 
     /// Grammars' patterns are compiled on whichever thread first needs them,
     /// and UTF-8 patterns compile on several threads at once
-    /// (vendor/onig/PATCHES.md). Threads that each load the grammars afresh,
-    /// and so compile every pattern of twelve languages at the same time,
-    /// highlight as one thread does alone.
+    /// (vendor/onig/PATCHES.md); threads that share the grammars compile a
+    /// new context's patterns between them (vendor/syntect/PATCHES.md).
+    /// Threads that each load the grammars afresh, and so compile every
+    /// pattern of twelve languages at the same time, and threads that share
+    /// one copy of them, highlight as one thread does alone.
     #[test]
     fn code_highlighted_on_several_threads_at_once_is_highlighted_as_on_one() {
         use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -494,15 +496,14 @@ mod tests {
             ("css", "a:hover { color: #fff; margin: 0 auto; }\n"),
             ("yaml", "a: 1\nb: [x, \"ünï\"]\n"),
         ];
-        let highlight = |order: usize| {
-            let syntaxes = two_face::syntax::extra_newlines();
+        let highlight_with = |syntaxes: &syntect::parsing::SyntaxSet, order: usize| {
             (0..blocks.len())
                 .map(|i| {
                     let (lang, code) = blocks[(i + order * 5) % blocks.len()];
                     let syntax = syntaxes.find_syntax_by_token(lang).expect(lang);
                     let mut lines = ClassedHTMLGenerator::new_with_class_style(
                         syntax,
-                        &syntaxes,
+                        syntaxes,
                         ClassStyle::SpacedPrefixed { prefix: "hl-" },
                     );
                     for line in code.split_inclusive('\n') {
@@ -514,10 +515,18 @@ mod tests {
                 })
                 .collect::<std::collections::BTreeMap<_, _>>()
         };
+        let highlight = |order: usize| highlight_with(&two_face::syntax::extra_newlines(), order);
         let alone = highlight(0);
+        let shared = two_face::syntax::extra_newlines();
         let together: Vec<_> = std::thread::scope(|scope| {
-            let threads: Vec<_> = (0..4)
-                .map(|order| scope.spawn(move || highlight(order)))
+            let threads: Vec<_> = (0..8)
+                .map(|n| {
+                    let shared = &shared;
+                    scope.spawn(move || match n % 2 {
+                        0 => highlight(n),
+                        _ => highlight_with(shared, n),
+                    })
+                })
                 .collect();
             threads.into_iter().map(|t| t.join().unwrap()).collect()
         });

@@ -12,6 +12,9 @@ use std::error::Error;
 pub struct Regex {
     regex_str: String,
     regex: OnceCell<regex_impl::Regex>,
+    /// Whether a thread has taken on compiling the pattern ahead of its first
+    /// search (see [`Regex::compile_unless_taken`]).
+    taken: std::sync::atomic::AtomicBool,
 }
 
 /// A region contains text positions for capture groups in a match result.
@@ -29,6 +32,20 @@ impl Regex {
         Self {
             regex_str,
             regex: OnceCell::new(),
+            taken: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Compiles the pattern now, unless it is compiled or another thread has
+    /// taken it on: threads that meet the same new patterns compile different
+    /// ones instead of waiting for each other's. A pattern that does not
+    /// compile is left to its first search, which reports it.
+    pub fn compile_unless_taken(&self) {
+        use std::sync::atomic::Ordering;
+        if self.regex.get().is_none() && !self.taken.swap(true, Ordering::Relaxed) {
+            let _ = self
+                .regex
+                .get_or_try_init(|| regex_impl::Regex::new(&self.regex_str));
         }
     }
 
@@ -77,6 +94,7 @@ impl Clone for Regex {
         Regex {
             regex_str: self.regex_str.clone(),
             regex: OnceCell::new(),
+            taken: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }

@@ -71,21 +71,45 @@ pub struct Context {
 /// See [`Context::flat`]. Not part of a context's value: a clone starts empty
 /// and two contexts compare equal whether or not either was flattened.
 #[derive(Default)]
-pub(crate) struct FlatPatterns(once_cell::sync::OnceCell<Vec<(ContextId, usize)>>);
+pub(crate) struct FlatPatterns(
+    once_cell::sync::OnceCell<Vec<(ContextId, usize)>>,
+    /// Whether every pattern has been compiled, or taken on by a thread.
+    std::sync::atomic::AtomicBool,
+);
 
 impl FlatPatterns {
-    /// The patterns of `context`, which is the context of `id`.
+    /// The patterns of `context`, which is the context of `id`, each compiled
+    /// (or being compiled by another thread) the first time they are asked
+    /// for: a context's patterns are searched one after another, and two
+    /// threads searching the same new context would otherwise take turns
+    /// compiling the same pattern while the other waits.
     pub(crate) fn get(
         &self,
         syntax_set: &SyntaxSet,
         id: ContextId,
         context: &Context,
     ) -> &[(ContextId, usize)] {
-        self.0.get_or_init(|| {
+        use std::sync::atomic::Ordering;
+        let flat = self.0.get_or_init(|| {
             let mut flat = Vec::new();
             flatten(syntax_set, id, context, &mut flat);
             flat
-        })
+        });
+        if !self.1.load(Ordering::Relaxed) {
+            for (pat_id, index) in flat {
+                let pattern = syntax_set
+                    .get_context(pat_id)
+                    .ok()
+                    .and_then(|c| c.match_at(*index).ok());
+                // A pattern with back-references is compiled anew for each
+                // search that has captures to fill in.
+                if let Some(pattern) = pattern.filter(|p| !p.has_captures) {
+                    pattern.regex().compile_unless_taken();
+                }
+            }
+            self.1.store(true, Ordering::Relaxed);
+        }
+        flat
     }
 }
 
