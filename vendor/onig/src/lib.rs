@@ -212,8 +212,9 @@ static REGEX_NEW_MUTEX: Lazy<Mutex<()>> = Lazy::new(|| Mutex::new(()));
 /// Initialising writes the library's globals (the encoding's tables, the names
 /// of its built-in callouts); compiling a UTF-8 pattern after it only reads
 /// them, so UTF-8 patterns are compiled without `REGEX_NEW_MUTEX`, on several
-/// threads at once (PATCHES.md). Other encodings are initialised by their
-/// first pattern and keep the lock.
+/// threads at once (PATCHES.md). Other encodings keep the lock. As before,
+/// Oniguruma initialises only the encoding it is first initialised for, which
+/// is now always UTF-8; syntect, the only caller, uses no other.
 static INITIALISED: std::sync::Once = std::sync::Once::new();
 
 impl Regex {
