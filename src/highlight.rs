@@ -8,11 +8,14 @@
 //! a new one is highlighted line by line, and a line met before in the same
 //! grammar state is not parsed again (`highlight_lines`).
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{ClassStyle, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxReference;
 
 use crate::highlight_cache::HighlightCache;
 use crate::highlight_lines::LineMemo;
@@ -48,6 +51,10 @@ pub struct Highlighter {
     cache: HighlightCache,
     /// The grammars, with every line highlighted so far.
     lines: LineMemo,
+    /// The grammar each fence language names, by its place among the grammars:
+    /// syntect looks a name up by going through every grammar's extensions,
+    /// and a portfolio names the same few languages block after block.
+    by_token: Mutex<HashMap<Box<str>, Option<usize>, foldhash::fast::FixedState>>,
 }
 
 impl Default for Highlighter {
@@ -61,6 +68,7 @@ impl Highlighter {
         Highlighter {
             cache,
             lines: LineMemo::new(two_face::syntax::extra_newlines(), CLASS_STYLE),
+            by_token: Mutex::default(),
         }
     }
 
@@ -82,15 +90,29 @@ impl Highlighter {
         self.cache.save(keep_unused);
     }
 
+    /// The grammar `lang` names, as syntect finds it by its token.
+    fn syntax(&self, lang: &str) -> Option<&SyntaxReference> {
+        let all = self.lines.syntaxes().syntaxes();
+        let mut known = self.by_token.lock().unwrap_or_else(|e| e.into_inner());
+        let place = match known.get(lang) {
+            Some(place) => *place,
+            None => {
+                let found = self.lines.syntaxes().find_syntax_by_token(lang);
+                let place = found.and_then(|f| all.iter().position(|s| std::ptr::eq(s, f)));
+                known.insert(lang.into(), place);
+                place
+            }
+        };
+        place.map(|i| &all[i])
+    }
+
     /// A `<pre>` block for `code`; a language syntect does not know is shown plain.
     /// The second value says why a known language was not highlighted: its
     /// grammar failed, or took longer than [`BUDGET`]. Such a block is remembered
     /// as plain, so it costs its time once, not on every rebuild.
     pub fn block(&self, code: &str, lang: &str) -> (String, Option<String>) {
         let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
-        let syntax = (!lang.is_empty())
-            .then(|| self.lines.syntaxes().find_syntax_by_token(lang))
-            .flatten();
+        let syntax = (!lang.is_empty()).then(|| self.syntax(lang)).flatten();
         let cached;
         let mut problem = None;
         let body: std::borrow::Cow<str> = match syntax {
@@ -328,6 +350,23 @@ mod tests {
         assert_eq!(problem, None, "an unknown language is not a problem");
         assert!(!plain.contains("hl-"));
         assert!(plain.contains("&lt;b&gt;"));
+    }
+
+    /// The grammar a fence names is remembered by the name as written: each
+    /// name keeps its own grammar however the blocks take turns, and a name no
+    /// grammar has stays plain after being asked for again.
+    #[test]
+    fn each_fence_language_keeps_its_own_grammar_when_blocks_take_turns() {
+        let code = "# a = [1, 2]\n";
+        let fresh = |lang: &str| Highlighter::default().block(code, lang).0;
+        let highlighter = Highlighter::default();
+        let langs = ["python", "toml", "py", "no-such-language", "python", "sh"];
+        let seen: Vec<String> = langs.iter().map(|l| highlighter.block(code, l).0).collect();
+        for (lang, html) in langs.iter().zip(&seen) {
+            assert_eq!(*html, fresh(lang), "{lang}");
+        }
+        assert!(seen[0].contains("hl-python") && seen[1].contains("hl-toml"));
+        assert!(!seen[3].contains("hl-"));
     }
 
     #[test]

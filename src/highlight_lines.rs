@@ -7,7 +7,7 @@
 //! syntect's `ClassedHTMLGenerator` gives, byte for byte (tested below).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -20,6 +20,11 @@ use syntect::util::LinesWithEndings;
 const LIMIT: usize = 32 << 20;
 
 const SHARDS: usize = 16;
+
+/// Hashes lines and scopes, and the memo's tables by those hashes: most lines
+/// are parsed once, so the memo's cost is mostly hashing, and no key comes from
+/// anyone but the portfolio's own author.
+type Fast = foldhash::fast::FixedState;
 
 /// Where a grammar stands when a line starts: what the parser expects next and
 /// which scopes are open.
@@ -47,7 +52,7 @@ unsafe impl Send for KeptParse {}
 const _: () = {
     const fn send<T: Send>() {}
     send::<ScopeStack>();
-    send::<HashMap<u64, Vec<u32>>>();
+    send::<HashMap<u64, Vec<u32>, Fast>>();
     send::<Seen>();
 };
 
@@ -57,7 +62,7 @@ const _: () = {
 struct States {
     all: Vec<State>,
     /// Numbers by a hash of the state's open scopes, checked with `==`.
-    by_scopes: HashMap<u64, Vec<u32>>,
+    by_scopes: HashMap<u64, Vec<u32>, Fast>,
 }
 
 /// A line parsed from state `before`: its spans, how many of them it leaves open,
@@ -75,9 +80,9 @@ struct Seen {
 pub struct LineMemo {
     syntaxes: SyntaxSet,
     style: ClassStyle,
-    hasher: RandomState,
+    hasher: Fast,
     states: Mutex<States>,
-    lines: [Mutex<HashMap<u64, Vec<Seen>>>; SHARDS],
+    lines: [Mutex<HashMap<u64, Vec<Seen>, Fast>>; SHARDS],
     kept: AtomicUsize,
 }
 
@@ -91,7 +96,7 @@ impl LineMemo {
         LineMemo {
             syntaxes,
             style,
-            hasher: RandomState::new(),
+            hasher: Fast::default(),
             states: Mutex::default(),
             lines: Default::default(),
             kept: AtomicUsize::new(0),
@@ -223,7 +228,7 @@ impl LineMemo {
     }
 
     /// The lines whose key is `key`, locked.
-    fn shard(&self, key: u64) -> MutexGuard<'_, HashMap<u64, Vec<Seen>>> {
+    fn shard(&self, key: u64) -> MutexGuard<'_, HashMap<u64, Vec<Seen>, Fast>> {
         lock(&self.lines[key as usize % SHARDS])
     }
 
