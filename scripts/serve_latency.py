@@ -46,24 +46,21 @@ def main():
     original = open(entry, encoding="utf-8").read()
 
     # Every rebuild prints its warnings again (the bench corpora have a hundred):
-    # into a pipe they would wait on whoever reads it, so they go to a file.
-    log = tempfile.TemporaryFile(mode="w+")
-    server = subprocess.Popen(
-        [args.binary, "--root", args.site, "serve", "--port", "0"],
-        stderr=log, stdout=subprocess.DEVNULL, text=True,
-    )
-    base = None
-    for _ in range(6000):
-        log.seek(0)
-        m = re.search(r"Serving the portfolio at (http://\S+/)", log.read())
-        if m:
-            base = m.group(1)
-            break
-        if server.poll() is not None:
-            break
-        time.sleep(0.01)
-    if base is None:
-        sys.exit("serve did not start")
+    # into a pipe they would wait on whoever reads it, so they go to a file. The
+    # server appends to it and this script reads it through a file of its own:
+    # sharing one file offset, a seek here moved where the server wrote next,
+    # and its later warnings could overwrite the line announcing the address.
+    fd, log_path = tempfile.mkstemp(prefix="serve-latency-", suffix=".log")
+    os.close(fd)
+    with open(log_path, "a", encoding="utf-8") as log:
+        server = subprocess.Popen(
+            [args.binary, "--root", args.site, "serve", "--port", "0"],
+            stderr=log, stdout=subprocess.DEVNULL, text=True,
+        )
+    try:
+        base = wait_started(server, log_path)
+    finally:
+        os.remove(log_path)
     latencies = []
     created = None
     try:
@@ -107,6 +104,26 @@ def main():
         server.terminate()
         server.wait()
     print(f"save to served page: median {statistics.median(latencies):.0f} ms over {len(latencies)} saves ({len(entries)} entries)")
+
+
+def wait_started(server, log_path):
+    """The address the server announces, once it is serving; exits if it stops first."""
+    said = ""
+    for _ in range(6000):
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            said = f.read()
+        m = re.search(r"Serving the portfolio at (http://\S+/)", said)
+        if m:
+            return m.group(1)
+        if server.poll() is not None:
+            break
+        time.sleep(0.01)
+    server.terminate()
+    server.wait()
+    # Its first error, or the last it said, on the one line the bench shows.
+    lines = [line for line in said.splitlines() if line.strip()]
+    why = next((line for line in lines if line.startswith("error")), lines[-1] if lines else "")
+    sys.exit(f"serve did not start (exit {server.returncode}): {why}")
 
 
 def wait_gone(url):
