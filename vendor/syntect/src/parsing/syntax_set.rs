@@ -59,7 +59,37 @@ pub struct SyntaxReference {
     pub variables: HashMap<String, String>,
     #[serde(skip)]
     pub(crate) lazy_contexts: OnceCell<LazyContexts>,
+    #[serde(deserialize_with = "byte_buf")]
     pub(crate) serialized_lazy_contexts: Vec<u8>,
+}
+
+/// Reads bytes as one buffer. As a sequence, each byte went through serde
+/// on its own: loading a set's grammars spent most of its time copying
+/// their compressed contexts byte by byte. bincode writes a byte buffer as it
+/// writes a sequence of bytes (its length, then the bytes), so dumps made
+/// either way read the same.
+fn byte_buf<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+    struct Bytes;
+    impl<'de> serde::de::Visitor<'de> for Bytes {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("bytes")
+        }
+        fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+            let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(b) = seq.next_element()? {
+                v.push(b);
+            }
+            Ok(v)
+        }
+    }
+    deserializer.deserialize_byte_buf(Bytes)
 }
 
 /// The lazy-loaded parts of a [`SyntaxReference`].
