@@ -210,7 +210,6 @@ impl Renderer {
             parts: &parts,
         };
         let jobs = pages::jobs(&sources);
-        let syntax_css = self.syntax_css.of(&site.config);
         timer.lap("contexts");
         self.templates.set_global("site", site_value);
         self.templates.speak(&site.profile.language);
@@ -256,8 +255,11 @@ impl Renderer {
         };
         // The site's feeds and sitemap each go over the whole site on one
         // thread: made beside the pages, they finish in their shadow instead
-        // of after them.
+        // of after them. So does the code's stylesheet, which reads every
+        // theme syntect has, on one thread, for a millisecond.
+        let syntax_css = &mut self.syntax_css;
         let others = || {
+            let syntax_css = syntax_css.of(&site.config);
             other_files(&sources, theme, &jobs, reuse, syntax_css)
                 .into_par_iter()
                 .try_for_each(emit)
