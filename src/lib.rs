@@ -328,11 +328,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if !options.no_cache {
         load_options.cache_dir = Some(cache_dir(&output));
     }
-    let loaded = load(&load_options)?;
+    // The templates need only the theme: they are parsed while the content
+    // loads rather than after it, while both cores would wait.
+    let (loaded, renderer) = rayon::join(
+        || load(&load_options),
+        || {
+            let theme = Theme::load(&load_options.root, &config.theme).ok()?;
+            Some(render::Renderer::new(&theme))
+        },
+    );
+    let loaded = loaded?;
     let timer = timings::Timer::start();
     // Pages are written as they are rendered, into a staging folder that only
     // replaces the output once everything succeeded.
-    let mut renderer = render::Renderer::new(&loaded.theme)?;
+    let mut renderer = match renderer {
+        Some(renderer) => renderer?,
+        None => render::Renderer::new(&loaded.theme)?,
+    };
     if let Some(dir) = &load_options.cache_dir {
         renderer = renderer.cache_cards_in(dir).keep_parts_in(dir);
     }
