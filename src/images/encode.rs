@@ -78,7 +78,7 @@ pub fn encode(bytes: &[u8], format: Format, settings: &Settings) -> Result<Encod
         image::ImageError::Limits(e) => Problem::TooLarge(e.to_string()),
         e => Problem::Unreadable(e.to_string()),
     })?;
-    img.apply_orientation(orientation);
+    super::upright::upright(&mut img, orientation);
     let (width, height) = (img.width(), img.height());
 
     // An original encoded again is encoded beside the widths below.

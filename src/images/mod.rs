@@ -7,6 +7,7 @@
 
 mod encode;
 mod strip;
+mod upright;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
