@@ -551,3 +551,82 @@ fn the_themes_leave_the_code_background_to_the_code_stylesheet() {
         }
     }
 }
+
+/// A long list of words opening a pattern (Lisp's list of functions has about
+/// 750) is searched letter by letter, and finds what the list in its own order
+/// finds: the same match, from every position, in either case, where a word is
+/// a prefix of another before or after it, and where case folding lets one
+/// character of the text stand for a letter or a pair of letters (`ſ` for `s`,
+/// `ß` for `ss`, `ﬁ` for `fi`, `K` for `k`).
+#[test]
+fn a_long_list_of_words_finds_what_the_list_in_its_own_order_finds() {
+    use syntect::parsing::{Regex, Region, by_first_letter};
+    let mut words: Vec<String> = [
+        "abs",
+        "absolute",
+        "Apply",
+        "apply-hook",
+        "setf",
+        "set",
+        "ss-open",
+        "st-word",
+        "fi-nd",
+        "file",
+        "flow",
+        "k",
+        "kelvin",
+        "list\\*",
+        "char<=",
+        "char<",
+        "string/=",
+        "s",
+        "i-var",
+        "1-step",
+        "zerop",
+        "char-code",
+        "char",
+    ]
+    .map(String::from)
+    .to_vec();
+    words.extend((0..60).map(|i| format!("{}{i}", char::from(b'a' + (i % 26) as u8))));
+    let texts = [
+        "(abs x) (absolute y) (ABSOLUTE z)",
+        "xabs (apply-hook f) (apply f)",
+        "(ſetf a 1) (ſet b) (SET c)",
+        "(ßs-open) (ss-open) (ſt-word) (ﬆ-word)",
+        "(ﬁ-nd) (ﬁle) (ﬂow) (FILE)",
+        "(Kelvin) (K) (k7 x)",
+        "(list* 1 2) (char<= a b) (char< a) (string/= s t)",
+        "(İ-var) (i-var) (1-step) (zerop 0) (z25)",
+        "été (naïve s) — (set",
+        "(char-code c) (CHAR-CODE d) (char x)",
+    ];
+    let list = |separator: &str| words.join(separator);
+    let patterns = [
+        format!("(?xi:\n  {}\n)(?=[\\s()]|$)", list("\n| ")),
+        format!("(?x: {} )\\b", list(" | ")),
+    ];
+    for pattern in &patterns {
+        assert!(
+            by_first_letter(pattern).is_some(),
+            "not rewritten: {pattern}"
+        );
+        let split = Regex::new(pattern.clone());
+        // Opened by an empty group, the same pattern is left as it is.
+        let whole = Regex::new(format!("(?:){pattern}"));
+        for text in texts {
+            for (start, _) in text.char_indices() {
+                let (mut a, mut b) = (Region::new(), Region::new());
+                let found = split.search(text, start, text.len(), Some(&mut a));
+                assert_eq!(
+                    found,
+                    whole.search(text, start, text.len(), Some(&mut b)),
+                    "{text:?} from {start}"
+                );
+                if found {
+                    assert_eq!(a.pos(0), b.pos(0), "{text:?} from {start}");
+                }
+            }
+        }
+    }
+}
