@@ -605,6 +605,7 @@ fn a_long_list_of_words_finds_what_the_list_in_its_own_order_finds() {
     let patterns = [
         format!("(?xi:\n  {}\n)(?=[\\s()]|$)", list("\n| ")),
         format!("(?x: {} )\\b", list(" | ")),
+        format!("\\b(?xi: {} )\\b", list(" | ")),
     ];
     for pattern in &patterns {
         assert!(
