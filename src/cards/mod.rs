@@ -14,6 +14,7 @@
 //! a title wraps, shrinks, and at the smallest size is cut with an ellipsis to
 //! stay within three lines.
 
+mod deflate;
 mod fonts;
 mod raster;
 mod text;
@@ -488,7 +489,7 @@ pub struct Inputs<'a> {
 }
 
 /// Changes whenever the drawing of a card changes, as it names cached cards.
-const DRAWING: u32 = 3;
+const DRAWING: u32 = 4;
 
 fn draw(svg: &str, fonts: &'static Fonts) -> Result<Vec<u8>, String> {
     let tree = usvg::Tree::from_str(svg, fonts.options()).map_err(|e| e.to_string())?;
