@@ -3,9 +3,10 @@
 //! highlights every fenced code block with syntect (class output, like the build),
 //! and writes the files a real build of the same site wrote: the same paths (so
 //! the same folders) and sizes. For every preview card the build wrote it also
-//! makes a card's pixels once, 1200x630, and compresses them as a PNG with the
-//! fast deflate setting: the least any generator that draws cards does. A
-//! build's time divided by the floor's is its distance to the limit.
+//! makes a card's pixels once, 1200x630, and compresses them as a PNG as the
+//! build does (`skillfolio::cards::palette_png`): the least any generator that
+//! draws cards does. A build's time divided by the floor's is its distance to
+//! the limit.
 //!
 //!     cargo bench --bench floor -- SITE_DIR BUILD_OUTPUT_DIR [--keep] [--beside DIR] [--lines]
 //!
@@ -115,20 +116,9 @@ fn card_pixels(n: usize) -> usize {
     ] {
         fill(80, top, w, h, 7);
     }
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width as u32, height as u32);
-    encoder.set_color(png::ColorType::Indexed);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_palette(
-        (0..8u8)
-            .flat_map(|i| [i * 32, i * 32, i * 32])
-            .collect::<Vec<u8>>(),
-    );
-    encoder.set_compression(png::Compression::Fast);
-    encoder.set_filter(png::Filter::Up);
-    let mut writer = encoder.write_header().expect("a PNG header");
-    writer.write_image_data(&pixels).expect("the pixels");
-    writer.finish().expect("a PNG");
+    let palette: Vec<u8> = (0..8u8).flat_map(|i| [i * 32, i * 32, i * 32]).collect();
+    let out = skillfolio::cards::palette_png(&pixels, width as u32, height as u32, &palette)
+        .expect("a PNG");
     out.len()
 }
 

@@ -582,18 +582,8 @@ fn rasterise(key: GlyphKey, face: &LineFace) -> Option<GlyphMask> {
     })
 }
 
-/// A palette PNG, its rows deflated as cards suit (see [`super::deflate`]).
 fn encode(canvas: &Canvas) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(40 * 1024);
-    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
-    encoder.set_color(png::ColorType::Indexed);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_palette(canvas.palette.concat());
-    let mut writer = encoder.write_header().ok()?;
-    let data = super::deflate::zlib(&canvas.pixels, WIDTH as usize);
-    writer.write_chunk(png::chunk::IDAT, &data).ok()?;
-    writer.finish().ok()?;
-    Some(out)
+    super::palette_png(&canvas.pixels, WIDTH, HEIGHT, &canvas.palette.concat())
 }
 
 #[cfg(test)]
