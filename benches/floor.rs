@@ -117,8 +117,7 @@ fn card_pixels(n: usize) -> usize {
         fill(80, top, w, h, 7);
     }
     let palette: Vec<u8> = (0..8u8).flat_map(|i| [i * 32, i * 32, i * 32]).collect();
-    let out = skillfolio::cards::palette_png(&pixels, width as u32, height as u32, &palette)
-        .expect("a PNG");
+    let out = skillfolio::cards::palette_png(&pixels, width as u32, &palette).expect("a PNG");
     out.len()
 }
 

@@ -518,18 +518,24 @@ fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// A palette PNG of `pixels`, one palette index a byte in rows of `width`,
-/// with `palette` as its colours' bytes; its rows deflated as cards suit
-/// (see `deflate`). Public for the floor benchmark, which encodes its cards
-/// as the build does.
-pub fn palette_png(pixels: &[u8], width: u32, height: u32, palette: &[u8]) -> Option<Vec<u8>> {
+/// A palette PNG of `pixels`, one palette index a byte in rows of `width`
+/// (as many rows as they fill; `None` when the last is not whole), with
+/// `palette` as its colours' bytes; its rows deflated as cards suit (see
+/// `deflate`). Public for the floor benchmark, which encodes its cards as the
+/// build does.
+pub fn palette_png(pixels: &[u8], width: u32, palette: &[u8]) -> Option<Vec<u8>> {
+    let row = usize::try_from(width).ok().filter(|&w| w > 0)?;
+    if !pixels.len().is_multiple_of(row) {
+        return None;
+    }
+    let height = u32::try_from(pixels.len() / row).ok()?;
     let mut out = Vec::with_capacity(40 * 1024);
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Indexed);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_palette(palette.to_vec());
     let mut writer = encoder.write_header().ok()?;
-    let data = deflate::zlib(pixels, usize::try_from(width).ok()?);
+    let data = deflate::zlib(pixels, row);
     writer.write_chunk(png::chunk::IDAT, &data).ok()?;
     writer.finish().ok()?;
     Some(out)

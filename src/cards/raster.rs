@@ -334,7 +334,8 @@ impl Canvas {
 /// The card as a PNG, or `None` when it needs what only the SVG path draws.
 pub fn draw(ops: &[Op], background: Rgb, shared: &Shared, fonts: &Fonts) -> Option<Vec<u8>> {
     let mut canvas = Canvas::new(background, shared.canvases.take());
-    let png = paint(&mut canvas, ops, &shared.glyphs, fonts).and_then(|()| encode(&canvas));
+    let png = paint(&mut canvas, ops, &shared.glyphs, fonts)
+        .and_then(|()| super::palette_png(&canvas.pixels, WIDTH, &canvas.palette.concat()));
     shared.canvases.give_back(canvas.pixels);
     png
 }
@@ -580,10 +581,6 @@ fn rasterise(key: GlyphKey, face: &LineFace) -> Option<GlyphMask> {
             .map(|&a| ((u16::from(a) * u16::from(LEVELS - 1) + 127) / 255) as u8)
             .collect(),
     })
-}
-
-fn encode(canvas: &Canvas) -> Option<Vec<u8>> {
-    super::palette_png(&canvas.pixels, WIDTH, HEIGHT, &canvas.palette.concat())
 }
 
 #[cfg(test)]

@@ -422,3 +422,16 @@ fn text_inter_lacks_is_left_to_the_svg_path() {
         .is_none()
     );
 }
+
+/// A palette PNG is as tall as its pixels fill whole rows, and pixels that
+/// leave a row short make none rather than a broken file.
+#[test]
+fn a_palette_png_is_as_tall_as_its_rows() {
+    let palette = [0, 0, 0, 255, 255, 255];
+    let png = palette_png(&[0, 1, 1, 0, 0, 1], 2, &palette).expect("three whole rows");
+    let decoded = image::load_from_memory(&png).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (2, 3));
+    assert_eq!(decoded.to_rgb8().get_pixel(1, 0).0, [255, 255, 255]);
+    assert!(palette_png(&[0, 1, 1, 0, 0], 2, &palette).is_none());
+    assert!(palette_png(&[0, 1], 0, &palette).is_none());
+}
