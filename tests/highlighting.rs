@@ -3,7 +3,8 @@
 //! real source files of every language a portfolio quotes highlight without
 //! reaching it. And what it produces can be read: in either colour scheme,
 //! every token colour of the code stylesheet stands out from the block it is
-//! drawn on.
+//! drawn on. The regular expression engine's shortcuts (`vendor/onig_sys`)
+//! find what its patterns say.
 
 mod common;
 
@@ -23,9 +24,11 @@ fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 
     std::thread::spawn(move || {
         let _ = send.send(work());
     });
-    receive
-        .recv_timeout(limit)
-        .unwrap_or_else(|_| panic!("still running after {limit:?}"))
+    match receive.recv_timeout(limit) {
+        Ok(done) => done,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("still running after {limit:?}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("failed (see above)"),
+    }
 }
 
 /// The parser's operations for `line`, the first line of a block in the one
@@ -629,5 +632,99 @@ fn a_long_list_of_words_finds_what_the_list_in_its_own_order_finds() {
                 }
             }
         }
+    }
+}
+
+/// A pattern that is a plain string is searched for as a string
+/// (`vendor/onig_sys/PATCHES.md`: sixteen places at a time by its first and
+/// last bytes); wherever the search starts and stops, it finds where the
+/// string first starts, as `str::find` does, in texts whose letters keep
+/// nearly matching, between characters of two, three and four bytes, at
+/// either end and in lines shorter and longer than sixteen bytes. A word
+/// boundary and a class of word characters, which now read an ASCII byte
+/// without asking the encoding, are held to their definitions beside them.
+#[test]
+fn a_plain_string_is_found_where_it_first_starts() {
+    // A search that goes wrong may also never end.
+    within(Duration::from_secs(60), plain_strings_and_words);
+}
+
+fn plain_strings_and_words() {
+    use syntect::parsing::{Regex, Region};
+    let pieces = ["a", "b", "ab", "aab", "ü", "日", "🎉", " ", "\n"];
+    // Deterministic texts of every length up to 70 from those pieces.
+    let mut seed = 7u64;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let mut texts = vec![String::new()];
+    for len in 1..=70 {
+        for _ in 0..3 {
+            let mut text = String::new();
+            while text.len() < len {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            texts.push(text);
+        }
+    }
+    let mut needles: Vec<String> = ["a", "b", "ü", "日", "🎉", "ab", "ba", "bü", "a日b", "aab"]
+        .map(String::from)
+        .to_vec();
+    for len in 3..=20 {
+        let mut needle: String = (0..len)
+            .map(|_| if next(3) == 0 { 'b' } else { 'a' })
+            .collect();
+        needles.push(needle.clone());
+        needle.push('ü');
+        needles.push(needle);
+    }
+    let mut searched = 0;
+    for needle in &needles {
+        let regex = Regex::new(needle.clone());
+        for text in &texts {
+            for (from, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let mut region = Region::new();
+                let found = regex
+                    .search(text, from, text.len(), Some(&mut region))
+                    .then(|| region.pos(0).unwrap());
+                let expected = text[from..]
+                    .find(needle.as_str())
+                    .map(|at| (from + at, from + at + needle.len()));
+                assert_eq!(found, expected, "{needle:?} in {text:?} from {from}");
+                searched += 1;
+            }
+        }
+    }
+    assert!(searched > 100_000, "{searched}");
+
+    // Word characters and word boundaries, ASCII or not.
+    let word = Regex::new(r"\b\w+\b".to_string());
+    for text in [
+        "naïve café",
+        "日本語 text",
+        "a_b1 ü",
+        "🎉x🎉",
+        "Привет, мир",
+    ] {
+        let mut from = 0;
+        let mut words = Vec::new();
+        let mut region = Region::new();
+        while word.search(text, from, text.len(), Some(&mut region)) {
+            let (start, end) = region.pos(0).unwrap();
+            assert!(
+                start >= from && end > start,
+                "{text:?} from {from}: {start}..{end}"
+            );
+            words.push(&text[start..end]);
+            from = end;
+        }
+        let expected: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(words, expected, "{text:?}");
     }
 }

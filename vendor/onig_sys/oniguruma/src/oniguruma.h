@@ -276,12 +276,17 @@ typedef enum {
 #define ONIGENC_STEP_BACK(enc,start,s,n) \
         onigenc_step_back((enc),(start),(s),(n))
 
-#define ONIGENC_MBC_ENC_LEN(enc,p)             (enc)->mbc_enc_len(p)
+/* An ASCII byte in UTF-8 is a character of its own: its length and code point
+   are known without a call through the encoding. */
+#define ONIGENC_MBC_ENC_LEN(enc,p) \
+  (((enc) == ONIG_ENCODING_UTF8 && *(p) < 0x80) ? 1 : (enc)->mbc_enc_len(p))
 #define ONIGENC_MBC_MAXLEN(enc)               ((enc)->max_enc_len)
 #define ONIGENC_MBC_MAXLEN_DIST(enc)           ONIGENC_MBC_MAXLEN(enc)
 #define ONIGENC_MBC_MINLEN(enc)               ((enc)->min_enc_len)
 #define ONIGENC_IS_MBC_NEWLINE(enc,p,end)      (enc)->is_mbc_newline((p),(end))
-#define ONIGENC_MBC_TO_CODE(enc,p,end)         (enc)->mbc_to_code((p),(end))
+#define ONIGENC_MBC_TO_CODE(enc,p,end) \
+  (((enc) == ONIG_ENCODING_UTF8 && *(p) < 0x80) ? \
+   (OnigCodePoint )*(p) : (enc)->mbc_to_code((p),(end)))
 #define ONIGENC_CODE_TO_MBCLEN(enc,code)       (enc)->code_to_mbclen(code)
 #define ONIGENC_CODE_TO_MBC(enc,code,buf)      (enc)->code_to_mbc(code,buf)
 #define ONIGENC_PROPERTY_NAME_TO_CTYPE(enc,p,end) \

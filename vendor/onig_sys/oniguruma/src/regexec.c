@@ -5071,6 +5071,7 @@ sunday_quick_search_step_forward(regex_t* reg,
   return (UChar* )NULL;
 }
 
+#if !defined(__SSE2__)
 static UChar*
 sunday_quick_search(regex_t* reg, const UChar* target, const UChar* target_end,
                     const UChar* text, const UChar* text_end,
@@ -5125,6 +5126,82 @@ sunday_quick_search(regex_t* reg, const UChar* target, const UChar* target_end,
 
   return (UChar* )NULL;
 }
+#endif
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* The first occurrence of the exact string `target` that starts in
+   [text, text_range] and ends by text_end: what sunday_quick_search finds.
+   Sixteen starts at a time, by the string's first and last bytes, then the
+   bytes between; a grammar's patterns are searched over short lines, where
+   Sunday's skips are short and each waits on a load. `begin` is the start of
+   the whole string, which the last window may reach back into. */
+static UChar*
+exact_search_sse2(const UChar* target, const UChar* target_end,
+                  const UChar* begin, const UChar* text,
+                  const UChar* text_end, const UChar* text_range)
+{
+  const UChar *p, *last;
+  ptrdiff_t len;
+  __m128i first, final;
+  unsigned int m;
+
+  len = target_end - target;
+  if (len > text_end - text_range) {
+    if (len > text_end - text) return (UChar* )NULL;
+    last = text_end - len;
+  }
+  else {
+    last = text_range;
+  }
+  if (text > last) return (UChar* )NULL;
+
+  first = _mm_set1_epi8((char )target[0]);
+  final = _mm_set1_epi8((char )target[len - 1]);
+  p = text;
+  /* Every load ends at last + len + 14 < text_end. */
+  while (last - p >= 15) {
+    __m128i a = _mm_loadu_si128((const __m128i* )p);
+    __m128i b = _mm_loadu_si128((const __m128i* )(p + len - 1));
+    m = (unsigned int )_mm_movemask_epi8(
+          _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, final)));
+    while (m != 0) {
+      int i = __builtin_ctz(m);
+      if (len <= 2 || memcmp(p + i + 1, target + 1, (size_t )(len - 2)) == 0)
+        return (UChar* )(p + i);
+      m &= m - 1;
+    }
+    p += 16;
+  }
+  if (p > last) return (UChar* )NULL;
+
+  if (last - 15 >= begin) {
+    /* The sixteen starts that end at `last`, of which those before p were
+       already looked at. */
+    const UChar* w = last - 15;
+    __m128i a = _mm_loadu_si128((const __m128i* )w);
+    __m128i b = _mm_loadu_si128((const __m128i* )(w + len - 1));
+    m = (unsigned int )_mm_movemask_epi8(
+          _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, final)));
+    m &= ~0u << (p - w);
+    while (m != 0) {
+      int i = __builtin_ctz(m);
+      if (len <= 2 || memcmp(w + i + 1, target + 1, (size_t )(len - 2)) == 0)
+        return (UChar* )(w + i);
+      m &= m - 1;
+    }
+    return (UChar* )NULL;
+  }
+
+  for (; p <= last; p++) {
+    if (*p == target[0] && p[len - 1] == target[len - 1] &&
+        (len <= 2 || memcmp(p + 1, target + 1, (size_t )(len - 2)) == 0))
+      return (UChar* )p;
+  }
+  return (UChar* )NULL;
+}
+#endif
 
 static UChar*
 map_search(OnigEncoding enc, UChar map[],
@@ -5246,7 +5323,11 @@ forward_search(regex_t* reg, const UChar* str, const UChar* end, UChar* start,
     break;
 
   case OPTIMIZE_STR_FAST:
+#if defined(__SSE2__)
+    p = exact_search_sse2(reg->exact, reg->exact_end, str, p, end, range);
+#else
     p = sunday_quick_search(reg, reg->exact, reg->exact_end, p, end, range);
+#endif
     break;
 
   case OPTIMIZE_STR_FAST_STEP_FORWARD:
