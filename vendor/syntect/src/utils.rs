@@ -5,9 +5,9 @@ use std::path::Path;
 
 use walkdir::WalkDir;
 
-/// Hashes a few machine words with one multiplication each, for the
-/// parser's and the HTML writer's per-thread tables, which are looked up per
-/// token and per span: SipHash or FNV would cost as much as what they save.
+/// Hashes a few machine words with one multiplication each, for the HTML
+/// writer's per-thread table, which is looked up per span: SipHash or FNV
+/// would cost as much as what it saves.
 /// A single word hashes as one multiplication.
 #[derive(Default)]
 pub(crate) struct WordHasher(u64);

@@ -1,23 +1,8 @@
-// Suppression of a false positive clippy lint. Upstream issue:
-//
-//   mutable_key_type false positive for raw pointers
-//   https://github.com/rust-lang/rust-clippy/issues/6745
-//
-// We use `*const MatchPattern` as key in our `SearchCache` hash map.
-// Clippy thinks this is a problem since `MatchPattern` has interior mutability
-// via `MatchPattern::regex::regex` which is an `AtomicLazyCell`.
-// But raw pointers are hashed via the pointer itself, not what is pointed to.
-// See https://github.com/rust-lang/rust/blob/1.54.0/library/core/src/hash/mod.rs#L717-L725
-#![allow(clippy::mutable_key_type)]
-
 use super::regex::Region;
 use super::scope::*;
 use super::syntax_definition::*;
 use crate::parsing::syntax_definition::ContextId;
 use crate::parsing::syntax_set::{SyntaxReference, SyntaxSet};
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-use crate::utils::WordHasher;
 
 /// Errors that can occur while parsing.
 #[derive(Debug, thiserror::Error)]
@@ -109,15 +94,51 @@ impl Found {
 /// regions are kept for the thread's next line, so a line allocates nothing.
 #[derive(Default)]
 struct SearchCache {
-    found: HashMap<*const MatchPattern, Option<usize>, BuildHasherDefault<WordHasher>>,
+    /// By the pattern's [`Regex::slot`](super::regex::Regex::slot): the line
+    /// the entry was made on and what the pattern found (`NOTHING`, or the
+    /// index of its region). An entry of another line is no entry, so a new
+    /// line starts with none by counting one more line.
+    found: Vec<(u32, u32)>,
+    line: u32,
     regions: Vec<Region>,
     used: usize,
 }
 
+/// No match on this line.
+const NOTHING: u32 = u32::MAX;
+
 impl SearchCache {
     fn clear(&mut self) {
-        self.found.clear();
+        self.line = self.line.wrapping_add(1);
+        if self.line == 0 {
+            // Line 0 is never current: no entry can be taken for today's.
+            self.found.fill((0, 0));
+            self.line = 1;
+        }
         self.used = 0;
+    }
+
+    /// What the pattern with `slot` found on this line, if it was searched.
+    fn get(&self, slot: usize) -> Option<Option<usize>> {
+        match self.found.get(slot) {
+            Some(&(line, found)) if line == self.line => {
+                Some((found != NOTHING).then_some(found as usize))
+            }
+            _ => None,
+        }
+    }
+
+    fn insert(&mut self, slot: usize, found: Option<usize>) {
+        if slot >= self.found.len() {
+            self.found.resize(slot + 1, (0, 0));
+        }
+        self.found[slot] = (self.line, found.map_or(NOTHING, |i| i as u32));
+    }
+
+    fn remove(&mut self, slot: usize) {
+        if let Some(entry) = self.found.get_mut(slot) {
+            entry.0 = 0;
+        }
     }
 
     /// A region for a pattern's first search on this line.
@@ -593,19 +614,19 @@ impl ParseState {
         search_cache: &mut SearchCache,
         regions: &mut Region,
     ) -> Option<((usize, usize), Option<usize>)> {
-        let match_ptr = match_pat as *const MatchPattern;
+        let pattern = match_pat.regex.slot();
 
-        let slot = match search_cache.found.get(&match_ptr) {
+        let slot = match search_cache.get(pattern) {
             // Didn't find a match earlier, so no point trying to match it again
             Some(None) => return None,
             Some(Some(i)) => {
-                let (match_start, match_end) = search_cache.regions[*i].pos(0).unwrap();
+                let (match_start, match_end) = search_cache.regions[i].pos(0).unwrap();
                 if match_start >= start {
                     // Cached match is valid, return it. Otherwise search again,
                     // into the same region.
-                    return Some(((match_start, match_end), Some(*i)));
+                    return Some(((match_start, match_end), Some(i)));
                 }
-                Some(*i)
+                Some(i)
             }
             None => None,
         };
@@ -637,12 +658,12 @@ impl ParseState {
                     if i == search_cache.used {
                         search_cache.used += 1;
                     }
-                    search_cache.found.insert(match_pat, Some(i));
+                    search_cache.insert(pattern, Some(i));
                 }
                 // syntect keeps no entry for a match that does nothing, so the
                 // pattern is searched again at the next position.
                 (Some(_), false) => {
-                    search_cache.found.remove(&match_ptr);
+                    search_cache.remove(pattern);
                 }
                 (None, _) => {}
             }
@@ -650,7 +671,7 @@ impl ParseState {
                 return Some(((match_start, match_end), slot));
             }
         } else if can_cache {
-            search_cache.found.insert(match_pat, None);
+            search_cache.insert(pattern, None);
         }
         None
     }

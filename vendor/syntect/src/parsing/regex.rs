@@ -15,7 +15,17 @@ pub struct Regex {
     /// Whether a thread has taken on compiling the pattern ahead of its first
     /// search (see [`Regex::compile_unless_taken`]).
     taken: std::sync::atomic::AtomicBool,
+    /// The pattern's place in the parser's per-line table of searches, given
+    /// on its first search (see [`Regex::slot`]).
+    slot: std::sync::atomic::AtomicU32,
 }
+
+/// No place given yet.
+const NO_SLOT: u32 = u32::MAX;
+
+/// The next place to give a pattern: each pattern searched in this process
+/// gets its own, so the parser's table grows with the patterns used.
+static NEXT_SLOT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 /// A region contains text positions for capture groups in a match result.
 #[derive(Clone, Debug, Eq, PartialEq)]
@@ -33,6 +43,7 @@ impl Regex {
             regex_str,
             regex: OnceCell::new(),
             taken: std::sync::atomic::AtomicBool::new(false),
+            slot: std::sync::atomic::AtomicU32::new(NO_SLOT),
         }
     }
 
@@ -52,6 +63,23 @@ impl Regex {
     /// Check whether the pattern compiles as a valid regex or not.
     pub fn try_compile(regex_str: &str) -> Option<Box<dyn Error + Send + Sync + 'static>> {
         regex_impl::Regex::new(regex_str).err()
+    }
+
+    /// A number of this pattern's own, small and given once: the parser
+    /// remembers what each pattern found on a line in a table by this
+    /// number, which is cheaper than a map by the pattern's address.
+    pub fn slot(&self) -> usize {
+        use std::sync::atomic::Ordering;
+        let slot = self.slot.load(Ordering::Relaxed);
+        if slot != NO_SLOT {
+            return slot as usize;
+        }
+        let new = NEXT_SLOT.fetch_add(1, Ordering::Relaxed);
+        // Two threads may give it one at once; the first one given stays.
+        match (self.slot).compare_exchange(NO_SLOT, new, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => new as usize,
+            Err(given) => given as usize,
+        }
     }
 
     /// Return the regex pattern.
@@ -95,6 +123,7 @@ impl Clone for Regex {
             regex_str: self.regex_str.clone(),
             regex: OnceCell::new(),
             taken: std::sync::atomic::AtomicBool::new(false),
+            slot: std::sync::atomic::AtomicU32::new(NO_SLOT),
         }
     }
 }
