@@ -5131,6 +5131,31 @@ sunday_quick_search(regex_t* reg, const UChar* target, const UChar* target_end,
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
+/* Of the sixteen starts from w, those in `m` (a bit each) whose first and
+   last bytes are the string's: the first where the bytes between are too. */
+static UChar*
+exact_in_window(const UChar* w, unsigned int m,
+                const UChar* target, ptrdiff_t len)
+{
+  while (m != 0) {
+    int i = __builtin_ctz(m);
+    if (len <= 2 || memcmp(w + i + 1, target + 1, (size_t )(len - 2)) == 0)
+      return (UChar* )(w + i);
+    m &= m - 1;
+  }
+  return (UChar* )NULL;
+}
+
+/* Which of the sixteen starts from w have the string's first and last bytes. */
+static unsigned int
+ends_in_window(const UChar* w, ptrdiff_t len, __m128i first, __m128i final)
+{
+  __m128i a = _mm_loadu_si128((const __m128i* )w);
+  __m128i b = _mm_loadu_si128((const __m128i* )(w + len - 1));
+  return (unsigned int )_mm_movemask_epi8(
+           _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, final)));
+}
+
 /* The first occurrence of the exact string `target` that starts in
    [text, text_range] and ends by text_end: what sunday_quick_search finds.
    Sixteen starts at a time, by the string's first and last bytes, then the
@@ -5142,10 +5167,9 @@ exact_search_sse2(const UChar* target, const UChar* target_end,
                   const UChar* begin, const UChar* text,
                   const UChar* text_end, const UChar* text_range)
 {
-  const UChar *p, *last;
+  const UChar *p, *last, *found;
   ptrdiff_t len;
   __m128i first, final;
-  unsigned int m;
 
   len = target_end - target;
   if (len > text_end - text_range) {
@@ -5162,16 +5186,9 @@ exact_search_sse2(const UChar* target, const UChar* target_end,
   p = text;
   /* Every load ends at last + len + 14 < text_end. */
   while (last - p >= 15) {
-    __m128i a = _mm_loadu_si128((const __m128i* )p);
-    __m128i b = _mm_loadu_si128((const __m128i* )(p + len - 1));
-    m = (unsigned int )_mm_movemask_epi8(
-          _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, final)));
-    while (m != 0) {
-      int i = __builtin_ctz(m);
-      if (len <= 2 || memcmp(p + i + 1, target + 1, (size_t )(len - 2)) == 0)
-        return (UChar* )(p + i);
-      m &= m - 1;
-    }
+    found = exact_in_window(p, ends_in_window(p, len, first, final),
+                            target, len);
+    if (found != NULL) return (UChar* )found;
     p += 16;
   }
   if (p > last) return (UChar* )NULL;
@@ -5180,18 +5197,8 @@ exact_search_sse2(const UChar* target, const UChar* target_end,
     /* The sixteen starts that end at `last`, of which those before p were
        already looked at. */
     const UChar* w = last - 15;
-    __m128i a = _mm_loadu_si128((const __m128i* )w);
-    __m128i b = _mm_loadu_si128((const __m128i* )(w + len - 1));
-    m = (unsigned int )_mm_movemask_epi8(
-          _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, final)));
-    m &= ~0u << (p - w);
-    while (m != 0) {
-      int i = __builtin_ctz(m);
-      if (len <= 2 || memcmp(w + i + 1, target + 1, (size_t )(len - 2)) == 0)
-        return (UChar* )(w + i);
-      m &= m - 1;
-    }
-    return (UChar* )NULL;
+    return exact_in_window(w, ends_in_window(w, len, first, final)
+                              & (~0u << (p - w)), target, len);
   }
 
   for (; p <= last; p++) {
