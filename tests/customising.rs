@@ -291,3 +291,31 @@ fn a_menu_entry_to_a_page_that_is_not_built_is_named_at_its_line() {
     assert!(err.contains(" --> site.toml:6:8\n"), "{err}");
     assert_eq!(err.matches("link to `/portfolio/now/`").count(), 1, "{err}");
 }
+
+/// A theme's own skill page sees `skill.weeks` as documented: every Monday
+/// from the first practised week to this one, with the minutes and sessions
+/// of that week (a draft's count for nothing), none left out for want of
+/// practice, and the date in its three forms. Skills share the values of their common weeks, which must
+/// not make one skill's week read as another's.
+#[test]
+fn a_theme_sees_every_week_of_a_skill_with_its_own_practice() {
+    let site = site_with("", "");
+    fs::write(
+        site.path().join("templates/skill.html"),
+        "{% for w in skill.weeks %}{% for k, v in w %}{{ k }} {% endfor %}\
+         {{ w.start.iso }} {{ w.start.display }} {{ w.start.short }} {{ w.minutes }} {{ w.sessions }}\n\
+         {% endfor %}",
+    )
+    .unwrap();
+    let public = build(site.path(), &[]);
+    assert_eq!(
+        read(public.join("skills/perfect-omelette/index.html")),
+        "start minutes sessions 2026-09-28 28 September 2026 28 Sep 55 2\n\
+         start minutes sessions 2026-10-05 5 October 2026 5 Oct 0 0\n"
+    );
+    assert_eq!(
+        read(public.join("skills/knife-work/index.html")),
+        "start minutes sessions 2026-09-28 28 September 2026 28 Sep 15 1\n\
+         start minutes sessions 2026-10-05 5 October 2026 5 Oct 0 0\n"
+    );
+}

@@ -198,12 +198,20 @@ fn make_parts(inputs: &PartsInputs) -> SkillParts {
 
 fn make_values(inputs: &PartsInputs) -> Values {
     let (skill, common) = (inputs.skill.item, inputs.common);
-    let skill_value = value(&skill_view(skill, &common.urls, common.today, common.lang));
+    let mut skill_value = (value(&skill_view(skill, &common.urls, common.today, common.lang)))
+        .into_map()
+        .unwrap_or_default();
+    // Where a field of the view would have put them.
+    let at = (skill_value.keys())
+        .position(|k| k.as_str() == Some("charts"))
+        .unwrap_or(skill_value.len());
+    let weeks = common.weeks.of(&skill.progress.weeks, common.lang);
+    skill_value.shift_insert(at, "weeks".into(), weeks);
     let entries: Vec<Value> = (skill.entries.iter())
         .map(|e| value(&entry_view(e, skill, &common.urls, common.lang)))
         .collect();
     Values {
-        skill: skill_value,
+        skill: Value::from(skill_value),
         entries,
     }
 }

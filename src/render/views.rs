@@ -3,6 +3,9 @@
 //! author never has to rebuild a URL or pick a date format. Each skill and entry is
 //! converted to a template value once and shared by every page that lists it.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use jiff::civil::Date;
 use serde::Serialize;
 use tera::Value;
@@ -113,24 +116,51 @@ fn months(periods: &[Period], base: u64, lang: &Language) -> Vec<MonthView> {
         .collect()
 }
 
-/// A week of practice.
-#[derive(Serialize)]
-pub struct WeekView {
-    /// The Monday that starts the week.
-    pub start: DateView,
-    pub minutes: u64,
-    pub sessions: usize,
+/// The template values of weeks, made once per Monday for a whole render and
+/// shared, since a tera map is reference-counted. A skill's `weeks` runs from
+/// its first practised week to this one: a large portfolio's skills have tens
+/// of thousands of weeks between them, on the same few hundred Mondays and
+/// most of them without practice, and made one by one their dates were a
+/// sixth of the template values' memory.
+#[derive(Default)]
+pub struct WeekValues {
+    /// Each Monday's date value, and its week without practice.
+    made: Mutex<HashMap<Date, (Value, Value)>>,
 }
 
-fn weeks(periods: &[Period], lang: &Language) -> Vec<WeekView> {
-    periods
-        .iter()
-        .map(|w| WeekView {
-            start: DateView::of(w.start, lang),
-            minutes: w.minutes,
-            sessions: w.sessions,
-        })
-        .collect()
+impl WeekValues {
+    /// `{ start, minutes, sessions }` for each week, `start` a [`DateView`]:
+    /// what a list of week views would serialise to.
+    pub fn of(&self, periods: &[Period], lang: &Language) -> Value {
+        let weeks: Vec<Value> = (periods.iter())
+            .map(|w| {
+                let (start, empty) = self.monday(w.start, lang);
+                match (w.minutes, w.sessions) {
+                    (0, 0) => empty,
+                    (minutes, sessions) => week(start, minutes, sessions),
+                }
+            })
+            .collect();
+        Value::from(weeks)
+    }
+
+    fn monday(&self, date: Date, lang: &Language) -> (Value, Value) {
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        made.entry(date)
+            .or_insert_with(|| {
+                let start = value(&DateView::of(date, lang));
+                (start.clone(), week(start, 0, 0))
+            })
+            .clone()
+    }
+}
+
+fn week(start: Value, minutes: u64, sessions: usize) -> Value {
+    let mut map = tera::Map::with_capacity(3);
+    map.insert("start".into(), start);
+    map.insert("minutes".into(), minutes.into());
+    map.insert("sessions".into(), sessions.into());
+    Value::from(map)
 }
 
 /// SVG markup, ready to be placed in a page with the `safe` filter.
@@ -168,10 +198,9 @@ pub struct SkillView<'a> {
     pub draft: bool,
     pub totals: TotalsView<'a>,
     pub target: TargetView,
-    /// Practice per month, from the first practised month to this one.
+    /// Practice per month, from the first practised month to this one. The
+    /// weeks follow it in the skill's value, made by [`WeekValues`].
     pub months: Vec<MonthView>,
-    /// Practice per Monday-to-Sunday week, from the first practised week to this one.
-    pub weeks: Vec<WeekView>,
     pub charts: ChartsView,
     pub parts: Vec<PartView>,
     pub parts_practised: usize,
@@ -268,7 +297,6 @@ pub fn skill_view<'a>(
         draft: skill.draft,
         totals: TotalsView::of(totals, lang),
         months: months(&progress.months, 0, lang),
-        weeks: weeks(&progress.weeks, lang),
         charts,
         parts_practised: progress.parts_practised.iter().filter(|p| **p).count(),
         target: TargetView {
