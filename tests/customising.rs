@@ -319,3 +319,39 @@ fn a_theme_sees_every_week_of_a_skill_with_its_own_practice() {
          start minutes sessions 2026-10-05 5 October 2026 5 Oct 0 0\n"
     );
 }
+
+/// A theme's own entry page sees each entry's `date`, `tags` and `skill` as
+/// documented. Entries share the values of their common dates and tags, which
+/// must not give one entry another's date, or a tag another's spelling.
+#[test]
+fn a_theme_sees_each_entry_with_its_own_date_tags_and_skill() {
+    let site = site_with("", "");
+    let fold = site
+        .path()
+        .join("content/skills/perfect-omelette/log/2026-10-03-fold.md");
+    let text = read(&fold).replacen(
+        "minutes = 25",
+        "minutes = 25\ntags = [\"Beans\", \"eggs\"]",
+        1,
+    );
+    fs::write(&fold, text).unwrap();
+    fs::write(
+        site.path().join("templates/entry.html"),
+        "{{ entry.date.iso }} {{ entry.date.display }} {{ entry.date.short }}|\
+         {% for t in entry.tags %}{{ t.name }} {{ t.slug }} {{ t.url }};{% endfor %}|\
+         {{ entry.skill.slug }} {{ entry.skill.title }} {{ entry.skill.url }}",
+    )
+    .unwrap();
+    let public = build(site.path(), &[]);
+    let page = |slug: &str| read(public.join(format!("skills/perfect-omelette/{slug}/index.html")));
+    assert_eq!(
+        page("2026-10-01-first"),
+        "2026-10-01 1 October 2026 1 Oct|beans beans /portfolio/tags/beans/;|\
+         perfect-omelette The perfect omelette /portfolio/skills/perfect-omelette/"
+    );
+    assert_eq!(
+        page("2026-10-03-fold"),
+        "2026-10-03 3 October 2026 3 Oct|Beans beans /portfolio/tags/beans/;eggs eggs /portfolio/tags/eggs/;|\
+         perfect-omelette The perfect omelette /portfolio/skills/perfect-omelette/"
+    );
+}

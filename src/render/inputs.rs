@@ -63,8 +63,8 @@ pub(super) struct Common<'a> {
     pub urls: Urls<'a>,
     pub site_feed: Feed,
     pub default_image: Option<super::preview::Preview>,
-    /// Made from the language alone, which the key holds.
-    pub weeks: super::views::WeekValues,
+    /// Made from the language and the URLs alone, which the key holds.
+    pub shared: super::views::SharedValues,
 }
 
 impl Hash for Common<'_> {
@@ -89,7 +89,7 @@ impl<'a> Common<'a> {
             urls,
             site_feed,
             default_image,
-            weeks: Default::default(),
+            shared: Default::default(),
         }
     }
 

@@ -19,7 +19,7 @@ use tera::{Context, Value};
 
 use super::inputs::{Common, Feed, Keyed};
 use super::preview::Preview;
-use super::views::{entry_view, skill_view, value};
+use super::views::{entry_value, skill_ref, skill_view, value};
 use crate::cards::SkillFace;
 use crate::feed;
 use crate::keys::{Key, hash};
@@ -205,10 +205,11 @@ fn make_values(inputs: &PartsInputs) -> Values {
     let at = (skill_value.keys())
         .position(|k| k.as_str() == Some("charts"))
         .unwrap_or(skill_value.len());
-    let weeks = common.weeks.of(&skill.progress.weeks, common.lang);
+    let weeks = (common.shared).weeks(&skill.progress.weeks, common.lang);
     skill_value.shift_insert(at, "weeks".into(), weeks);
+    let skill_ref = skill_ref(skill, &common.urls);
     let entries: Vec<Value> = (skill.entries.iter())
-        .map(|e| value(&entry_view(e, skill, &common.urls, common.lang)))
+        .map(|e| entry_value(e, &skill_ref, &common.urls, common.lang, &common.shared))
         .collect();
     Values {
         skill: Value::from(skill_value),

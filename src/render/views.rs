@@ -116,43 +116,61 @@ fn months(periods: &[Period], base: u64, lang: &Language) -> Vec<MonthView> {
         .collect()
 }
 
-/// The template values of weeks, made once per Monday for a whole render and
-/// shared, since a tera map is reference-counted. A skill's `weeks` runs from
-/// its first practised week to this one: a large portfolio's skills have tens
-/// of thousands of weeks between them, on the same few hundred Mondays and
-/// most of them without practice, and made one by one their dates were a
-/// sixth of the template values' memory.
+/// Template values that many skills and entries hold alike, made once per
+/// render and shared, since a tera map is reference-counted: dates, weeks
+/// without practice and tags. A skill's `weeks` runs from its first practised
+/// week to this one, so a large portfolio's skills have tens of thousands of
+/// weeks between them, on the same few hundred Mondays and most without
+/// practice; its entries name a few hundred dates and a few dozen tags.
+/// Made one by one, these were a quarter of the template values' memory.
 #[derive(Default)]
-pub struct WeekValues {
-    /// Each Monday's date value, and its week without practice.
-    made: Mutex<HashMap<Date, (Value, Value)>>,
+pub struct SharedValues {
+    dates: Mutex<HashMap<Date, Value>>,
+    empty_weeks: Mutex<HashMap<Date, Value>>,
+    /// By URL and name: two spellings of a tag share its page.
+    tags: Mutex<HashMap<(String, String), Value>>,
 }
 
-impl WeekValues {
+impl SharedValues {
+    /// A [`DateView`].
+    pub fn date(&self, date: Date, lang: &Language) -> Value {
+        let mut made = lock(&self.dates);
+        (made.entry(date))
+            .or_insert_with(|| value(&DateView::of(date, lang)))
+            .clone()
+    }
+
     /// `{ start, minutes, sessions }` for each week, `start` a [`DateView`]:
     /// what a list of week views would serialise to.
-    pub fn of(&self, periods: &[Period], lang: &Language) -> Value {
+    pub fn weeks(&self, periods: &[Period], lang: &Language) -> Value {
         let weeks: Vec<Value> = (periods.iter())
-            .map(|w| {
-                let (start, empty) = self.monday(w.start, lang);
-                match (w.minutes, w.sessions) {
-                    (0, 0) => empty,
-                    (minutes, sessions) => week(start, minutes, sessions),
+            .map(|w| match (w.minutes, w.sessions) {
+                (0, 0) => {
+                    let empty = lock(&self.empty_weeks).get(&w.start).cloned();
+                    empty.unwrap_or_else(|| {
+                        let made = week(self.date(w.start, lang), 0, 0);
+                        lock(&self.empty_weeks).insert(w.start, made.clone());
+                        made
+                    })
                 }
+                (minutes, sessions) => week(self.date(w.start, lang), minutes, sessions),
             })
             .collect();
         Value::from(weeks)
     }
 
-    fn monday(&self, date: Date, lang: &Language) -> (Value, Value) {
-        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-        made.entry(date)
-            .or_insert_with(|| {
-                let start = value(&DateView::of(date, lang));
-                (start.clone(), week(start, 0, 0))
-            })
+    /// A [`TaxonView`] of a tag.
+    fn tag(&self, taxon: &Taxon, urls: &Urls) -> Value {
+        let view = TaxonView::of(taxon, "tags", urls);
+        let mut made = lock(&self.tags);
+        (made.entry((view.url.clone(), view.name.clone())))
+            .or_insert_with(|| value(&view))
             .clone()
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn week(start: Value, minutes: u64, sessions: usize) -> Value {
@@ -199,7 +217,7 @@ pub struct SkillView<'a> {
     pub totals: TotalsView<'a>,
     pub target: TargetView,
     /// Practice per month, from the first practised month to this one. The
-    /// weeks follow it in the skill's value, made by [`WeekValues`].
+    /// weeks follow it in the skill's value, made by [`SharedValues::weeks`].
     pub months: Vec<MonthView>,
     pub charts: ChartsView,
     pub parts: Vec<PartView>,
@@ -358,7 +376,8 @@ pub struct EntryView<'a> {
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
-    pub date: DateView,
+    /// `date` follows, and `tags` and `skill` in their places below: see
+    /// [`entry_value`].
     /// The full RFC 3339 time when one was written, else the date.
     pub datetime: String,
     pub minutes: u32,
@@ -375,25 +394,49 @@ pub struct EntryView<'a> {
     /// The evidence a gallery shows for the entry: its first image, else its
     /// first piece of evidence.
     pub cover: Option<&'a Evidence>,
-    pub tags: Vec<TaxonView>,
     pub draft: bool,
     pub summary: &'a str,
     pub summary_text: &'a str,
-    pub skill: SkillRef<'a>,
 }
 
-pub fn entry_view<'a>(
-    entry: &'a Entry,
-    skill: &'a Skill,
+/// An entry's template value: its [`EntryView`] with `date` (a [`DateView`])
+/// after `permalink`, `tags` ([`TaxonView`]s) after `cover`, and `skill` (the
+/// value of a [`SkillRef`], the same for every entry of the skill) last.
+pub fn entry_value(
+    entry: &Entry,
+    skill: &Value,
     urls: &Urls,
     lang: &Language,
-) -> EntryView<'a> {
+    shared: &SharedValues,
+) -> Value {
+    let view = value(&entry_view(entry, urls, lang))
+        .into_map()
+        .unwrap_or_default();
+    let mut map = tera::Map::with_capacity(view.len() + 3);
+    for (key, item) in view {
+        let follows = key.as_str().map(|k| (k == "permalink", k == "cover"));
+        map.insert(key, item);
+        match follows {
+            Some((true, _)) => {
+                map.insert("date".into(), shared.date(entry.date.date, lang));
+            }
+            Some((_, true)) => {
+                let tags: Vec<Value> = (entry.tags.iter()).map(|t| shared.tag(t, urls)).collect();
+                map.insert("tags".into(), Value::from(tags));
+            }
+            _ => {}
+        }
+    }
+    map.insert("skill".into(), skill.clone());
+    Value::from(map)
+}
+
+fn entry_view<'a>(entry: &'a Entry, urls: &Urls, lang: &Language) -> EntryView<'a> {
     EntryView {
         slug: &entry.slug,
         title: &entry.title,
         url: urls.path(&entry.path),
         permalink: urls.permalink(&entry.path),
-        date: DateView::of(entry.date.date, lang),
         datetime: entry
             .date
             .instant
@@ -416,20 +459,19 @@ pub fn entry_view<'a>(
             .iter()
             .find(|e| e.image.is_some())
             .or(entry.evidence.first()),
-        tags: entry
-            .tags
-            .iter()
-            .map(|t| TaxonView::of(t, "tags", urls))
-            .collect(),
         draft: entry.draft,
         summary: &entry.summary,
         summary_text: &entry.summary_text,
-        skill: SkillRef {
-            slug: &skill.slug,
-            title: &skill.title,
-            url: urls.path(&skill.path),
-        },
     }
+}
+
+/// The value every entry of `skill` refers to it by.
+pub fn skill_ref(skill: &Skill, urls: &Urls) -> Value {
+    value(&SkillRef {
+        slug: &skill.slug,
+        title: &skill.title,
+        url: urls.path(&skill.path),
+    })
 }
 
 #[derive(Serialize)]
