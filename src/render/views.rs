@@ -370,14 +370,15 @@ pub struct SkillRef<'a> {
     pub url: String,
 }
 
+/// An entry as templates see it, but for its `date`, `tags` and `skill`,
+/// which [`entry_value`] puts in their places from values shared between
+/// entries.
 #[derive(Serialize)]
 pub struct EntryView<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
-    /// `date` follows, and `tags` and `skill` in their places below: see
-    /// [`entry_value`].
     /// The full RFC 3339 time when one was written, else the date.
     pub datetime: String,
     pub minutes: u32,
