@@ -19,7 +19,7 @@ use tera::{Context, Value};
 
 use super::inputs::{Common, Feed, Keyed};
 use super::preview::Preview;
-use super::views::{entry_value, skill_ref, skill_view, value};
+use super::views::{entry_value, insert_after, skill_ref, skill_view, value};
 use crate::cards::SkillFace;
 use crate::feed;
 use crate::keys::{Key, hash};
@@ -201,12 +201,8 @@ fn make_values(inputs: &PartsInputs) -> Values {
     let mut skill_value = (value(&skill_view(skill, &common.urls, common.today, common.lang)))
         .into_map()
         .unwrap_or_default();
-    // Where a field of the view would have put them.
-    let at = (skill_value.keys())
-        .position(|k| k.as_str() == Some("charts"))
-        .unwrap_or(skill_value.len());
     let weeks = (common.shared).weeks(&skill.progress.weeks, common.lang);
-    skill_value.shift_insert(at, "weeks".into(), weeks);
+    insert_after(&mut skill_value, "months", "weeks", weeks);
     let skill_ref = skill_ref(skill, &common.urls);
     let entries: Vec<Value> = (skill.entries.iter())
         .map(|e| entry_value(e, &skill_ref, &common.urls, common.lang, &common.shared))

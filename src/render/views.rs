@@ -127,8 +127,8 @@ fn months(periods: &[Period], base: u64, lang: &Language) -> Vec<MonthView> {
 pub struct SharedValues {
     dates: Mutex<HashMap<Date, Value>>,
     empty_weeks: Mutex<HashMap<Date, Value>>,
-    /// By URL and name: two spellings of a tag share its page.
-    tags: Mutex<HashMap<(String, String), Value>>,
+    /// By name and slug: two spellings of a tag share its page.
+    tags: Mutex<HashMap<Taxon, Value>>,
 }
 
 impl SharedValues {
@@ -145,14 +145,9 @@ impl SharedValues {
     pub fn weeks(&self, periods: &[Period], lang: &Language) -> Value {
         let weeks: Vec<Value> = (periods.iter())
             .map(|w| match (w.minutes, w.sessions) {
-                (0, 0) => {
-                    let empty = lock(&self.empty_weeks).get(&w.start).cloned();
-                    empty.unwrap_or_else(|| {
-                        let made = week(self.date(w.start, lang), 0, 0);
-                        lock(&self.empty_weeks).insert(w.start, made.clone());
-                        made
-                    })
-                }
+                (0, 0) => (lock(&self.empty_weeks).entry(w.start))
+                    .or_insert_with(|| week(self.date(w.start, lang), 0, 0))
+                    .clone(),
                 (minutes, sessions) => week(self.date(w.start, lang), minutes, sessions),
             })
             .collect();
@@ -161,16 +156,27 @@ impl SharedValues {
 
     /// A [`TaxonView`] of a tag.
     fn tag(&self, taxon: &Taxon, urls: &Urls) -> Value {
-        let view = TaxonView::of(taxon, "tags", urls);
         let mut made = lock(&self.tags);
-        (made.entry((view.url.clone(), view.name.clone())))
-            .or_insert_with(|| value(&view))
-            .clone()
+        if let Some(made) = made.get(taxon) {
+            return made.clone();
+        }
+        let view = value(&TaxonView::of(taxon, "tags", urls));
+        made.insert(taxon.clone(), view.clone());
+        view
     }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Puts `value` under `key` right after `after`, where a field of a view
+/// would have put it (at the end when there is no `after`).
+pub fn insert_after(map: &mut tera::Map, after: &str, key: &'static str, value: Value) {
+    let at = (map.keys())
+        .position(|k| k.as_str() == Some(after))
+        .map_or(map.len(), |i| i + 1);
+    map.shift_insert(at, key.into(), value);
 }
 
 fn week(start: Value, minutes: u64, sessions: usize) -> Value {
@@ -410,24 +416,17 @@ pub fn entry_value(
     lang: &Language,
     shared: &SharedValues,
 ) -> Value {
-    let view = value(&entry_view(entry, urls, lang))
+    let mut map = value(&entry_view(entry, urls, lang))
         .into_map()
         .unwrap_or_default();
-    let mut map = tera::Map::with_capacity(view.len() + 3);
-    for (key, item) in view {
-        let follows = key.as_str().map(|k| (k == "permalink", k == "cover"));
-        map.insert(key, item);
-        match follows {
-            Some((true, _)) => {
-                map.insert("date".into(), shared.date(entry.date.date, lang));
-            }
-            Some((_, true)) => {
-                let tags: Vec<Value> = (entry.tags.iter()).map(|t| shared.tag(t, urls)).collect();
-                map.insert("tags".into(), Value::from(tags));
-            }
-            _ => {}
-        }
-    }
+    insert_after(
+        &mut map,
+        "permalink",
+        "date",
+        shared.date(entry.date.date, lang),
+    );
+    let tags: Vec<Value> = (entry.tags.iter()).map(|t| shared.tag(t, urls)).collect();
+    insert_after(&mut map, "cover", "tags", Value::from(tags));
     map.insert("skill".into(), skill.clone());
     Value::from(map)
 }
