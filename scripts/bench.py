@@ -297,6 +297,9 @@ def quiet_disk(args, peers):
         for kind in kinds(args):
             site = os.path.join(args.work, corpus_name(size, kind, "skillfolio"))
             check_same_code(args.work, size, kind, peers)
+            for name, binary in peers:
+                if name == "zola":
+                    fit_zola_config(os.path.join(args.work, corpus_name(size, kind, name)), binary)
             set_cards(site, None)
             runs = os.path.join(args.work, f"{corpus_name(size, kind, 'skillfolio')}-quiet")
             if os.path.exists(runs):
@@ -325,8 +328,6 @@ def quiet_disk(args, peers):
                         times.append(run_floor(site, reference, keep=True, beside=out, lines=lines))
                 for name, binary in peers:
                     peer_site = os.path.join(args.work, corpus_name(size, kind, name))
-                    if name == "zola":
-                        fit_zola_config(peer_site, binary)
                     warm(peer_site)
                     peer_runs[name].append(timed(peer_command(name, binary, peer_site,
                                                               os.path.join(runs, str(i), name))))
