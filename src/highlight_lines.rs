@@ -15,6 +15,8 @@ use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+use crate::lock;
+
 /// Past this many bytes kept, new lines are parsed but no longer kept until
 /// `serve`, which keeps one memo for its whole session, starts it afresh.
 const LIMIT: usize = 32 << 20;
@@ -84,11 +86,6 @@ pub struct LineMemo {
     states: Mutex<States>,
     lines: [Mutex<HashMap<u64, Vec<Seen>, Fast>>; SHARDS],
     kept: AtomicUsize,
-}
-
-/// A poisoned lock still holds a sound memo: nothing is changed half-way under it.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl LineMemo {

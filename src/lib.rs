@@ -513,6 +513,13 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     std::thread::spawn(move || drop(value));
 }
 
+/// `mutex`'s guard, poisoned or not: for data that nothing leaves changed
+/// half-way under the lock, so a thread that panicked holding it left it
+/// sound.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn collect(diagnostics: Vec<Diagnostic>) -> Diagnostics {
     let mut all = Diagnostics::default();
     all.extend(diagnostics);

@@ -13,6 +13,7 @@ use tera::Value;
 use crate::charts;
 use crate::content::{Part, Status};
 use crate::i18n::Language;
+use crate::lock;
 use crate::progress::{Period, Progress, Totals};
 use crate::site::{Entry, Evidence, Site, Skill, Taxon};
 pub use crate::urls::Urls;
@@ -164,10 +165,6 @@ impl SharedValues {
         made.insert(taxon.clone(), view.clone());
         view
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Puts `value` under `key` right after `after`, where a field of a view
