@@ -11,12 +11,13 @@ use common::http::Server;
 use common::{build, fixture, read, run, stderr, tree};
 
 /// Sources in the stranger fixture that must never be published, by their file name.
-const SOURCES: [&str; 5] = [
+const SOURCES: [&str; 6] = [
     "notes.md",
     "index.md.bak",
     "ideas.md",
     "index.md~",
     ".#index.md",
+    "index.md___jb_old___",
 ];
 
 #[test]
@@ -34,6 +35,14 @@ fn sources_backups_and_drafts_are_never_in_the_output() {
             "the fixture lost {source}"
         );
     }
+    // What a JetBrains editor leaves when it stops halfway through a save:
+    // the page's old text, beside the page.
+    std::fs::write(
+        site.path()
+            .join("content/skills/Sourdough-Loaf/index.md___jb_old___"),
+        "+++\ntitle = \"Sourdough\"\n+++\nNOT for the site: the old draft.\n",
+    )
+    .unwrap();
     let public = build(site.path(), &[]);
     let files = tree(&public);
     let leaked: Vec<&String> = files

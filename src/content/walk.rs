@@ -44,6 +44,8 @@ enum Parsed {
 /// Files that editors, merge tools and operating systems leave beside real content
 /// (lock files such as `.#index.md` start with a dot). They are never published:
 /// a backup holds whatever the page said before, drafts and private notes included.
+/// JetBrains editors save through `index.md___jb_tmp___` and keep the old text in
+/// `index.md___jb_old___` for an instant.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
@@ -52,6 +54,9 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".tmp")
         || name.ends_with(".bak")
         || name.ends_with(".orig")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name.ends_with("___jb_bak___")
         || (name.starts_with('#') && name.ends_with('#'))
         || name == "Thumbs.db"
 }

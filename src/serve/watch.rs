@@ -222,6 +222,10 @@ mod tests {
             root,
             Path::new("/site/content/skills/a/index.md~")
         ));
+        assert!(!is_source(
+            root,
+            Path::new("/site/content/skills/a/index.md___jb_tmp___")
+        ));
         assert!(!is_source(root, Path::new("/site/public/index.html")));
         assert!(!is_source(root, Path::new("/site/target/debug/x")));
         assert!(!is_source(root, Path::new("/elsewhere/content/a.md")));
@@ -263,6 +267,30 @@ mod tests {
             event(both, &[TEMP, ENTRY]),
         ]);
         assert_eq!(wait, Some(SETTLE));
+    }
+
+    #[test]
+    fn a_jetbrains_safe_write_ends_its_burst_soon() {
+        // The new text is written to a file of its own, the original renamed
+        // out of the way, the new file renamed into its place, the old removed.
+        let tmp = "/site/content/skills/a/log/day.md___jb_tmp___";
+        let old = "/site/content/skills/a/log/day.md___jb_old___";
+        let name = |mode| EventKind::Modify(ModifyKind::Name(mode));
+        let removed = EventKind::Remove(notify::event::RemoveKind::File);
+        let wait = after(&[
+            event(EventKind::Create(notify::event::CreateKind::File), &[tmp]),
+            event(WRITTEN, &[tmp]),
+            event(CLOSED, &[tmp]),
+            event(name(RenameMode::From), &[ENTRY]),
+            event(name(RenameMode::To), &[old]),
+            event(name(RenameMode::Both), &[ENTRY, old]),
+            event(name(RenameMode::From), &[tmp]),
+            event(name(RenameMode::To), &[ENTRY]),
+            event(name(RenameMode::Both), &[tmp, ENTRY]),
+            event(removed, &[old]),
+        ]);
+        // The removal of the old copy came 1 ms after the save ended.
+        assert_eq!(wait, Some(SETTLE - Duration::from_millis(1)));
     }
 
     #[test]
