@@ -21,12 +21,12 @@ use crate::diagnostic::Diagnostic;
 /// reads the finished file.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
-/// How long the sources must stay quiet after a burst that changed one file
-/// and left it whole (renamed into place, closed after writing, removed): the
-/// save is over, so the page need not wait out [`DEBOUNCE`]. A short wait is
-/// still kept for an editor that tidies up at once (removing its backup) or
-/// saves a second file straight after; a bulk change such as a checkout
-/// touches many files and keeps the full window.
+/// How long the sources must stay quiet after a save that is over: one file
+/// left whole (renamed into place, closed after writing, removed) and any
+/// temporary files made for it gone again (see [`Burst::saved`]). The page
+/// need not wait out [`DEBOUNCE`] then. A short wait is still kept for an
+/// editor that tidies up at once or saves a second file straight after; a
+/// change to several files, such as a checkout, keeps the full window.
 const SETTLE: Duration = Duration::from_millis(2);
 
 /// The longest a burst is held back while events keep coming (a folder being
@@ -132,9 +132,41 @@ impl Watcher {
 #[derive(Default)]
 struct Burst {
     changed: Vec<PathBuf>,
+    /// What the burst's events did to each source path it touched, until
+    /// they are more than a save touches.
+    touched: Vec<Touched>,
+    /// The burst touched more paths than a save does, or lost track of them.
+    bulk: bool,
     started: Option<Instant>,
     quiet_from: Option<Instant>,
 }
+
+/// One path's story in a burst.
+struct Touched {
+    path: PathBuf,
+    /// It came into being in this burst (created, or renamed to this name).
+    appeared: bool,
+    /// Its last event took it away (renamed from this name, or removed).
+    gone: bool,
+    /// Its last event left it finished: renamed into place, closed after
+    /// writing, or removed.
+    whole: bool,
+}
+
+/// What one event did to one path.
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    Created,
+    Written,
+    MovedAway,
+    MovedIn,
+    Closed,
+    Removed,
+}
+
+/// The most paths a burst may touch and still be taken for a save: an
+/// editor's save touches the file and a temporary file or two.
+const SAVE_PATHS: usize = 8;
 
 impl Burst {
     /// When the burst ends if nothing else comes; `None` before it starts.
@@ -143,38 +175,102 @@ impl Burst {
     }
 
     fn take(&mut self, root: &Path, event: Event, now: Instant) {
-        let whole = left_whole(&event.kind, &event.paths)
-            .filter(|p| is_source(root, p))
-            .map(Path::to_path_buf);
         let before = self.changed.len();
+        // Whether a file the burst changed was closed after writing.
+        let mut closed = false;
         if event.need_rescan() {
             // Events the system dropped (a queue overflow) could be anywhere.
             self.changed.push(root.join("content"));
-        } else if is_change(&event.kind) {
-            self.changed
-                .extend(event.paths.into_iter().filter(|p| is_source(root, p)));
+            self.bulk = true;
+        } else {
+            let count = event.paths.len();
+            for (i, path) in event.paths.into_iter().enumerate() {
+                let Some(step) = step(&event.kind, i, count).filter(|_| is_source(root, &path))
+                else {
+                    continue;
+                };
+                let noted = self.note(&path, step);
+                // A file closed after writing is not a change of its own.
+                if step == Step::Closed {
+                    closed |= noted;
+                } else {
+                    self.changed.push(path);
+                }
+            }
         }
-        let finished =
-            !self.changed.is_empty() && whole.is_some_and(|w| self.changed.iter().all(|p| *p == w));
+        let saved = self.saved();
         // Reading a file (as every rebuild does) is not a change, and neither is
-        // closing one, unless that ends the save of the burst's one file.
-        if self.changed.len() == before && !finished {
+        // closing one, unless that ends a save: neither starts nor prolongs a
+        // burst.
+        if self.changed.len() == before && !(closed && saved) {
             return;
         }
         self.started.get_or_insert(now);
-        self.quiet_from = Some(now + if finished { SETTLE } else { DEBOUNCE });
+        self.quiet_from = Some(now + if saved { SETTLE } else { DEBOUNCE });
+    }
+
+    /// Records what `step` did to `path`; false when it is not followed.
+    fn note(&mut self, path: &Path, step: Step) -> bool {
+        // A checkout's thousands of files are not looked through one by one.
+        if self.bulk {
+            return false;
+        }
+        let at = match self.touched.iter().position(|t| t.path == path) {
+            Some(at) => at,
+            // A file the burst did not change was only opened for writing.
+            None if step == Step::Closed => return false,
+            None => {
+                self.touched.push(Touched {
+                    path: path.to_path_buf(),
+                    appeared: matches!(step, Step::Created | Step::MovedIn),
+                    gone: false,
+                    whole: false,
+                });
+                self.bulk |= self.touched.len() > SAVE_PATHS;
+                self.touched.len() - 1
+            }
+        };
+        let t = &mut self.touched[at];
+        match step {
+            Step::Created | Step::Written => (t.gone, t.whole) = (false, false),
+            Step::MovedAway => (t.gone, t.whole) = (true, false),
+            Step::MovedIn => (t.gone, t.whole) = (false, true),
+            Step::Closed => t.whole = !t.gone,
+            Step::Removed => (t.gone, t.whole) = (true, true),
+        }
+        true
+    }
+
+    /// Whether the burst is a save that is over: of the paths it touched, at
+    /// most one is still there or was there before, and its last event left
+    /// it whole. The others were an editor's temporary files, made and gone
+    /// again (`sed -i`'s, a Qt editor's, vim's test file `4913`).
+    fn saved(&self) -> bool {
+        let mut kept = (self.touched.iter()).filter(|t| !(t.appeared && t.gone));
+        !self.bulk
+            && !self.touched.is_empty()
+            && kept.next().is_none_or(|t| t.whole)
+            && kept.next().is_none()
     }
 }
 
-/// The path an event leaves whole, if it is the last step of a save: the
-/// new name of a rename, a file closed after writing, a removal.
-fn left_whole<'a>(kind: &EventKind, paths: &'a [PathBuf]) -> Option<&'a Path> {
-    match kind {
-        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
-        | EventKind::Access(AccessKind::Close(AccessMode::Write))
-        | EventKind::Remove(_) => paths.last().map(PathBuf::as_path),
-        _ => None,
-    }
+/// What an event did to its `i`th of `count` paths; `None` for what changes
+/// nothing (a file opened or read).
+fn step(kind: &EventKind, i: usize, count: usize) -> Option<Step> {
+    Some(match kind {
+        EventKind::Create(_) => Step::Created,
+        EventKind::Remove(_) => Step::Removed,
+        EventKind::Modify(ModifyKind::Name(RenameMode::From)) => Step::MovedAway,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To)) => Step::MovedIn,
+        // The old name, then the new.
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) if count == 2 => match i {
+            0 => Step::MovedAway,
+            _ => Step::MovedIn,
+        },
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Step::Closed,
+        kind if !is_change(kind) => return None,
+        _ => Step::Written,
+    })
 }
 
 fn is_change(kind: &EventKind) -> bool {
@@ -291,6 +387,82 @@ mod tests {
         ]);
         // The removal of the old copy came 1 ms after the save ended.
         assert_eq!(wait, Some(SETTLE - Duration::from_millis(1)));
+    }
+
+    #[test]
+    fn a_save_through_a_temporary_file_of_any_name_ends_its_burst_soon() {
+        // `sed -i` and Qt's editors write a file of their own beside the
+        // original and rename it into place; vim first makes and removes a
+        // file `4913` to learn whether it may.
+        let made = "/site/content/skills/a/log/sedX1a2b3";
+        let probe = "/site/content/skills/a/log/4913";
+        let name = |mode| EventKind::Modify(ModifyKind::Name(mode));
+        let removed = EventKind::Remove(notify::event::RemoveKind::File);
+        let created = EventKind::Create(notify::event::CreateKind::File);
+        let wait = after(&[
+            event(created, &[probe]),
+            event(CLOSED, &[probe]),
+            event(removed, &[probe]),
+            event(created, &[made]),
+            event(WRITTEN, &[made]),
+            event(CLOSED, &[made]),
+            event(name(RenameMode::From), &[made]),
+            event(name(RenameMode::To), &[ENTRY]),
+            event(name(RenameMode::Both), &[made, ENTRY]),
+        ]);
+        assert_eq!(wait, Some(SETTLE));
+        // A new file, written and closed, is a save too.
+        let wait = after(&[
+            event(created, &[ENTRY]),
+            event(WRITTEN, &[ENTRY]),
+            event(CLOSED, &[ENTRY]),
+        ]);
+        assert_eq!(wait, Some(SETTLE));
+    }
+
+    #[test]
+    fn a_temporary_file_gone_does_not_end_a_save_still_being_written() {
+        let probe = "/site/content/skills/a/log/4913";
+        let removed = EventKind::Remove(notify::event::RemoveKind::File);
+        let created = EventKind::Create(notify::event::CreateKind::File);
+        let wait = after(&[
+            event(WRITTEN, &[ENTRY]),
+            event(created, &[probe]),
+            event(removed, &[probe]),
+        ]);
+        assert_eq!(wait, Some(DEBOUNCE));
+    }
+
+    #[test]
+    fn a_new_folder_or_many_files_keep_the_full_window() {
+        let created = |kind| EventKind::Create(kind);
+        let folder = "/site/content/skills/b";
+        let page = "/site/content/skills/b/index.md";
+        let wait = after(&[
+            event(created(notify::event::CreateKind::Folder), &[folder]),
+            event(created(notify::event::CreateKind::File), &[page]),
+            event(WRITTEN, &[page]),
+            event(CLOSED, &[page]),
+        ]);
+        assert_eq!(wait, Some(DEBOUNCE - Duration::from_millis(1)));
+        // Temporary files enough for a bulk change, made and gone, before a
+        // file renamed into place.
+        let mut events = Vec::new();
+        let temps: Vec<String> = (0..SAVE_PATHS)
+            .map(|i| format!("/site/content/skills/a/t{i}"))
+            .collect();
+        for temp in &temps {
+            events.push(event(created(notify::event::CreateKind::File), &[temp]));
+            events.push(event(
+                EventKind::Remove(notify::event::RemoveKind::File),
+                &[temp],
+            ));
+        }
+        events.push(event(
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            &[ENTRY],
+        ));
+        assert_eq!(after(&events), Some(DEBOUNCE));
     }
 
     #[test]
