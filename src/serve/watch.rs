@@ -337,6 +337,11 @@ mod tests {
     const TEMP: &str = "/site/content/skills/a/log/day.md.tmp~";
     const WRITTEN: EventKind = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any));
     const CLOSED: EventKind = EventKind::Access(AccessKind::Close(AccessMode::Write));
+    const CREATED: EventKind = EventKind::Create(notify::event::CreateKind::File);
+    const REMOVED: EventKind = EventKind::Remove(notify::event::RemoveKind::File);
+    const MOVED_FROM: EventKind = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+    const MOVED_TO: EventKind = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+    const RENAMED: EventKind = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
 
     /// Feeds events one millisecond apart: how long after the last the burst
     /// ends.
@@ -353,14 +358,12 @@ mod tests {
 
     #[test]
     fn a_file_renamed_into_place_ends_its_burst_soon() {
-        let to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
-        let both = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
         let wait = after(&[
-            event(EventKind::Create(notify::event::CreateKind::File), &[TEMP]),
+            event(CREATED, &[TEMP]),
             event(WRITTEN, &[TEMP]),
             event(CLOSED, &[TEMP]),
-            event(to, &[ENTRY]),
-            event(both, &[TEMP, ENTRY]),
+            event(MOVED_TO, &[ENTRY]),
+            event(RENAMED, &[TEMP, ENTRY]),
         ]);
         assert_eq!(wait, Some(SETTLE));
     }
@@ -371,19 +374,17 @@ mod tests {
         // out of the way, the new file renamed into its place, the old removed.
         let tmp = "/site/content/skills/a/log/day.md___jb_tmp___";
         let old = "/site/content/skills/a/log/day.md___jb_old___";
-        let name = |mode| EventKind::Modify(ModifyKind::Name(mode));
-        let removed = EventKind::Remove(notify::event::RemoveKind::File);
         let wait = after(&[
-            event(EventKind::Create(notify::event::CreateKind::File), &[tmp]),
+            event(CREATED, &[tmp]),
             event(WRITTEN, &[tmp]),
             event(CLOSED, &[tmp]),
-            event(name(RenameMode::From), &[ENTRY]),
-            event(name(RenameMode::To), &[old]),
-            event(name(RenameMode::Both), &[ENTRY, old]),
-            event(name(RenameMode::From), &[tmp]),
-            event(name(RenameMode::To), &[ENTRY]),
-            event(name(RenameMode::Both), &[tmp, ENTRY]),
-            event(removed, &[old]),
+            event(MOVED_FROM, &[ENTRY]),
+            event(MOVED_TO, &[old]),
+            event(RENAMED, &[ENTRY, old]),
+            event(MOVED_FROM, &[tmp]),
+            event(MOVED_TO, &[ENTRY]),
+            event(RENAMED, &[tmp, ENTRY]),
+            event(REMOVED, &[old]),
         ]);
         // The removal of the old copy came 1 ms after the save ended.
         assert_eq!(wait, Some(SETTLE - Duration::from_millis(1)));
@@ -396,24 +397,21 @@ mod tests {
         // file `4913` to learn whether it may.
         let made = "/site/content/skills/a/log/sedX1a2b3";
         let probe = "/site/content/skills/a/log/4913";
-        let name = |mode| EventKind::Modify(ModifyKind::Name(mode));
-        let removed = EventKind::Remove(notify::event::RemoveKind::File);
-        let created = EventKind::Create(notify::event::CreateKind::File);
         let wait = after(&[
-            event(created, &[probe]),
+            event(CREATED, &[probe]),
             event(CLOSED, &[probe]),
-            event(removed, &[probe]),
-            event(created, &[made]),
+            event(REMOVED, &[probe]),
+            event(CREATED, &[made]),
             event(WRITTEN, &[made]),
             event(CLOSED, &[made]),
-            event(name(RenameMode::From), &[made]),
-            event(name(RenameMode::To), &[ENTRY]),
-            event(name(RenameMode::Both), &[made, ENTRY]),
+            event(MOVED_FROM, &[made]),
+            event(MOVED_TO, &[ENTRY]),
+            event(RENAMED, &[made, ENTRY]),
         ]);
         assert_eq!(wait, Some(SETTLE));
         // A new file, written and closed, is a save too.
         let wait = after(&[
-            event(created, &[ENTRY]),
+            event(CREATED, &[ENTRY]),
             event(WRITTEN, &[ENTRY]),
             event(CLOSED, &[ENTRY]),
         ]);
@@ -423,24 +421,24 @@ mod tests {
     #[test]
     fn a_temporary_file_gone_does_not_end_a_save_still_being_written() {
         let probe = "/site/content/skills/a/log/4913";
-        let removed = EventKind::Remove(notify::event::RemoveKind::File);
-        let created = EventKind::Create(notify::event::CreateKind::File);
         let wait = after(&[
             event(WRITTEN, &[ENTRY]),
-            event(created, &[probe]),
-            event(removed, &[probe]),
+            event(CREATED, &[probe]),
+            event(REMOVED, &[probe]),
         ]);
         assert_eq!(wait, Some(DEBOUNCE));
     }
 
     #[test]
     fn a_new_folder_or_many_files_keep_the_full_window() {
-        let created = |kind| EventKind::Create(kind);
         let folder = "/site/content/skills/b";
         let page = "/site/content/skills/b/index.md";
         let wait = after(&[
-            event(created(notify::event::CreateKind::Folder), &[folder]),
-            event(created(notify::event::CreateKind::File), &[page]),
+            event(
+                EventKind::Create(notify::event::CreateKind::Folder),
+                &[folder],
+            ),
+            event(CREATED, &[page]),
             event(WRITTEN, &[page]),
             event(CLOSED, &[page]),
         ]);
@@ -452,16 +450,10 @@ mod tests {
             .map(|i| format!("/site/content/skills/a/t{i}"))
             .collect();
         for temp in &temps {
-            events.push(event(created(notify::event::CreateKind::File), &[temp]));
-            events.push(event(
-                EventKind::Remove(notify::event::RemoveKind::File),
-                &[temp],
-            ));
+            events.push(event(CREATED, &[temp]));
+            events.push(event(REMOVED, &[temp]));
         }
-        events.push(event(
-            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
-            &[ENTRY],
-        ));
+        events.push(event(MOVED_TO, &[ENTRY]));
         assert_eq!(after(&events), Some(DEBOUNCE));
     }
 
@@ -471,8 +463,7 @@ mod tests {
         let wait = after(&[event(WRITTEN, &[ENTRY]), event(CLOSED, &[ENTRY])]);
         assert_eq!(wait, Some(SETTLE));
         // Removing a file leaves nothing half-written either.
-        let removed = EventKind::Remove(notify::event::RemoveKind::File);
-        assert_eq!(after(&[event(removed, &[ENTRY])]), Some(SETTLE));
+        assert_eq!(after(&[event(REMOVED, &[ENTRY])]), Some(SETTLE));
     }
 
     #[test]
@@ -494,9 +485,8 @@ mod tests {
     #[test]
     fn a_source_moved_away_keeps_the_full_window() {
         // vim renames the file to its backup before writing the new one.
-        let both = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
         let backup = "/site/content/skills/a/log/day.md~";
-        let wait = after(&[event(both, &[ENTRY, backup])]);
+        let wait = after(&[event(RENAMED, &[ENTRY, backup])]);
         assert_eq!(wait, Some(DEBOUNCE));
     }
 
