@@ -343,6 +343,24 @@ mod tests {
     const MOVED_TO: EventKind = EventKind::Modify(ModifyKind::Name(RenameMode::To));
     const RENAMED: EventKind = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
 
+    /// A file made, written and closed, as inotify reports it.
+    fn written(path: &str) -> [Event; 3] {
+        [
+            event(CREATED, &[path]),
+            event(WRITTEN, &[path]),
+            event(CLOSED, &[path]),
+        ]
+    }
+
+    /// A rename, as inotify reports it: each name, then both.
+    fn renamed(from: &str, to: &str) -> [Event; 3] {
+        [
+            event(MOVED_FROM, &[from]),
+            event(MOVED_TO, &[to]),
+            event(RENAMED, &[from, to]),
+        ]
+    }
+
     /// Feeds events one millisecond apart: how long after the last the burst
     /// ends.
     fn after(events: &[Event]) -> Option<Duration> {
@@ -358,13 +376,9 @@ mod tests {
 
     #[test]
     fn a_file_renamed_into_place_ends_its_burst_soon() {
-        let wait = after(&[
-            event(CREATED, &[TEMP]),
-            event(WRITTEN, &[TEMP]),
-            event(CLOSED, &[TEMP]),
-            event(MOVED_TO, &[ENTRY]),
-            event(RENAMED, &[TEMP, ENTRY]),
-        ]);
+        // The pair alone, without the old name's own event, ends a save too.
+        let rename = [event(MOVED_TO, &[ENTRY]), event(RENAMED, &[TEMP, ENTRY])];
+        let wait = after(&[&written(TEMP)[..], &rename].concat());
         assert_eq!(wait, Some(SETTLE));
     }
 
@@ -374,18 +388,15 @@ mod tests {
         // out of the way, the new file renamed into its place, the old removed.
         let tmp = "/site/content/skills/a/log/day.md___jb_tmp___";
         let old = "/site/content/skills/a/log/day.md___jb_old___";
-        let wait = after(&[
-            event(CREATED, &[tmp]),
-            event(WRITTEN, &[tmp]),
-            event(CLOSED, &[tmp]),
-            event(MOVED_FROM, &[ENTRY]),
-            event(MOVED_TO, &[old]),
-            event(RENAMED, &[ENTRY, old]),
-            event(MOVED_FROM, &[tmp]),
-            event(MOVED_TO, &[ENTRY]),
-            event(RENAMED, &[tmp, ENTRY]),
-            event(REMOVED, &[old]),
-        ]);
+        let wait = after(
+            &[
+                &written(tmp)[..],
+                &renamed(ENTRY, old),
+                &renamed(tmp, ENTRY),
+                &[event(REMOVED, &[old])],
+            ]
+            .concat(),
+        );
         // The removal of the old copy came 1 ms after the save ended.
         assert_eq!(wait, Some(SETTLE - Duration::from_millis(1)));
     }
@@ -397,25 +408,21 @@ mod tests {
         // file `4913` to learn whether it may.
         let made = "/site/content/skills/a/log/sedX1a2b3";
         let probe = "/site/content/skills/a/log/4913";
-        let wait = after(&[
-            event(CREATED, &[probe]),
-            event(CLOSED, &[probe]),
-            event(REMOVED, &[probe]),
-            event(CREATED, &[made]),
-            event(WRITTEN, &[made]),
-            event(CLOSED, &[made]),
-            event(MOVED_FROM, &[made]),
-            event(MOVED_TO, &[ENTRY]),
-            event(RENAMED, &[made, ENTRY]),
-        ]);
+        let wait = after(
+            &[
+                &[
+                    event(CREATED, &[probe]),
+                    event(CLOSED, &[probe]),
+                    event(REMOVED, &[probe]),
+                ][..],
+                &written(made),
+                &renamed(made, ENTRY),
+            ]
+            .concat(),
+        );
         assert_eq!(wait, Some(SETTLE));
         // A new file, written and closed, is a save too.
-        let wait = after(&[
-            event(CREATED, &[ENTRY]),
-            event(WRITTEN, &[ENTRY]),
-            event(CLOSED, &[ENTRY]),
-        ]);
-        assert_eq!(wait, Some(SETTLE));
+        assert_eq!(after(&written(ENTRY)), Some(SETTLE));
     }
 
     #[test]
@@ -433,15 +440,11 @@ mod tests {
     fn a_new_folder_or_many_files_keep_the_full_window() {
         let folder = "/site/content/skills/b";
         let page = "/site/content/skills/b/index.md";
-        let wait = after(&[
-            event(
-                EventKind::Create(notify::event::CreateKind::Folder),
-                &[folder],
-            ),
-            event(CREATED, &[page]),
-            event(WRITTEN, &[page]),
-            event(CLOSED, &[page]),
-        ]);
+        let folder = event(
+            EventKind::Create(notify::event::CreateKind::Folder),
+            &[folder],
+        );
+        let wait = after(&[&[folder][..], &written(page)].concat());
         assert_eq!(wait, Some(DEBOUNCE - Duration::from_millis(1)));
         // Temporary files enough for a bulk change, made and gone, before a
         // file renamed into place.
